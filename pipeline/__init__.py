@@ -1,0 +1,1 @@
+"""newsbeam's pipeline: options, composition of the transforms, and the command line."""

@@ -1,0 +1,112 @@
+"""`newsbeam`: run the pipeline, or query its output with DuckDB."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+_EXAMPLE_QUERY = "SELECT region, date, count(*) AS articles FROM articles GROUP BY ALL ORDER BY ALL"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="newsbeam", description="News ingestion on Apache Beam: articles to Parquet."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser(
+        "run",
+        help="run the batch pipeline",
+        description="Run the batch pipeline. Any Apache Beam pipeline option may follow "
+        "(--runner, --direct_num_workers, ...); DirectRunner is the default.",
+    )
+    from pipeline.options import NewsbeamOptions
+
+    NewsbeamOptions._add_argparse_args(run_parser)
+    run_parser.add_argument("--runner", default="DirectRunner", help="Beam runner")
+    query_parser = commands.add_parser("query", help="query an output directory with DuckDB")
+    query_parser.add_argument("output", help="the directory a run wrote into")
+    query_parser.add_argument("sql", help="SQL over the views articles, duplicates, rejects")
+    query_parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query_parser.add_argument("--max-rows", dest="max_rows", type=int, default=100)
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, beam_args = parser.parse_known_args(argv)
+    try:
+        if args.command == "run":
+            return _run(argv[1:])
+        if beam_args:
+            parser.error(f"unrecognised arguments: {' '.join(beam_args)}")
+        return _query(args.output, args.sql, args.format, args.max_rows)
+    except ValueError as error:
+        print(f"newsbeam: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str]) -> int:
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.compose import build, write
+    from pipeline.options import resolve_runner, validate
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apache_beam").setLevel(logging.WARNING)
+    options = PipelineOptions(argv)
+    news = validate(options)
+    if "://" not in news.output:
+        news.output = os.path.abspath(news.output)
+    runner = resolve_runner(options)
+    started = time.monotonic()
+    pipeline = beam.Pipeline(options=options)
+    write(build(pipeline, news), news.output, news.max_rows_per_file)
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = _counters(result)
+    print(f"newsbeam: finished on {runner} in {time.monotonic() - started:.1f}s")
+    for name in sorted(counters):
+        print(f"  {name:<22} {counters[name]}")
+    print(f"Output: {news.output}")
+    print(f'Try: newsbeam query {news.output} "{_EXAMPLE_QUERY}"')
+    return 0
+
+
+def _counters(result) -> dict[str, int]:
+    counters: dict[str, int] = {}
+    for counter in result.metrics().query()["counters"]:
+        if counter.key.metric.namespace == "newsbeam":
+            name = counter.key.metric.name
+            counters[name] = counters.get(name, 0) + counter.committed
+    return counters
+
+
+def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:
+    import duckdb
+
+    from pipeline.query import connect
+
+    if not os.path.isdir(output_dir):
+        raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
+    connection = connect(output_dir)
+    try:
+        relation = connection.sql(sql)
+    except duckdb.Error as error:
+        raise ValueError(f"query failed: {error}") from error
+    if relation is None:
+        return 0
+    if output_format == "csv":
+        relation.limit(max_rows).to_df().to_csv(sys.stdout, index=False)
+    elif output_format == "json":
+        print(relation.limit(max_rows).to_df().to_json(orient="records", date_format="iso"))
+    else:
+        relation.show(max_rows=max_rows, max_width=200)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""DuckDB over the output directory: views `articles`, `duplicates`, `rejects`."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pyarrow as pa
+
+from schemas import TABLES
+from schemas.tables import Table
+
+__all__ = ["connect", "view_sql"]
+
+_DUCKDB_TYPES = {pa.date32(): "DATE", pa.string(): "VARCHAR"}
+
+
+def view_sql(output_dir: str, table: Table) -> str:
+    """The `read_parquet` expression for one table, partition columns typed."""
+    depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
+    path = os.path.join(output_dir, table.name, depth).replace("'", "''")
+    if not table.partition_by:
+        return f"read_parquet('{path}')"
+    types = ", ".join(
+        f"'{column}': {_DUCKDB_TYPES[data_type]}"
+        for column, data_type in table.partition_types.items()
+    )
+    return f"read_parquet('{path}', hive_partitioning = true, hive_types = {{{types}}})"
+
+
+def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one view per table; an empty table when nothing is written."""
+    connection = duckdb.connect()
+    for name, table in TABLES.items():
+        if _has_files(output_dir, table):
+            columns = ", ".join(f'"{column}"' for column in table.schema.names)
+            source = view_sql(output_dir, table)
+            connection.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM {source}")
+        else:
+            empty = table.schema.empty_table()
+            connection.register(f"_{name}_empty", empty)
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
+    return connection
+
+
+def _has_files(output_dir: str, table: Table) -> bool:
+    root = os.path.join(output_dir, table.name)
+    return any(name.endswith(".parquet") for _root, _dirs, files in os.walk(root) for name in files)

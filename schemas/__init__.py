@@ -1,0 +1,16 @@
+"""Explicit pyarrow schemas of every table newsbeam writes.
+
+One place names a column: writers, readers, the DuckDB views and the README's column
+reference all follow these definitions.
+"""
+
+from schemas.tables import (
+    ARTICLES,
+    DUPLICATES,
+    REJECTS,
+    SCHEMA_VERSION,
+    TABLES,
+    Table,
+)
+
+__all__ = ["ARTICLES", "DUPLICATES", "REJECTS", "SCHEMA_VERSION", "TABLES", "Table"]

@@ -1,0 +1,120 @@
+"""The three output tables: articles, duplicates and rejects.
+
+Each `Table` knows its full logical schema, the hive partition columns that live in the
+directory names rather than in the files, and the key column that makes re-runs idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+"""Bumped on any incompatible change; written into every file's metadata and `articles`."""
+
+_UTC_TS = pa.timestamp("us", tz="UTC")
+
+ENTITY = pa.struct(
+    [
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False),
+        pa.field("canonical", pa.string(), nullable=False),
+        pa.field("count", pa.int32(), nullable=False),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """An output table: where it lives under the output dir and what its files hold."""
+
+    name: str
+    schema: pa.Schema
+    key: str
+    partition_by: tuple[str, ...] = ()
+
+    @property
+    def file_schema(self) -> pa.Schema:
+        """The schema inside each Parquet file: partition columns live in the path."""
+        schema = self.schema
+        for column in self.partition_by:
+            schema = schema.remove(schema.get_field_index(column))
+        return schema.with_metadata(
+            {
+                b"newsbeam.table": self.name.encode(),
+                b"newsbeam.schema_version": str(SCHEMA_VERSION).encode(),
+            }
+        )
+
+    @property
+    def partition_types(self) -> dict[str, pa.DataType]:
+        return {column: self.schema.field(column).type for column in self.partition_by}
+
+
+ARTICLES = Table(
+    name="articles",
+    key="id",
+    partition_by=("date", "region"),
+    schema=pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("url", pa.string()),
+            pa.field("source", pa.string()),
+            pa.field("title", pa.string()),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("published_at", _UTC_TS),
+            pa.field("date", pa.date32(), nullable=False),
+            pa.field("date_source", pa.string(), nullable=False),
+            pa.field("region", pa.string(), nullable=False),
+            pa.field("countries", pa.list_(pa.string()), nullable=False),
+            pa.field("language", pa.string()),
+            pa.field("persons", pa.list_(pa.string()), nullable=False),
+            pa.field("organizations", pa.list_(pa.string()), nullable=False),
+            pa.field("locations", pa.list_(pa.string()), nullable=False),
+            pa.field("entities", pa.list_(ENTITY), nullable=False),
+            pa.field("author", pa.string()),
+            pa.field("input", pa.string(), nullable=False),
+            pa.field("content_hash", pa.string(), nullable=False),
+            pa.field("word_count", pa.int32(), nullable=False),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+            pa.field("schema_version", pa.int16(), nullable=False),
+        ]
+    ),
+)
+
+DUPLICATES = Table(
+    name="duplicates",
+    key="id",
+    schema=pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("duplicate_of", pa.string(), nullable=False),
+            pa.field("kind", pa.string(), nullable=False),
+            pa.field("similarity", pa.float32(), nullable=False),
+            pa.field("url", pa.string()),
+            pa.field("source", pa.string()),
+            pa.field("date", pa.date32(), nullable=False),
+            pa.field("input", pa.string(), nullable=False),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+
+REJECTS = Table(
+    name="rejects",
+    key="reject_id",
+    schema=pa.schema(
+        [
+            pa.field("reject_id", pa.string(), nullable=False),
+            pa.field("input", pa.string(), nullable=False),
+            pa.field("stage", pa.string(), nullable=False),
+            pa.field("reason", pa.string(), nullable=False),
+            pa.field("detail", pa.string()),
+            pa.field("source", pa.string()),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+
+TABLES: dict[str, Table] = {table.name: table for table in (ARTICLES, DUPLICATES, REJECTS)}

@@ -1,0 +1,74 @@
+"""Cleaning rules for article text, all in one place.
+
+News text arrives with web boilerplate that is not the article: related-link lines
+("Read: ...", "Also Read | ..."), agency and image credits ("(With ANI Inputs; Image
+Credit - PTI)", "Inputs: ANI/ Image: AP"), stray control and zero-width characters. The
+rules below remove exactly those and keep every sentence of the story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["BOILERPLATE_LINES", "clean_text", "is_boilerplate_line", "word_count"]
+
+# Whole lines that are never part of the story. Each is short by nature, so a long
+# paragraph that happens to start the same way is never dropped (see _MAX_BOILERPLATE_CHARS).
+BOILERPLATE_LINES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # Related-link lines: "Read: ...", "Also Read | ...", "READ MORE - ...", "Related: ..."
+        r"^(?:also\s+)?(?:read|watch|see)(?:\s+(?:more|also|next|this))?\s*[:|\-–—]\s*\S",
+        r"^(?:related|recommended|more on this|related (?:news|stories|articles))\s*[:|\-–—]",
+        # Credit lines in parentheses: "(With ANI Inputs; Image Credit - PTI)"
+        r"^\(\s*(?:with\s+)?(?:inputs?\s+from\s+|[\w .&/,-]{1,40}\s+inputs?\b)[^()]*\)$",
+        r"^\(\s*(?:image|photo|picture|video)\s+(?:credit|courtesy|source)s?\b[^()]*\)$",
+        # Bare credit lines: "Inputs: ANI/ Image: AP", "Image Credit: PTI", "Photo: Reuters"
+        r"^(?:with\s+)?inputs?\s*[:\-–—]\s*\S",
+        r"^(?:image|photo|picture|video)(?:\s+(?:credit|courtesy|source)s?)?\s*[:\-–—]\s*\S",
+        r"^(?:edited by|written by|reporting by|compiled by)\s*[:\-–—]?\s*[A-Z]",
+        # Social and subscription prompts.
+        r"^(?:click here|subscribe|follow us|sign up|download the app)\b",
+    )
+)
+_MAX_BOILERPLATE_CHARS = 160
+# A credit glued to the end of the last sentence: "...civilians.(With ANI Inputs)".
+_TRAILING_CREDIT = re.compile(
+    r"\s*\(\s*(?:with\s+[^()]{0,60}\binputs?\b[^()]*|(?:image|photo)\s+credits?\b[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff\u180e]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a whole line that is a related link, a credit or a social prompt."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > _MAX_BOILERPLATE_CHARS:
+        return False
+    return any(pattern.search(stripped) for pattern in BOILERPLATE_LINES)
+
+
+def clean_text(text: str) -> str:
+    """Normalises Unicode (NFKC) and whitespace and drops boilerplate lines.
+
+    Paragraphs stay separated by one blank line; spacing inside a line collapses to one space.
+    """
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    kept: list[str] = []
+    for raw_line in text.split("\n"):
+        line = _SPACES.sub(" ", raw_line).strip()
+        if is_boilerplate_line(line):
+            continue
+        line = _TRAILING_CREDIT.sub("", line)
+        kept.append(line)
+    return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

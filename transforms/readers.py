@@ -1,0 +1,231 @@
+"""Article files to raw article records: `.txt` with an optional header, `.html`, `.jsonl`.
+
+Pure functions of (name, bytes): the Beam glue in `transforms.read` opens the files. Each
+function yields `("article", record)` or `("reject", (reason, detail, input_ref))`, so bad
+input is reported, never raised: a corrupt line in a JSONL file costs that line only.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import posixpath
+from collections.abc import Iterator
+from datetime import datetime
+
+from transforms.dates import parse_published
+from transforms.headers import split_header
+from transforms.html_pages import extract_page
+from transforms.urls import strip_credentials
+
+__all__ = [
+    "ARTICLE_EXTENSIONS",
+    "DateSource",
+    "UndecodableError",
+    "decode_text",
+    "format_of",
+    "parse_article_file",
+]
+
+ARTICLE_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+ARTICLE = "article"
+REJECT = "reject"
+
+
+class DateSource:
+    """Values of `articles.date_source`: where the article's date came from."""
+
+    HEADER = "header"
+    HTML_METADATA = "html_metadata"
+    RECORD = "record"
+    FEED = "feed"
+    INGESTED = "ingested"
+
+
+class UndecodableError(ValueError):
+    """Bytes that are binary or in no encoding we can identify."""
+
+
+def format_of(name: str) -> str | None:
+    """`"a/b.html.gz"` -> `"html"`; None for extensions that hold no articles."""
+    base = name.lower()
+    for suffix in _COMPRESSED:
+        base = base.removesuffix(suffix)
+    return ARTICLE_EXTENSIONS.get(posixpath.splitext(base)[1])
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else the encoding charset_normalizer
+    finds; binary data raises `UndecodableError`."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise UndecodableError(f"invalid {encoding}: {error}") from error
+    if b"\x00" in data[:8192]:
+        raise UndecodableError("binary data (NUL bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None:
+        raise UndecodableError("not text in any known encoding")
+    return data.decode(best.encoding, errors="replace")
+
+
+def parse_article_file(
+    name: str, data: bytes, ingested_at: datetime
+) -> Iterator[tuple[str, object]]:
+    """Raw article records of one file, or rejects saying why there are none."""
+    kind = format_of(name)
+    if kind is None:
+        yield REJECT, ("unsupported_format", "not a .txt, .html or .jsonl file", name)
+        return
+    if not data.strip():
+        yield REJECT, ("empty_file", "the file is empty", name)
+        return
+    if kind == "html":
+        yield from _from_html(name, data, ingested_at)
+        return
+    try:
+        text = decode_text(data)
+    except UndecodableError as error:
+        yield REJECT, ("undecodable", str(error), name)
+        return
+    if kind == "txt":
+        yield from _from_txt(name, text, ingested_at)
+    else:
+        yield from _from_jsonl(name, text, ingested_at)
+
+
+def _record(
+    input_ref: str,
+    *,
+    text: str,
+    ingested_at: datetime,
+    title=None,
+    url=None,
+    source=None,
+    author=None,
+    published=None,
+    date_source: str,
+    language=None,
+) -> dict:
+    parsed = parse_published(published, now=ingested_at) if published else None
+    return {
+        "input": input_ref,
+        "url": strip_credentials(url) if url else None,
+        "source": source,
+        "title": title,
+        "text": text,
+        "author": author,
+        "published_at": parsed.published_at if parsed else None,
+        "date": parsed.day if parsed else ingested_at.date(),
+        "date_source": date_source if parsed else DateSource.INGESTED,
+        "language_hint": language,
+        "ingested_at": ingested_at,
+    }
+
+
+def _from_txt(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str, object]]:
+    header, body = split_header(text)
+    yield (
+        ARTICLE,
+        _record(
+            name,
+            text=body,
+            ingested_at=ingested_at,
+            title=header.get("title"),
+            url=header.get("url"),
+            source=header.get("source"),
+            published=header.get("date"),
+            date_source=DateSource.HEADER,
+        ),
+    )
+
+
+def _from_html(
+    name: str,
+    data: bytes,
+    ingested_at: datetime,
+    *,
+    url=None,
+    source=None,
+    published=None,
+    title=None,
+) -> Iterator[tuple[str, object]]:
+    try:
+        page = extract_page(data, url=url)
+    except (ValueError, TypeError) as error:  # lxml's parse errors are ValueErrors
+        yield REJECT, ("unparseable_html", str(error), name)
+        return
+    if page is None:
+        yield REJECT, ("no_main_text", "no article text found in the page", name)
+        return
+    page_published = page.published
+    yield (
+        ARTICLE,
+        _record(
+            name,
+            text=page.text,
+            ingested_at=ingested_at,
+            title=title or page.title,
+            url=url or page.url,
+            source=source or page.sitename,
+            author=page.author,
+            published=published or page_published,
+            date_source=DateSource.RECORD if published else DateSource.HTML_METADATA,
+            language=page.language,
+        ),
+    )
+
+
+def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str, object]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        input_ref = f"{name}:{number}"
+        try:
+            item = json.loads(line)
+        except ValueError as error:
+            yield REJECT, ("invalid_json", f"line {number}: {error}", input_ref)
+            continue
+        if not isinstance(item, dict):
+            yield REJECT, ("invalid_record", f"line {number} is not a JSON object", input_ref)
+            continue
+        fields = {key: item.get(key) for key in ("url", "title", "published", "source")}
+        fields = {key: value if isinstance(value, str) else None for key, value in fields.items()}
+        body, html = item.get("text"), item.get("html")
+        if isinstance(body, str) and body.strip():
+            yield (
+                ARTICLE,
+                _record(
+                    input_ref,
+                    text=body,
+                    ingested_at=ingested_at,
+                    date_source=DateSource.RECORD,
+                    **fields,
+                ),
+            )
+        elif isinstance(html, str) and html.strip():
+            yield from _from_html(input_ref, html.encode("utf-8"), ingested_at, **fields)
+        else:
+            yield REJECT, ("no_text", "record has neither `text` nor `html`", input_ref)
