@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from transforms.geo import Gazetteer, Place, rank_countries
+from transforms.mentions import surface_form
 
 __all__ = [
     "ENTITY_LABELS",
@@ -34,8 +34,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 # The NER of en_core_web_sm has its own embedding layer: nothing else is needed.
 NER_ONLY_EXCLUDES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _MIN_POPULATION_TO_RELABEL = 100_000
-_POSSESSIVE = re.compile(r"['’]s?$")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,9 @@ def summarise_mentions(
 ) -> ArticleEntities:
     """Corrects labels, groups mentions by canonical name and ranks countries."""
     cleaned = [
-        Mention(_surface(m.text), m.label, m.start) for m in mentions if m.label in ENTITY_LABELS
+        Mention(surface_form(m.text), m.label, m.start)
+        for m in mentions
+        if m.label in ENTITY_LABELS
     ]
     cleaned = [m for m in cleaned if m.text]
     full_names = _full_person_names(cleaned)
@@ -146,14 +146,6 @@ def _full_person_names(mentions: Iterable[Mention]) -> dict[str, str]:
         for last, names in candidates.items()
         if len({name.split()[0] for name in names}) == 1 or len(names) == 1
     }
-
-
-def _surface(text: str) -> str:
-    """Mention text without possessive or a leading "the", whitespace folded."""
-    text = " ".join(text.split())
-    if text.endswith(("'s", "’s", "'", "’")):
-        text = _POSSESSIVE.sub("", text)
-    return _LEADING_THE.sub("", text).strip(" .,;:\"'“”‘’()")
 
 
 def _names(groups: Sequence[dict], labels: set[str] | frozenset[str]) -> list[str]:

@@ -8,11 +8,11 @@ worker builds one `Gazetteer` in `DoFn.setup()` and reuses it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from transforms.mentions import surface_form
 from transforms.slugs import UNKNOWN, slugify
 
 __all__ = ["Gazetteer", "Place", "rank_countries"]
@@ -33,8 +33,6 @@ _ALIASES = {
     "DR Congo": "CD",
     "Holland": "NL",
 }
-_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ class Gazetteer:
 
     def resolve(self, mention: str) -> Place | None:
         """The place a mention names, or None. "the United States's" -> US."""
-        return self._resolve(_strip_mention(mention))
+        return self._resolve(surface_form(mention))
 
     @lru_cache(maxsize=65_536)  # noqa: B019 - one Gazetteer per worker, lives as long as it
     def _resolve(self, name: str) -> Place | None:
@@ -165,12 +163,6 @@ def _outranks(new: Place, old: Place) -> bool:
     if rank[new.kind] != rank[old.kind]:
         return rank[new.kind] > rank[old.kind]
     return new.population > old.population
-
-
-def _strip_mention(mention: str) -> str:
-    name = " ".join(mention.split())
-    name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s", "'", "’")) else name
-    return _LEADING_ARTICLE.sub("", name).strip(" .,;:")
 
 
 def rank_countries(mentions: Iterable[tuple[str, int]], text_length: int) -> list[str]:

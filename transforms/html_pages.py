@@ -8,6 +8,7 @@ suffix is removed from whatever is chosen.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -15,9 +16,13 @@ from dataclasses import dataclass
 import lxml.html
 import trafilatura
 
+from transforms.text_decoding import decode_text
+
 __all__ = ["PageContent", "extract_page", "publisher_title", "strip_site_suffix"]
 
 _SEPARATORS = r"\s+[|\-–—·•:»]\s+"
+_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,8 @@ class PageContent:
 
 def extract_page(html: str | bytes, url: str | None = None) -> PageContent | None:
     """Main text and metadata of an article page, or None when no main text is found."""
+    if isinstance(html, bytes):
+        html = decode_html(html)
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
@@ -53,6 +60,20 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
         language=_html_lang(tree) or document.language,
         sitename=sitename,
     )
+
+
+def decode_html(data: bytes) -> str:
+    """Decodes a page by its BOM, its declared charset, UTF-8, or detection, in that order.
+
+    lxml guesses Latin-1 for bytes without a declaration, which turns "Māori" into "MÄ\x81ori".
+    """
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared and not data.startswith(_UNICODE_BOMS):
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data)
 
 
 def publisher_title(
@@ -79,7 +100,8 @@ def strip_site_suffix(title: str, sitename: str | None, hostname: str | None = N
     """ "Headline | CNN" -> "Headline" when the part after the separator names the site."""
     names = {name.casefold() for name in (sitename, hostname) if name}
     if hostname:
-        names.add(hostname.casefold().removeprefix("www.").split(".")[0])
+        labels = hostname.casefold().removeprefix("www.").split(".")
+        names.update(labels[:1] + labels[-2:-1])
     parts = re.split(f"({_SEPARATORS})", title)
     while len(parts) >= 3:
         tail = parts[-1].strip().casefold()

@@ -7,7 +7,6 @@ input is reported, never raised: a corrupt line in a JSONL file costs that line 
 
 from __future__ import annotations
 
-import codecs
 import json
 import posixpath
 from collections.abc import Iterator
@@ -16,13 +15,12 @@ from datetime import datetime
 from transforms.dates import parse_published
 from transforms.headers import split_header
 from transforms.html_pages import extract_page
+from transforms.text_decoding import UndecodableError, decode_text
 from transforms.urls import strip_credentials
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
     "DateSource",
-    "UndecodableError",
-    "decode_text",
     "format_of",
     "parse_article_file",
 ]
@@ -36,11 +34,6 @@ ARTICLE_EXTENSIONS = {
     ".ndjson": "jsonl",
 }
 _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 ARTICLE = "article"
 REJECT = "reject"
@@ -56,39 +49,12 @@ class DateSource:
     INGESTED = "ingested"
 
 
-class UndecodableError(ValueError):
-    """Bytes that are binary or in no encoding we can identify."""
-
-
 def format_of(name: str) -> str | None:
     """`"a/b.html.gz"` -> `"html"`; None for extensions that hold no articles."""
     base = name.lower()
     for suffix in _COMPRESSED:
         base = base.removesuffix(suffix)
     return ARTICLE_EXTENSIONS.get(posixpath.splitext(base)[1])
-
-
-def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else the encoding charset_normalizer
-    finds; binary data raises `UndecodableError`."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise UndecodableError(f"invalid {encoding}: {error}") from error
-    if b"\x00" in data[:8192]:
-        raise UndecodableError("binary data (NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None:
-        raise UndecodableError("not text in any known encoding")
-    return data.decode(best.encoding, errors="replace")
 
 
 def parse_article_file(

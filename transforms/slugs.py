@@ -15,6 +15,10 @@ def slugify(value: object, max_length: int = 64) -> str:
     """`"Western Asia"` -> `"western-asia"`; anything empty or unprintable -> `"unknown"`."""
     if value is None:
         return UNKNOWN
-    ascii_text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    ascii_text = "".join(
+        char if char.isascii() else " "
+        for char in unicodedata.normalize("NFKD", str(value))
+        if not unicodedata.combining(char)
+    )
     slug = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
     return slug or UNKNOWN

@@ -1,0 +1,37 @@
+"""Shared fixtures: where the repo's samples and the shared real data live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+SHARED = REPO.parent / "shared"
+SEEDS = SHARED / "seeds"
+SEED_WITH_DATE = SEEDS / "000_b9602190ba00a2ba.txt"
+SEED_WITHOUT_HEADER = SEEDS / "003_ef4239176ea9162e.txt"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEED_WITH_DATE.exists() or not SEED_WITHOUT_HEADER.exists():
+        pytest.skip(f"the shared seed articles are not beside the repo ({SEEDS} is absent)")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from transforms.geo import Gazetteer
+
+    return Gazetteer()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    import spacy
+
+    from transforms.entities import MODEL_NAME, NER_ONLY_EXCLUDES
+
+    return spacy.load(MODEL_NAME, exclude=list(NER_ONLY_EXCLUDES))

@@ -1,0 +1,60 @@
+import pytest
+
+from transforms.geo import rank_countries
+
+
+@pytest.mark.parametrize(
+    ("mention", "country", "kind"),
+    [
+        ("Armenia", "AM", "country"),
+        ("Azerbaijan’s", "AZ", "country"),
+        ("the United States", "US", "country"),
+        ("U.S.", "US", "country"),
+        ("UK", "GB", "country"),
+        ("Georgia", "GE", "country"),  # the country wins over the US state
+        ("Ganja", "AZ", "city"),
+        ("Nairobi", "KE", "city"),
+        ("Queensland", "AU", "subdivision"),
+        ("South Korea", "KR", "country"),
+        ("Türkiye", "TR", "country"),
+    ],
+)
+def test_places_resolve_to_countries(gazetteer, mention, country, kind):
+    place = gazetteer.resolve(mention)
+    assert place is not None
+    assert (place.country, place.kind) == (country, kind)
+
+
+@pytest.mark.parametrize("mention", ["IT", "AT", "Secretary", "", "the"])
+def test_non_places_do_not_resolve(gazetteer, mention):
+    assert gazetteer.resolve(mention) is None
+
+
+def test_cities_carry_coordinates(gazetteer):
+    ganja = gazetteer.resolve("Ganja")
+    assert ganja.latitude == pytest.approx(40.68, abs=0.05)
+    assert ganja.longitude == pytest.approx(46.36, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("country", "level", "region"),
+    [
+        ("AZ", "subregion", "western-asia"),
+        ("AM", "subregion", "western-asia"),
+        ("US", "subregion", "northern-america"),
+        ("KE", "subregion", "eastern-africa"),
+        ("AU", "subregion", "australia-and-new-zealand"),
+        ("AZ", "continent", "asia"),
+        ("AZ", "country", "az"),
+        (None, "subregion", "unknown"),
+    ],
+)
+def test_regions_are_un_m49_slugs(gazetteer, country, level, region):
+    assert gazetteer.region_of(country, level) == region
+
+
+def test_countries_rank_by_mentions_weighted_towards_the_start():
+    # One early mention outweighs one late one; three mentions outweigh one early one.
+    assert rank_countries([("US", 900), ("FR", 10)], 1000) == ["FR", "US"]
+    assert rank_countries([("FR", 0), ("DE", 500), ("DE", 600), ("DE", 990)], 1000) == ["DE", "FR"]
+    assert rank_countries([], 100) == []
