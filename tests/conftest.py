@@ -35,3 +35,14 @@ def nlp():
     from transforms.entities import MODEL_NAME, NER_ONLY_EXCLUDES
 
     return spacy.load(MODEL_NAME, exclude=list(NER_ONLY_EXCLUDES))
+
+
+LOCAL_RUNNER = "FnApiRunner"  # never DirectRunner: it would try to download Prism first
+
+
+@pytest.fixture
+def pipeline():
+    """A TestPipeline on the in-process runner; it runs when the `with` block ends."""
+    from apache_beam.testing.test_pipeline import TestPipeline
+
+    return TestPipeline(runner=LOCAL_RUNNER)

@@ -60,8 +60,9 @@ class DedupeExact(beam.PTransform):
 
     Two passes of GroupByKey: by `id` (same canonical URL), then by `content_hash` (same
     words under different URLs). The copy kept is the earliest published, ties by id, so the
-    result does not depend on arrival order. Grouping, not per-key state, keeps it correct
-    on every runner; under windowing, duplicates are found within a window.
+    result does not depend on arrival order; every `duplicate_of` names an article kept.
+    Grouping, not per-key state, keeps it correct on every runner; under windowing,
+    duplicates are found within a window.
     """
 
     def expand(self, articles):
@@ -79,5 +80,25 @@ class DedupeExact(beam.PTransform):
             | "KeepOnePerContent"
             >> beam.ParDo(_KeepCanonicalFn()).with_outputs(DUPLICATES_TAG, main="articles")
         )
-        duplicates = (by_id.duplicates, by_content.duplicates) | "AllDuplicates" >> beam.Flatten()
+        # A copy found in the first pass may point to an article the second pass drops:
+        # point it at the article that is kept, so every duplicate_of is in `articles`.
+        moved = by_content.duplicates | "KeptInstead" >> beam.Map(
+            lambda row: (row["id"], row["duplicate_of"])
+        )
+        first_pass = by_id.duplicates | "KeyByKept" >> beam.Map(
+            lambda row: (row["duplicate_of"], row)
+        )
+        repointed = (
+            {"duplicates": first_pass, "moved": moved}
+            | "JoinMoved" >> beam.CoGroupByKey()
+            | "PointToKept" >> beam.FlatMap(_point_to_kept)
+        )
+        duplicates = (repointed, by_content.duplicates) | "AllDuplicates" >> beam.Flatten()
         return {"articles": by_content.articles, "duplicates": duplicates}
+
+
+def _point_to_kept(joined):
+    _dropped_id, grouped = joined
+    kept_instead = list(grouped["moved"])
+    for row in grouped["duplicates"]:
+        yield {**row, "duplicate_of": kept_instead[0]} if kept_instead else row

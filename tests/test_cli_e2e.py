@@ -1,0 +1,180 @@
+"""The `newsbeam` command end to end: real subprocess, real files, Parquet read by DuckDB."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.query import connect
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.e2e
+
+SAMPLE_PARTITIONS = {
+    ("2025-03-02", "south-eastern-asia"),  # Indonesia, 06:00 +07:00 is the 2nd in UTC
+    ("2025-03-03", "eastern-africa"),  # Kenya (and its syndicated copy, a duplicate)
+    ("2025-03-04", "south-america"),
+    ("2025-03-04", "western-europe"),  # France and Germany
+    ("2025-03-05", "australia-and-new-zealand"),
+    ("2025-03-05", "northern-africa"),
+    ("2025-03-05", "southern-asia"),
+    ("2025-03-06", "northern-america"),
+    ("2025-03-06", "western-africa"),
+    ("2025-03-07", "central-america"),  # Mexico, 18:45 -06:00 is the 7th in UTC
+}
+
+
+def newsbeam(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).with_name("newsbeam")
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "pipeline.cli"]
+    result = subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=600, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"newsbeam {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def sample_output(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("samples-out")
+    started = datetime.now(UTC)
+    result = newsbeam("run", "--input", str(SAMPLES), "--output", str(output))
+    assert f"Output: {output}" in result.stdout and "newsbeam query" in result.stdout
+    # The Japan sample has no date: it goes under the day it was ingested.
+    (output / ".ingest-day").write_text(started.date().isoformat())
+    return output
+
+
+def _rows(output: Path, sql: str) -> list[tuple]:
+    return connect(str(output)).execute(sql).fetchall()
+
+
+def test_samples_land_in_their_date_and_region_partitions(sample_output):
+    ingest_day = (sample_output / ".ingest-day").read_text()
+    partitions = set(_rows(sample_output, "SELECT DISTINCT date::VARCHAR, region FROM articles"))
+    assert partitions == SAMPLE_PARTITIONS | {(ingest_day, "eastern-asia")}
+    on_disk = {
+        tuple(
+            part.split("=", 1)[1]
+            for part in path.parent.relative_to(sample_output / "articles").parts
+        )
+        for path in (sample_output / "articles").rglob("*.parquet")
+    }
+    assert on_disk == partitions
+
+
+def test_every_sample_input_is_an_article_a_duplicate_or_a_reject(sample_output):
+    assert _rows(sample_output, "SELECT count(*), count(DISTINCT id) FROM articles") == [(12, 12)]
+    assert _rows(
+        sample_output,
+        "SELECT d.kind, d.source, a.source, a.title FROM duplicates d JOIN articles a ON a.id = d.duplicate_of",
+    ) == [
+        (
+            "exact",
+            "Syndicator",
+            "Example News",
+            "Kenya Expands Emergency Water Deliveries as Drought Grips the North-East",
+        )
+    ]
+    rejects = _rows(sample_output, "SELECT stage, reason, input FROM rejects")
+    assert [(stage, reason, Path(path).name) for stage, reason, path in rejects] == [
+        ("clean", "too_short", "brief.txt")
+    ]
+
+
+def test_sample_rows_are_clean_and_complete(sample_output):
+    rows = _rows(
+        sample_output,
+        """SELECT count(*) FILTER (WHERE text LIKE '%Read:%' OR text LIKE '%Inputs:%' OR text LIKE '%Image Credit%'),
+                  count(*) FILTER (WHERE language = 'en'),
+                  count(*) FILTER (WHERE len(countries) > 0 AND len(persons) > 0),
+                  count(*) FILTER (WHERE title LIKE '%|%'),
+                  count(*) FILTER (WHERE schema_version = 1 AND word_count >= 150)
+           FROM articles""",
+    )
+    assert rows == [(0, 12, 12, 0, 12)]
+    html_titles = _rows(
+        sample_output, "SELECT title FROM articles WHERE source = 'Southern Cross Herald'"
+    )
+    assert html_titles and " | " not in html_titles[0][0]
+
+
+def test_rerunning_the_same_input_adds_no_rows(sample_output):
+    before = sorted(p.relative_to(sample_output) for p in sample_output.rglob("*.parquet"))
+    newsbeam("run", "--input", str(SAMPLES), "--output", str(sample_output))
+    after = sorted(p.relative_to(sample_output) for p in sample_output.rglob("*.parquet"))
+    assert after == before
+    assert _rows(
+        sample_output,
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM rejects)",
+    ) == [(12, 1, 1)]
+
+
+def test_query_command_prints_a_table(sample_output):
+    result = newsbeam(
+        "query",
+        str(sample_output),
+        "SELECT region, count(*) AS n FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
+    )
+    assert "western-europe" in result.stdout and "2" in result.stdout
+    as_csv = newsbeam(
+        "query", str(sample_output), "SELECT count(*) AS n FROM rejects", "--format", "csv"
+    )
+    assert as_csv.stdout.split() == ["n", "1"]
+
+
+def test_query_errors_are_sentences_not_tracebacks(sample_output, tmp_path):
+    bad_sql = newsbeam("query", str(sample_output), "SELEC nonsense", check=False)
+    assert bad_sql.returncode == 2 and "query failed" in bad_sql.stderr
+    assert "Traceback" not in bad_sql.stderr
+    missing = newsbeam("query", str(tmp_path / "nowhere"), "SELECT 1", check=False)
+    assert missing.returncode == 2 and "not a directory" in missing.stderr
+    empty = newsbeam(
+        "query", str(tmp_path), "SELECT count(*) AS n FROM articles", "--format", "csv"
+    )
+    assert empty.stdout.split() == ["n", "0"]
+
+
+def test_run_refuses_inputs_that_name_nothing(tmp_path):
+    result = newsbeam(
+        "run",
+        "--input",
+        str(tmp_path / "missing*.txt"),
+        "--output",
+        str(tmp_path / "o"),
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "matches no file" in result.stderr and "Traceback" not in result.stderr
+    result = newsbeam("run", "--input", str(SAMPLES), check=False)
+    assert result.returncode == 2 and "--output is required" in result.stderr
+
+
+def test_seed_articles(seeds_dir, tmp_path):
+    newsbeam("run", "--input", str(seeds_dir), "--output", str(tmp_path))
+    rows = _rows(
+        tmp_path,
+        "SELECT input, date::VARCHAR, date_source, region, text, persons, locations, countries FROM articles ORDER BY input",
+    )
+    assert len(rows) == 2
+    assert {row[3] for row in rows} == {"western-asia"}
+    first = rows[0]
+    assert Path(first[0]).name == "000_b9602190ba00a2ba.txt"
+    assert first[1:3] == ("2020-10-19", "header")
+    for _input, _date, _source, _region, text, *_ in rows:
+        assert "Read:" not in text
+        assert (
+            "Image Credit" not in text
+            and "Inputs: ANI" not in text
+            and "With ANI Inputs" not in text
+        )
+    persons, locations, countries = first[5], first[6], first[7]
+    assert {"Antonio Guterres", "Ilham Aliyev"} <= set(persons)
+    assert {"Armenia", "Azerbaijan"} <= set(locations) and {"AM", "AZ"} <= set(countries)
+    assert "Ganja" in locations and "Ganja" not in persons
+    assert not any("Ganja" == p for row in rows for p in row[5])
