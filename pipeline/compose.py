@@ -13,6 +13,7 @@ from transforms.clean import CleanArticles
 from transforms.dedupe import DedupeExact
 from transforms.extract import ExtractEntities
 from transforms.read import ReadArticleFiles, expand_inputs
+from transforms.validate import ValidateRows
 from transforms.write import WriteTable
 
 __all__ = ["Outputs", "build", "write"]
@@ -35,8 +36,16 @@ def build(pipeline: beam.Pipeline, options: NewsbeamOptions) -> Outputs:
     extracted = deduped["articles"] | "ExtractEntities" >> ExtractEntities(
         options.spacy_model, options.region_level
     )
-    rejects = (read.rejects, cleaned.rejects, extracted.rejects) | "AllRejects" >> beam.Flatten()
-    return Outputs(extracted.articles, deduped["duplicates"], rejects)
+    articles = extracted.articles | "ValidateArticles" >> ValidateRows(ARTICLES)
+    duplicates = deduped["duplicates"] | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
+    rejects = (
+        read.rejects,
+        cleaned.rejects,
+        extracted.rejects,
+        articles.rejects,
+        duplicates.rejects,
+    ) | "AllRejects" >> beam.Flatten()
+    return Outputs(articles.valid, duplicates.valid, rejects)
 
 
 def write(outputs: Outputs, output_dir: str, max_rows_per_file: int = 100_000) -> None:

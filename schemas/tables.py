@@ -47,6 +47,14 @@ class Table:
             }
         )
 
+    def violations(self, row: dict) -> list[str]:
+        """Columns a row lacks or leaves null although the schema requires them."""
+        return [
+            field.name
+            for field in self.schema
+            if not field.nullable and row.get(field.name) is None
+        ]
+
     @property
     def partition_types(self) -> dict[str, pa.DataType]:
         return {column: self.schema.field(column).type for column in self.partition_by}

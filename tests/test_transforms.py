@@ -259,3 +259,18 @@ def test_flat_tables_have_no_partitions(tmp_path):
     _write([row], tmp_path, table=DUPLICATES)
     (path,) = tmp_path.rglob("*.parquet")
     assert path.parent == tmp_path / "duplicates"
+
+
+def test_rows_breaking_the_schema_become_rejects(pipeline):
+    from transforms.validate import ValidateRows
+
+    good = _article_row("ok", date(2025, 3, 3), "eastern-africa")
+    bad = _article_row("bad", date(2025, 3, 3), "eastern-africa") | {"text": None}
+    with pipeline as p:
+        checked = p | beam.Create([good, bad]) | ValidateRows(ARTICLES)
+        assert_that(checked.valid | beam.Map(lambda r: r["id"]), equal_to(["ok"]), label="valid")
+        assert_that(
+            checked.rejects | beam.Map(_project("input", "stage", "reason", "detail")),
+            equal_to([("bad", "write", "schema_violation", "articles row lacks required text")]),
+            label="rejected",
+        )

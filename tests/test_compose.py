@@ -1,0 +1,74 @@
+"""`build()` over the repo's samples: the three outputs, asserted inside the pipeline."""
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipeline.compose import build
+from pipeline.options import LOCAL_RUNNER, NewsbeamOptions, resolve_runner, validate
+from tests.conftest import SAMPLES
+
+
+def test_build_returns_articles_duplicates_and_rejects(pipeline, tmp_path):
+    options = PipelineOptions(["--input", str(SAMPLES), "--output", str(tmp_path)])
+    with pipeline as p:
+        outputs = build(p, options.view_as(NewsbeamOptions))
+        assert_that(
+            outputs.articles | beam.combiners.Count.Globally(), equal_to([12]), label="articles"
+        )
+        assert_that(
+            outputs.duplicates | beam.Map(lambda r: (r["kind"], r["source"])),
+            equal_to([("exact", "Syndicator")]),
+            label="duplicates",
+        )
+        assert_that(
+            outputs.rejects | beam.Map(lambda r: (r["stage"], r["reason"])),
+            equal_to([("clean", "too_short")]),
+            label="rejects",
+        )
+        assert_that(
+            outputs.articles | beam.Map(lambda r: r["region"]) | beam.Distinct(),
+            equal_to(
+                [
+                    "south-eastern-asia",
+                    "eastern-africa",
+                    "south-america",
+                    "western-europe",
+                    "australia-and-new-zealand",
+                    "northern-africa",
+                    "southern-asia",
+                    "northern-america",
+                    "western-africa",
+                    "central-america",
+                    "eastern-asia",
+                ]
+            ),
+            label="regions",
+        )
+    assert not list(tmp_path.iterdir()), "build() alone writes nothing"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--output", "o"], "--input is required"),
+        (["--input", "x"], "--output is required"),
+        (["--input", "x", "--output", "o", "--min-words", "0"], "--min-words must be a positive"),
+    ],
+)
+def test_options_are_validated_before_the_graph_is_built(argv, message):
+    with pytest.raises(ValueError, match=message):
+        validate(PipelineOptions(argv))
+
+
+@pytest.mark.parametrize("runner", [None, "DirectRunner", "SwitchingDirectRunner"])
+def test_direct_runner_never_means_prism(runner):
+    options = PipelineOptions([] if runner is None else ["--runner", runner])
+    assert resolve_runner(options) == LOCAL_RUNNER
+    assert options.view_as(StandardOptions).runner == LOCAL_RUNNER
+
+
+def test_other_runners_are_left_alone():
+    options = PipelineOptions(["--runner", "FlinkRunner"])
+    assert resolve_runner(options) == "FlinkRunner"

@@ -1,0 +1,144 @@
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from transforms.readers import format_of, parse_article_file
+from transforms.text_decoding import UndecodableError, decode_text
+
+NOW = datetime(2025, 3, 10, tzinfo=UTC)
+BODY = "Officials in Nairobi said on Monday that the rains had failed for a third season."
+
+
+def _parse(name, data):
+    return list(parse_article_file(name, data, NOW))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.txt", "txt"),
+        ("a/B.HTML", "html"),
+        ("x.htm.gz", "html"),
+        ("w.jsonl.bz2", "jsonl"),
+        ("n.ndjson", "jsonl"),
+        ("a.md", None),
+        ("noext", None),
+        ("a.txt.zip", None),
+    ],
+)
+def test_format_of(name, kind):
+    assert format_of(name) == kind
+
+
+def test_txt_with_header():
+    data = f"date 2025-03-03\ntitle T\nurl https://u:p@x.test/a\nsource S\n\n{BODY}".encode()
+    ((kind, record),) = _parse("a.txt", data)
+    assert kind == "article"
+    assert record["url"] == "https://x.test/a"  # credentials never stored
+    assert (record["title"], record["source"], record["text"]) == ("T", "S", BODY)
+    assert (record["date"], record["date_source"], record["published_at"]) == (
+        date(2025, 3, 3),
+        "header",
+        None,
+    )
+
+
+def test_txt_without_header_or_with_invalid_date_takes_the_ingestion_date():
+    ((_, plain),) = _parse("a.txt", BODY.encode())
+    ((_, invalid),) = _parse("b.txt", f"date 2025-13-45 {BODY}".encode())
+    for record in (plain, invalid):
+        assert (record["date"], record["date_source"]) == (NOW.date(), "ingested")
+        assert record["text"] == BODY
+
+
+def test_jsonl_lines_are_inputs_of_their_own():
+    lines = [
+        json.dumps(
+            {
+                "url": "https://x.test/1",
+                "title": "T",
+                "text": BODY,
+                "published": "2025-03-03T06:00:00+07:00",
+                "source": "W",
+            }
+        ),
+        "",
+        json.dumps(
+            {
+                "html": f"<html><body><article><p>{BODY}</p><p>{BODY}</p></article></body></html>",
+                "published": "2025-03-04",
+            }
+        ),
+        "[1, 2]",
+        json.dumps({"title": 5, "text": "  "}),
+    ]
+    parsed = _parse("w.jsonl", "\n".join(lines).encode())
+    assert [
+        (kind, value["input"] if kind == "article" else value[2]) for kind, value in parsed
+    ] == [
+        ("article", "w.jsonl:1"),
+        ("article", "w.jsonl:3"),
+        ("reject", "w.jsonl:4"),
+        ("reject", "w.jsonl:5"),
+    ]
+    first, from_html = parsed[0][1], parsed[1][1]
+    assert first["published_at"] == datetime(2025, 3, 2, 23, 0, tzinfo=UTC)
+    assert first["date"] == date(2025, 3, 2) and first["date_source"] == "record"
+    assert from_html["text"].startswith("Officials in Nairobi") and from_html["date"] == date(
+        2025, 3, 4
+    )
+    assert [value[0] for kind, value in parsed[2:]] == ["invalid_record", "no_text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("a.txt", b"", "empty_file"),
+        ("a.txt", b"  \n\n ", "empty_file"),
+        ("a.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "undecodable"),
+        ("a.pdf", b"%PDF-1.4", "unsupported_format"),
+        ("a.html", b"<html><body></body></html>", "no_main_text"),
+    ],
+)
+def test_bad_files_are_rejects_with_a_reason(name, data, reason):
+    ((kind, (got_reason, detail, input_ref)),) = _parse(name, data)
+    assert (kind, got_reason, input_ref) == ("reject", reason, name)
+    assert detail
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Café in Zürich".encode(), "Café in Zürich"),
+        ("\ufeffCafé".encode(), "Café"),
+        ("Café au lait".encode("utf-16"), "Café au lait"),
+        (
+            "Привет, как дела? Это новости из Москвы.".encode("windows-1251"),
+            "Привет, как дела? Это новости из Москвы.",
+        ),
+    ],
+)
+def test_decode_text(data, text):
+    assert decode_text(data) == text
+
+
+def test_binary_is_undecodable():
+    with pytest.raises(UndecodableError):
+        decode_text(b"abc\x00def")
+
+
+def test_real_feed_encodings_decode_without_replacement_characters():
+    """The shared feeds in legacy encodings (declared in XML) decode to readable text."""
+    from tests.conftest import SHARED
+
+    root = SHARED / "data" / "feeds_miniflux_encoding"
+    if not root.exists():
+        pytest.skip(f"the shared encoding samples are absent ({root})")
+    checked = 0
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".xml", ".rss", ".atom", ".html"}:
+            text = decode_text(path.read_bytes())
+            assert "\ufffd" not in text[:5000], path.name
+            checked += 1
+    assert checked > 0
