@@ -46,3 +46,11 @@ def pipeline():
     from apache_beam.testing.test_pipeline import TestPipeline
 
     return TestPipeline(runner=LOCAL_RUNNER)
+
+
+@pytest.fixture
+def server():
+    from tests.local_server import LocalServer
+
+    with LocalServer() as running:
+        yield running

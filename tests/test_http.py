@@ -1,0 +1,187 @@
+"""The HTTP client against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from tests.local_server import Reply
+from transforms.http import FetchError, HttpClient, HttpPolicy, is_public_address
+
+
+def client(**overrides) -> HttpClient:
+    policy = dict(
+        allow_private_networks=True, min_host_interval=0.0, backoff_base=0.01, max_retries=3
+    )
+    policy.update(overrides)
+    return HttpClient(HttpPolicy(**policy))
+
+
+def test_plain_get_sends_a_clear_user_agent(server):
+    seen = {}
+
+    def route(request):
+        seen.update(request.headers)
+        return Reply(200, b"hello", {"Content-Type": "text/plain"})
+
+    server.routes["/a"] = route
+    response = client().get(server.url("/a"))
+    assert (response.status, response.body, response.content_type) == (200, b"hello", "text/plain")
+    assert seen["User-Agent"].startswith("newsbeam/")
+
+
+def test_loopback_is_refused_unless_allowed(server):
+    server.routes["/a"] = Reply(200, b"secret")
+    with pytest.raises(FetchError) as refused:
+        client(allow_private_networks=False).get(server.url("/a"))
+    assert refused.value.reason == "refused_address"
+    assert server.hits["/a"] == 0  # refused at connect time, before any request was sent
+
+
+def test_redirect_to_a_private_address_is_refused(server):
+    """A public-looking first hop cannot bounce the client onto the local network."""
+    server.routes["/go"] = Reply(302, headers={"Location": "http://127.0.0.1:1/admin"})
+    with pytest.raises(FetchError) as refused:
+        client(allow_private_networks=False).get(server.url("/go"))
+    assert refused.value.reason == "refused_address"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("8.8.8.8", True),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_public_addresses(address, public):
+    assert is_public_address(address) is public
+
+
+def test_server_errors_are_retried_then_succeed(server):
+    server.routes["/flaky"] = lambda r: Reply(500) if r.count == 1 else Reply(200, b"ok")
+    response = client().get(server.url("/flaky"))
+    assert response.body == b"ok" and response.attempts == 2
+    assert server.statuses[("/flaky", 500)] == 1 and server.statuses[("/flaky", 200)] == 1
+
+
+def test_retry_after_is_honoured(server):
+    sleeps = []
+    server.routes["/busy"] = lambda r: (
+        Reply(429, headers={"Retry-After": "7"}) if r.count == 1 else Reply(200, b"ok")
+    )
+    fetcher = HttpClient(
+        HttpPolicy(allow_private_networks=True, min_host_interval=0.0), sleep=sleeps.append
+    )
+    assert fetcher.get(server.url("/busy")).body == b"ok"
+    assert sleeps == [7.0]
+
+
+def test_retries_give_up_with_the_last_reason(server):
+    server.routes["/down"] = Reply(503)
+    with pytest.raises(FetchError) as failed:
+        client(max_retries=2).get(server.url("/down"))
+    assert (failed.value.reason, failed.value.attempts, failed.value.transient) == (
+        "http_503",
+        3,
+        True,
+    )
+    assert server.hits["/down"] == 3
+
+
+def test_client_errors_are_not_retried(server):
+    with pytest.raises(FetchError) as failed:
+        client().get(server.url("/missing"))
+    assert failed.value.reason == "http_404" and not failed.value.transient
+    assert server.hits["/missing"] == 1
+
+
+def test_redirects_are_followed_and_capped(server):
+    server.routes["/old"] = Reply(301, headers={"Location": "/new"})
+    server.routes["/new"] = Reply(200, b"moved")
+    response = client().get(server.url("/old"))
+    assert (response.url, response.body) == (server.url("/new"), b"moved")
+    server.routes["/loop"] = Reply(302, headers={"Location": "/loop"})
+    with pytest.raises(FetchError) as looped:
+        client(max_redirects=3).get(server.url("/loop"))
+    assert looped.value.reason == "too_many_redirects"
+    assert server.hits["/loop"] == 4
+
+
+def test_bodies_over_the_limit_are_refused_even_when_gzipped(server):
+    server.routes["/big"] = Reply(200, b"x" * 5000)
+    server.routes["/bomb"] = Reply(200, b"\0" * 2_000_000, gzip=True)
+    assert len(gzip.compress(b"\0" * 2_000_000)) < 5000
+    for path in ("/big", "/bomb"):
+        with pytest.raises(FetchError) as refused:
+            client(max_body_bytes=4000).get(server.url(path))
+        assert refused.value.reason == "too_large"
+
+
+def test_gzip_bodies_are_decoded(server):
+    server.routes["/z"] = Reply(200, b"compressed text", gzip=True)
+    assert client().get(server.url("/z")).body == b"compressed text"
+
+
+def test_a_page_that_never_finishes_hits_the_deadline(server):
+    server.routes["/slow"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    with pytest.raises(FetchError) as slow:
+        client(deadline=0.5, max_retries=0).get(server.url("/slow"))
+    assert slow.value.reason == "timeout"
+
+
+def test_conditional_get(server):
+    def route(request):
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Reply(304)
+        return Reply(
+            200, b"feed", {"ETag": '"v1"', "Last-Modified": "Mon, 03 Mar 2025 10:00:00 GMT"}
+        )
+
+    server.routes["/feed"] = route
+    first = client().get(server.url("/feed"))
+    assert (first.etag, first.last_modified) == ('"v1"', "Mon, 03 Mar 2025 10:00:00 GMT")
+    second = client().get(server.url("/feed"), etag=first.etag, last_modified=first.last_modified)
+    assert second.not_modified and second.body == b""
+
+
+def test_robots_txt_is_respected_and_fetched_once_per_host(server):
+    server.routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /private/\n")
+    server.routes["/private/page"] = Reply(200, b"no")
+    server.routes["/public/page"] = Reply(200, b"yes")
+    fetcher = client()
+    with pytest.raises(FetchError) as disallowed:
+        fetcher.get(server.url("/private/page"))
+    assert disallowed.value.reason == "robots_disallowed"
+    assert fetcher.get(server.url("/public/page")).body == b"yes"
+    assert server.hits["/robots.txt"] == 1 and server.hits["/private/page"] == 0
+
+
+def test_requests_to_one_host_are_spaced(server):
+    sleeps = []
+    server.routes["/a"] = Reply(200, b"a")
+    fetcher = HttpClient(
+        HttpPolicy(allow_private_networks=True, min_host_interval=5.0, respect_robots=False),
+        sleep=sleeps.append,
+    )
+    fetcher.get(server.url("/a"))
+    fetcher.get(server.url("/a"))
+    assert len(sleeps) == 1 and 4.0 < sleeps[0] <= 5.0
+
+
+def test_unresolvable_hosts_and_bad_urls(server):
+    with pytest.raises(FetchError) as bad:
+        client().get("ftp://example.com/x")
+    assert bad.value.reason == "bad_url"
+    with pytest.raises(FetchError) as unresolved:
+        client(connect_timeout=2).get("http://newsbeam-test.invalid/x")
+    assert unresolved.value.reason in {"dns_failure", "connection_error"}
