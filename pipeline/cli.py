@@ -1,4 +1,4 @@
-"""`newsbeam`: run the pipeline, or query its output with DuckDB."""
+"""`newsbeam`: run the pipeline (batch or stream), or query its output with DuckDB."""
 
 from __future__ import annotations
 
@@ -15,20 +15,24 @@ _EXAMPLE_QUERY = "SELECT region, date, count(*) AS articles FROM articles GROUP 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pipeline.options import NewsbeamOptions
+
     parser = argparse.ArgumentParser(
         prog="newsbeam", description="News ingestion on Apache Beam: articles to Parquet."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser(
-        "run",
-        help="run the batch pipeline",
-        description="Run the batch pipeline. Any Apache Beam pipeline option may follow "
-        "(--runner, --direct_num_workers, ...); DirectRunner is the default.",
-    )
-    from pipeline.options import NewsbeamOptions
-
-    NewsbeamOptions._add_argparse_args(run_parser)
-    run_parser.add_argument("--runner", default="DirectRunner", help="Beam runner")
+    for name, summary in (
+        ("run", "one pass over files and feeds, then exit"),
+        ("stream", "poll feeds until stopped, writing each window's files as it closes"),
+    ):
+        command = commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}. Any Apache Beam pipeline option may "
+            "follow (--runner, --direct_num_workers, ...); DirectRunner is the default.",
+        )
+        NewsbeamOptions._add_argparse_args(command)
+        command.add_argument("--runner", default="DirectRunner", help="Beam runner")
     query_parser = commands.add_parser("query", help="query an output directory with DuckDB")
     query_parser.add_argument("output", help="the directory a run wrote into")
     query_parser.add_argument("sql", help="SQL over the views articles, duplicates, rejects")
@@ -40,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _run(argv[1:])
+        if args.command == "stream":
+            return _stream(argv[1:])
         if beam_args:
             parser.error(f"unrecognised arguments: {' '.join(beam_args)}")
         return _query(args.output, args.sql, args.format, args.max_rows)
@@ -48,11 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _run(argv: list[str]) -> int:
-    import apache_beam as beam
+def _options(argv: list[str]):
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.compose import build, write
     from pipeline.options import resolve_runner, validate
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -61,28 +65,75 @@ def _run(argv: list[str]) -> int:
     news = validate(options)
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)
-    runner = resolve_runner(options)
+    resolve_runner(options)
+    return options, news
+
+
+def _run(argv: list[str]) -> int:
+    import apache_beam as beam
+
+    from pipeline.compose import build, write
+    from pipeline.metrics import newsbeam_counters
+
+    options, news = _options(argv)
     started = time.monotonic()
     pipeline = beam.Pipeline(options=options)
     write(build(pipeline, news), news.output, news.max_rows_per_file)
     result = pipeline.run()
     result.wait_until_finish()
-    counters = _counters(result)
+    counters = newsbeam_counters(result)
+    runner = options.view_as(beam.options.pipeline_options.StandardOptions).runner
     print(f"newsbeam: finished on {runner} in {time.monotonic() - started:.1f}s")
     for name in sorted(counters):
-        print(f"  {name:<22} {counters[name]}")
-    print(f"Output: {news.output}")
-    print(f'Try: newsbeam query {news.output} "{_EXAMPLE_QUERY}"')
+        print(f"  {name:<28} {counters[name]}")
+    _print_where(news.output)
     return 0
 
 
-def _counters(result) -> dict[str, int]:
-    counters: dict[str, int] = {}
-    for counter in result.metrics().query()["counters"]:
-        if counter.key.metric.namespace == "newsbeam":
-            name = counter.key.metric.name
-            counters[name] = counters.get(name, 0) + counter.committed
-    return counters
+def _stream(argv: list[str]) -> int:
+    from apache_beam.options.pipeline_options import StandardOptions
+
+    from pipeline.options import feed_configs, is_local_runner
+
+    options, news = _options(argv)
+    if news.input:
+        raise ValueError("stream reads feeds only: use `newsbeam run --input` for files")
+    feeds = feed_configs(news)
+    if is_local_runner(options):
+        from pipeline.stream import LocalStream
+
+        if "://" in news.output:
+            raise ValueError(
+                "a local stream keeps feed state beside its output: use a local --output"
+            )
+        print(
+            f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
+            f"polls every {news.poll_interval:g}s, output {news.output}"
+        )
+        sys.stdout.flush()
+        LocalStream(options, feeds).run()
+    else:
+        import apache_beam as beam
+
+        from pipeline.compose import build_stream, write
+
+        options.view_as(StandardOptions).streaming = True
+        pipeline = beam.Pipeline(options=options)
+        write(
+            build_stream(pipeline, news, feeds),
+            news.output,
+            news.max_rows_per_file,
+            skip_existing=False,
+        )
+        result = pipeline.run()
+        result.wait_until_finish(duration=int(news.duration * 1000) if news.duration else None)
+    _print_where(news.output)
+    return 0
+
+
+def _print_where(output: str) -> None:
+    print(f"Output: {output}")
+    print(f'Try: newsbeam query {output} "{_EXAMPLE_QUERY}"')
 
 
 def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:

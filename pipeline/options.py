@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import os
+
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from transforms.entities import MODEL_NAME
 from transforms.extract import REGION_LEVELS
+from transforms.feeds import FeedConfig, load_feeds_file
+from transforms.fetch import FETCH_PAGES
+from transforms.http import HttpPolicy
 
-__all__ = ["NewsbeamOptions", "LOCAL_RUNNER", "resolve_runner", "validate"]
+__all__ = [
+    "LOCAL_RUNNER",
+    "NewsbeamOptions",
+    "feed_configs",
+    "http_policy",
+    "is_local_runner",
+    "resolve_runner",
+    "validate",
+]
 
 LOCAL_RUNNER = "FnApiRunner"
 """What "DirectRunner" means here: Beam's in-process portable runner, named explicitly.
 
 Beam's DirectRunner first tries to start Prism, a binary it downloads on first use with no
 timeout; on a machine without that download (or behind a silent proxy) it can hang."""
+
+_LOCAL_RUNNERS = frozenset({LOCAL_RUNNER, "BundleBasedDirectRunner"})
+_FEED_FILE_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed")
 
 
 class NewsbeamOptions(PipelineOptions):
@@ -25,6 +41,18 @@ class NewsbeamOptions(PipelineOptions):
             default=None,
             help="Article files, directories (walked recursively) or globs: .txt, .html, .jsonl "
             "(optionally .gz).",
+        )
+        parser.add_argument(
+            "--feed",
+            action="append",
+            default=None,
+            help="An RSS/Atom feed: http(s) URL, local file, or directory of feed files. "
+            "Repeatable.",
+        )
+        parser.add_argument(
+            "--feeds",
+            default=None,
+            help="YAML file: feeds: [{url, name, region, language, poll_interval}].",
         )
         parser.add_argument(
             "--output",
@@ -72,24 +100,139 @@ class NewsbeamOptions(PipelineOptions):
             default=100_000,
             help="Largest number of rows in one Parquet file.",
         )
+        parser.add_argument(
+            "--fetch-pages",
+            dest="fetch_pages",
+            choices=FETCH_PAGES,
+            default="auto",
+            help="Fetch each entry's article page: auto = for feeds read over HTTP only.",
+        )
+        parser.add_argument(
+            "--fetch-concurrency",
+            dest="fetch_concurrency",
+            type=int,
+            default=8,
+            help="Pages fetched at once per worker (requests to one host stay paced).",
+        )
+        parser.add_argument(
+            "--allow-private-networks",
+            dest="allow_private_networks",
+            action="store_true",
+            default=False,
+            help="Allow feeds and pages on loopback and private addresses (refused by default).",
+        )
+        parser.add_argument(
+            "--http-timeout",
+            dest="http_timeout",
+            type=float,
+            default=20.0,
+            help="Seconds to wait for a server to answer or send more data.",
+        )
+        parser.add_argument(
+            "--max-page-bytes",
+            dest="max_page_bytes",
+            type=int,
+            default=5_000_000,
+            help="Largest feed or page body accepted (after decompression).",
+        )
+        parser.add_argument(
+            "--host-interval",
+            dest="host_interval",
+            type=float,
+            default=1.0,
+            help="Minimum seconds between two requests to one host.",
+        )
+        parser.add_argument(
+            "--poll-interval",
+            dest="poll_interval",
+            type=float,
+            default=300.0,
+            help="stream: seconds between polls of a feed (per-feed poll_interval wins).",
+        )
+        parser.add_argument(
+            "--window",
+            type=float,
+            default=60.0,
+            help="stream: seconds of each window; its files are written when it closes.",
+        )
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=None,
+            help="stream: stop after this many seconds (default: run until stopped).",
+        )
+        parser.add_argument(
+            "--state-expiry",
+            dest="state_expiry",
+            type=float,
+            default=7 * 86_400.0,
+            help="stream: seconds an entry is remembered as seen (bounds the state).",
+        )
 
 
 def validate(options: PipelineOptions) -> NewsbeamOptions:
     """Checks the options before any graph is built; raises ValueError with a sentence."""
     news = options.view_as(NewsbeamOptions)
-    if not news.input:
-        raise ValueError("--input is required: files, directories or globs of articles")
+    if not (news.input or news.feed or news.feeds):
+        raise ValueError("--input, --feed or --feeds is required: what should be read?")
     if not news.output:
         raise ValueError("--output is required: the directory to write Parquet into")
-    for flag, value in (
+    positive = (
         ("--min-words", news.min_words),
         ("--max-chars", news.max_chars),
         ("--max-file-bytes", news.max_file_bytes),
         ("--max-rows-per-file", news.max_rows_per_file),
-    ):
-        if value < 1:
+        ("--fetch-concurrency", news.fetch_concurrency),
+        ("--http-timeout", news.http_timeout),
+        ("--max-page-bytes", news.max_page_bytes),
+        ("--poll-interval", news.poll_interval),
+        ("--window", news.window),
+        ("--state-expiry", news.state_expiry),
+    )
+    for flag, value in positive:
+        if value <= 0:
             raise ValueError(f"{flag} must be a positive number, not {value}")
+    if news.duration is not None and news.duration <= 0:
+        raise ValueError(f"--duration must be a positive number of seconds, not {news.duration}")
+    if news.host_interval < 0:
+        raise ValueError("--host-interval cannot be negative")
     return news
+
+
+def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
+    """The feeds named by --feed (URLs, files, directories of feed files) and --feeds."""
+    feeds: list[FeedConfig] = []
+    for item in news.feed or []:
+        if item.startswith(("http://", "https://")) or os.path.isfile(item):
+            feeds.append(FeedConfig.from_dict(item))
+        elif os.path.isdir(item):
+            found = sorted(
+                os.path.join(root, name)
+                for root, _dirs, files in os.walk(item)
+                for name in files
+                if name.lower().endswith(_FEED_FILE_SUFFIXES) and not name.startswith(".")
+            )
+            if not found:
+                raise ValueError(f"--feed {item!r} holds no {'/'.join(_FEED_FILE_SUFFIXES)} file")
+            feeds.extend(FeedConfig.from_dict(path) for path in found)
+        else:
+            raise ValueError(f"--feed {item!r} is neither an http(s) URL nor an existing file")
+    if news.feeds:
+        if not os.path.isfile(news.feeds):
+            raise ValueError(f"--feeds {news.feeds!r} is not a file")
+        feeds.extend(load_feeds_file(news.feeds))
+    unique = {feed.url: feed for feed in feeds}
+    return list(unique.values())
+
+
+def http_policy(news: NewsbeamOptions) -> HttpPolicy:
+    return HttpPolicy(
+        read_timeout=news.http_timeout,
+        deadline=max(3 * news.http_timeout, 30.0),
+        max_body_bytes=news.max_page_bytes,
+        min_host_interval=news.host_interval,
+        allow_private_networks=news.allow_private_networks,
+    )
 
 
 def resolve_runner(options: PipelineOptions) -> str:
@@ -98,3 +241,7 @@ def resolve_runner(options: PipelineOptions) -> str:
     if standard.runner in (None, "DirectRunner", "SwitchingDirectRunner"):
         standard.runner = LOCAL_RUNNER
     return standard.runner
+
+
+def is_local_runner(options: PipelineOptions) -> bool:
+    return resolve_runner(options) in _LOCAL_RUNNERS

@@ -52,7 +52,7 @@ def test_build_returns_articles_duplicates_and_rejects(pipeline, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--output", "o"], "--input is required"),
+        (["--output", "o"], "--input, --feed or --feeds is required"),
         (["--input", "x"], "--output is required"),
         (["--input", "x", "--output", "o", "--min-words", "0"], "--min-words must be a positive"),
     ],

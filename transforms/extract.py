@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -11,6 +12,7 @@ from schemas import SCHEMA_VERSION
 from transforms.entities import MODEL_NAME, NER_ONLY_EXCLUDES, Mention, summarise_mentions
 from transforms.language import detect_language
 from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.slugs import slugify
 
 __all__ = ["ExtractEntities", "REGION_LEVELS"]
 
@@ -30,12 +32,7 @@ class _ExtractFn(beam.DoFn):
         self._rejected = Metrics.counter("newsbeam", "rejected_extract")
 
     def setup(self) -> None:
-        import spacy
-
-        from transforms.geo import Gazetteer
-
-        self._nlp = spacy.load(self._model_name, exclude=list(NER_ONLY_EXCLUDES))
-        self._gazetteer = Gazetteer()
+        self._nlp, self._gazetteer = _models(self._model_name)
 
     def process(self, batch: list[dict]):
         documents = [_ner_input(article) for article in batch]
@@ -77,9 +74,33 @@ class _ExtractFn(beam.DoFn):
             "organizations": found.organizations,
             "locations": found.locations,
             "countries": found.countries,
-            "region": self._gazetteer.region_of(main_country, self._region_level),
+            "region": self._gazetteer.region_of(main_country, self._region_level)
+            if main_country
+            else slugify(article.get("region_hint")),
             "schema_version": SCHEMA_VERSION,
         }
+
+
+_LOADED = threading.local()
+
+
+def _models(model_name: str):
+    """The spaCy pipeline and gazetteer, loaded once per thread of a worker process.
+
+    A local stream runs one bounded pipeline per window in the same process; reloading the
+    model (about 2 s with the gazetteer) for each would dominate a short window. One copy
+    per thread because spaCy pipelines are not documented as safe to share across threads.
+    """
+    cache = getattr(_LOADED, "models", None)
+    if cache is None or cache[0] != model_name:
+        import spacy
+
+        from transforms.geo import Gazetteer
+
+        nlp = spacy.load(model_name, exclude=list(NER_ONLY_EXCLUDES))
+        cache = (model_name, nlp, Gazetteer())
+        _LOADED.models = cache
+    return cache[1], cache[2]
 
 
 def _ner_input(article: dict) -> str:
@@ -93,9 +114,10 @@ class ExtractEntities(beam.PTransform):
 
     Adds entities (PERSON, ORG, GPE, LOC, NORP, EVENT grouped by canonical name), persons,
     organizations, locations, countries (ISO 3166-1 alpha-2, by salience), region (slug of
-    the main country's UN M49 sub-region, or continent or country per `region_level`;
-    `unknown` without a place) and language. Articles are batched for `nlp.pipe`; the
-    spaCy model and gazetteer are loaded once per DoFn instance in `setup()`.
+    the main country's UN M49 sub-region, or continent or country per `region_level`; without
+    a place, the feed's configured region, else `unknown`) and language. Articles are
+    batched for `nlp.pipe`; the spaCy model and gazetteer are loaded once per DoFn instance
+    in `setup()`.
     Rejects (stage `extract`): ner_failed.
     """
 

@@ -90,8 +90,9 @@ class ReadArticleFiles(beam.PTransform):
     """PBegin -> raw article dicts (bounded), plus a `rejects` output.
 
     Input: file paths expanded before the job starts (see `expand_inputs`). Output records
-    carry `input`, `url`, `source`, `title`, `text`, `author`, `published_at`, `date`,
-    `date_source`, `ingested_at`. Reject reasons: unreadable, file_too_large,
+    carry `input`, `url`, `source`, `title`, `text`, `authors`, `tags`, `feed_url`,
+    `text_source`, `published_at`, `date`, `date_source`, `ingested_at`. Reject reasons:
+    unreadable, file_too_large,
     unsupported_format, empty_file, undecodable, invalid_json, invalid_record, no_text,
     unparseable_html, no_main_text.
     """

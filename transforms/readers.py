@@ -21,8 +21,11 @@ from transforms.urls import strip_credentials
 __all__ = [
     "ARTICLE_EXTENSIONS",
     "DateSource",
+    "TextSource",
+    "split_authors",
     "format_of",
     "parse_article_file",
+    "raw_record",
 ]
 
 ARTICLE_EXTENSIONS = {
@@ -37,6 +40,14 @@ _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
 
 ARTICLE = "article"
 REJECT = "reject"
+
+
+class TextSource:
+    """Values of `articles.text_source`: where the article's text came from."""
+
+    FILE = "file"
+    PAGE = "page"
+    FEED = "feed"
 
 
 class DateSource:
@@ -55,6 +66,13 @@ def format_of(name: str) -> str | None:
     for suffix in _COMPRESSED:
         base = base.removesuffix(suffix)
     return ARTICLE_EXTENSIONS.get(posixpath.splitext(base)[1])
+
+
+def split_authors(byline: str | None) -> list[str]:
+    """trafilatura joins several authors with "; "; a missing byline is no author."""
+    if not byline:
+        return []
+    return [name.strip() for name in byline.split(";") if name.strip()]
 
 
 def parse_article_file(
@@ -82,7 +100,7 @@ def parse_article_file(
         yield from _from_jsonl(name, text, ingested_at)
 
 
-def _record(
+def raw_record(
     input_ref: str,
     *,
     text: str,
@@ -90,11 +108,16 @@ def _record(
     title=None,
     url=None,
     source=None,
-    author=None,
+    authors=(),
     published=None,
     date_source: str,
+    text_source: str = TextSource.FILE,
     language=None,
+    tags=(),
+    feed_url=None,
+    region_hint=None,
 ) -> dict:
+    """The raw article record every source produces; `date` falls back to ingestion."""
     parsed = parse_published(published, now=ingested_at) if published else None
     return {
         "input": input_ref,
@@ -102,11 +125,15 @@ def _record(
         "source": source,
         "title": title,
         "text": text,
-        "author": author,
+        "authors": list(authors),
+        "tags": list(tags),
+        "feed_url": feed_url,
+        "text_source": text_source,
         "published_at": parsed.published_at if parsed else None,
         "date": parsed.day if parsed else ingested_at.date(),
         "date_source": date_source if parsed else DateSource.INGESTED,
         "language_hint": language,
+        "region_hint": region_hint,
         "ingested_at": ingested_at,
     }
 
@@ -115,7 +142,7 @@ def _from_txt(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str
     header, body = split_header(text)
     yield (
         ARTICLE,
-        _record(
+        raw_record(
             name,
             text=body,
             ingested_at=ingested_at,
@@ -149,14 +176,15 @@ def _from_html(
     page_published = page.published
     yield (
         ARTICLE,
-        _record(
+        raw_record(
             name,
             text=page.text,
             ingested_at=ingested_at,
             title=title or page.title,
             url=url or page.url,
             source=source or page.sitename,
-            author=page.author,
+            authors=split_authors(page.author),
+            text_source=TextSource.PAGE,
             published=published or page_published,
             date_source=DateSource.RECORD if published else DateSource.HTML_METADATA,
             language=page.language,
@@ -183,7 +211,7 @@ def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[s
         if isinstance(body, str) and body.strip():
             yield (
                 ARTICLE,
-                _record(
+                raw_record(
                     input_ref,
                     text=body,
                     ingested_at=ingested_at,

@@ -17,6 +17,8 @@ REJECTS_TAG = "rejects"
 class Stage:
     """Names of the stages that can reject an input; they appear in `rejects.stage`."""
 
+    FEED = "feed"
+    FETCH = "fetch"
     READ = "read"
     CLEAN = "clean"
     EXTRACT = "extract"

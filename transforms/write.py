@@ -51,17 +51,28 @@ class WriteTable(beam.PTransform):
     place only when complete. Rows whose key is already in the table (from an earlier run
     into the same directory) are skipped, so re-running an input adds no duplicate row.
     Rows are grouped by partition: a window's rows are written when the window closes.
+    With `skip_existing=False` (streaming, where the feed state already prevents repeats)
+    the table is not read back first.
     """
 
-    def __init__(self, output_dir: str, table: Table, max_rows_per_file: int = 100_000) -> None:
+    def __init__(
+        self,
+        output_dir: str,
+        table: Table,
+        max_rows_per_file: int = 100_000,
+        skip_existing: bool = True,
+    ) -> None:
         super().__init__()
         if not output_dir:
             raise ValueError("WriteTable needs an output directory")
         self._output_dir = output_dir
         self._table = table
         self._max_rows = max_rows_per_file
+        self._skip_existing = skip_existing
 
     def expand(self, rows):
+        if not self._skip_existing:
+            return self._write(rows)
         table, key = self._table, self._table.key
         existing = (
             rows.pipeline
@@ -72,10 +83,17 @@ class WriteTable(beam.PTransform):
             | "ExistingKeys" >> beam.FlatMap(_keyed_existing, table)
         )
         new = rows | "KeyRows" >> beam.Map(lambda row: (str(row[key]), row))
-        return (
+        unwritten = (
             {"new": new, "existing": existing}
             | "JoinExisting" >> beam.CoGroupByKey()
             | "DropWritten" >> beam.FlatMap(_new_rows_only)
+        )
+        return self._write(unwritten)
+
+    def _write(self, rows):
+        table = self._table
+        return (
+            rows
             | "KeyByPartition" >> beam.Map(lambda row: (partition_dir(table, row), row))
             | "GroupByPartition" >> beam.GroupByKey()
             | "WriteFiles" >> beam.ParDo(_WritePartitionFn(self._output_dir, table, self._max_rows))

@@ -1,0 +1,142 @@
+"""`newsbeam stream` end to end against a real HTTP server, read while it runs."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.query import connect
+from tests.local_server import Reply
+from tests.news_site import NewsSite, page_html
+
+pytestmark = pytest.mark.e2e
+
+
+def _newsbeam_command() -> list[str]:
+    executable = Path(sys.executable).with_name("newsbeam")
+    return [str(executable)] if executable.exists() else [sys.executable, "-m", "pipeline.cli"]
+
+
+def _count(output: Path, sql: str) -> int:
+    try:
+        return connect(str(output)).execute(sql).fetchall()[0][0]
+    except Exception:  # noqa: BLE001 - a file may be renamed in while DuckDB lists them
+        return -1
+
+
+def _wait_for(condition, process: subprocess.Popen, timeout: float) -> None:
+    """Polls the output until `condition` holds; fails if the stream dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process.poll() is not None:
+            out, err = process.communicate()
+            pytest.fail(f"stream exited early ({process.returncode}):\n{out}\n{err}")
+        time.sleep(0.3)
+    pytest.fail("the stream did not write what was expected in time")
+
+
+def test_stream_writes_each_entry_once_while_running(server, tmp_path):
+    site = NewsSite(server)
+    site.publish("world", "kenya-water")
+    site.publish("world", "chile-copper", page=None)
+    site.publish("business", "poland-grid")
+    # A page that fails once then works, and a page over the size limit.
+    flaky_title_page = page_html("ghana-cocoa", "Ghana cocoa board raised")
+
+    def fails_once(request):
+        if request.count == 1:
+            return Reply(500)
+        return Reply(200, flaky_title_page, {"Content-Type": "text/html"})
+
+    site.publish("business", "ghana-cocoa", page=fails_once)
+    site.publish(
+        "business",
+        "norway-fund",
+        page=Reply(200, b"<html><body><p>" + b"x " * 150_000 + b"</p></body></html>"),
+    )
+
+    feeds_file = tmp_path / "feeds.yaml"
+    feeds_file.write_text(
+        f"feeds:\n"
+        f"  - url: {site.feed_url('world')}\n    name: Test Wire World\n    poll_interval: 1\n"
+        f"  - url: {site.feed_url('business')}\n    name: Test Wire Business\n"
+        f"    region: europe-test\n    language: en\n"
+    )
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            *_newsbeam_command(),
+            "stream",
+            "--feeds",
+            str(feeds_file),
+            "--output",
+            str(output),
+            "--poll-interval",
+            "1",
+            "--window",
+            "2",
+            "--duration",
+            "120",
+            "--host-interval",
+            "0",
+            "--max-page-bytes",
+            "100000",
+            "--allow-private-networks",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # The first entries are on disk while the stream is still running.
+        # (Each file appears atomically; the files of one window appear one after another.)
+        _wait_for(
+            lambda: _count(output, "SELECT count(*) FROM articles") >= 4
+            and _count(output, "SELECT count(*) FROM rejects") >= 1,
+            process,
+            90,
+        )
+        assert process.poll() is None
+
+        # Mid-run: a new entry in one feed, and the other feed changes.
+        site.publish("world", "japan-rail")
+        site.publish("business", "peru-floods")
+        site.feeds["business"] = [e for e in site.feeds["business"] if e.slug != "poland-grid"]
+        _wait_for(lambda: _count(output, "SELECT count(*) FROM articles") >= 6, process, 90)
+        time.sleep(3)  # a few more polls of unchanged feeds: nothing may be written twice
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "SIGINT received" in out and "stopped after" in out
+    assert "window 1" in out and "feeds_polled=" in out  # progress printed while running
+
+    db = connect(str(output))
+    rows = db.execute(
+        "SELECT url, count(*) OVER (PARTITION BY url), text_source, source, feed_url, authors, tags, "
+        "date_source, text FROM articles ORDER BY url"
+    ).fetchall()
+    slugs = [row[0].rsplit("/", 1)[1] for row in rows]
+    assert slugs == sorted(
+        ["kenya-water", "chile-copper", "poland-grid", "ghana-cocoa", "japan-rail", "peru-floods"]
+    )
+    assert all(row[1] == 1 for row in rows)  # every entry exactly once
+    for url, _n, text_source, source, feed_url, authors, tags, date_source, text in rows:
+        assert text_source == "page" and "Page-only detail" in text, url
+        assert source.startswith("Test Wire") and feed_url.endswith(".xml")
+        assert len(authors) == 1 and len(tags) == 1 and date_source == "feed"
+    assert server.statuses[("/news/ghana-cocoa", 500)] == 1
+    assert server.statuses[("/news/ghana-cocoa", 200)] == 1
+    assert server.statuses[("/feeds/world.xml", 304)] >= 1  # conditional GET
+    assert server.hits["/news/kenya-water"] == 1  # seen entries are not fetched again
+    rejects = db.execute("SELECT input, stage, reason FROM rejects").fetchall()
+    assert rejects == [(site.page_url("norway-fund"), "fetch", "page_too_large")]
+    assert db.execute("SELECT count(*) FROM duplicates").fetchall() == [(0,)]
+    assert not list(output.rglob("*.tmp"))
