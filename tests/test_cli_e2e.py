@@ -178,3 +178,95 @@ def test_seed_articles(seeds_dir, tmp_path):
     assert {"Armenia", "Azerbaijan"} <= set(locations) and {"AM", "AZ"} <= set(countries)
     assert "Ganja" in locations and "Ganja" not in persons
     assert not any("Ganja" == p for row in rows for p in row[5])
+
+
+def _rss(title: str, items: list[tuple[str, str, str]]) -> str:
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        f"<item><title>{escape(t)}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>Tue, 04 Mar 2025 09:00:00 GMT</pubDate><description>{escape(text)}</description></item>"
+        for t, link, text in items
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>{body}</channel></rss>"
+
+
+def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
+    from tests.news_site import page_text
+
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    story = lambda slug: " ".join(page_text(slug))  # noqa: E731
+    (feeds / "world.xml").write_text(
+        _rss(
+            "World Wire",
+            [
+                ("Kenya water", "https://wire.test/kenya-water", story("kenya-water")),
+                ("Chile copper", "https://wire.test/chile-copper", story("chile-copper")),
+            ],
+        )
+    )
+    (feeds / "business.rss").write_text(
+        _rss(
+            "Business Wire",
+            [
+                ("Poland grid", "https://wire.test/poland-grid", story("poland-grid")),
+                ("Chile copper again", "https://wire.test/chile-copper", story("chile-copper")),
+                ("Too short", "https://wire.test/brief", "Markets closed higher."),
+            ],
+        )
+    )
+    (feeds / "broken.xml").write_text("<html><body>This is not a feed</body></html>")
+    (feeds / "empty.atom").write_text(
+        "<feed xmlns='http://www.w3.org/2005/Atom'><title>Nothing</title></feed>"
+    )
+    output = tmp_path / "out"
+    newsbeam("run", "--feed", str(feeds), "--output", str(output))
+    db = connect(str(output))
+    articles = db.execute(
+        "SELECT source, text_source, date_source, date::VARCHAR, region FROM articles ORDER BY url"
+    ).fetchall()
+    assert articles == [
+        (
+            "Business Wire",
+            "feed",
+            "feed",
+            "2025-03-04",
+            "south-america",
+        ),  # business.rss < world.xml
+        ("World Wire", "feed", "feed", "2025-03-04", "eastern-africa"),
+        ("Business Wire", "feed", "feed", "2025-03-04", "eastern-europe"),
+    ]
+    assert db.execute("SELECT kind, source FROM duplicates").fetchall() == [("exact", "World Wire")]
+    rejects = db.execute("SELECT input, stage, reason FROM rejects ORDER BY 1").fetchall()
+    assert sorted((Path(i).name, s, r) for i, s, r in rejects) == [
+        ("brief", "clean", "too_short"),
+        ("broken.xml", "feed", "feed_unparseable"),
+        ("empty.atom", "feed", "feed_empty"),
+    ]
+
+
+def test_run_reads_real_feed_files(tmp_path):
+    root = Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds_rss_parser_js" / "input"
+    if not root.exists():
+        pytest.skip(f"the shared real feeds are absent ({root})")
+    result = newsbeam(
+        "run",
+        "--feed",
+        str(root / "guardian.rss"),
+        "--feed",
+        str(root / "uolNoticias.rss"),
+        "--output",
+        str(tmp_path),
+    )
+    counts = (
+        connect(str(tmp_path))
+        .execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), "
+            "(SELECT count(*) FROM rejects), (SELECT count(DISTINCT language) FROM articles)"
+        )
+        .fetchall()[0]
+    )
+    entries = 55 + 15  # what the two feeds hold
+    assert counts[0] + counts[1] + counts[2] == entries, result.stdout
+    assert counts[0] > 0 and counts[3] == 2  # English and Portuguese

@@ -98,8 +98,10 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
         # The first entries are on disk while the stream is still running.
         # (Each file appears atomically; the files of one window appear one after another.)
         _wait_for(
-            lambda: _count(output, "SELECT count(*) FROM articles") >= 4
-            and _count(output, "SELECT count(*) FROM rejects") >= 1,
+            lambda: (
+                _count(output, "SELECT count(*) FROM articles") >= 4
+                and _count(output, "SELECT count(*) FROM rejects") >= 1
+            ),
             process,
             90,
         )

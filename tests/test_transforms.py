@@ -280,3 +280,14 @@ def test_rows_breaking_the_schema_become_rejects(pipeline):
             equal_to([("bad", "write", "schema_violation", "articles row lacks required text")]),
             label="rejected",
         )
+
+
+def test_copies_under_one_url_are_chosen_the_same_way_in_any_order(pipeline):
+    from transforms.dedupe import canonical_order
+
+    a = _clean(_raw("https://x.test/1", STORY, url="https://x.test/1", source="B"))[0] | {
+        "feed_url": "f2"
+    }
+    b = dict(a, feed_url="f1", source="A")
+    assert sorted([a, b], key=canonical_order)[0] is b
+    assert sorted([b, a], key=canonical_order)[0] is b

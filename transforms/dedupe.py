@@ -18,10 +18,19 @@ def canonical_order(article: dict) -> tuple:
     """Sort key that puts the copy to keep first: earliest published, then smallest id.
 
     A date-only publication counts as the start of its day; an article whose date is only
-    the ingestion date comes after every dated one.
+    the ingestion date comes after every dated one. Copies under one URL (the same entry
+    in two feeds) are told apart by input, feed and source, so the choice never depends on
+    arrival order.
     """
     published = article.get("published_at") or datetime.combine(article["date"], time(), UTC)
-    return (article["date_source"] == DateSource.INGESTED, published, article["id"])
+    return (
+        article["date_source"] == DateSource.INGESTED,
+        published,
+        article["id"],
+        article["input"],
+        article.get("feed_url") or "",
+        article.get("source") or "",
+    )
 
 
 def duplicate_row(duplicate: dict, kept: dict, kind: str, similarity: float = 1.0) -> dict:

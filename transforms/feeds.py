@@ -144,7 +144,8 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry | None:
     if not (link or text):
         return None
     identity = raw.get("id") or canonical_url(link) or f"{title}\n{text[:500]}"
-    published = raw.get("published_parsed") or raw.get("updated_parsed")
+    # dict.get: feedparser's own lookup maps a missing `published` to `updated` with a warning.
+    published = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
     return FeedEntry(
         key=hashlib.sha256(f"{feed_url}\n{identity}".encode()).hexdigest()[:32],
         feed_url=feed_url,

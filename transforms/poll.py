@@ -253,7 +253,8 @@ class PollFeeds(beam.PTransform):
             | "Tick" >> PeriodicImpulse(start_timestamp=0, fire_interval=self._tick, **bounds)
             | "EachFeed" >> beam.FlatMap(lambda _tick: [(feed.url, feed) for feed in feeds])
             | "PollDueFeeds"
-            >> beam.ParDo(
-                _PollStatefulFn(self._policy, self._default_interval, self._expiry)
-            ).with_outputs(REJECTS_TAG, main="entries")
+            >> beam.ParDo(_PollStatefulFn(self._policy, self._default_interval, self._expiry))
+            # Keyed by feed URL: a str key gets a deterministic coder, as state requires.
+            .with_input_types(tuple[str, FeedConfig])
+            .with_outputs(REJECTS_TAG, main="entries")
         )
