@@ -52,6 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"newsbeam: error: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:  # a run that started and could not go on
+        print(f"newsbeam: failed: {error}", file=sys.stderr)
+        return 1
 
 
 def _options(argv: list[str]):
@@ -65,8 +68,24 @@ def _options(argv: list[str]):
     news = validate(options)
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)
+        _check_writable(news.output)
     resolve_runner(options)
     return options, news
+
+
+def _check_writable(output: str) -> None:
+    """Fails before the job starts when the output directory cannot take a file."""
+    from transforms.parquet_files import TEMP_DIR
+
+    probe_dir = os.path.join(output, TEMP_DIR)
+    probe = os.path.join(probe_dir, f".probe-{os.getpid()}")
+    try:
+        os.makedirs(probe_dir, exist_ok=True)
+        with open(probe, "wb") as handle:
+            handle.write(b"newsbeam")
+        os.remove(probe)
+    except OSError as error:
+        raise ValueError(f"cannot write to --output {output}: {error.strerror or error}") from None
 
 
 def _run(argv: list[str]) -> int:

@@ -32,7 +32,7 @@ from pipeline.metrics import newsbeam_counters
 from pipeline.options import NewsbeamOptions
 from transforms.feeds import FeedConfig, FeedState
 
-__all__ = ["FeedStateStore", "LocalStream"]
+__all__ = ["FeedStateStore", "LocalStream", "StreamFailed"]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -45,6 +45,10 @@ _SUMMARY = (
     "duplicates_written",
     "rejects_written",
 )
+
+
+class StreamFailed(RuntimeError):
+    """Several windows in a row failed: something outside the input is wrong (disk, model)."""
 
 
 class FeedStateStore:
@@ -106,6 +110,8 @@ class _StageStateFn(beam.DoFn):
 class LocalStream:
     """Successive bounded runs, one per window, until stopped or `--duration` has passed."""
 
+    MAX_FAILED_WINDOWS = 3
+
     def __init__(
         self,
         options: PipelineOptions,
@@ -120,6 +126,7 @@ class LocalStream:
         self._stop_requested = False
         self.totals: dict[str, int] = {}
         self.windows = 0
+        self._failed_in_a_row = 0
 
     def run(self) -> dict[str, int]:
         previous = signal.signal(signal.SIGINT, self._request_stop)
@@ -163,10 +170,16 @@ class LocalStream:
         try:
             result = pipeline.run()
             result.wait_until_finish()
-        except Exception:  # noqa: BLE001 - a failed window is retried with the old state
+        except Exception as error:  # noqa: BLE001 - a failed window is retried with the old state
             self._store.discard(run_id)
+            self._failed_in_a_row += 1
             _LOG.exception("window %s failed; its feeds will be polled again", run_id)
+            if self._failed_in_a_row >= self.MAX_FAILED_WINDOWS:
+                raise StreamFailed(
+                    f"{self._failed_in_a_row} windows in a row failed, the last with: {error}"
+                ) from error
             return
+        self._failed_in_a_row = 0
         self._store.commit(run_id)
         counters = newsbeam_counters(result)
         for name, value in counters.items():

@@ -270,3 +270,11 @@ def test_run_reads_real_feed_files(tmp_path):
     entries = 55 + 15  # what the two feeds hold
     assert counts[0] + counts[1] + counts[2] == entries, result.stdout
     assert counts[0] > 0 and counts[3] == 2  # English and Portuguese
+
+
+def test_an_unwritable_output_fails_before_the_job_starts(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file")
+    result = newsbeam("run", "--input", str(SAMPLES), "--output", str(blocker / "out"), check=False)
+    assert result.returncode == 2
+    assert "cannot write to --output" in result.stderr and "Traceback" not in result.stderr

@@ -142,3 +142,36 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
     assert rejects == [(site.page_url("norway-fund"), "fetch", "page_too_large")]
     assert db.execute("SELECT count(*) FROM duplicates").fetchall() == [(0,)]
     assert not list(output.rglob("*.tmp"))
+
+
+def test_a_stream_that_cannot_write_stops_with_a_clear_error(server, tmp_path):
+    site = NewsSite(server)
+    site.publish("world", "kenya-water")
+    output = tmp_path / "out"
+    (output / "_state" / "feeds").mkdir(parents=True)
+    (output / "articles").write_text("a file where the articles folder should be")
+    result = subprocess.run(
+        [
+            *_newsbeam_command(),
+            "stream",
+            "--feed",
+            site.feed_url("world"),
+            "--output",
+            str(output),
+            "--poll-interval",
+            "1",
+            "--window",
+            "1",
+            "--duration",
+            "120",
+            "--host-interval",
+            "0",
+            "--allow-private-networks",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "3 windows in a row failed" in result.stderr
+    assert not list((output / "_state" / "feeds").iterdir())  # no state committed: nothing lost
