@@ -95,6 +95,7 @@ def _run(argv: list[str]) -> int:
     from pipeline.metrics import newsbeam_counters
 
     options, news = _options(argv)
+    _prune_index(news)
     started = time.monotonic()
     pipeline = beam.Pipeline(options=options)
     write(build(pipeline, news), news.output, news.max_rows_per_file)
@@ -148,6 +149,15 @@ def _stream(argv: list[str]) -> int:
         result.wait_until_finish(duration=int(news.duration * 1000) if news.duration else None)
     _print_where(news.output)
     return 0
+
+
+def _prune_index(news) -> None:
+    from pipeline.compose import index_cutoff
+    from transforms.neardup_index import prune_index
+
+    expired = prune_index(news.output, index_cutoff(news))
+    if expired:
+        logging.getLogger(__name__).info("expired %d MinHash index files", expired)
 
 
 def _print_where(output: str) -> None:

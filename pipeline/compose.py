@@ -1,12 +1,14 @@
-"""The newsbeam graph: sources -> clean -> exact dedupe -> extract -> validate -> write.
+"""The newsbeam graph: sources -> clean -> exact dedupe -> near dedupe -> extract -> write.
 
 Batch and streaming share everything after the source; only the source (files and one
-poll of each feed, or feeds polled on a timer) and the windowing differ.
+poll of each feed, or feeds polled on a timer) and the windowing differ. Duplicates are
+removed before entity extraction, so copies cost no NLP time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import apache_beam as beam
@@ -14,26 +16,43 @@ from apache_beam.pvalue import PCollection
 from apache_beam.transforms import window
 
 from pipeline.options import NewsbeamOptions, feed_configs, http_policy
-from schemas import ARTICLES, DUPLICATES, REJECTS
+from schemas import ARTICLES, DUPLICATES, MINHASH_INDEX, REJECTS
 from transforms.clean import CleanArticles
-from transforms.dedupe import DedupeExact
+from transforms.dedupe import CountDuplicates, DedupeExact, RepointDuplicates
 from transforms.extract import ExtractEntities
 from transforms.feeds import FeedConfig, FeedState
 from transforms.fetch import FetchArticles
+from transforms.minhash import MinHashParams
+from transforms.neardup import NearDedupe
+from transforms.neardup_index import ReadMinHashIndex, index_row, state_dir
 from transforms.poll import PollFeeds, ReadFeeds
 from transforms.read import ReadArticleFiles, expand_inputs
 from transforms.validate import ValidateRows
 from transforms.write import WriteTable
 
-__all__ = ["Outputs", "build", "build_stream", "process", "read_feeds_once", "write"]
+__all__ = [
+    "Outputs",
+    "build",
+    "build_stream",
+    "index_cutoff",
+    "process",
+    "read_feeds_once",
+    "write",
+]
 
 
 class Outputs(NamedTuple):
-    """The three tables as PCollections of row dicts."""
+    """The three tables as PCollections of row dicts, and the MinHash index rows."""
 
     articles: PCollection
     duplicates: PCollection
     rejects: PCollection
+    index: PCollection | None = None
+
+
+def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datetime:
+    """Index entries older than this are expired."""
+    return (now or datetime.now(UTC)) - timedelta(seconds=options.state_expiry)
 
 
 def build(pipeline: beam.Pipeline, options: NewsbeamOptions) -> Outputs:
@@ -51,7 +70,8 @@ def build(pipeline: beam.Pipeline, options: NewsbeamOptions) -> Outputs:
         fetched = read_feeds_once(pipeline, options, [(feed, FeedState()) for feed in feeds])
         records.append(fetched.articles)
         rejects.extend(fetched.rejects)
-    return process(_flatten(records, "AllSources"), rejects, options)
+    prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(options.output, index_cutoff(options))
+    return process(_flatten(records, "AllSources"), rejects, options, prior)
 
 
 class FeedArticles(NamedTuple):
@@ -98,15 +118,40 @@ def build_stream(
     return process(records, rejects, options)
 
 
-def process(records: PCollection, rejects: list[PCollection], options: NewsbeamOptions) -> Outputs:
-    """Raw article records -> the three output tables (any windowing is kept)."""
+def process(
+    records: PCollection,
+    rejects: list[PCollection],
+    options: NewsbeamOptions,
+    prior: PCollection | None = None,
+) -> Outputs:
+    """Raw article records -> the three output tables (any windowing is kept).
+
+    `prior` holds (id, signature) of articles already written; without it, near-duplicates
+    are found within the input (or window) only.
+    """
+    pipeline = records.pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(options.min_words, options.max_chars)
-    deduped = cleaned.articles | "DedupeExact" >> DedupeExact()
-    extracted = deduped["articles"] | "ExtractEntities" >> ExtractEntities(
+    exact = cleaned.articles | "DedupeExact" >> DedupeExact()
+    if prior is None:
+        prior = pipeline | "NoPriorIndex" >> beam.Create([])
+    near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(
+        MinHashParams(threshold=options.near_threshold)
+    )
+    exact_repointed = {
+        "duplicates": exact["duplicates"],
+        "dropped": near["duplicates"],
+    } | "PointExactToKept" >> RepointDuplicates()
+    all_duplicates = (exact_repointed, near["duplicates"]) | "AllDuplicates" >> beam.Flatten()
+    counted = {
+        "articles": near["articles"],
+        "duplicates": all_duplicates,
+    } | "CountDuplicates" >> CountDuplicates()
+    extracted = counted | "ExtractEntities" >> ExtractEntities(
         options.spacy_model, options.region_level
     )
     articles = extracted.articles | "ValidateArticles" >> ValidateRows(ARTICLES)
-    duplicates = deduped["duplicates"] | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
+    duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
+    index = near["articles"] | "IndexRows" >> beam.Map(index_row)
     all_rejects = [
         *rejects,
         cleaned.rejects,
@@ -114,16 +159,28 @@ def process(records: PCollection, rejects: list[PCollection], options: NewsbeamO
         articles.rejects,
         duplicates.rejects,
     ]
-    return Outputs(articles.valid, duplicates.valid, _flatten(all_rejects, "AllRejects"))
+    return Outputs(articles.valid, duplicates.valid, _flatten(all_rejects, "AllRejects"), index)
 
 
 def write(
-    outputs: Outputs, output_dir: str, max_rows_per_file: int = 100_000, skip_existing: bool = True
+    outputs: Outputs,
+    output_dir: str,
+    max_rows_per_file: int = 100_000,
+    skip_existing: bool = True,
 ) -> None:
-    """Writes each table to Parquet under `output_dir`."""
-    for table, rows in zip((ARTICLES, DUPLICATES, REJECTS), outputs, strict=True):
+    """Writes each table to Parquet under `output_dir`, and the MinHash index beside it."""
+    tables = [
+        (ARTICLES, outputs.articles),
+        (DUPLICATES, outputs.duplicates),
+        (REJECTS, outputs.rejects),
+    ]
+    for table, rows in tables:
         _ = rows | f"Write{table.name.title()}" >> WriteTable(
             output_dir, table, max_rows_per_file, skip_existing
+        )
+    if outputs.index is not None and skip_existing:
+        _ = outputs.index | "WriteMinHashIndex" >> WriteTable(
+            state_dir(output_dir), MINHASH_INDEX, max_rows_per_file
         )
 
 

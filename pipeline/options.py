@@ -166,7 +166,16 @@ class NewsbeamOptions(PipelineOptions):
             dest="state_expiry",
             type=float,
             default=7 * 86_400.0,
-            help="stream: seconds an entry is remembered as seen (bounds the state).",
+            help="Seconds a feed entry is remembered as seen, and an article's MinHash kept "
+            "for finding later copies (bounds the state).",
+        )
+        parser.add_argument(
+            "--near-threshold",
+            dest="near_threshold",
+            type=float,
+            default=0.8,
+            help="Estimated Jaccard similarity of word shingles from which two articles are "
+            "the same story.",
         )
 
 
@@ -192,6 +201,8 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
     for flag, value in positive:
         if value <= 0:
             raise ValueError(f"{flag} must be a positive number, not {value}")
+    if not 0.0 < news.near_threshold <= 1.0:
+        raise ValueError(f"--near-threshold must be in (0, 1], not {news.near_threshold}")
     if news.duration is not None and news.duration <= 0:
         raise ValueError(f"--duration must be a positive number of seconds, not {news.duration}")
     if news.host_interval < 0:

@@ -19,13 +19,17 @@ def view_sql(output_dir: str, table: Table) -> str:
     """The `read_parquet` expression for one table, partition columns typed."""
     depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
     path = os.path.join(output_dir, table.name, depth).replace("'", "''")
+    # union_by_name: files of older schema versions read alongside, missing columns null.
     if not table.partition_by:
-        return f"read_parquet('{path}')"
+        return f"read_parquet('{path}', union_by_name = true)"
     types = ", ".join(
         f"'{column}': {_DUCKDB_TYPES[data_type]}"
         for column, data_type in table.partition_types.items()
     )
-    return f"read_parquet('{path}', hive_partitioning = true, hive_types = {{{types}}})"
+    return (
+        f"read_parquet('{path}', union_by_name = true, hive_partitioning = true, "
+        f"hive_types = {{{types}}})"
+    )
 
 
 def connect(output_dir: str) -> duckdb.DuckDBPyConnection:

@@ -27,10 +27,11 @@ from collections.abc import Callable, Sequence
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.compose import process, read_feeds_once, write
+from pipeline.compose import index_cutoff, process, read_feeds_once, write
 from pipeline.metrics import newsbeam_counters
 from pipeline.options import NewsbeamOptions
 from transforms.feeds import FeedConfig, FeedState
+from transforms.neardup_index import ReadMinHashIndex, prune_index
 
 __all__ = ["FeedStateStore", "LocalStream", "StreamFailed"]
 
@@ -160,8 +161,11 @@ class LocalStream:
     def _run_window(self, due: list[tuple[FeedConfig, FeedState]]) -> None:
         run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         pipeline = beam.Pipeline(options=self._options)
+        cutoff = index_cutoff(self._news)
+        prune_index(self._news.output, cutoff)
         fetched = read_feeds_once(pipeline, self._news, due)
-        outputs = process(fetched.articles, fetched.rejects, self._news)
+        prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff)
+        outputs = process(fetched.articles, fetched.rejects, self._news, prior)
         write(outputs, self._news.output, self._news.max_rows_per_file)
         _ = fetched.states | "StageFeedStates" >> beam.ParDo(
             _StageStateFn(self._store.pending(run_id))

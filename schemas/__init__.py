@@ -7,10 +7,19 @@ reference all follow these definitions.
 from schemas.tables import (
     ARTICLES,
     DUPLICATES,
+    MINHASH_INDEX,
     REJECTS,
     SCHEMA_VERSION,
     TABLES,
     Table,
 )
 
-__all__ = ["ARTICLES", "DUPLICATES", "REJECTS", "SCHEMA_VERSION", "TABLES", "Table"]
+__all__ = [
+    "ARTICLES",
+    "DUPLICATES",
+    "MINHASH_INDEX",
+    "REJECTS",
+    "SCHEMA_VERSION",
+    "TABLES",
+    "Table",
+]

@@ -10,8 +10,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
-"""Bumped on any incompatible change; written into every file's metadata and `articles`."""
+SCHEMA_VERSION = 2
+"""Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+2: `author` became `authors` (list); `tags`, `feed_url`, `text_source`, `duplicate_count`
+added. The DuckDB views read files of every version by column name (missing ones are null).
+"""
 
 _UTC_TS = pa.timestamp("us", tz="UTC")
 
@@ -88,6 +92,7 @@ ARTICLES = Table(
             pa.field("input", pa.string(), nullable=False),
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("word_count", pa.int32(), nullable=False),
+            pa.field("duplicate_count", pa.int32(), nullable=False),
             pa.field("ingested_at", _UTC_TS, nullable=False),
             pa.field("schema_version", pa.int16(), nullable=False),
         ]
@@ -129,3 +134,18 @@ REJECTS = Table(
 )
 
 TABLES: dict[str, Table] = {table.name: table for table in (ARTICLES, DUPLICATES, REJECTS)}
+"""The tables analysts query."""
+
+MINHASH_INDEX = Table(
+    name="minhash",
+    key="id",
+    schema=pa.schema(
+        [
+            pa.field("id", pa.string(), nullable=False),
+            pa.field("signature", pa.list_(pa.uint32()), nullable=False),
+            pa.field("indexed_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+"""Pipeline state, not for analysts: MinHash signatures of articles written, kept under
+`DIR/_state/minhash/` for as long as `--state-expiry` so later runs find their copies."""

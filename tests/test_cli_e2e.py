@@ -81,6 +81,9 @@ def test_every_sample_input_is_an_article_a_duplicate_or_a_reject(sample_output)
             "Kenya Expands Emergency Water Deliveries as Drought Grips the North-East",
         )
     ]
+    assert _rows(
+        sample_output, "SELECT source, duplicate_count FROM articles WHERE duplicate_count > 0"
+    ) == [("Example News", 1)]
     rejects = _rows(sample_output, "SELECT stage, reason, input FROM rejects")
     assert [(stage, reason, Path(path).name) for stage, reason, path in rejects] == [
         ("clean", "too_short", "brief.txt")
@@ -94,7 +97,7 @@ def test_sample_rows_are_clean_and_complete(sample_output):
                   count(*) FILTER (WHERE language = 'en'),
                   count(*) FILTER (WHERE len(countries) > 0 AND len(persons) > 0),
                   count(*) FILTER (WHERE title LIKE '%|%'),
-                  count(*) FILTER (WHERE schema_version = 1 AND word_count >= 150)
+                  count(*) FILTER (WHERE schema_version = 2 AND word_count >= 150)
            FROM articles""",
     )
     assert rows == [(0, 12, 12, 0, 12)]

@@ -32,6 +32,7 @@ EXAMPLES = {
         "input": "a.txt",
         "content_hash": "c" * 32,
         "word_count": 1,
+        "duplicate_count": 0,
         "ingested_at": NOW,
         "schema_version": SCHEMA_VERSION,
     },

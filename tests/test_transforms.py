@@ -10,7 +10,7 @@ import apache_beam as beam
 import duckdb
 from apache_beam.testing.util import assert_that, equal_to, is_not_empty
 
-from schemas import ARTICLES, DUPLICATES
+from schemas import ARTICLES, DUPLICATES, SCHEMA_VERSION
 from transforms.clean import CleanArticles
 from transforms.dedupe import DedupeExact
 from transforms.extract import ExtractEntities
@@ -174,7 +174,7 @@ def test_extract_entities_adds_people_places_region_and_language(pipeline):
         assert_that(
             rows.articles
             | beam.Map(_project("persons", "countries", "region", "language", "schema_version")),
-            equal_to([(["Grace Wanjiru"], ["KE"], "eastern-africa", "en", 1)]),
+            equal_to([(["Grace Wanjiru"], ["KE"], "eastern-africa", "en", SCHEMA_VERSION)]),
         )
         assert_that(rows.rejects, equal_to([]), label="no rejects")
 
@@ -203,8 +203,9 @@ def _article_row(article_id, day, region, title="t"):
         "input": article_id,
         "content_hash": article_id,
         "word_count": 50,
+        "duplicate_count": 0,
         "ingested_at": NOW,
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
     }
 
 

@@ -9,7 +9,14 @@ from apache_beam.metrics import Metrics
 
 from transforms.readers import DateSource
 
-__all__ = ["DedupeExact", "DUPLICATES_TAG", "canonical_order", "duplicate_row"]
+__all__ = [
+    "DUPLICATES_TAG",
+    "CountDuplicates",
+    "DedupeExact",
+    "RepointDuplicates",
+    "canonical_order",
+    "duplicate_row",
+]
 
 DUPLICATES_TAG = "duplicates"
 
@@ -89,21 +96,31 @@ class DedupeExact(beam.PTransform):
             | "KeepOnePerContent"
             >> beam.ParDo(_KeepCanonicalFn()).with_outputs(DUPLICATES_TAG, main="articles")
         )
-        # A copy found in the first pass may point to an article the second pass drops:
-        # point it at the article that is kept, so every duplicate_of is in `articles`.
-        moved = by_content.duplicates | "KeptInstead" >> beam.Map(
-            lambda row: (row["id"], row["duplicate_of"])
-        )
-        first_pass = by_id.duplicates | "KeyByKept" >> beam.Map(
-            lambda row: (row["duplicate_of"], row)
-        )
-        repointed = (
-            {"duplicates": first_pass, "moved": moved}
-            | "JoinMoved" >> beam.CoGroupByKey()
-            | "PointToKept" >> beam.FlatMap(_point_to_kept)
-        )
+        # A copy found in the first pass may point to an article the second pass drops.
+        repointed = {
+            "duplicates": by_id.duplicates,
+            "dropped": by_content.duplicates,
+        } | "PointToKept" >> RepointDuplicates()
         duplicates = (repointed, by_content.duplicates) | "AllDuplicates" >> beam.Flatten()
         return {"articles": by_content.articles, "duplicates": duplicates}
+
+
+class RepointDuplicates(beam.PTransform):
+    """{"duplicates": rows, "dropped": rows of a later pass} -> `duplicates` rows whose
+    `duplicate_of` is an article that is kept, so joins from duplicates never dangle."""
+
+    def expand(self, inputs):
+        moved = inputs["dropped"] | "KeptInstead" >> beam.Map(
+            lambda row: (row["id"], row["duplicate_of"])
+        )
+        earlier = inputs["duplicates"] | "KeyByKept" >> beam.Map(
+            lambda row: (row["duplicate_of"], row)
+        )
+        return (
+            {"duplicates": earlier, "moved": moved}
+            | "JoinMoved" >> beam.CoGroupByKey()
+            | "Repoint" >> beam.FlatMap(_point_to_kept)
+        )
 
 
 def _point_to_kept(joined):
@@ -111,3 +128,28 @@ def _point_to_kept(joined):
     kept_instead = list(grouped["moved"])
     for row in grouped["duplicates"]:
         yield {**row, "duplicate_of": kept_instead[0]} if kept_instead else row
+
+
+class CountDuplicates(beam.PTransform):
+    """{"articles": kept articles, "duplicates": rows} -> articles with `duplicate_count`:
+    how many copies of the story this run (or window) found."""
+
+    def expand(self, inputs):
+        counts = (
+            inputs["duplicates"]
+            | "KeyByKept" >> beam.Map(lambda row: (row["duplicate_of"], 1))
+            | "CountPerKept" >> beam.CombinePerKey(sum)
+        )
+        keyed = inputs["articles"] | "KeyArticles" >> beam.Map(lambda a: (a["id"], a))
+        return (
+            {"article": keyed, "count": counts}
+            | "JoinCounts" >> beam.CoGroupByKey()
+            | "SetCount" >> beam.FlatMap(_with_count)
+        )
+
+
+def _with_count(joined):
+    _id, grouped = joined
+    count = sum(grouped["count"])
+    for article in grouped["article"]:
+        yield {**article, "duplicate_count": count}

@@ -251,10 +251,13 @@ class PollFeeds(beam.PTransform):
         return (
             pbegin
             | "Tick" >> PeriodicImpulse(start_timestamp=0, fire_interval=self._tick, **bounds)
-            | "EachFeed" >> beam.FlatMap(lambda _tick: [(feed.url, feed) for feed in feeds])
-            | "PollDueFeeds"
-            >> beam.ParDo(_PollStatefulFn(self._policy, self._default_interval, self._expiry))
             # Keyed by feed URL: a str key gets a deterministic coder, as state requires.
-            .with_input_types(tuple[str, FeedConfig])
-            .with_outputs(REJECTS_TAG, main="entries")
+            | "EachFeed"
+            >> beam.FlatMap(lambda _tick: [(feed.url, feed) for feed in feeds]).with_output_types(
+                tuple[str, FeedConfig]
+            )
+            | "PollDueFeeds"
+            >> beam.ParDo(
+                _PollStatefulFn(self._policy, self._default_interval, self._expiry)
+            ).with_outputs(REJECTS_TAG, main="entries")
         )

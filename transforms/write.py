@@ -32,12 +32,22 @@ class _WritePartitionFn(beam.DoFn):
             yield path
 
 
-def _new_rows_only(joined):
-    """Keeps one row per key, and none for a key the table already holds."""
-    _key, grouped = joined
-    if list(grouped["existing"]):
-        return []
-    return list(grouped["new"])[:1]
+class _NewRowsOnlyFn(beam.DoFn):
+    """Keeps one row per key, and none for a key the table already holds (counted)."""
+
+    def __init__(self, table_name: str) -> None:
+        self._already = Metrics.counter("newsbeam", f"{table_name}_already_written")
+
+    def process(self, joined):
+        _key, grouped = joined
+        new = list(grouped["new"])
+        if not new:
+            return
+        if list(grouped["existing"]):
+            self._already.inc(len(new))
+            return
+        self._already.inc(len(new) - 1)
+        yield new[0]
 
 
 def _keyed_existing(path: str, table: Table):
@@ -86,7 +96,7 @@ class WriteTable(beam.PTransform):
         unwritten = (
             {"new": new, "existing": existing}
             | "JoinExisting" >> beam.CoGroupByKey()
-            | "DropWritten" >> beam.FlatMap(_new_rows_only)
+            | "DropWritten" >> beam.ParDo(_NewRowsOnlyFn(table.name))
         )
         return self._write(unwritten)
 
