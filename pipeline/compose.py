@@ -14,6 +14,7 @@ from typing import NamedTuple
 import apache_beam as beam
 from apache_beam.pvalue import PCollection
 from apache_beam.transforms import window
+from apache_beam.utils.timestamp import Duration
 
 from pipeline.options import NewsbeamOptions, feed_configs, http_policy
 from schemas import ARTICLES, DUPLICATES, MINHASH_INDEX, REJECTS
@@ -25,6 +26,7 @@ from transforms.fetch import FetchArticles
 from transforms.minhash import MinHashParams
 from transforms.neardup import NearDedupe
 from transforms.neardup_index import ReadMinHashIndex, index_row, state_dir
+from transforms.neardup_stream import CrossWindowDedupe
 from transforms.poll import PollFeeds, ReadFeeds
 from transforms.read import ReadArticleFiles, expand_inputs
 from transforms.validate import ValidateRows
@@ -39,6 +41,9 @@ __all__ = [
     "read_feeds_once",
     "write",
 ]
+
+
+_ALLOWED_LATENESS = 86_400  # seconds: a window accepts data up to a day late
 
 
 class Outputs(NamedTuple):
@@ -109,13 +114,17 @@ def build_stream(
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
         policy, options.fetch_pages, options.fetch_concurrency
     )
-    windows = window.FixedWindows(options.window)
-    records = fetched.articles | "Window" >> beam.WindowInto(windows)
+    # Late data (a slow fetch, a runner hiccup) becomes a late pane, not a silent loss.
+    windows = {
+        "windowfn": window.FixedWindows(options.window),
+        "allowed_lateness": Duration(seconds=_ALLOWED_LATENESS),
+    }
+    records = fetched.articles | "Window" >> beam.WindowInto(**windows)
     rejects = [
-        polled.rejects | "WindowFeedRejects" >> beam.WindowInto(windows),
-        fetched.rejects | "WindowFetchRejects" >> beam.WindowInto(windows),
+        polled.rejects | "WindowFeedRejects" >> beam.WindowInto(**windows),
+        fetched.rejects | "WindowFetchRejects" >> beam.WindowInto(**windows),
     ]
-    return process(records, rejects, options)
+    return process(records, rejects, options, across_windows=True)
 
 
 def process(
@@ -123,27 +132,36 @@ def process(
     rejects: list[PCollection],
     options: NewsbeamOptions,
     prior: PCollection | None = None,
+    across_windows: bool = False,
 ) -> Outputs:
     """Raw article records -> the three output tables (any windowing is kept).
 
     `prior` holds (id, signature) of articles already written; without it, near-duplicates
-    are found within the input (or window) only.
+    are found within the input (or window) only. `across_windows` (true streaming) adds a
+    stateful index of earlier windows instead.
     """
     pipeline = records.pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(options.min_words, options.max_chars)
     exact = cleaned.articles | "DedupeExact" >> DedupeExact()
     if prior is None:
         prior = pipeline | "NoPriorIndex" >> beam.Create([])
-    near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(
-        MinHashParams(threshold=options.near_threshold)
-    )
+    params = MinHashParams(threshold=options.near_threshold)
+    near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(params)
+    kept, near_duplicates = near["articles"], near["duplicates"]
+    if across_windows:
+        later = kept | "CrossWindowDedupe" >> CrossWindowDedupe(params, options.state_expiry)
+        kept = later["articles"]
+        near_duplicates = (
+            near_duplicates,
+            later["duplicates"],
+        ) | "NearDuplicates" >> beam.Flatten()
     exact_repointed = {
         "duplicates": exact["duplicates"],
-        "dropped": near["duplicates"],
+        "dropped": near_duplicates,
     } | "PointExactToKept" >> RepointDuplicates()
-    all_duplicates = (exact_repointed, near["duplicates"]) | "AllDuplicates" >> beam.Flatten()
+    all_duplicates = (exact_repointed, near_duplicates) | "AllDuplicates" >> beam.Flatten()
     counted = {
-        "articles": near["articles"],
+        "articles": kept,
         "duplicates": all_duplicates,
     } | "CountDuplicates" >> CountDuplicates()
     extracted = counted | "ExtractEntities" >> ExtractEntities(
@@ -151,7 +169,7 @@ def process(
     )
     articles = extracted.articles | "ValidateArticles" >> ValidateRows(ARTICLES)
     duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
-    index = near["articles"] | "IndexRows" >> beam.Map(index_row)
+    index = kept | "IndexRows" >> beam.Map(index_row)
     all_rejects = [
         *rejects,
         cleaned.rejects,

@@ -281,3 +281,59 @@ def test_an_unwritable_output_fails_before_the_job_starts(tmp_path):
     result = newsbeam("run", "--input", str(SAMPLES), "--output", str(blocker / "out"), check=False)
     assert result.returncode == 2
     assert "cannot write to --output" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_later_run_records_a_copy_against_the_article_already_written(sample_output, tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLES as samples
+
+    earlier = tmp_path / "out"
+    shutil.copytree(sample_output, earlier)
+
+    kenya = (samples / "txt" / "kenya-drought.txt").read_text()
+    body = kenya.split("\n\n", 1)[1]
+    paragraphs = body.split("\n\n")
+    copy = "NAIROBI (Wire Service) - " + "\n\n".join(paragraphs[:-1]).replace(
+        "said", "told reporters", 1
+    )
+    copy_file = tmp_path / "later" / "kenya-copy.txt"
+    copy_file.parent.mkdir()
+    copy_file.write_text(
+        f"date 2025-03-04\ntitle Kenya trucks water north\nsource Later Wire\n\n{copy}"
+    )
+    newsbeam("run", "--input", str(copy_file.parent), "--output", str(earlier))
+    rows = _rows(
+        earlier,
+        "SELECT d.kind, d.similarity >= 0.8, d.source, a.source FROM duplicates d "
+        "JOIN articles a ON a.id = d.duplicate_of WHERE d.source = 'Later Wire'",
+    )
+    assert rows == [("near", True, "Later Wire", "Example News")]
+    assert _rows(earlier, "SELECT count(*) FROM articles") == [(12,)]
+
+
+def test_index_entries_expire(tmp_path):
+    from datetime import timedelta
+
+    from schemas import MINHASH_INDEX
+    from transforms.neardup_index import prune_index, state_dir
+    from transforms.parquet_files import list_table_files, write_rows
+
+    old = datetime(2025, 1, 1, tzinfo=UTC)
+    write_rows(
+        state_dir(str(tmp_path)),
+        MINHASH_INDEX,
+        "",
+        [{"id": "a", "signature": [1, 2], "indexed_at": old}],
+    )
+    write_rows(
+        state_dir(str(tmp_path)),
+        MINHASH_INDEX,
+        "",
+        [{"id": "b", "signature": [3, 4], "indexed_at": old + timedelta(days=10)}],
+    )
+    assert prune_index(str(tmp_path), old + timedelta(days=7)) == 1
+    (remaining,) = list_table_files(state_dir(str(tmp_path)), MINHASH_INDEX)
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(remaining).column("id").to_pylist() == ["b"]

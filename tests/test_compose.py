@@ -107,8 +107,15 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
             payload = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload)
             if payload.state_specs:
                 stateful[transform.unique_name] = sorted(payload.state_specs)
-    # One stateful step, the feed poller: dedupe and writing work by grouping, not state.
-    assert list(stateful.values()) == [["feed_state"]]
-    assert "PollFeeds" in next(iter(stateful))
+    # Three stateful steps, each with bounded state: the feed poller, and the index of
+    # earlier windows for near-duplicates with its per-article gather step.
+    by_step = {
+        name.split("/")[0] + "/" + name.split("/")[1]: specs for name, specs in stateful.items()
+    }
+    assert by_step == {
+        "PollFeeds/PollDueFeeds": ["feed_state"],
+        "CrossWindowDedupe/MatchEarlierWindows": ["band_entries"],
+        "CrossWindowDedupe/Decide": ["article", "band_results"],
+    }
     assert outputs.articles.is_bounded is False
     assert outputs.articles.windowing.windowfn.size == 60

@@ -179,3 +179,73 @@ def test_windows_are_written_when_they_close_with_late_and_repeated_entries(tmp_
     files = sorted(p.name for p in (tmp_path / "articles").rglob("*.parquet"))
     assert len(files) >= 4  # separate files per window and pane, each complete
     assert db.execute("SELECT count(*) FROM rejects").fetchall() == [(0,)]
+
+
+def _story(seed: int, words: int = 260) -> str:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [
+        f"{stem}{n}" for stem in ("port", "vote", "rain", "grid", "bank") for n in range(40)
+    ]
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
+
+
+def _copy(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:-12] + ["(With", "inputs", "from", "agencies)"])
+
+
+def test_copies_are_caught_across_windows_in_any_arrival_order_until_they_expire(tmp_path):
+    from transforms.clean import clean_article
+    from transforms.minhash import MinHashParams
+    from transforms.neardup import NearDedupe
+    from transforms.neardup_stream import CrossWindowDedupe
+
+    def article(name, text, at):
+        record = _record(f"https://wire.test/{name}", "Kenya", "Mombasa", "Grace Wanjiru", at)
+        return TimestampedValue(clean_article({**record.value, "text": text}), at)
+
+    a, b, c = _story(1), _story(2), _story(3)
+    events = (
+        BeamTestStream()
+        .add_elements([article("a", a, 10), article("c", c, 20)])
+        .advance_watermark_to(60)
+        .add_elements([article("a-copy", _copy(a), 70)])  # a later window: against "a"
+        .add_elements([article("b", b, 200)])
+        .advance_watermark_to(240)
+        .add_elements([article("b-copy-late", _copy(b), 100)])  # older, but arrives after "b"
+        .add_elements([article("c-copy", _copy(c), 5_000)])  # "c" has expired by then
+        .advance_watermark_to_infinity()
+    )
+    params = MinHashParams()
+    with _streaming_pipeline() as p:
+        windowed = (
+            p
+            | events
+            | beam.WindowInto(window.FixedWindows(60), allowed_lateness=Duration(seconds=3600))
+        )
+        near = {"articles": windowed, "prior": p | "NoPrior" >> beam.Create([])} | NearDedupe(
+            params
+        )
+        later = near["articles"] | CrossWindowDedupe(params, expiry=1_000)
+        name = lambda url: url.rsplit("/", 1)[1]  # noqa: E731
+        assert_that(
+            later["articles"] | "Kept" >> beam.Map(lambda r: name(r["url"])),
+            equal_to_per_window(
+                {
+                    IntervalWindow(0, 60): ["a", "c"],
+                    IntervalWindow(180, 240): ["b"],
+                    IntervalWindow(4980, 5040): ["c-copy"],
+                }
+            ),
+            label="kept",
+        )
+        # The late copy is its window's late pane: compare across panes.
+        assert_that(
+            later["duplicates"]
+            | "Copies" >> beam.Map(lambda r: (name(r["url"]), r["kind"], r["similarity"] >= 0.8))
+            | "AllPanes" >> beam.WindowInto(window.GlobalWindows()),
+            equal_to([("a-copy", "near", True), ("b-copy-late", "near", True)]),
+            label="duplicates",
+        )
