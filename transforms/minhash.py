@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MinHashParams", "band_keys", "estimated_jaccard", "shingles", "signatures"]
+__all__ = [
+    "MinHashParams",
+    "band_hashes",
+    "band_keys",
+    "estimated_jaccard",
+    "shingles",
+    "signatures",
+]
 
 _PUNCTUATION = str.maketrans({char: " " for char in ".,;:!?\"'()[]{}“”‘’«»—–-/|*_"})
 
@@ -74,6 +81,17 @@ def band_keys(signature: np.ndarray, params: MinHashParams) -> list[str]:
         values = signature[band * rows : (band + 1) * rows].tobytes()
         keys.append(f"{band:02d}:{hashlib.blake2b(values, digest_size=8).hexdigest()}")
     return keys
+
+
+def band_hashes(signature: np.ndarray, params: MinHashParams) -> list[int]:
+    """`band_keys` as 64-bit ints (band number in the top byte): cheaper to shuffle."""
+    rows = params.rows
+    hashes = []
+    for band in range(params.bands):
+        values = signature[band * rows : (band + 1) * rows].tobytes()
+        digest = int.from_bytes(hashlib.blake2b(values, digest_size=7).digest(), "big")
+        hashes.append((band << 56) | digest)
+    return hashes
 
 
 def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:

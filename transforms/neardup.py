@@ -18,7 +18,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.components import merge_labels
 from transforms.dedupe import canonical_order, duplicate_row
-from transforms.minhash import MinHashParams, band_keys, estimated_jaccard, signatures
+from transforms.minhash import MinHashParams, band_hashes, estimated_jaccard, signatures
 
 __all__ = ["MINHASH_FIELD", "NearDedupe", "node_key"]
 
@@ -28,12 +28,21 @@ _MAX_BUCKET = 2_000  # beyond this, members are compared with the first 200 only
 
 
 def node_key(article: dict) -> tuple:
-    """A sortable key whose smallest member of a component is the article to keep."""
-    return (_CURRENT, canonical_order(article), article["id"])
+    """A sortable key whose smallest member of a component is the article to keep.
+
+    Plain ints and strings only, so Beam encodes it natively and deterministically.
+    """
+    ingested_only, published, article_id, input_ref, feed_url, source = canonical_order(article)
+    micros = int(published.timestamp() * 1_000_000)
+    return (_CURRENT, int(ingested_only), micros, article_id, input_ref, feed_url, source)
 
 
 def prior_key(article_id: str) -> tuple:
-    return (_PRIOR, (), article_id)
+    return (_PRIOR, 0, 0, article_id, "", "", "")
+
+
+def node_id(key: tuple) -> str:
+    return key[3]
 
 
 class _SignFn(beam.DoFn):
@@ -48,36 +57,81 @@ class _SignFn(beam.DoFn):
             yield {**article, MINHASH_FIELD: signature}
 
 
-def _bucket_members(node, params: MinHashParams):
-    key, signature = node
-    for band in band_keys(signature, params):
-        yield band, (key, signature)
+def _band_shards(node, params: MinHashParams, shards: int):
+    """(shard, (node id, band hashes in that shard)): one element per shard, not per band."""
+    article_id, (_key, packed) = node
+    by_shard: dict[int, list[int]] = {}
+    for band_hash in band_hashes(_unpack(packed), params):
+        by_shard.setdefault(band_hash % shards, []).append(band_hash)
+    for shard, hashes in by_shard.items():
+        yield shard, (article_id, hashes)
 
 
-class _ConfirmPairsFn(beam.DoFn):
-    """Pairs in a bucket whose estimated Jaccard reaches the threshold, smaller key first."""
+def _unpack(packed: bytes) -> np.ndarray:
+    return np.frombuffer(packed, dtype=np.uint32)
+
+
+class _CandidatePairsFn(beam.DoFn):
+    """Id pairs sharing an LSH bucket within one shard, smaller id first.
+
+    A shard holds every article's band hashes that fall in it (about 1/shards of them), so
+    buckets are found with a dict. An oversized bucket (boilerplate shared by thousands) is
+    sampled: its members are paired with its first 200 only.
+    """
+
+    def __init__(self) -> None:
+        self._oversized = Metrics.counter("newsbeam", "neardup_oversized_buckets")
+
+    def process(self, shard):
+        _shard, members = shard
+        buckets: dict[int, set[str]] = {}
+        for article_id, hashes in members:
+            for band_hash in hashes:
+                buckets.setdefault(band_hash, set()).add(article_id)
+        for ids in buckets.values():
+            if len(ids) < 2:
+                continue
+            ordered = sorted(ids)
+            anchors = ordered
+            if len(ordered) > _MAX_BUCKET:
+                self._oversized.inc()
+                anchors = ordered[:200]
+            for i, first in enumerate(anchors):
+                for second in ordered[i + 1 :]:
+                    yield (first, second), None
+
+
+def _first_end(joined):
+    """(second id, first node) for each candidate pair of a node: half of the confirmation."""
+    _first_id, grouped = joined
+    nodes = list(grouped["node"])
+    if not nodes:
+        return
+    node = min(nodes)  # an article met again in the index: the entry's key sorts first
+    for second_id in grouped["pair"]:
+        yield second_id, node
+
+
+class _ConfirmFn(beam.DoFn):
+    """Candidate pairs whose estimated Jaccard reaches the threshold become edges."""
 
     def __init__(self, threshold: float) -> None:
         self._threshold = threshold
-        self._oversized = Metrics.counter("newsbeam", "neardup_oversized_buckets")
 
-    def process(self, bucket):
-        _band, members = bucket
-        members = sorted(members, key=lambda member: member[0])
-        if len(members) < 2:
+    def process(self, joined):
+        _second_id, grouped = joined
+        seconds = list(grouped["node"])
+        if not seconds:
             return
-        anchors = members
-        if len(members) > _MAX_BUCKET:
-            self._oversized.inc()
-            anchors = members[:200]
-        for i, (key_a, sig_a) in enumerate(anchors):
-            for key_b, sig_b in members[i + 1 :]:
-                if key_a[-1] == key_b[-1]:
-                    continue  # an article already written, met again (a re-run)
-                if estimated_jaccard(sig_a, sig_b) >= self._threshold:
-                    # Keyed by ids: join keys must encode deterministically, node keys
-                    # (with datetimes) need not.
-                    yield (key_a[-1], key_b[-1]), (key_a, key_b)
+        key_b, packed_b = min(seconds)
+        signature_b = _unpack(packed_b)
+        for key_a, packed_a in grouped["first"]:
+            if node_id(key_a) == node_id(key_b):
+                continue
+            if estimated_jaccard(_unpack(packed_a), signature_b) >= self._threshold:
+                # Each edge carries its ends' signatures: the kept article's is needed later.
+                ends = sorted([(key_a, packed_a), (key_b, packed_b)])
+                yield ends[0][0], ends[1][0], ends[0][1], ends[1][1]
 
 
 def _spread(joined):
@@ -109,34 +163,27 @@ def _disagreements(joined):
 
 
 class _Decide(beam.DoFn):
-    """Keeps an article whose component label is itself; the rest point to the label."""
+    """Keeps an article whose component label is itself; the rest become duplicate rows.
+
+    The labels (only articles that have a near-duplicate at all) and the signatures of the
+    articles kept for them come as side inputs: articles themselves are never shuffled.
+    """
 
     def __init__(self) -> None:
         self._near = Metrics.counter("newsbeam", "duplicates_near")
 
-    def process(self, joined):
-        _node, grouped = joined
-        articles = list(grouped["article"])
-        labels = list(grouped["label"])
-        for article in articles:
-            # Its own label, or the index entry of itself from an earlier run: kept.
-            if not labels or labels[0][-1] == article["id"]:
-                yield article
-            else:
-                self._near.inc()
-                yield beam.pvalue.TaggedOutput("pending", (labels[0][-1], article))
-
-
-def _with_similarity(joined):
-    kept_id, grouped = joined
-    signatures_of_kept = list(grouped["signature"])
-    for article in grouped["pending"]:
-        similarity = (
-            estimated_jaccard(article[MINHASH_FIELD], signatures_of_kept[0])
-            if signatures_of_kept
-            else 0.0
-        )
-        yield duplicate_row(article, {"id": kept_id}, "near", round(similarity, 4))
+    def process(self, article, labels, kept_signatures):
+        label = labels.get(article["id"])
+        # No label, its own, or the index entry of itself from an earlier run: kept.
+        if label is None or node_id(label) == article["id"]:
+            yield article
+            return
+        self._near.inc()
+        kept_id = node_id(label)
+        kept = kept_signatures.get(kept_id)
+        similarity = estimated_jaccard(article[MINHASH_FIELD], _unpack(kept)) if kept else 0.0
+        row = duplicate_row(article, {"id": kept_id}, "near", round(similarity, 4))
+        yield beam.pvalue.TaggedOutput("duplicates", row)
 
 
 class NearDedupe(beam.PTransform):
@@ -150,12 +197,15 @@ class NearDedupe(beam.PTransform):
     Metrics: duplicates_near, neardup_oversized_buckets.
     """
 
-    def __init__(self, params: MinHashParams | None = None, rounds: int = 4) -> None:
+    def __init__(
+        self, params: MinHashParams | None = None, rounds: int = 4, shards: int = 16
+    ) -> None:
         super().__init__()
-        if rounds < 0:
-            raise ValueError("NearDedupe rounds cannot be negative")
+        if rounds < 0 or shards < 1:
+            raise ValueError("NearDedupe needs rounds >= 0 and shards >= 1")
         self._params = params or MinHashParams()
         self._rounds = rounds
+        self._shards = shards
 
     def expand(self, inputs):
         articles, params = inputs["articles"], self._params
@@ -166,25 +216,71 @@ class NearDedupe(beam.PTransform):
             | "BatchForMinHash" >> beam.BatchElements(min_batch_size=16, max_batch_size=256)
             | "Sign" >> beam.ParDo(_SignFn(params))
         )
+        # Nodes: id -> (sort key, packed signature). An article met again in the index
+        # (a re-run) is one node, with the index entry's key, which sorts first.
         nodes = (
-            signed | "CurrentNodes" >> beam.Map(lambda a: (node_key(a), a[MINHASH_FIELD])),
+            signed
+            | "CurrentNodes"
+            >> beam.Map(lambda a: (a["id"], (node_key(a), a[MINHASH_FIELD].tobytes()))),
             prior
             | "PriorNodes"
-            >> beam.Map(lambda p: (prior_key(p[0]), np.asarray(p[1], dtype=np.uint32))),
+            >> beam.Map(lambda p: (p[0], (prior_key(p[0]), np.asarray(p[1], np.uint32).tobytes()))),
         ) | "AllNodes" >> beam.Flatten()
-        edges = (
+        pairs = (
             nodes
-            | "BandKeys" >> beam.FlatMap(_bucket_members, params)
-            | "GroupByBand" >> beam.GroupByKey()
-            | "ConfirmPairs" >> beam.ParDo(_ConfirmPairsFn(params.threshold))
-            | "OneEdgePerPair" >> beam.CombinePerKey(min)
-            | "EdgeEnds" >> beam.Values()
+            | "BandShards" >> beam.FlatMap(_band_shards, params, self._shards)
+            | "GroupByShard" >> beam.GroupByKey()
+            | "CandidatePairs" >> beam.ParDo(_CandidatePairsFn())
+            | "OnePairEach" >> beam.CombinePerKey(lambda _values: None)
+            | "Pairs" >> beam.Keys()
         )
+        firsts = (
+            {"node": nodes, "pair": pairs | "ByFirst" >> beam.Map(lambda p: (p[0], p[1]))}
+            | "JoinFirst" >> beam.CoGroupByKey()
+            | "FirstEnd" >> beam.FlatMap(_first_end)
+        )
+        confirmed = (
+            {"node": nodes, "first": firsts}
+            | "JoinSecond" >> beam.CoGroupByKey()
+            | "Confirm" >> beam.ParDo(_ConfirmFn(params.threshold))
+        )
+        edges = confirmed | "EdgeKeys" >> beam.Map(lambda edge: (edge[0], edge[1]))
+        labels = self._components(edges)
+        kept_ids = (
+            labels
+            | "KeptIds" >> beam.Map(lambda item: (node_id(item[1]), None))
+            | "OneEachKept" >> beam.CombinePerKey(lambda _values: None)
+        )
+        end_signatures = confirmed | "EndSignatures" >> beam.FlatMap(
+            lambda e: [(node_id(e[0]), e[2]), (node_id(e[1]), e[3])]
+        )
+        kept_signatures = (
+            {"kept": kept_ids, "signature": end_signatures}
+            | "JoinKeptSignatures" >> beam.CoGroupByKey()
+            | "KeptSignatures"
+            >> beam.FlatMap(
+                lambda item: (
+                    [(item[0], next(iter(item[1]["signature"])))]
+                    if list(item[1]["kept"]) and list(item[1]["signature"])
+                    else []
+                )
+            )
+        )
+        decided = signed | "Decide" >> beam.ParDo(
+            _Decide(), beam.pvalue.AsDict(labels), beam.pvalue.AsDict(kept_signatures)
+        ).with_outputs("duplicates", main="kept")
+        return {"articles": decided.kept, "duplicates": decided.duplicates}
+
+    def _components(self, edges):
+        """(node id, label key) for every node with an edge: its component's smallest key."""
         neighbours = edges | "BothDirections" >> beam.FlatMap(
-            lambda e: [(e[0][-1], e[1][-1]), (e[1][-1], e[0][-1])]
+            lambda e: [(node_id(e[0]), node_id(e[1])), (node_id(e[1]), node_id(e[0]))]
         )
-        labels = edges | "OwnLabels" >> beam.FlatMap(lambda e: [(e[0][-1], e[0]), (e[1][-1], e[1])])
-        labels = labels | "OneLabelEach" >> beam.CombinePerKey(min)
+        labels = (
+            edges
+            | "OwnLabels" >> beam.FlatMap(lambda e: [(node_id(e[0]), e[0]), (node_id(e[1]), e[1])])
+            | "OneLabelEach" >> beam.CombinePerKey(min)
+        )
         for round_number in range(self._rounds):
             labels = (
                 {"label": labels, "neighbour": neighbours}
@@ -205,19 +301,7 @@ class NearDedupe(beam.PTransform):
             | "MergeUnsettled" >> beam.combiners.ToList().without_defaults()
             | "Remap" >> beam.Map(merge_labels)
         )
-        final = labels | "Settle" >> beam.Map(
+        return labels | "Settle" >> beam.Map(
             lambda item, mapping: (item[0], mapping.get(item[1], item[1])),
             beam.pvalue.AsSingleton(remap, default_value={}),
         )
-        decided = (
-            {"article": signed | "KeyArticles" >> beam.Map(lambda a: (a["id"], a)), "label": final}
-            | "JoinLabels" >> beam.CoGroupByKey()
-            | "Decide" >> beam.ParDo(_Decide()).with_outputs("pending", main="kept")
-        )
-        signatures_by_key = nodes | "KeyBySignatureOwner" >> beam.Map(lambda n: (n[0][-1], n[1]))
-        duplicates = (
-            {"pending": decided.pending, "signature": signatures_by_key}
-            | "JoinKeptSignature" >> beam.CoGroupByKey()
-            | "DuplicateRows" >> beam.FlatMap(_with_similarity)
-        )
-        return {"articles": decided.kept, "duplicates": duplicates}
