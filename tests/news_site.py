@@ -103,11 +103,27 @@ def page_html(slug: str, title: str) -> bytes:
     ).encode()
 
 
+def syndicated_html(slug: str, title: str) -> bytes:
+    """Another outlet's copy of a story: a dateline, the last paragraph cut, a credit."""
+    paragraphs = page_text(slug)[:-1]
+    paragraphs[0] = f"{STORIES[slug][1].upper()} (Partner Wire) - {paragraphs[0]}"
+    paragraphs.append("(With inputs from Test Wire)")
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html lang='en'><head><title>{escape(title)}</title></head><body>"
+        f"<article><h1>{escape(title)}</h1>{body}</article></body></html>"
+    ).encode()
+
+
 @dataclass
 class Entry:
     slug: str
     title: str
     published: datetime
+    story: str = ""
+
+    def __post_init__(self) -> None:
+        self.story = self.story or self.slug
 
 
 class NewsSite:
@@ -124,11 +140,13 @@ class NewsSite:
     def page_url(self, slug: str) -> str:
         return self.server.url(f"/news/{slug}")
 
-    def publish(self, feed: str, slug: str, page: Reply | None = None) -> None:
-        """Adds an entry to a feed (newest first) and serves its page."""
+    def publish(self, feed: str, slug: str, page: Reply | None = None, story: str = "") -> None:
+        """Adds an entry to a feed (newest first) and serves its page; `story` names the
+        story a differently named entry tells (a syndicated copy)."""
         self.clock += timedelta(minutes=7)
-        title = f"{STORIES[slug][0]} {STORIES[slug][3]} {STORIES[slug][4].split(' ', 1)[0]}"
-        self.feeds.setdefault(feed, []).insert(0, Entry(slug, title, self.clock))
+        story = story or slug
+        title = f"{STORIES[story][0]} {STORIES[story][3]} {STORIES[story][4].split(' ', 1)[0]}"
+        self.feeds.setdefault(feed, []).insert(0, Entry(slug, title, self.clock, story))
         self.server.routes[f"/news/{slug}"] = page or Reply(
             200, page_html(slug, title), {"Content-Type": "text/html; charset=utf-8"}
         )
@@ -150,9 +168,9 @@ class NewsSite:
         items = "".join(
             f"<item><title>{escape(e.title)}</title><link>{self.page_url(e.slug)}</link>"
             f"<guid>{self.page_url(e.slug)}</guid><pubDate>{format_datetime(e.published)}</pubDate>"
-            f"<dc:creator>{escape(STORIES[e.slug][2])}</dc:creator>"
-            f"<category>{escape(STORIES[e.slug][0])}</category>"
-            f"<description>{escape(summary(e.slug))}</description></item>"
+            f"<dc:creator>{escape(STORIES[e.story][2])}</dc:creator>"
+            f"<category>{escape(STORIES[e.story][0])}</category>"
+            f"<description>{escape(summary(e.story))}</description></item>"
             for e in self.feeds[feed]
         )
         return (

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.query import connect
 from tests.local_server import Reply
-from tests.news_site import NewsSite, page_html
+from tests.news_site import NewsSite, page_html, syndicated_html
 
 pytestmark = pytest.mark.e2e
 
@@ -110,8 +110,23 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
         # Mid-run: a new entry in one feed, and the other feed changes.
         site.publish("world", "japan-rail")
         site.publish("business", "peru-floods")
+        # Another outlet's copy of a story written in an earlier window.
+        copy_page = syndicated_html("kenya-water", "Kenya expands water deliveries")
+        site.publish(
+            "business",
+            "partner-kenya-water",
+            story="kenya-water",
+            page=Reply(200, copy_page, {"Content-Type": "text/html"}),
+        )
         site.feeds["business"] = [e for e in site.feeds["business"] if e.slug != "poland-grid"]
-        _wait_for(lambda: _count(output, "SELECT count(*) FROM articles") >= 6, process, 90)
+        _wait_for(
+            lambda: (
+                _count(output, "SELECT count(*) FROM articles") >= 6
+                and _count(output, "SELECT count(*) FROM duplicates") >= 1
+            ),
+            process,
+            90,
+        )
         time.sleep(3)  # a few more polls of unchanged feeds: nothing may be written twice
     finally:
         process.send_signal(signal.SIGINT)
@@ -140,7 +155,13 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
     assert server.hits["/news/kenya-water"] == 1  # seen entries are not fetched again
     rejects = db.execute("SELECT input, stage, reason FROM rejects").fetchall()
     assert rejects == [(site.page_url("norway-fund"), "fetch", "page_too_large")]
-    assert db.execute("SELECT count(*) FROM duplicates").fetchall() == [(0,)]
+    copies = db.execute(
+        "SELECT d.url, d.kind, d.similarity >= 0.8, a.url FROM duplicates d "
+        "JOIN articles a ON a.id = d.duplicate_of"
+    ).fetchall()
+    assert copies == [
+        (site.page_url("partner-kenya-water"), "near", True, site.page_url("kenya-water"))
+    ]
     assert not list(output.rglob("*.tmp"))
 
 
