@@ -12,6 +12,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from transforms.clean import clean_article
 from transforms.minhash import MinHashParams, band_keys, estimated_jaccard, shingles, signatures
 from transforms.neardup import MINHASH_FIELD, NearDedupe
+from transforms.readers import raw_record
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 PARAMS = MinHashParams()
@@ -57,23 +58,16 @@ def test_params_are_validated(kwargs, message):
 
 
 def _article(name, text, day, url=None):
-    return clean_article(
-        {
-            "input": name,
-            "url": url or f"https://{name}.test/story",
-            "source": name,
-            "title": None,
-            "text": text,
-            "authors": [],
-            "tags": [],
-            "feed_url": None,
-            "text_source": "file",
-            "published_at": None,
-            "date": day,
-            "date_source": "header",
-            "ingested_at": NOW,
-        }
+    record = raw_record(
+        name,
+        text=text,
+        ingested_at=NOW,
+        url=url or f"https://{name}.test/story",
+        source=name,
+        published=day.isoformat(),
+        date_source="header",
     )
+    return clean_article(record)
 
 
 def test_syndicated_copies_are_found_and_the_seeds_are_not_copies(seeds_dir, pipeline):

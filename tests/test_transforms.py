@@ -15,6 +15,7 @@ from transforms.clean import CleanArticles
 from transforms.dedupe import DedupeExact
 from transforms.extract import ExtractEntities
 from transforms.read import ReadArticleFiles, expand_inputs
+from transforms.readers import raw_record
 from transforms.write import WriteTable
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -93,21 +94,16 @@ def test_read_rejects_files_over_the_size_limit(tmp_path, pipeline):
 
 
 def _raw(input_ref, text, url=None, day=date(2025, 3, 3), published=None, source="S"):
-    return {
-        "input": input_ref,
-        "url": url,
-        "source": source,
-        "title": None,
-        "text": text,
-        "authors": [],
-        "tags": [],
-        "feed_url": None,
-        "text_source": "file",
-        "published_at": published,
-        "date": day,
-        "date_source": "header" if day else "ingested",
-        "ingested_at": NOW,
-    }
+    """A raw record as the readers make it; `day=None` leaves only the ingestion date."""
+    return raw_record(
+        input_ref,
+        text=text,
+        ingested_at=NOW,
+        url=url,
+        source=source,
+        published=published or (day.isoformat() if day else None),
+        date_source="header",
+    )
 
 
 def test_clean_articles_strips_boilerplate_and_rejects_short_texts(pipeline):
@@ -142,7 +138,7 @@ def test_dedupe_keeps_the_earliest_copy_of_each_url_and_text(pipeline):
         _raw("late-copy", STORY, url="https://a.test/1", day=date(2025, 3, 4)),
         _raw("early-copy", STORY, url="https://b.test/2", day=date(2025, 3, 3)),
         _raw("same-url", other, url="https://a.test/1?utm_source=rss", day=date(2025, 3, 5)),
-        _raw("undated", other.upper(), day=None) | {"date": NOW.date()},
+        _raw("undated", other.upper(), day=None),
         _raw("unique", STORY + " Extra sentence here.", url="https://c.test/3"),
     )
     by_input = {a["input"]: a["id"] for a in articles}
