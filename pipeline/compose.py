@@ -17,7 +17,7 @@ from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
 from pipeline.options import NewsbeamOptions, feed_configs, http_policy
-from schemas import ARTICLES, DUPLICATES, MINHASH_INDEX, REJECTS
+from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
 from transforms.clean import CleanArticles
 from transforms.dedupe import CountDuplicates, DedupeExact, RepointDuplicates
 from transforms.extract import ExtractEntities
@@ -27,6 +27,7 @@ from transforms.minhash import MinHashParams
 from transforms.neardup import NearDedupe
 from transforms.neardup_index import ReadMinHashIndex, index_row, state_dir
 from transforms.neardup_stream import CrossWindowDedupe
+from transforms.normalise import NormaliseAcrossArticles
 from transforms.poll import PollFeeds, ReadFeeds
 from transforms.read import ReadArticleFiles, expand_inputs
 from transforms.validate import ValidateRows
@@ -53,6 +54,7 @@ class Outputs(NamedTuple):
     duplicates: PCollection
     rejects: PCollection
     index: PCollection | None = None
+    variants: PCollection | None = None
 
 
 def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datetime:
@@ -167,7 +169,8 @@ def process(
     extracted = counted | "ExtractEntities" >> ExtractEntities(
         options.spacy_model, options.region_level
     )
-    articles = extracted.articles | "ValidateArticles" >> ValidateRows(ARTICLES)
+    normalised = extracted.articles | "NormaliseAcrossArticles" >> NormaliseAcrossArticles()
+    articles = normalised["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)
     duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
     index = kept | "IndexRows" >> beam.Map(index_row)
     all_rejects = [
@@ -177,7 +180,13 @@ def process(
         articles.rejects,
         duplicates.rejects,
     ]
-    return Outputs(articles.valid, duplicates.valid, _flatten(all_rejects, "AllRejects"), index)
+    return Outputs(
+        articles.valid,
+        duplicates.valid,
+        _flatten(all_rejects, "AllRejects"),
+        index,
+        normalised["variants"],
+    )
 
 
 def write(
@@ -191,8 +200,11 @@ def write(
         (ARTICLES, outputs.articles),
         (DUPLICATES, outputs.duplicates),
         (REJECTS, outputs.rejects),
+        (ENTITY_VARIANTS, outputs.variants),
     ]
     for table, rows in tables:
+        if rows is None:
+            continue
         _ = rows | f"Write{table.name.title()}" >> WriteTable(
             output_dir, table, max_rows_per_file, skip_existing
         )

@@ -44,7 +44,16 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
             empty = table.schema.empty_table()
             connection.register(f"_{name}_empty", empty)
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
+    connection.execute(_MENTIONS_VIEW)
     return connection
+
+
+_MENTIONS_VIEW = """
+CREATE VIEW mentions AS
+SELECT a.id, a.date, a.region, a.source, a.url, e.text, e.label, e.canonical, e.count,
+       e.country, e.latitude, e.longitude
+FROM articles AS a, unnest(a.entities) AS t(e)
+"""
 
 
 def _has_files(output_dir: str, table: Table) -> bool:

@@ -7,6 +7,7 @@ reference all follow these definitions.
 from schemas.tables import (
     ARTICLES,
     DUPLICATES,
+    ENTITY_VARIANTS,
     MINHASH_INDEX,
     REJECTS,
     SCHEMA_VERSION,
@@ -17,6 +18,7 @@ from schemas.tables import (
 __all__ = [
     "ARTICLES",
     "DUPLICATES",
+    "ENTITY_VARIANTS",
     "MINHASH_INDEX",
     "REJECTS",
     "SCHEMA_VERSION",

@@ -25,6 +25,9 @@ ENTITY = pa.struct(
         pa.field("label", pa.string(), nullable=False),
         pa.field("canonical", pa.string(), nullable=False),
         pa.field("count", pa.int32(), nullable=False),
+        pa.field("country", pa.string()),
+        pa.field("latitude", pa.float64()),
+        pa.field("longitude", pa.float64()),
     ]
 )
 
@@ -133,7 +136,24 @@ REJECTS = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {table.name: table for table in (ARTICLES, DUPLICATES, REJECTS)}
+ENTITY_VARIANTS = Table(
+    name="entity_variants",
+    key="variant_id",
+    schema=pa.schema(
+        [
+            pa.field("variant_id", pa.string(), nullable=False),
+            pa.field("label", pa.string(), nullable=False),
+            pa.field("variant", pa.string(), nullable=False),
+            pa.field("canonical", pa.string(), nullable=False),
+            pa.field("mentions", pa.int32(), nullable=False),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    table.name: table for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS)
+}
 """The tables analysts query."""
 
 MINHASH_INDEX = Table(

@@ -29,12 +29,11 @@ def gazetteer():
 
 
 @pytest.fixture(scope="session")
-def nlp():
-    import spacy
+def nlp(gazetteer):
+    """The production spaCy pipeline: gazetteer entity ruler, then the NER."""
+    from transforms.entities import MODEL_NAME, build_nlp
 
-    from transforms.entities import MODEL_NAME, NER_ONLY_EXCLUDES
-
-    return spacy.load(MODEL_NAME, exclude=list(NER_ONLY_EXCLUDES))
+    return build_nlp(MODEL_NAME, gazetteer)
 
 
 LOCAL_RUNNER = "FnApiRunner"  # never DirectRunner: it would try to download Prism first

@@ -1,8 +1,8 @@
 from transforms.entities import Mention, summarise_mentions
 
 
-def _summary(gazetteer, mentions, length=1000):
-    return summarise_mentions([Mention(*m) for m in mentions], gazetteer, length)
+def _summary(gazetteer, mentions, text=" " * 1000):
+    return summarise_mentions([Mention(*m) for m in mentions], gazetteer, text)
 
 
 def test_places_the_model_calls_people_become_places(gazetteer):
@@ -34,6 +34,9 @@ def test_surnames_resolve_to_the_full_name_even_when_tagged_org(gazetteer):
         "label": "PERSON",
         "canonical": "Antonio Guterres",
         "count": 3,
+        "country": None,
+        "latitude": None,
+        "longitude": None,
     }
 
 
@@ -73,7 +76,7 @@ def test_seed_article_entities(gazetteer, nlp, seeds_dir):
     text = clean_text(body)
     doc = nlp(text)
     found = summarise_mentions(
-        [Mention(e.text, e.label_, e.start_char) for e in doc.ents], gazetteer, len(text)
+        [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents], gazetteer, text
     )
     assert {"Antonio Guterres", "Ilham Aliyev"} <= set(found.persons)
     assert "Ganja" in found.locations and "Ganja" not in found.persons
@@ -89,3 +92,70 @@ def test_surface_forms():
     assert surface_form("Guterres’") == "Guterres"
     assert surface_form("Ganja.") == "Ganja"
     assert surface_form("  New\nDelhi, ") == "New Delhi"
+
+
+def test_titles_are_stripped_but_a_name_is_never_emptied():
+    from transforms.entities import strip_titles
+
+    assert strip_titles("Spokesperson Morgan Ortagus") == "Morgan Ortagus"
+    assert strip_titles("Prime Minister Nikol Pashinyan") == "Nikol Pashinyan"
+    assert strip_titles("Dr. Amina Bello") == "Amina Bello"
+    assert strip_titles("President") == "President"
+    assert strip_titles("King Charles") == "King Charles"
+
+
+def test_misspelt_last_names_resolve_to_the_full_name(gazetteer):
+    text = "Antonio Guterres spoke. Later Guetteres said more. Guterres left."
+    found = _summary(
+        gazetteer, [("Antonio Guterres", "PERSON", 0, 16), ("Guterres", "ORG", 54, 62)], text
+    )
+    (entity,) = found.entities
+    assert (entity["canonical"], entity["count"]) == ("Antonio Guterres", 3)
+
+
+def test_similar_but_different_surnames_stay_apart(gazetteer):
+    text = "John Smith met Smyth and Jones."
+    found = _summary(
+        gazetteer, [("John Smith", "PERSON", 0, 10), ("Smyth", "PERSON", 15, 20)], text
+    )
+    assert found.persons == ["John Smith", "Smyth"]
+
+
+def test_a_name_after_village_of_is_a_place(gazetteer):
+    text = "a resident of the village of Kapanli in the city of Tartar"
+    found = _summary(gazetteer, [("Kapanli", "PERSON", 29, 36), ("Tartar", "GPE", 52, 58)], text)
+    assert found.persons == [] and found.locations == ["Kapanli", "Tartar"]
+    assert found.countries == ["AZ"]
+
+
+def test_demonyms_count_towards_countries(gazetteer):
+    found = _summary(gazetteer, [("Armenian", "NORP", 10, 18), ("Armenians", "NORP", 40, 49)])
+    assert found.countries == ["AM"]
+    assert {e["country"] for e in found.entities} == {"AM"}
+
+
+def test_a_first_name_split_off_by_the_ruler_is_joined_back(gazetteer):
+    found = _summary(
+        gazetteer, [("Michael", "PERSON", 0, 7), ("Jordan", "GPE", 8, 14)], "Michael Jordan scored."
+    )
+    assert found.persons == ["Michael Jordan"] and found.countries == []
+
+
+def test_places_carry_coordinates(gazetteer):
+    found = _summary(gazetteer, [("Ganja", "PERSON", 0, 5), ("Armenia", "GPE", 20, 27)])
+    ganja = next(e for e in found.entities if e["canonical"] == "Ganja")
+    assert (ganja["label"], ganja["country"], round(ganja["latitude"])) == ("GPE", "AZ", 41)
+
+
+def test_the_ruler_knows_places_and_demonyms_but_not_ambiguous_names(gazetteer):
+    from transforms.entities import gazetteer_patterns
+
+    patterns = {(p["label"], p["pattern"]) for p in gazetteer_patterns(gazetteer)}
+    assert {
+        ("GPE", "Azerbaijan"),
+        ("GPE", "Nagorno-Karabakh"),
+        ("GPE", "Ganja"),
+        ("NORP", "Armenian"),
+        ("NORP", "Armenians"),
+    } <= patterns
+    assert ("GPE", "Jordan") not in patterns and ("GPE", "Washington") not in patterns

@@ -24,7 +24,17 @@ EXAMPLES = {
         "persons": ["Grace Wanjiru"],
         "organizations": [],
         "locations": ["Kenya"],
-        "entities": [{"text": "Kenya", "label": "GPE", "canonical": "Kenya", "count": 2}],
+        "entities": [
+            {
+                "text": "Kenya",
+                "label": "GPE",
+                "canonical": "Kenya",
+                "count": 2,
+                "country": "KE",
+                "latitude": 1.0,
+                "longitude": 38.0,
+            }
+        ],
         "authors": [],
         "tags": [],
         "feed_url": None,
@@ -45,6 +55,14 @@ EXAMPLES = {
         "source": "S",
         "date": date(2025, 3, 10),
         "input": "b.txt",
+        "ingested_at": NOW,
+    },
+    "entity_variants": {
+        "variant_id": "v" * 32,
+        "label": "PERSON",
+        "variant": "Stephane Dujjaric",
+        "canonical": "Stephane Dujarric",
+        "mentions": 2,
         "ingested_at": NOW,
     },
     "rejects": {

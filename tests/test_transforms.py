@@ -191,7 +191,17 @@ def _article_row(article_id, day, region, title="t"):
         "persons": [],
         "organizations": [],
         "locations": ["Kenya"],
-        "entities": [{"text": "Kenya", "label": "GPE", "canonical": "Kenya", "count": 1}],
+        "entities": [
+            {
+                "text": "Kenya",
+                "label": "GPE",
+                "canonical": "Kenya",
+                "count": 1,
+                "country": "KE",
+                "latitude": 1.0,
+                "longitude": 38.0,
+            }
+        ],
         "authors": [],
         "tags": [],
         "feed_url": None,

