@@ -28,5 +28,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(STAMP)
+	$(BIN)/python -m bench.neardup --count $(or $(SIZE),2000)
+
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

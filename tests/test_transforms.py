@@ -126,6 +126,12 @@ def test_clean_articles_strips_boilerplate_and_rejects_short_texts(pipeline):
         )
 
 
+def _own_id(article_id, input_ref):
+    import hashlib
+
+    return hashlib.sha256(f"{article_id}\x1f{input_ref}".encode()).hexdigest()[:32]
+
+
 def _clean(*raws):
     from transforms.clean import clean_article
 
@@ -152,14 +158,20 @@ def test_dedupe_keeps_the_earliest_copy_of_each_url_and_text(pipeline):
             label="kept",
         )
         assert_that(
-            result["duplicates"] | beam.Map(_project("id", "duplicate_of", "kind", "input")),
+            result["duplicates"] | beam.Map(_project("duplicate_of", "kind", "input")),
             equal_to(
                 [
-                    (by_input["late-copy"], by_input["early-copy"], "exact", "late-copy"),
-                    (by_input["same-url"], by_input["early-copy"], "exact", "same-url"),
+                    (by_input["early-copy"], "exact", "late-copy"),
+                    (by_input["early-copy"], "exact", "same-url"),
                 ]
             ),
             label="duplicates",
+        )
+        # "same-url" has late-copy's id (one URL): its row gets an id of its own.
+        assert_that(
+            result["duplicates"] | "Ids" >> beam.Map(lambda d: d["id"]),
+            equal_to([by_input["late-copy"], _own_id(by_input["same-url"], "same-url")]),
+            label="distinct ids",
         )
 
 
@@ -298,3 +310,31 @@ def test_copies_under_one_url_are_chosen_the_same_way_in_any_order(pipeline):
     b = dict(a, feed_url="f1", source="A")
     assert sorted([a, b], key=canonical_order)[0] is b
     assert sorted([b, a], key=canonical_order)[0] is b
+
+
+def test_copies_under_the_same_id_get_ids_of_their_own(pipeline):
+    text = STORY + " An identical wire copy with no URL."
+    copies = _clean(_raw("first", text), _raw("second", text), _raw("third", text))
+    assert len({c["id"] for c in copies}) == 1
+    with pipeline as p:
+        result = p | beam.Create(copies) | DedupeExact()
+        assert_that(
+            result["duplicates"]
+            | beam.Map(
+                lambda d: (
+                    d["input"],
+                    d["id"] != d["duplicate_of"],
+                    d["duplicate_of"] == copies[0]["id"],
+                )
+            ),
+            equal_to([("second", True, True), ("third", True, True)]),
+            label="own ids",
+        )
+        assert_that(
+            result["duplicates"]
+            | "Ids" >> beam.Map(lambda d: d["id"])
+            | beam.Distinct()
+            | beam.combiners.Count.Globally(),
+            equal_to([2]),
+            label="distinct keys",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, time
 
 import apache_beam as beam
@@ -41,9 +42,17 @@ def canonical_order(article: dict) -> tuple:
 
 
 def duplicate_row(duplicate: dict, kept: dict, kind: str, similarity: float = 1.0) -> dict:
-    """A `duplicates` row recording that `duplicate` is a copy of `kept`."""
+    """A `duplicates` row recording that `duplicate` is a copy of `kept`.
+
+    A copy under the same id as the article kept (the same URL, or identical text with no
+    URL) gets an id of its own, from its input, so no row points to itself and two copies
+    never share a key.
+    """
+    copy_id = duplicate["id"]
+    if copy_id == kept["id"]:
+        copy_id = hashlib.sha256(f"{copy_id}\x1f{duplicate['input']}".encode()).hexdigest()[:32]
     return {
-        "id": duplicate["id"],
+        "id": copy_id,
         "duplicate_of": kept["id"],
         "kind": kind,
         "similarity": similarity,
