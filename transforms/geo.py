@@ -57,7 +57,41 @@ _ALIASES = {
     "DRC": "CD",
     "DR Congo": "CD",
     "Holland": "NL",
+    "Democratic Republic of the Congo": "CD",
+    "Democratic Republic of Congo": "CD",
+    "Republic of the Congo": "CG",
+    "Ivory Coast": "CI",
 }
+# Subdivisions named by a generic word ("Central", "North-West"): never a place on their own.
+_GENERIC_NAMES = frozenset(
+    {
+        "Bay",
+        "Central",
+        "Centre",
+        "Coast",
+        "East",
+        "Eastern",
+        "Lakes",
+        "Littoral",
+        "North",
+        "North-West",
+        "North-East",
+        "Northern",
+        "Plateau",
+        "South",
+        "South-West",
+        "South-East",
+        "Southern",
+        "West",
+        "Western",
+        "Capital",
+        "Islands",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Lesser",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -109,7 +143,7 @@ class Gazetteer:
                     )
                 )
         for subdivision in pycountry.subdivisions:
-            if subdivision.parent_code is None:
+            if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
                 self._add(Place(subdivision.name, subdivision.country_code, "subdivision"))
         capitals = {country["iso"]: country for country in cache.get_countries().values()}
         for iso2, country in capitals.items():
@@ -125,8 +159,17 @@ class Gazetteer:
                 name = getattr(country, attribute, None)
                 if name:
                     self._add(Place(name, country.alpha_2, "country"))
+        # Display names as analysts write them ("DR Congo", "South Korea"): country_converter's
+        # short names, else pycountry's common name.
+        short_names = {
+            iso2: name
+            for iso2, name in zip(data["ISO2"], data["name_short"], strict=True)
+            if isinstance(iso2, str) and isinstance(name, str)
+        }
         self._names_by_country = {
-            country.alpha_2: getattr(country, "common_name", None) or country.name
+            country.alpha_2: short_names.get(country.alpha_2)
+            or getattr(country, "common_name", None)
+            or country.name
             for country in pycountry.countries
         }
         self._demonyms: dict[str, str] = {}
