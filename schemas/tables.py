@@ -32,6 +32,14 @@ ENTITY = pa.struct(
 )
 
 
+QUOTE = pa.struct(
+    [
+        pa.field("speaker", pa.string(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+    ]
+)
+
+
 @dataclass(frozen=True)
 class Table:
     """An output table: where it lives under the output dir and what its files hold."""
@@ -88,6 +96,7 @@ ARTICLES = Table(
             pa.field("organizations", pa.list_(pa.string()), nullable=False),
             pa.field("locations", pa.list_(pa.string()), nullable=False),
             pa.field("entities", pa.list_(ENTITY), nullable=False),
+            pa.field("quotes", pa.list_(QUOTE), nullable=False),
             pa.field("authors", pa.list_(pa.string()), nullable=False),
             pa.field("tags", pa.list_(pa.string()), nullable=False),
             pa.field("feed_url", pa.string()),

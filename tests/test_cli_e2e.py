@@ -337,3 +337,41 @@ def test_index_entries_expire(tmp_path):
     import pyarrow.parquet as pq
 
     assert pq.read_table(remaining).column("id").to_pylist() == ["b"]
+
+
+def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):
+    newsbeam("run", "--input", str(seeds_dir), "--output", str(tmp_path))
+    db = connect(str(tmp_path))
+    people = db.execute(
+        "SELECT input, canonical, count(*) FROM mentions JOIN articles USING (id) "
+        "WHERE label = 'PERSON' AND (canonical ILIKE '%guterres%' OR canonical ILIKE '%duj%') "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    by_article: dict[str, set[str]] = {}
+    for input_ref, canonical, entries in people:
+        assert entries == 1  # one entity per person per article, whatever the spelling
+        by_article.setdefault(Path(input_ref).name, set()).add(canonical)
+    assert all("Antonio Guterres" in names and len(names) == 2 for names in by_article.values())
+    dujarric = {name for names in by_article.values() for name in names if "Duj" in name}
+    assert len(dujarric) == 1  # the two spellings are one person across the corpus
+    assert db.execute("SELECT count(*) FROM entity_variants WHERE label = 'PERSON'").fetchall() == [
+        (1,)
+    ]
+    places = dict(
+        db.execute(
+            "SELECT DISTINCT canonical, country FROM mentions WHERE label IN ('GPE', 'LOC') "
+            "AND canonical IN ('Ganja', 'Tartar', 'Nagorno-Karabakh')"
+        ).fetchall()
+    )
+    assert places == {"Ganja": "AZ", "Tartar": "AZ", "Nagorno-Karabakh": "AZ"}
+    from transforms.geo import Gazetteer
+
+    gazetteer = Gazetteer()
+    persons = db.execute(
+        "SELECT DISTINCT canonical FROM mentions WHERE label = 'PERSON'"
+    ).fetchall()
+    assert not [name for (name,) in persons if (p := gazetteer.resolve(name)) and p.kind != "city"]
+    quotes = db.execute(
+        "SELECT q.speaker FROM articles, unnest(quotes) t(q) WHERE input LIKE '%003_ef4239176ea9162e.txt'"
+    ).fetchall()
+    assert len(quotes) >= 2 and ("Morgan Ortagus",) in quotes

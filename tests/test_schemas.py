@@ -35,6 +35,7 @@ EXAMPLES = {
                 "longitude": 38.0,
             }
         ],
+        "quotes": [{"speaker": "Grace Wanjiru", "text": "We will deliver water to every county"}],
         "authors": [],
         "tags": [],
         "feed_url": None,

@@ -214,6 +214,7 @@ def _article_row(article_id, day, region, title="t"):
                 "longitude": 38.0,
             }
         ],
+        "quotes": [{"speaker": "Grace Wanjiru", "text": "We will deliver water to every county"}],
         "authors": [],
         "tags": [],
         "feed_url": None,

@@ -11,6 +11,7 @@ from apache_beam.metrics import Metrics
 from schemas import SCHEMA_VERSION
 from transforms.entities import MODEL_NAME, Mention, build_nlp, summarise_mentions
 from transforms.language import detect_language
+from transforms.quotes import find_quotes
 from transforms.records import REJECTS_TAG, Stage, reject
 from transforms.slugs import slugify
 
@@ -70,6 +71,7 @@ class _ExtractFn(beam.DoFn):
             **article,
             "language": detect_language(article["text"]) or article.get("language_hint"),
             "entities": found.entities,
+            "quotes": find_quotes(article["text"], found.persons),
             "persons": found.persons,
             "organizations": found.organizations,
             "locations": found.locations,

@@ -90,11 +90,16 @@ def apply_variants(article: dict, variants: dict[tuple[str, str], str]) -> dict:
     def names(label: str) -> list[str]:
         return [e["canonical"] for e in entities if e["label"] == label]
 
+    quotes = [
+        {**quote, "speaker": variants.get(("PERSON", quote["speaker"]), quote["speaker"])}
+        for quote in article.get("quotes", [])
+    ]
     return {
         **article,
         "entities": entities,
         "persons": names("PERSON"),
         "organizations": names("ORG"),
+        "quotes": quotes,
     }
 
 
