@@ -11,19 +11,29 @@ from transforms.normalise import (
 )
 
 
-def test_the_most_mentioned_spelling_is_canonical():
-    assert cluster_variants([("Stephane Dujjaric", 1), ("Stephane Dujarric", 3)]) == {
-        "Stephane Dujjaric": ("Stephane Dujarric", 1)
+def test_the_spelling_in_most_articles_is_canonical():
+    assert cluster_variants([("Stephane Dujjaric", 5, 1), ("Stephane Dujarric", 3, 2)]) == {
+        "Stephane Dujjaric": ("Stephane Dujarric", 5)
     }
+    assert cluster_variants([("Stephane Dujjaric", 5, 2), ("Stephane Dujarric", 3, 2)]) == {
+        "Stephane Dujarric": ("Stephane Dujjaric", 3)
+    }
+
+
+def test_a_tie_goes_to_the_spelling_that_reads_like_a_name():
+    """Both seeds name him twice, one as "Dujjaric", one as "Dujarric": "jj" is the slip."""
+    for order in (1, -1):
+        names = [("Stephane Dujjaric", 2, 1), ("Stephane Dujarric", 2, 1)][::order]
+        assert cluster_variants(names) == {"Stephane Dujjaric": ("Stephane Dujarric", 2)}
 
 
 def test_different_people_are_not_merged():
     names = [
-        ("John Smith", 3),
-        ("John Smyth", 1),
-        ("Jane Smith", 2),
-        ("Ali Khan", 1),
-        ("Ali Khanh", 1),
+        ("John Smith", 3, 1),
+        ("John Smyth", 1, 1),
+        ("Jane Smith", 2, 1),
+        ("Ali Khan", 1, 1),
+        ("Ali Khanh", 1, 1),
     ]
     assert cluster_variants(names) == {}
 

@@ -5,7 +5,8 @@ Pure clustering (`cluster_variants`) and the Beam pass around it (`NormaliseAcro
 names are totalled per (label, name) over all articles, grouped into blocks that can hold
 variants of one another (same label, same initials), clustered within each block, and the
 variant -> canonical mapping (small) is applied to every article as a side input. The
-canonical form is the most mentioned spelling. Every merge is a row of `entity_variants`.
+canonical form is the spelling found in most articles, then the most mentioned, then the
+one that reads most like a name (`name_spelling`). Every merge is a row of `entity_variants`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from rapidfuzz import fuzz
+
+from transforms.name_spelling import spelling_score
 
 __all__ = ["NormaliseAcrossArticles", "apply_variants", "block_key", "cluster_variants"]
 
@@ -39,14 +42,16 @@ def _same_entity(first: str, second: str) -> bool:
     return min(len(last_a), len(last_b)) >= 6 and fuzz.ratio(last_a, last_b) >= _LAST_NAME_RATIO
 
 
-def cluster_variants(names: Iterable[tuple[str, int]]) -> dict[str, tuple[str, int]]:
-    """(name, mentions) of one block -> {variant: (canonical, variant's mentions)}.
+def cluster_variants(names: Iterable[tuple[str, int, int]]) -> dict[str, tuple[str, int]]:
+    """(name, mentions, articles) of one block -> {variant: (canonical, variant's mentions)}.
 
     Only names that differ from their canonical form appear in the result.
     """
     totals: dict[str, int] = {}
-    for name, count in names:
+    articles: dict[str, int] = {}
+    for name, count, in_articles in names:
         totals[name] = totals.get(name, 0) + count
+        articles[name] = articles.get(name, 0) + in_articles
     parent = {name: name for name in totals}
 
     def find(name: str) -> str:
@@ -64,7 +69,10 @@ def cluster_variants(names: Iterable[tuple[str, int]]) -> dict[str, tuple[str, i
         clusters.setdefault(find(name), []).append(name)
     mapping = {}
     for members in clusters.values():
-        canonical = max(members, key=lambda name: (totals[name], len(name), name))
+        canonical = max(
+            members,
+            key=lambda name: (articles[name], totals[name], spelling_score(name), name),
+        )
         for name in members:
             if name != canonical:
                 mapping[name] = (canonical, totals[name])
@@ -114,6 +122,15 @@ class _ApplyFn(beam.DoFn):
         yield updated
 
 
+def _add_counts(counts: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """(mentions, articles) summed; associative, so Beam may combine in any order."""
+    mentions = articles = 0
+    for more_mentions, more_articles in counts:
+        mentions += more_mentions
+        articles += more_articles
+    return mentions, articles
+
+
 def _variant_rows(block, ingested_at_of_run):
     _key, names = block
     label = _key.split("|", 1)[0]
@@ -145,16 +162,16 @@ class NormaliseAcrossArticles(beam.PTransform):
             | "EntityNames"
             >> beam.FlatMap(
                 lambda a: [
-                    ((e["label"], e["canonical"]), e["count"])
+                    ((e["label"], e["canonical"]), (e["count"], 1))
                     for e in a["entities"]
                     if e["label"] in _LABELS and e["canonical"].strip()
                 ]
             )
-            | "TotalPerName" >> beam.CombinePerKey(sum)
+            | "TotalPerName" >> beam.CombinePerKey(_add_counts)
         )
         variants = (
             names
-            | "ByBlock" >> beam.Map(lambda item: (block_key(*item[0]), (item[0][1], item[1])))
+            | "ByBlock" >> beam.Map(lambda item: (block_key(*item[0]), (item[0][1], *item[1])))
             | "GroupBlocks" >> beam.GroupByKey()
             | "Cluster" >> beam.FlatMap(_variant_rows, now)
         )
