@@ -93,21 +93,43 @@ def _run(argv: list[str]) -> int:
 
     from pipeline.compose import build, write
     from pipeline.metrics import newsbeam_counters
+    from pipeline.options import run_info
 
     options, news = _options(argv)
     _prune_index(news)
     started = time.monotonic()
+    run = run_info(options, "batch")
     pipeline = beam.Pipeline(options=options)
-    write(build(pipeline, news), news.output, news.max_rows_per_file)
+    write(build(pipeline, news), news.output, news.max_rows_per_file, run=run)
     result = pipeline.run()
     result.wait_until_finish()
     counters = newsbeam_counters(result)
-    runner = options.view_as(beam.options.pipeline_options.StandardOptions).runner
-    print(f"newsbeam: finished on {runner} in {time.monotonic() - started:.1f}s")
+    elapsed = time.monotonic() - started
+    print(f"newsbeam: run {run.run_id} finished on {run.runner} in {elapsed:.1f}s")
     for name in sorted(counters):
         print(f"  {name:<28} {counters[name]}")
+    balanced = _print_accounting(news.output, run.run_id)
     _print_where(news.output)
-    return 0
+    return 0 if balanced else 1
+
+
+def _print_accounting(output: str, run_id: str) -> bool:
+    """Prints the run's inputs = articles + duplicates + rejects; False if it does not hold."""
+    from pipeline.query import run_row_of
+    from transforms.accounting import balance_report
+
+    row = run_row_of(output, run_id)
+    if row is None:
+        print(f"newsbeam: error: the run wrote no runs row for {run_id}", file=sys.stderr)
+        return False
+    for line in balance_report(row):
+        print(f"  {line}")
+    if not row["balanced"]:
+        print(
+            "newsbeam: error: some inputs are not accounted for (see above and the runs table)",
+            file=sys.stderr,
+        )
+    return row["balanced"]
 
 
 def _stream(argv: list[str]) -> int:
@@ -136,6 +158,7 @@ def _stream(argv: list[str]) -> int:
         import apache_beam as beam
 
         from pipeline.compose import build_stream, write
+        from pipeline.options import run_info
 
         options.view_as(StandardOptions).streaming = True
         pipeline = beam.Pipeline(options=options)
@@ -144,6 +167,7 @@ def _stream(argv: list[str]) -> int:
             news.output,
             news.max_rows_per_file,
             skip_existing=False,
+            run=run_info(options, "stream"),
         )
         result = pipeline.run()
         result.wait_until_finish(duration=int(news.duration * 1000) if news.duration else None)

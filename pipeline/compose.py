@@ -17,7 +17,8 @@ from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
 from pipeline.options import NewsbeamOptions, feed_configs, http_policy
-from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
+from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS, RUNS
+from transforms.accounting import RunInfo, TallyOutcomes, run_row
 from transforms.clean import CleanArticles
 from transforms.dedupe import CountDuplicates, DedupeExact, RepointDuplicates
 from transforms.extract import ExtractEntities
@@ -48,13 +49,15 @@ _ALLOWED_LATENESS = 86_400  # seconds: a window accepts data up to a day late
 
 
 class Outputs(NamedTuple):
-    """The three tables as PCollections of row dicts, and the MinHash index rows."""
+    """The tables as PCollections of row dicts, the MinHash index rows, and the tally of
+    inputs and outcomes the `runs` row is made of."""
 
     articles: PCollection
     duplicates: PCollection
     rejects: PCollection
     index: PCollection | None = None
     variants: PCollection | None = None
+    tally: PCollection | None = None
 
 
 def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datetime:
@@ -173,19 +176,18 @@ def process(
     articles = normalised["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)
     duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
     index = kept | "IndexRows" >> beam.Map(index_row)
-    all_rejects = [
-        *rejects,
-        cleaned.rejects,
-        extracted.rejects,
-        articles.rejects,
-        duplicates.rejects,
-    ]
+    all_rejects = _flatten(
+        [*rejects, cleaned.rejects, extracted.rejects, articles.rejects, duplicates.rejects],
+        "AllRejects",
+    )
+    tally = {
+        "inputs": _flatten([records, *rejects], "AllInputs"),
+        "articles": articles.valid,
+        "duplicates": duplicates.valid,
+        "rejects": all_rejects,
+    } | "Account" >> TallyOutcomes(windowed=across_windows)
     return Outputs(
-        articles.valid,
-        duplicates.valid,
-        _flatten(all_rejects, "AllRejects"),
-        index,
-        normalised["variants"],
+        articles.valid, duplicates.valid, all_rejects, index, normalised["variants"], tally
     )
 
 
@@ -194,24 +196,56 @@ def write(
     output_dir: str,
     max_rows_per_file: int = 100_000,
     skip_existing: bool = True,
+    run: RunInfo | None = None,
 ) -> None:
-    """Writes each table to Parquet under `output_dir`, and the MinHash index beside it."""
+    """Writes each table to Parquet under `output_dir`, and the MinHash index beside it.
+
+    With `run`, the run's `runs` row is written last: in batch it waits for every other
+    file (a side input), so its `ended_at` is when the output was complete.
+    """
     tables = [
         (ARTICLES, outputs.articles),
         (DUPLICATES, outputs.duplicates),
         (REJECTS, outputs.rejects),
         (ENTITY_VARIANTS, outputs.variants),
     ]
+    written = []
     for table, rows in tables:
         if rows is None:
             continue
-        _ = rows | f"Write{table.name.title()}" >> WriteTable(
-            output_dir, table, max_rows_per_file, skip_existing
+        written.append(
+            rows
+            | f"Write{table.name.title()}"
+            >> WriteTable(output_dir, table, max_rows_per_file, skip_existing)
         )
     if outputs.index is not None and skip_existing:
-        _ = outputs.index | "WriteMinHashIndex" >> WriteTable(
-            state_dir(output_dir), MINHASH_INDEX, max_rows_per_file
+        written.append(
+            outputs.index
+            | "WriteMinHashIndex"
+            >> WriteTable(state_dir(output_dir), MINHASH_INDEX, max_rows_per_file)
         )
+    if run is None or outputs.tally is None:
+        return
+    if skip_existing:  # bounded: the row is made once every other file is in place
+        files = beam.pvalue.AsList(_flatten(written, "AllWrittenFiles"))
+        rows = outputs.tally | "RunRow" >> beam.Map(_batch_run_row, files, run)
+    else:  # a stream's window: one row per window, made when its tally is complete
+        rows = outputs.tally | "RunRow" >> beam.Map(_window_run_row, run)
+    _ = rows | "WriteRuns" >> WriteTable(output_dir, RUNS, max_rows_per_file, skip_existing)
+
+
+def _batch_run_row(tally, _written_files, run: RunInfo) -> dict:
+    return run_row(run, tally)
+
+
+def _window_run_row(tally, run: RunInfo, window=beam.DoFn.WindowParam) -> dict:
+    """A window's row: its id and start are the window's, in the job's run."""
+    from dataclasses import replace
+
+    start = window.start.to_utc_datetime().replace(tzinfo=UTC)
+    return run_row(
+        replace(run, run_id=f"{run.run_id}-{start:%Y%m%dT%H%M%S}", started_at=start), tally
+    )
 
 
 def _flatten(collections: list[PCollection], label: str) -> PCollection:

@@ -15,6 +15,7 @@ from transforms.http import HttpPolicy
 __all__ = [
     "LOCAL_RUNNER",
     "NewsbeamOptions",
+    "run_info",
     "feed_configs",
     "http_policy",
     "is_local_runner",
@@ -256,3 +257,26 @@ def resolve_runner(options: PipelineOptions) -> str:
 
 def is_local_runner(options: PipelineOptions) -> bool:
     return resolve_runner(options) in _LOCAL_RUNNERS
+
+
+def run_info(options: PipelineOptions, mode: str):
+    """The `runs` row's description of this run: a fresh id, the runner and every newsbeam
+    flag's value, so a count can be traced back to the settings that produced it."""
+    import argparse
+    import uuid
+    from datetime import UTC, datetime
+
+    from transforms.accounting import RunInfo
+
+    parser = argparse.ArgumentParser(add_help=False)
+    NewsbeamOptions._add_argparse_args(parser)
+    news = options.view_as(NewsbeamOptions).get_all_options()
+    flags = {action.dest: news.get(action.dest) for action in parser._actions}
+    runner = options.view_as(StandardOptions).runner or LOCAL_RUNNER
+    return RunInfo(
+        run_id=uuid.uuid4().hex,
+        mode=mode,
+        runner=str(runner),
+        started_at=datetime.now(UTC),
+        options=flags,
+    )

@@ -10,7 +10,7 @@ import pyarrow as pa
 from schemas import TABLES
 from schemas.tables import Table
 
-__all__ = ["connect", "view_sql"]
+__all__ = ["connect", "run_row_of", "view_sql"]
 
 _DUCKDB_TYPES = {pa.date32(): "DATE", pa.string(): "VARCHAR"}
 
@@ -54,6 +54,21 @@ SELECT a.id, a.date, a.region, a.source, a.url, e.text, e.label, e.canonical, e.
        e.country, e.latitude, e.longitude
 FROM articles AS a, unnest(a.entities) AS t(e)
 """
+
+
+def run_row_of(output_dir: str, run_id: str) -> dict | None:
+    """The `runs` row of one run, as written (None if the run wrote none)."""
+    from schemas import RUNS
+
+    if not _has_files(output_dir, RUNS):
+        return None
+    rows = (
+        connect(output_dir)
+        .sql("SELECT * FROM runs WHERE run_id = $run_id", params={"run_id": run_id})
+        .to_arrow_table()
+        .to_pylist()
+    )
+    return rows[0] if rows else None
 
 
 def _has_files(output_dir: str, table: Table) -> bool:

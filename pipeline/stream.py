@@ -29,7 +29,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipeline.compose import index_cutoff, process, read_feeds_once, write
 from pipeline.metrics import newsbeam_counters
-from pipeline.options import NewsbeamOptions
+from pipeline.options import NewsbeamOptions, run_info
+from pipeline.query import run_row_of
+from transforms.accounting import balance_report
 from transforms.feeds import FeedConfig, FeedState
 from transforms.neardup_index import ReadMinHashIndex, prune_index
 
@@ -159,14 +161,15 @@ class LocalStream:
         return [(feed, state) for feed, state in states if state.next_poll_at <= now]
 
     def _run_window(self, due: list[tuple[FeedConfig, FeedState]]) -> None:
-        run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        run = run_info(self._options, "stream_window")
+        run_id = run.run_id
         pipeline = beam.Pipeline(options=self._options)
         cutoff = index_cutoff(self._news)
         prune_index(self._news.output, cutoff)
         fetched = read_feeds_once(pipeline, self._news, due)
         prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff)
         outputs = process(fetched.articles, fetched.rejects, self._news, prior)
-        write(outputs, self._news.output, self._news.max_rows_per_file)
+        write(outputs, self._news.output, self._news.max_rows_per_file, run=run)
         _ = fetched.states | "StageFeedStates" >> beam.ParDo(
             _StageStateFn(self._store.pending(run_id))
         )
@@ -189,10 +192,14 @@ class LocalStream:
         for name, value in counters.items():
             self.totals[name] = self.totals.get(name, 0) + value
         self.windows += 1
+        row = run_row_of(self._news.output, run_id)
+        accounting = balance_report(row)[0] if row else "no runs row written"
         self._say(
             f"window {self.windows} ({len(due)} feeds due, {time.monotonic() - started:.1f}s):"
-            f" {_summary(counters)}"
+            f" {_summary(counters)}; {accounting}"
         )
+        if row is None or not row["balanced"]:
+            _LOG.error("window %s: some inputs are not accounted for: %s", run_id, accounting)
         sys.stdout.flush()
 
     def _sleep_until(self, wake: float) -> None:

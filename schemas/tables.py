@@ -1,4 +1,4 @@
-"""The three output tables: articles, duplicates and rejects.
+"""The output tables: articles, duplicates, rejects, entity_variants and runs.
 
 Each `Table` knows its full logical schema, the hive partition columns that live in the
 directory names rather than in the files, and the key column that makes re-runs idempotent.
@@ -160,8 +160,48 @@ ENTITY_VARIANTS = Table(
     ),
 )
 
+SOURCE_COUNTS = pa.struct(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("inputs", pa.int64(), nullable=False),
+        pa.field("articles", pa.int64(), nullable=False),
+        pa.field("duplicates", pa.int64(), nullable=False),
+        pa.field("rejects", pa.int64(), nullable=False),
+    ]
+)
+
+STAGE_COUNT = pa.struct(
+    [
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("count", pa.int64(), nullable=False),
+    ]
+)
+
+RUNS = Table(
+    name="runs",
+    key="run_id",
+    schema=pa.schema(
+        [
+            pa.field("run_id", pa.string(), nullable=False),
+            pa.field("mode", pa.string(), nullable=False),
+            pa.field("runner", pa.string(), nullable=False),
+            pa.field("started_at", _UTC_TS, nullable=False),
+            pa.field("ended_at", _UTC_TS, nullable=False),
+            pa.field("inputs", pa.int64(), nullable=False),
+            pa.field("articles", pa.int64(), nullable=False),
+            pa.field("duplicates", pa.int64(), nullable=False),
+            pa.field("rejects", pa.int64(), nullable=False),
+            pa.field("balanced", pa.bool_(), nullable=False),
+            pa.field("sources", pa.list_(SOURCE_COUNTS), nullable=False),
+            pa.field("stages", pa.list_(STAGE_COUNT), nullable=False),
+            pa.field("options", pa.string(), nullable=False),
+        ]
+    ),
+)
+"""One row per run (a batch run, or a window of a stream): what came in, where it went."""
+
 TABLES: dict[str, Table] = {
-    table.name: table for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS)
+    table.name: table for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS, RUNS)
 }
 """The tables analysts query."""
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from pipeline.query import connect
+from tests.cli import newsbeam, rss
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.e2e
@@ -26,17 +25,6 @@ SAMPLE_PARTITIONS = {
     ("2025-03-06", "western-africa"),
     ("2025-03-07", "central-america"),  # Mexico, 18:45 -06:00 is the 7th in UTC
 }
-
-
-def newsbeam(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    executable = Path(sys.executable).with_name("newsbeam")
-    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "pipeline.cli"]
-    result = subprocess.run(
-        [*command, *args], capture_output=True, text=True, timeout=600, check=False
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"newsbeam {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +96,17 @@ def test_sample_rows_are_clean_and_complete(sample_output):
 
 
 def test_rerunning_the_same_input_adds_no_rows(sample_output):
-    before = sorted(p.relative_to(sample_output) for p in sample_output.rglob("*.parquet"))
+    def data_files() -> list[Path]:
+        files = (p.relative_to(sample_output) for p in sample_output.rglob("*.parquet"))
+        return sorted(p for p in files if p.parts[0] != "runs")
+
+    before = data_files()
     newsbeam("run", "--input", str(SAMPLES), "--output", str(sample_output))
-    after = sorted(p.relative_to(sample_output) for p in sample_output.rglob("*.parquet"))
-    assert after == before
+    assert data_files() == before
+    # Each run is a row of its own in `runs`, and the re-run accounts for every input too.
+    assert _rows(
+        sample_output, "SELECT count(*), min(inputs), max(inputs), bool_and(balanced) FROM runs"
+    ) == [(2, 14, 14, True)]
     assert _rows(
         sample_output,
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), (SELECT count(*) FROM rejects)",
@@ -183,17 +178,6 @@ def test_seed_articles(seeds_dir, tmp_path):
     assert not any("Ganja" == p for row in rows for p in row[5])
 
 
-def _rss(title: str, items: list[tuple[str, str, str]]) -> str:
-    from xml.sax.saxutils import escape
-
-    body = "".join(
-        f"<item><title>{escape(t)}</title><link>{link}</link><guid>{link}</guid>"
-        f"<pubDate>Tue, 04 Mar 2025 09:00:00 GMT</pubDate><description>{escape(text)}</description></item>"
-        for t, link, text in items
-    )
-    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>{title}</title>{body}</channel></rss>"
-
-
 def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
     from tests.news_site import page_text
 
@@ -201,7 +185,7 @@ def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
     feeds.mkdir()
     story = lambda slug: " ".join(page_text(slug))  # noqa: E731
     (feeds / "world.xml").write_text(
-        _rss(
+        rss(
             "World Wire",
             [
                 ("Kenya water", "https://wire.test/kenya-water", story("kenya-water")),
@@ -210,7 +194,7 @@ def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
         )
     )
     (feeds / "business.rss").write_text(
-        _rss(
+        rss(
             "Business Wire",
             [
                 ("Poland grid", "https://wire.test/poland-grid", story("poland-grid")),

@@ -80,6 +80,7 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
     from apache_beam.portability.api import beam_runner_api_pb2
 
     from pipeline.compose import build_stream, write
+    from pipeline.options import run_info
     from transforms.feeds import FeedConfig
 
     options = PipelineOptions(
@@ -96,11 +97,12 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
     news = options.view_as(NewsbeamOptions)
     pipeline = beam.Pipeline(options=options)
     outputs = build_stream(pipeline, news, [FeedConfig("https://wire.test/feed", poll_interval=30)])
-    write(outputs, str(tmp_path), skip_existing=False)
+    write(outputs, str(tmp_path), skip_existing=False, run=run_info(options, "stream"))
     proto = pipeline.to_runner_api()
     transforms = {t.unique_name for t in proto.components.transforms.values()}
     assert any(name.endswith("PollFeeds/Tick") for name in transforms)
     assert any(name.endswith("WriteArticles/WriteFiles") for name in transforms)
+    assert any(name.endswith("WriteRuns/WriteFiles") for name in transforms)  # one per window
     stateful = {}
     for transform in proto.components.transforms.values():
         if transform.spec.urn == common_urns.primitives.PAR_DO.urn:

@@ -1,0 +1,206 @@
+"""Every input accounted for: inputs = articles + duplicates + rejects, per source."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import apache_beam as beam
+import pytest
+from apache_beam.testing.util import assert_that, equal_to
+
+from pipeline.query import connect
+from tests.cli import newsbeam, rss
+from tests.news_site import page_text
+from transforms.accounting import (
+    RunInfo,
+    TallyOutcomes,
+    add_outcome,
+    balance_report,
+    empty_tally,
+    merge_tallies,
+    outcome_of,
+    run_row,
+)
+
+RUN = RunInfo("r1", "batch", "FnApiRunner", datetime(2025, 3, 1, tzinfo=UTC), {"min_words": 40})
+
+
+def _tally(*units) -> dict:
+    tally = empty_tally()
+    for unit in units:
+        add_outcome(tally, unit)
+    return tally
+
+
+def test_a_row_counts_under_its_source_and_stage():
+    assert outcome_of({"source": "Wire"}, "inputs") == ("Wire", 0, "inputs")
+    assert outcome_of({"source": None, "stage": "read"}, "rejects") == (
+        "(unknown)",
+        3,
+        "rejects_read",
+    )
+    assert outcome_of({"source": "Wire", "kind": "near"}, "duplicates") == (
+        "Wire",
+        2,
+        "duplicates_near",
+    )
+
+
+def test_tallies_merge_in_any_order():
+    a = _tally(("Wire", 0, "inputs"), ("Wire", 1, "articles"))
+    b = _tally(("Wire", 0, "inputs"), ("Post", 0, "inputs"), ("Post", 3, "rejects_clean"))
+    c = _tally(("Wire", 2, "duplicates_exact"))
+    assert merge_tallies([a, b, c]) == merge_tallies([c, merge_tallies([b, a])])
+    assert merge_tallies([a, b, c]) == {
+        "sources": {"Wire": [2, 1, 1, 0], "Post": [1, 0, 0, 1]},
+        "stages": {"inputs": 3, "articles": 1, "rejects_clean": 1, "duplicates_exact": 1},
+    }
+
+
+def test_a_run_balances_only_when_every_source_does():
+    balanced = run_row(RUN, _tally(("Wire", 0, "inputs"), ("Wire", 1, "articles")))
+    assert balanced["balanced"] and balanced["inputs"] == balanced["articles"] == 1
+    assert json.loads(balanced["options"]) == {"min_words": 40}
+    assert balance_report(balanced) == ["inputs 1 = articles 1 + duplicates 0 + rejects 0"]
+    # Totals can match while two sources each lose and gain one: still not balanced.
+    crossed = run_row(RUN, _tally(("Wire", 0, "inputs"), ("Post", 1, "articles")))
+    assert crossed["inputs"] == crossed["articles"] and not crossed["balanced"]
+    report = balance_report(crossed)
+    assert report[0].endswith("DOES NOT BALANCE")
+    assert "source 'Post': 0 inputs, 1 accounted" in report
+    assert "source 'Wire': 1 inputs, 0 accounted" in report
+
+
+def test_the_tally_counts_each_flow(pipeline):
+    with pipeline as p:
+        flows = {
+            "inputs": p
+            | "Inputs" >> beam.Create([{"source": "Wire"}, {"source": "Wire"}, {"source": None}]),
+            "articles": p | "Articles" >> beam.Create([{"source": "Wire"}]),
+            "duplicates": p | "Duplicates" >> beam.Create([{"source": "Wire", "kind": "near"}]),
+            "rejects": p | "Rejects" >> beam.Create([{"source": None, "stage": "read"}]),
+        }
+        rows = flows | TallyOutcomes() | beam.Map(lambda tally: run_row(RUN, tally))
+        assert_that(
+            rows | beam.Map(lambda r: (r["inputs"], r["balanced"], r["sources"], r["stages"])),
+            equal_to(
+                [
+                    (
+                        3,
+                        True,
+                        [
+                            {
+                                "source": "(unknown)",
+                                "inputs": 1,
+                                "articles": 0,
+                                "duplicates": 0,
+                                "rejects": 1,
+                            },
+                            {
+                                "source": "Wire",
+                                "inputs": 2,
+                                "articles": 1,
+                                "duplicates": 1,
+                                "rejects": 0,
+                            },
+                        ],
+                        [
+                            {"name": "articles", "count": 1},
+                            {"name": "duplicates_near", "count": 1},
+                            {"name": "inputs", "count": 3},
+                            {"name": "rejects_read", "count": 1},
+                        ],
+                    )
+                ]
+            ),
+        )
+
+
+def test_an_empty_batch_run_still_has_a_tally(pipeline):
+    with pipeline as p:
+        empty = {
+            name: p | name >> beam.Create([])
+            for name in ("inputs", "articles", "duplicates", "rejects")
+        }
+        rows = empty | TallyOutcomes() | beam.Map(lambda tally: run_row(RUN, tally))
+        assert_that(rows | beam.Map(lambda r: (r["inputs"], r["balanced"])), equal_to([(0, True)]))
+
+
+def _story(slug: str) -> str:
+    return "\n\n".join(page_text(slug))
+
+
+@pytest.mark.e2e
+def test_a_mixed_corpus_of_good_and_bad_input_is_fully_accounted_for(tmp_path):
+    """13 inputs built here, each with a known fate, through the real command."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kenya.txt").write_text(f"date 2025-03-03\nsource Wire\n\n{_story('kenya-water')}")
+    (corpus / "kenya-copy.txt").write_text(
+        f"date 2025-03-04\nsource Copycat\n\n{_story('kenya-water')}"
+    )  # exact duplicate
+    (corpus / "bad-date.txt").write_text(f"date 2025-13-45\nsource Wire\n\n{_story('ghana-cocoa')}")
+    (corpus / "brief.txt").write_text("source Wire\n\nMarkets closed higher on Tuesday.")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "garbage.txt").write_bytes(bytes(range(256)) * 64)
+    (corpus / "no-text.html").write_text(
+        "<html><head><title>Nav</title></head><body></body></html>"
+    )
+    records = [
+        json.dumps(
+            {"url": "https://post.test/japan", "source": "Post", "text": _story("japan-rail")}
+        ),
+        "{not json",
+        "[1, 2, 3]",
+        json.dumps({"url": "https://post.test/nothing", "source": "Post", "title": "No body"}),
+    ]
+    (corpus / "records.jsonl").write_text("\n".join(records) + "\n")
+    feed = tmp_path / "wire.xml"
+    feed.write_text(
+        rss(
+            "Feed Wire",
+            [
+                ("Peru floods", "https://wire.test/peru-floods", _story("peru-floods")),
+                ("Brief", "https://wire.test/brief", "Shares rose."),
+            ],
+        )
+    )
+    output = tmp_path / "out"
+    run = newsbeam(
+        "run",
+        "--input",
+        str(corpus),
+        "--feed",
+        str(feed),
+        "--fetch-pages",
+        "never",
+        "--output",
+        str(output),
+    )
+    assert "inputs 13 = articles 4 + duplicates 1 + rejects 8" in run.stdout
+    db = connect(str(output))
+    tables = db.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), "
+        "(SELECT count(*) FROM rejects)"
+    ).fetchall()
+    assert tables == [(4, 1, 8)]  # the runs row counts what the tables hold
+    ((inputs, articles, duplicates, rejects, balanced, stages),) = db.execute(
+        "SELECT inputs, articles, duplicates, rejects, balanced, stages FROM runs"
+    ).fetchall()
+    assert (inputs, articles, duplicates, rejects, balanced) == (13, 4, 1, 8, True)
+    assert {s["name"]: s["count"] for s in stages} == {
+        "inputs": 13,
+        "articles": 4,
+        "duplicates_exact": 1,
+        "rejects_read": 6,  # empty, garbage, no main text, bad JSON, not an object, no text
+        "rejects_clean": 2,  # the two briefs
+    }
+    by_source = db.execute(
+        "SELECT s.source, s.inputs, s.articles + s.duplicates + s.rejects "
+        "FROM runs, unnest(sources) t(s) ORDER BY 1"
+    ).fetchall()
+    assert all(inputs == accounted for _source, inputs, accounted in by_source)
+    assert {source for source, *_ in by_source} >= {"Wire", "Copycat", "Post", "Feed Wire"}
+    assert Path(output / "runs").is_dir()
