@@ -175,13 +175,21 @@ def _stream(argv: list[str]) -> int:
     return 0
 
 
+_STALE_TEMPORARY_S = 3600  # no single file takes an hour to write
+
+
 def _prune_index(news) -> None:
+    """Housekeeping before a run: expired index files, and files a killed run left behind."""
     from pipeline.compose import index_cutoff
     from transforms.neardup_index import prune_index
+    from transforms.parquet_files import remove_stale_temporary
 
     expired = prune_index(news.output, index_cutoff(news))
     if expired:
         logging.getLogger(__name__).info("expired %d MinHash index files", expired)
+    stale = remove_stale_temporary(news.output, _STALE_TEMPORARY_S)
+    if stale:
+        logging.getLogger(__name__).info("removed %d temporary files of killed runs", stale)
 
 
 def _print_where(output: str) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "existing_keys",
     "list_table_files",
     "partition_dir",
+    "remove_stale_temporary",
     "write_rows",
 ]
 
@@ -69,6 +70,26 @@ def write_rows(output_dir: str, table: Table, partition: str, rows: Sequence[dic
         os.makedirs(folder, exist_ok=True)
     FileSystems.rename([temp_path], [final_path])
     return final_path
+
+
+def remove_stale_temporary(output_dir: str, older_than_s: float, now: float | None = None) -> int:
+    """Deletes temporary files a killed run left behind; returns how many (local only).
+
+    Readers never see them, but they take disk space. Only files older than `older_than_s`
+    go: a younger one may belong to a run writing into the same directory right now.
+    """
+    import time
+
+    folder = os.path.join(output_dir, TEMP_DIR)
+    if "://" in output_dir or not os.path.isdir(folder):
+        return 0
+    cutoff = (time.time() if now is None else now) - older_than_s
+    removed = 0
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".tmp") and entry.is_file() and entry.stat().st_mtime < cutoff:
+            os.remove(entry.path)
+            removed += 1
+    return removed
 
 
 def list_table_files(output_dir: str, table: Table) -> list[str]:
