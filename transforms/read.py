@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import apache_beam as beam
-from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from transforms.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 from transforms.readers import ARTICLE, format_of, parse_article_file
 from transforms.records import REJECTS_TAG, Stage, reject
 
@@ -59,9 +59,8 @@ class _ReadFileFn(beam.DoFn):
         ingested_at = datetime.now(UTC)
         self._files.inc()
         try:
-            with FileSystems.open(path, compression_type=CompressionTypes.AUTO) as handle:
-                data = handle.read(self._max_file_bytes + 1)
-        except (OSError, EOFError, ValueError) as error:
+            data = read_at_most(path, self._max_file_bytes)
+        except DECOMPRESSION_ERRORS as error:
             self._rejected.inc()
             yield beam.pvalue.TaggedOutput(
                 REJECTS_TAG, reject(path, Stage.READ, "unreadable", str(error), ingested_at)

@@ -1,0 +1,114 @@
+"""Odd article files: each is a reject with its reason or an article, never a crash, a hang
+or memory the size of a decompression bomb."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import random
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from pipeline.query import connect
+from tests.news_site import page_text
+from transforms.bounded_read import DECOMPRESSION_ERRORS, read_at_most
+
+GIB = 1 << 30
+
+
+def _bomb(compress, size: int = GIB) -> bytes:
+    """`size` zero bytes compressed: about a thousandth of that on disk."""
+    return compress(b"\0" * size)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "compress"),
+    [
+        (".gz", lambda data: gzip.compress(data, compresslevel=9)),
+        (".bz2", bz2.compress),
+        (".zst", lambda data: zstandard.ZstdCompressor(level=19).compress(data)),
+        (".deflate", zlib.compress),
+    ],
+)
+def test_a_decompression_bomb_is_read_only_up_to_the_limit(tmp_path, suffix, compress):
+    bomb = tmp_path / f"bomb.txt{suffix}"
+    bomb.write_bytes(_bomb(compress, 64 << 20))
+    assert len(read_at_most(str(bomb), 1000)) == 1001
+    small = tmp_path / f"small.txt{suffix}"
+    small.write_bytes(compress("Grüße aus Köln".encode()))
+    assert read_at_most(str(small), 1000) == "Grüße aus Köln".encode()
+
+
+def test_a_truncated_compressed_file_raises_a_read_error(tmp_path):
+    truncated = tmp_path / "cut.txt.gz"
+    truncated.write_bytes(gzip.compress(b"some words " * 1000)[:60])
+    with pytest.raises(DECOMPRESSION_ERRORS):
+        read_at_most(str(truncated), 1_000_000)
+
+
+def _story(slug: str) -> str:
+    return "\n\n".join(page_text(slug))
+
+
+@pytest.mark.e2e
+def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
+    corpus = tmp_path / "odd"
+    corpus.mkdir()
+    rng = random.Random(7)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(bytes(rng.getrandbits(8) for _ in range(20_000)))
+    (corpus / "latin1.txt").write_bytes(
+        f"date 2025-03-04\ntitle Café in Bogotá\n\n{_story('peru-floods')}".encode("latin-1")
+    )
+    (corpus / "utf16.txt").write_bytes(f"date 2025-03-04\n\n{_story('japan-rail')}".encode("utf-16"))
+    (corpus / "giant-line.txt").write_text("word " * 3_000_000)  # 15 MB, no line break
+    (corpus / "giant-line.jsonl").write_text('{"text": "' + "word " * 3_000_000 + '"}\n')
+    (corpus / "header-only.txt").write_text("date 2025-03-04\ntitle Something\nsource X\n")
+    (corpus / "bad-date.txt").write_text(f"date 2025-02-30\n\n{_story('norway-fund')}")
+    (corpus / "huge.txt").write_bytes(b"word " * 5_000_000)  # 25 MB > --max-file-bytes
+    (corpus / "bomb.txt.gz").write_bytes(_bomb(lambda d: gzip.compress(d, compresslevel=9)))
+    output = tmp_path / "out"
+    executable = Path(sys.executable).with_name("newsbeam")
+    # A parent of its own, so that its children's peak RSS is this run's alone.
+    measure = (
+        "import resource, subprocess, sys;"
+        "code = subprocess.run(sys.argv[1:], capture_output=True).returncode;"
+        "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", measure, str(executable), "run", "--input", str(corpus),
+         "--output", str(output)],
+        capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    code, peak_kib = map(int, result.stdout.split())
+    assert code == 0
+    assert peak_kib * 1024 < GIB, "the 1 GiB bomb was decompressed in memory"
+    db = connect(str(output))
+    rejects = {
+        (Path(path).name, stage, reason)
+        for path, stage, reason in db.execute("SELECT input, stage, reason FROM rejects").fetchall()
+    }
+    assert rejects == {
+        ("empty.txt", "read", "empty_file"),
+        ("binary.txt", "read", "undecodable"),
+        ("giant-line.txt", "clean", "too_long"),
+        ("giant-line.jsonl:1", "clean", "too_long"),
+        ("header-only.txt", "clean", "too_short"),
+        ("huge.txt", "read", "file_too_large"),
+        ("bomb.txt.gz", "read", "file_too_large"),
+    }
+    articles = {
+        Path(path).name: (title, date_source)
+        for path, title, date_source in db.execute(
+            "SELECT input, title, date_source FROM articles"
+        ).fetchall()
+    }
+    assert articles["latin1.txt"] == ("Café in Bogotá", "header")
+    assert articles["bad-date.txt"][1] == "ingested"  # 30 February is no date
+    assert "utf16.txt" in articles
+    assert db.execute("SELECT inputs, balanced FROM runs").fetchall() == [(10, True)]

@@ -1,0 +1,89 @@
+"""Reading a possibly compressed file without ever holding more than a limit of its bytes.
+
+Beam's `CompressedFile` decompresses whole 16 MiB chunks of compressed input in one call:
+a 1 MB gzip bomb becomes 1 GB in memory before any size check can run. Here each
+decompressor is asked for at most the bytes still wanted, so memory stays near the limit
+whatever the compression ratio.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import zlib
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+__all__ = ["DECOMPRESSION_ERRORS", "read_at_most"]
+
+_CHUNK = 1 << 20
+
+
+def _zstd_error() -> type[Exception]:
+    import zstandard
+
+    return zstandard.ZstdError
+
+
+DECOMPRESSION_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    _zstd_error(),
+)
+"""What a corrupt or truncated compressed file raises while it is read."""
+
+
+def read_at_most(path: str, limit: int) -> bytes:
+    """Up to `limit + 1` decompressed bytes of `path` (more than `limit` means too large).
+
+    Compression follows the extension: .gz, .bz2, .zst/.zstd, .deflate; others are read
+    as they are.
+    """
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+        lower = path.lower()
+        if lower.endswith(".gz"):
+            reader = gzip.GzipFile(fileobj=raw, mode="rb")
+        elif lower.endswith(".bz2"):
+            reader = bz2.BZ2File(raw, mode="rb")
+        elif lower.endswith((".zst", ".zstd")):
+            import zstandard
+
+            reader = zstandard.ZstdDecompressor().stream_reader(raw)
+        elif lower.endswith(".deflate"):
+            return _inflate_at_most(raw, limit)
+        else:
+            return raw.read(limit + 1)
+        with reader:
+            return _read_upto(reader, limit + 1)
+
+
+def _read_upto(reader, wanted: int) -> bytes:
+    parts, size = [], 0
+    while size < wanted:
+        part = reader.read(min(_CHUNK, wanted - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
+
+
+def _inflate_at_most(raw, limit: int) -> bytes:
+    decompressor = zlib.decompressobj()
+    parts, size = [], 0
+    pending = b""
+    while size <= limit:
+        if not pending:
+            pending = raw.read(_CHUNK)
+            if not pending:
+                break
+        part = decompressor.decompress(pending, limit + 1 - size)
+        pending = decompressor.unconsumed_tail
+        parts.append(part)
+        size += len(part)
+        if decompressor.eof:
+            break
+    return b"".join(parts)
