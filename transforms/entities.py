@@ -91,6 +91,8 @@ _AMBIGUOUS_PLACE_NAMES = frozenset(
         "Union",
         "Alexandria",
         "Columbia",
+        "Man",  # Côte d'Ivoire; "Man charged with ..." in headlines
+        "Mary",  # Turkmenistan's Mary Region
     }
 )
 _TITLES = frozenset(
