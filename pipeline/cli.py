@@ -68,13 +68,16 @@ def _options(argv: list[str]):
     news = validate(options)
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)
-        _check_writable(news.output)
+        _check_writable(news.output, news.min_free_bytes)
     resolve_runner(options)
     return options, news
 
 
-def _check_writable(output: str) -> None:
-    """Fails before the job starts when the output directory cannot take a file."""
+def _check_writable(output: str, min_free_bytes: int) -> None:
+    """Fails before the job starts when the output directory cannot take a file, or its
+    disk is (nearly) full: better than failing on the first write after an hour of NLP."""
+    import shutil
+
     from transforms.parquet_files import TEMP_DIR
 
     probe_dir = os.path.join(output, TEMP_DIR)
@@ -86,6 +89,12 @@ def _check_writable(output: str) -> None:
         os.remove(probe)
     except OSError as error:
         raise ValueError(f"cannot write to --output {output}: {error.strerror or error}") from None
+    free = shutil.disk_usage(output).free
+    if free < min_free_bytes:
+        raise ValueError(
+            f"the disk of --output {output} is full: {free:,} bytes free, "
+            f"--min-free-bytes={min_free_bytes:,}"
+        )
 
 
 def _run(argv: list[str]) -> int:

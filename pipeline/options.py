@@ -75,6 +75,13 @@ class NewsbeamOptions(PipelineOptions):
             help="Texts with more characters are rejected as too_long.",
         )
         parser.add_argument(
+            "--min-free-bytes",
+            dest="min_free_bytes",
+            type=int,
+            default=100_000_000,
+            help="Refuse to start when the disk of a local --output has less free space.",
+        )
+        parser.add_argument(
             "--max-file-bytes",
             dest="max_file_bytes",
             type=int,

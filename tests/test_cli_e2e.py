@@ -267,6 +267,27 @@ def test_an_unwritable_output_fails_before_the_job_starts(tmp_path):
     assert "cannot write to --output" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_full_disk_fails_before_the_job_starts(tmp_path):
+    import shutil
+
+    output = tmp_path / "out"
+    output.mkdir()
+    beyond_free = shutil.disk_usage(output).free + 1_000_000_000
+    result = newsbeam(
+        "run",
+        "--input",
+        str(SAMPLES),
+        "--output",
+        str(output),
+        "--min-free-bytes",
+        str(beyond_free),
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"the disk of --output {output} is full" in result.stderr
+    assert not list(output.rglob("*.parquet"))
+
+
 def test_a_later_run_records_a_copy_against_the_article_already_written(sample_output, tmp_path):
     import shutil
 

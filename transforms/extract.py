@@ -10,7 +10,7 @@ from apache_beam.metrics import Metrics
 
 from schemas import SCHEMA_VERSION
 from transforms.entities import MODEL_NAME, Mention, build_nlp, summarise_mentions
-from transforms.language import detect_language
+from transforms.language import detect_language, load_language_model
 from transforms.quotes import find_quotes
 from transforms.records import REJECTS_TAG, Stage, reject
 from transforms.slugs import slugify
@@ -99,6 +99,7 @@ def _models(model_name: str):
 
         gazetteer = Gazetteer()
         cache = (model_name, build_nlp(model_name, gazetteer), gazetteer)
+        load_language_model()
         _LOADED.models = cache
     return cache[1], cache[2]
 
