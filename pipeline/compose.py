@@ -17,8 +17,8 @@ from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
 from pipeline.options import NewsbeamOptions, feed_configs, http_policy
-from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS, RUNS
-from transforms.accounting import RunInfo, TallyOutcomes, run_row
+from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
+from transforms.accounting import RunInfo, TallyOutcomes
 from transforms.clean import CleanArticles
 from transforms.dedupe import CountDuplicates, DedupeExact, RepointDuplicates
 from transforms.extract import ExtractEntities
@@ -32,7 +32,7 @@ from transforms.normalise import NormaliseAcrossArticles
 from transforms.poll import PollFeeds, ReadFeeds
 from transforms.read import ReadArticleFiles, expand_inputs
 from transforms.validate import ValidateRows
-from transforms.write import WriteTable
+from transforms.write import WriteRunRow, WriteTables
 
 __all__ = [
     "Outputs",
@@ -185,7 +185,7 @@ def process(
         "articles": articles.valid,
         "duplicates": duplicates.valid,
         "rejects": all_rejects,
-    } | "Account" >> TallyOutcomes(windowed=across_windows)
+    } | "Account" >> TallyOutcomes()
     return Outputs(
         articles.valid, duplicates.valid, all_rejects, index, normalised["variants"], tally
     )
@@ -198,53 +198,33 @@ def write(
     skip_existing: bool = True,
     run: RunInfo | None = None,
 ) -> None:
-    """Writes each table to Parquet under `output_dir`, and the MinHash index beside it.
+    """Writes every table to Parquet under `output_dir`, and the MinHash index beside it.
 
-    With `run`, the run's `runs` row is written last: in batch it waits for every other
-    file (a side input), so its `ended_at` is when the output was complete.
+    One branch writes them all, and with `run` the run's `runs` row comes last, once every
+    other file of the run (or of each stream window) is in place: its `ended_at` is when
+    the output was complete, and the graph has a single end (see `transforms.write`).
     """
-    tables = [
-        (ARTICLES, outputs.articles),
-        (DUPLICATES, outputs.duplicates),
-        (REJECTS, outputs.rejects),
-        (ENTITY_VARIANTS, outputs.variants),
-    ]
-    written = []
-    for table, rows in tables:
-        if rows is None:
-            continue
-        written.append(
-            rows
-            | f"Write{table.name.title()}"
-            >> WriteTable(output_dir, table, max_rows_per_file, skip_existing)
-        )
+    targets = {
+        "articles": (output_dir, ARTICLES),
+        "duplicates": (output_dir, DUPLICATES),
+        "rejects": (output_dir, REJECTS),
+        "variants": (output_dir, ENTITY_VARIANTS),
+    }
+    tables = {
+        "articles": outputs.articles,
+        "duplicates": outputs.duplicates,
+        "rejects": outputs.rejects,
+        "variants": outputs.variants,
+    }
     if outputs.index is not None and skip_existing:
-        written.append(
-            outputs.index
-            | "WriteMinHashIndex"
-            >> WriteTable(state_dir(output_dir), MINHASH_INDEX, max_rows_per_file)
-        )
+        targets["index"] = (state_dir(output_dir), MINHASH_INDEX)
+        tables["index"] = outputs.index
+    tables = {label: rows for label, rows in tables.items() if rows is not None}
+    written = tables | "WriteTables" >> WriteTables(targets, max_rows_per_file, skip_existing)
     if run is None or outputs.tally is None:
         return
-    if skip_existing:  # bounded: the row is made once every other file is in place
-        files = beam.pvalue.AsList(_flatten(written, "AllWrittenFiles"))
-        rows = outputs.tally | "RunRow" >> beam.Map(_batch_run_row, files, run)
-    else:  # a stream's window: one row per window, made when its tally is complete
-        rows = outputs.tally | "RunRow" >> beam.Map(_window_run_row, run)
-    _ = rows | "WriteRuns" >> WriteTable(output_dir, RUNS, max_rows_per_file, skip_existing)
-
-
-def _batch_run_row(tally, _written_files, run: RunInfo) -> dict:
-    return run_row(run, tally)
-
-
-def _window_run_row(tally, run: RunInfo, window=beam.DoFn.WindowParam) -> dict:
-    """A window's row: its id and start are the window's, in the job's run."""
-    from dataclasses import replace
-
-    start = window.start.to_utc_datetime().replace(tzinfo=UTC)
-    return run_row(
-        replace(run, run_id=f"{run.run_id}-{start:%Y%m%dT%H%M%S}", started_at=start), tally
+    _ = {"tally": outputs.tally, "written": written} | "WriteRuns" >> WriteRunRow(
+        output_dir, run, per_window=not skip_existing
     )
 
 

@@ -101,8 +101,8 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
     proto = pipeline.to_runner_api()
     transforms = {t.unique_name for t in proto.components.transforms.values()}
     assert any(name.endswith("PollFeeds/Tick") for name in transforms)
-    assert any(name.endswith("WriteArticles/WriteFiles") for name in transforms)
-    assert any(name.endswith("WriteRuns/WriteFiles") for name in transforms)  # one per window
+    assert any(name.endswith("WriteTables/WriteFiles") for name in transforms)
+    assert any(name.endswith("WriteRuns/WriteRunRow") for name in transforms)  # one per window
     stateful = {}
     for transform in proto.components.transforms.values():
         if transform.spec.urn == common_urns.primitives.PAR_DO.urn:

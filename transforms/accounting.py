@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import apache_beam as beam
+from apache_beam.transforms import window
 
 __all__ = [
     "UNKNOWN_SOURCE",
@@ -151,16 +152,12 @@ class TallyOutcomes(beam.PTransform):
     nothing came in. Windowed (streaming): one tally per window that saw anything.
     """
 
-    def __init__(self, windowed: bool = False) -> None:
-        super().__init__()
-        self._windowed = windowed
-
     def expand(self, flows):
         units = [
             flows[outcome] | f"Count{outcome.title()}" >> beam.Map(outcome_of, outcome)
             for outcome in OUTCOMES
         ]
         combine = beam.CombineGlobally(_TallyFn())
-        if self._windowed:
+        if not isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
             combine = combine.without_defaults()
         return tuple(units) | "AllOutcomes" >> beam.Flatten() | "TallyRun" >> combine
