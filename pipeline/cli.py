@@ -15,8 +15,7 @@ _EXAMPLE_QUERY = "SELECT region, date, count(*) AS articles FROM articles GROUP 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from pipeline.options import NewsbeamOptions
-
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="newsbeam", description="News ingestion on Apache Beam: articles to Parquet."
     )
@@ -31,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             description=f"{summary[0].upper()}{summary[1:]}. Any Apache Beam pipeline option may "
             "follow (--runner, --direct_num_workers, ...); DirectRunner is the default.",
         )
-        NewsbeamOptions._add_argparse_args(command)
+        if argv[:1] != ["query"]:  # Beam takes a second to import: not for a query
+            from pipeline.options import NewsbeamOptions
+
+            NewsbeamOptions._add_argparse_args(command)
         command.add_argument("--runner", default="DirectRunner", help="Beam runner")
     query_parser = commands.add_parser("query", help="query an output directory with DuckDB")
     query_parser.add_argument("output", help="the directory a run wrote into")
@@ -39,7 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     query_parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query_parser.add_argument("--max-rows", dest="max_rows", type=int, default=100)
 
-    argv = list(sys.argv[1:] if argv is None else argv)
     args, beam_args = parser.parse_known_args(argv)
     try:
         if args.command == "run":
