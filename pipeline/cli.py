@@ -16,8 +16,12 @@ _EXAMPLE_QUERY = "SELECT region, date, count(*) AS articles FROM articles GROUP 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # No abbreviations: Beam's own flags (--region for Dataflow) must not be taken for
+    # a prefix of ours (--region-level).
     parser = argparse.ArgumentParser(
-        prog="newsbeam", description="News ingestion on Apache Beam: articles to Parquet."
+        prog="newsbeam",
+        description="News ingestion on Apache Beam: articles to Parquet.",
+        allow_abbrev=False,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, summary in (
@@ -26,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         command = commands.add_parser(
             name,
+            allow_abbrev=False,
             help=summary,
             description=f"{summary[0].upper()}{summary[1:]}. Any Apache Beam pipeline option may "
             "follow (--runner, --direct_num_workers, ...); DirectRunner is the default.",
@@ -35,9 +40,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             NewsbeamOptions._add_argparse_args(command)
         command.add_argument("--runner", default="DirectRunner", help="Beam runner")
-    query_parser = commands.add_parser("query", help="query an output directory with DuckDB")
+    query_parser = commands.add_parser(
+        "query", allow_abbrev=False, help="query an output directory with DuckDB"
+    )
     query_parser.add_argument("output", help="the directory a run wrote into")
-    query_parser.add_argument("sql", help="SQL over the views articles, duplicates, rejects")
+    query_parser.add_argument(
+        "sql",
+        help="SQL over the views articles, duplicates, rejects, entity_variants, runs, mentions",
+    )
     query_parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query_parser.add_argument("--max-rows", dest="max_rows", type=int, default=100)
 

@@ -57,18 +57,23 @@ FROM articles AS a, unnest(a.entities) AS t(e)
 
 
 def run_row_of(output_dir: str, run_id: str) -> dict | None:
-    """The `runs` row of one run, as written (None if the run wrote none)."""
-    from schemas import RUNS
+    """The `runs` row of one run, as written (None if the run wrote none).
 
-    if not _has_files(output_dir, RUNS):
-        return None
-    rows = (
-        connect(output_dir)
-        .sql("SELECT * FROM runs WHERE run_id = $run_id", params={"run_id": run_id})
-        .to_arrow_table()
-        .to_pylist()
-    )
-    return rows[0] if rows else None
+    Read through Beam's file systems, not DuckDB, so that it works for a `gs://` or
+    `s3://` output as well as a local one.
+    """
+    import pyarrow.parquet as pq
+    from apache_beam.io.filesystems import FileSystems
+
+    from schemas import RUNS
+    from transforms.parquet_files import list_table_files
+
+    for path in reversed(list_table_files(output_dir, RUNS)):
+        with FileSystems.open(path) as handle:
+            rows = pq.read_table(handle, filters=[("run_id", "=", run_id)]).to_pylist()
+        if rows:
+            return rows[0]
+    return None
 
 
 def _has_files(output_dir: str, table: Table) -> bool:

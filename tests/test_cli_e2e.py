@@ -288,6 +288,24 @@ def test_a_full_disk_fails_before_the_job_starts(tmp_path):
     assert not list(output.rglob("*.parquet"))
 
 
+def test_beam_flags_that_start_like_ours_reach_beam(tmp_path):
+    """Dataflow's --region is not an abbreviation of --region-level."""
+    result = newsbeam(
+        "run",
+        "--input",
+        str(SAMPLES),
+        "--output",
+        str(tmp_path),
+        "--region",
+        "europe-west1",
+        "--min-free-bytes",
+        str(10**18),  # stop before the job: only the parsing is under test
+        check=False,
+    )
+    assert "invalid choice" not in result.stderr
+    assert result.returncode == 2 and "is full" in result.stderr
+
+
 def test_a_later_run_records_a_copy_against_the_article_already_written(sample_output, tmp_path):
     import shutil
 

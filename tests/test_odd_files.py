@@ -65,7 +65,9 @@ def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
     (corpus / "latin1.txt").write_bytes(
         f"date 2025-03-04\ntitle Café in Bogotá\n\n{_story('peru-floods')}".encode("latin-1")
     )
-    (corpus / "utf16.txt").write_bytes(f"date 2025-03-04\n\n{_story('japan-rail')}".encode("utf-16"))
+    (corpus / "utf16.txt").write_bytes(
+        f"date 2025-03-04\n\n{_story('japan-rail')}".encode("utf-16")
+    )
     (corpus / "giant-line.txt").write_text("word " * 3_000_000)  # 15 MB, no line break
     (corpus / "giant-line.jsonl").write_text('{"text": "' + "word " * 3_000_000 + '"}\n')
     (corpus / "header-only.txt").write_text("date 2025-03-04\ntitle Something\nsource X\n")
