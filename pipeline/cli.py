@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -119,10 +120,11 @@ def _run(argv: list[str]) -> int:
     _prune_index(news)
     started = time.monotonic()
     run = run_info(options, "batch")
-    pipeline = beam.Pipeline(options=options)
-    write(build(pipeline, news), news.output, news.max_rows_per_file, run=run)
-    result = pipeline.run()
-    result.wait_until_finish()
+    with _dask_cluster(options, news):
+        pipeline = beam.Pipeline(options=options)
+        write(build(pipeline, news), news.output, news.max_rows_per_file, run=run)
+        result = pipeline.run()
+        result.wait_until_finish()
     counters = newsbeam_counters(result)
     elapsed = time.monotonic() - started
     print(f"newsbeam: run {run.run_id} finished on {run.runner} in {elapsed:.1f}s")
@@ -131,6 +133,43 @@ def _run(argv: list[str]) -> int:
     balanced = _print_accounting(news.output, run.run_id)
     _print_where(news.output)
     return 0 if balanced else 1
+
+
+@contextlib.contextmanager
+def _dask_cluster(options, news):
+    """For `--runner dask`: the cluster to run on, started here with `--dask-workers N`.
+
+    Beam's DaskRunner reads the scheduler's address from its own `--dask_client_address`.
+    """
+    from pipeline.options import is_dask_runner
+
+    if not is_dask_runner(options):
+        yield
+        return
+    try:
+        import distributed
+        from apache_beam.runners.dask.dask_runner import DaskOptions
+    except ImportError:
+        raise ValueError(
+            "--runner dask needs dask.distributed: pip install 'newsbeam[dask]'"
+        ) from None
+    dask = options.view_as(DaskOptions)
+    if news.dask_workers:
+        if news.dask_address:
+            raise ValueError("give --dask-address or --dask-workers, not both")
+        with distributed.LocalCluster(
+            n_workers=news.dask_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster:
+            dask.address = cluster.scheduler_address
+            yield
+        return
+    dask.address = news.dask_address or dask.address
+    if not dask.address:
+        raise ValueError("--runner dask needs --dask-address tcp://HOST:PORT or --dask-workers N")
+    yield
 
 
 def _print_accounting(output: str, run_id: str) -> bool:
@@ -155,11 +194,16 @@ def _print_accounting(output: str, run_id: str) -> bool:
 def _stream(argv: list[str]) -> int:
     from apache_beam.options.pipeline_options import StandardOptions
 
-    from pipeline.options import feed_configs, is_local_runner
+    from pipeline.options import feed_configs, is_dask_runner, is_local_runner
 
     options, news = _options(argv)
     if news.input:
         raise ValueError("stream reads feeds only: use `newsbeam run --input` for files")
+    if is_dask_runner(options):
+        raise ValueError(
+            "Beam's DaskRunner runs bounded pipelines only: stream with the default "
+            "DirectRunner (locally), or --runner FlinkRunner or DataflowRunner"
+        )
     feeds = feed_configs(news)
     if is_local_runner(options):
         from pipeline.stream import LocalStream

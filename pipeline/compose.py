@@ -16,7 +16,7 @@ from apache_beam.pvalue import PCollection
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
-from pipeline.options import NewsbeamOptions, feed_configs, http_policy
+from pipeline.options import NewsbeamOptions, feed_configs, http_policy, is_dask_runner
 from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
 from transforms.accounting import RunInfo, TallyOutcomes
 from transforms.clean import CleanArticles
@@ -151,7 +151,10 @@ def process(
     if prior is None:
         prior = pipeline | "NoPriorIndex" >> beam.Create([])
     params = MinHashParams(threshold=options.near_threshold)
-    near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(params)
+    by_grouping = is_dask_runner(options)
+    near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(
+        params, batch_by_grouping=by_grouping
+    )
     kept, near_duplicates = near["articles"], near["duplicates"]
     if across_windows:
         later = kept | "CrossWindowDedupe" >> CrossWindowDedupe(params, options.state_expiry)
@@ -170,7 +173,7 @@ def process(
         "duplicates": all_duplicates,
     } | "CountDuplicates" >> CountDuplicates()
     extracted = counted | "ExtractEntities" >> ExtractEntities(
-        options.spacy_model, options.region_level
+        options.spacy_model, options.region_level, batch_by_grouping=by_grouping
     )
     normalised = extracted.articles | "NormaliseAcrossArticles" >> NormaliseAcrossArticles()
     articles = normalised["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)

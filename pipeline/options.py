@@ -13,11 +13,13 @@ from transforms.fetch import FETCH_PAGES
 from transforms.http import HttpPolicy
 
 __all__ = [
+    "DASK_RUNNER",
     "LOCAL_RUNNER",
     "NewsbeamOptions",
     "run_info",
     "feed_configs",
     "http_policy",
+    "is_dask_runner",
     "is_local_runner",
     "resolve_runner",
     "validate",
@@ -185,6 +187,21 @@ class NewsbeamOptions(PipelineOptions):
             help="Estimated Jaccard similarity of word shingles from which two articles are "
             "the same story.",
         )
+        parser.add_argument(
+            "--dask-address",
+            dest="dask_address",
+            default=None,
+            help="`run --runner dask`: the scheduler of an existing dask.distributed cluster "
+            "(tcp://HOST:8786).",
+        )
+        parser.add_argument(
+            "--dask-workers",
+            dest="dask_workers",
+            type=int,
+            default=None,
+            help="`run --runner dask`: start a local dask.distributed cluster of this many "
+            "worker processes for the run.",
+        )
 
 
 def validate(options: PipelineOptions) -> NewsbeamOptions:
@@ -254,12 +271,25 @@ def http_policy(news: NewsbeamOptions) -> HttpPolicy:
     )
 
 
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+
+
 def resolve_runner(options: PipelineOptions) -> str:
-    """Replaces DirectRunner (or no runner) by the local runner that never tries Prism."""
+    """Replaces DirectRunner (or no runner) by the local runner that never tries Prism,
+    and `dask` by Beam's DaskRunner."""
     standard = options.view_as(StandardOptions)
     if standard.runner in (None, "DirectRunner", "SwitchingDirectRunner"):
         standard.runner = LOCAL_RUNNER
+    elif str(standard.runner).lower() in ("dask", "daskrunner"):
+        standard.runner = DASK_RUNNER
     return standard.runner
+
+
+def is_dask_runner(options: PipelineOptions) -> bool:
+    """Beam's DaskRunner: batches by grouping, no streaming (see `transforms.batching`)."""
+    runner = options.view_as(StandardOptions).runner
+    name = runner if isinstance(runner, str) else type(runner).__name__
+    return "dask" in (name or "").lower()
 
 
 def is_local_runner(options: PipelineOptions) -> bool:

@@ -21,7 +21,7 @@ from tests.news_site import NewsSite
 from transforms.feeds import FeedConfig
 from transforms.http import HttpPolicy
 from transforms.poll import _PollStatefulFn
-from transforms.records import REJECTS_TAG
+from transforms.records import REJECTS_TAG, SplitOutputs
 
 STREAMING_RUNNER = "BundleBasedDirectRunner"  # the local runner that executes TestStream
 
@@ -72,9 +72,8 @@ def test_each_entry_is_emitted_once_however_often_the_feed_is_polled(server):
         polled = (
             p
             | ticks
-            | beam.ParDo(_PollStatefulFn(policy, default_interval=5, expiry=1_000)).with_outputs(
-                REJECTS_TAG, main="entries"
-            )
+            | beam.ParDo(_PollStatefulFn(policy, default_interval=5, expiry=1_000))
+            | SplitOutputs(REJECTS_TAG, main="entries")
         )
         assert_that(
             polled.entries | "Slugs" >> beam.Map(lambda e: e["entry"].link.rsplit("/", 1)[1]),

@@ -9,7 +9,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.cleaning import clean_text, word_count
 from transforms.identity import article_id, content_hash
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 
 __all__ = ["CleanArticles", "clean_article"]
 
@@ -62,7 +62,7 @@ class _CleanFn(beam.DoFn):
             record["ingested_at"],
             record.get("source"),
         )
-        return beam.pvalue.TaggedOutput(REJECTS_TAG, row)
+        return Tagged(REJECTS_TAG, row)
 
 
 class CleanArticles(beam.PTransform):
@@ -81,6 +81,8 @@ class CleanArticles(beam.PTransform):
         self._max_chars = max_chars
 
     def expand(self, records):
-        return records | "Clean" >> beam.ParDo(
-            _CleanFn(self._min_words, self._max_chars)
-        ).with_outputs(REJECTS_TAG, main="articles")
+        return (
+            records
+            | "Clean" >> beam.ParDo(_CleanFn(self._min_words, self._max_chars))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
+        )

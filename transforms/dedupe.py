@@ -9,6 +9,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.readers import DateSource
+from transforms.records import SplitOutputs, Tagged
 
 __all__ = [
     "DUPLICATES_TAG",
@@ -77,7 +78,7 @@ class _KeepCanonicalFn(beam.DoFn):
         yield kept
         for copy in ordered[1:]:
             self._duplicates.inc()
-            yield beam.pvalue.TaggedOutput(DUPLICATES_TAG, duplicate_row(copy, kept, "exact"))
+            yield Tagged(DUPLICATES_TAG, duplicate_row(copy, kept, "exact"))
 
 
 class DedupeExact(beam.PTransform):
@@ -95,15 +96,15 @@ class DedupeExact(beam.PTransform):
             articles
             | "KeyById" >> beam.Map(lambda article: (article["id"], article))
             | "GroupById" >> beam.GroupByKey()
-            | "KeepOnePerId"
-            >> beam.ParDo(_KeepCanonicalFn()).with_outputs(DUPLICATES_TAG, main="articles")
+            | "KeepOnePerId" >> beam.ParDo(_KeepCanonicalFn())
+            | "SplitIdCopies" >> SplitOutputs(DUPLICATES_TAG, main="articles")
         )
         by_content = (
             by_id.articles
             | "KeyByContent" >> beam.Map(lambda article: (article["content_hash"], article))
             | "GroupByContent" >> beam.GroupByKey()
-            | "KeepOnePerContent"
-            >> beam.ParDo(_KeepCanonicalFn()).with_outputs(DUPLICATES_TAG, main="articles")
+            | "KeepOnePerContent" >> beam.ParDo(_KeepCanonicalFn())
+            | "SplitContentCopies" >> SplitOutputs(DUPLICATES_TAG, main="articles")
         )
         # A copy found in the first pass may point to an article the second pass drops.
         repointed = {

@@ -9,10 +9,11 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from schemas import SCHEMA_VERSION
+from transforms.batching import Batch
 from transforms.entities import MODEL_NAME, Mention, build_nlp, summarise_mentions
 from transforms.language import detect_language, load_language_model
 from transforms.quotes import find_quotes
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 from transforms.slugs import slugify
 
 __all__ = ["ExtractEntities", "REGION_LEVELS"]
@@ -48,7 +49,7 @@ class _ExtractFn(beam.DoFn):
                     doc = self._nlp(document)
                 except Exception as error:  # noqa: BLE001 - one bad text, one reject row
                     self._rejected.inc()
-                    yield beam.pvalue.TaggedOutput(
+                    yield Tagged(
                         REJECTS_TAG,
                         reject(
                             article["input"],
@@ -128,6 +129,7 @@ class ExtractEntities(beam.PTransform):
         region_level: str = "subregion",
         min_batch_size: int = 8,
         max_batch_size: int = 64,
+        batch_by_grouping: bool = False,
     ) -> None:
         super().__init__()
         if region_level not in REGION_LEVELS:
@@ -136,16 +138,18 @@ class ExtractEntities(beam.PTransform):
         self._region_level = region_level
         self._min_batch_size = min_batch_size
         self._max_batch_size = max_batch_size
+        self._batch_by_grouping = batch_by_grouping
 
     def expand(self, articles):
         return (
             articles
             | "BatchForNer"
-            >> beam.BatchElements(
-                min_batch_size=self._min_batch_size, max_batch_size=self._max_batch_size
+            >> Batch(
+                self._min_batch_size,
+                self._max_batch_size,
+                self._batch_by_grouping,
+                key=lambda article: article["id"],
             )
-            | "RecogniseEntities"
-            >> beam.ParDo(_ExtractFn(self._model_name, self._region_level)).with_outputs(
-                REJECTS_TAG, main="articles"
-            )
+            | "RecogniseEntities" >> beam.ParDo(_ExtractFn(self._model_name, self._region_level))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
         )

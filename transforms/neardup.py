@@ -16,9 +16,11 @@ import apache_beam as beam
 import numpy as np
 from apache_beam.metrics import Metrics
 
+from transforms.batching import Batch
 from transforms.components import merge_labels
 from transforms.dedupe import canonical_order, duplicate_row
 from transforms.minhash import MinHashParams, band_hashes, estimated_jaccard, signatures
+from transforms.records import SplitOutputs, Tagged
 
 __all__ = ["MINHASH_FIELD", "NearDedupe", "node_key"]
 
@@ -183,7 +185,7 @@ class _Decide(beam.DoFn):
         kept = kept_signatures.get(kept_id)
         similarity = estimated_jaccard(article[MINHASH_FIELD], _unpack(kept)) if kept else 0.0
         row = duplicate_row(article, {"id": kept_id}, "near", round(similarity, 4))
-        yield beam.pvalue.TaggedOutput("duplicates", row)
+        yield Tagged("duplicates", row)
 
 
 class NearDedupe(beam.PTransform):
@@ -198,7 +200,11 @@ class NearDedupe(beam.PTransform):
     """
 
     def __init__(
-        self, params: MinHashParams | None = None, rounds: int = 4, shards: int = 16
+        self,
+        params: MinHashParams | None = None,
+        rounds: int = 4,
+        shards: int = 16,
+        batch_by_grouping: bool = False,
     ) -> None:
         super().__init__()
         if rounds < 0 or shards < 1:
@@ -206,6 +212,7 @@ class NearDedupe(beam.PTransform):
         self._params = params or MinHashParams()
         self._rounds = rounds
         self._shards = shards
+        self._batch_by_grouping = batch_by_grouping
 
     def expand(self, inputs):
         articles, params = inputs["articles"], self._params
@@ -213,7 +220,8 @@ class NearDedupe(beam.PTransform):
         prior = inputs["prior"] | "WindowPrior" >> beam.WindowInto(articles.windowing.windowfn)
         signed = (
             articles
-            | "BatchForMinHash" >> beam.BatchElements(min_batch_size=16, max_batch_size=256)
+            | "BatchForMinHash"
+            >> Batch(16, 256, self._batch_by_grouping, key=lambda article: article["id"])
             | "Sign" >> beam.ParDo(_SignFn(params))
         )
         # Nodes: id -> (sort key, packed signature). An article met again in the index
@@ -266,9 +274,14 @@ class NearDedupe(beam.PTransform):
                 )
             )
         )
-        decided = signed | "Decide" >> beam.ParDo(
-            _Decide(), beam.pvalue.AsDict(labels), beam.pvalue.AsDict(kept_signatures)
-        ).with_outputs("duplicates", main="kept")
+        decided = (
+            signed
+            | "Decide"
+            >> beam.ParDo(
+                _Decide(), beam.pvalue.AsDict(labels), beam.pvalue.AsDict(kept_signatures)
+            )
+            | "SplitDuplicates" >> SplitOutputs("duplicates", main="kept")
+        )
         return {"articles": decided.kept, "duplicates": decided.duplicates}
 
     def _components(self, edges):

@@ -26,6 +26,7 @@ from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateS
 from transforms.dedupe import duplicate_row
 from transforms.minhash import MinHashParams, band_keys, estimated_jaccard
 from transforms.neardup import MINHASH_FIELD
+from transforms.records import SplitOutputs, Tagged
 
 __all__ = ["CrossWindowDedupe"]
 
@@ -99,7 +100,7 @@ class _GatherFn(DoFn):
         self._later.inc()
         root, similarity = matches[0]
         row = duplicate_row(article, {"id": root}, "near", round(similarity, 4))
-        yield beam.pvalue.TaggedOutput("duplicates", row)
+        yield Tagged("duplicates", row)
 
 
 class CrossWindowDedupe(beam.PTransform):
@@ -139,8 +140,8 @@ class CrossWindowDedupe(beam.PTransform):
             (tagged_articles, band_results)
             | "ArticlesAndResults" >> beam.Flatten()
             | "KeyedById" >> beam.Map(lambda item: item).with_output_types(tuple[str, typing.Any])
-            | "Decide"
-            >> beam.ParDo(_GatherFn(params.bands)).with_outputs("duplicates", main="articles")
+            | "Decide" >> beam.ParDo(_GatherFn(params.bands))
+            | "SplitDuplicates" >> SplitOutputs("duplicates", main="articles")
         )
         rewindow = {
             "windowfn": windowing.windowfn,

@@ -17,7 +17,7 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from transforms.feeds import FeedConfig, FeedEntry, FeedState, parse_feed
 from transforms.http import FetchError, HttpClient, HttpPolicy
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 
 __all__ = ["PollFeeds", "PollOutcome", "ReadFeeds", "STATES_TAG", "poll_feed"]
 
@@ -130,7 +130,7 @@ class _PollBase(beam.DoFn):
             reason, detail = outcome.problem
             ingested = datetime.fromtimestamp(now, UTC)
             outputs.append(
-                beam.pvalue.TaggedOutput(
+                Tagged(
                     REJECTS_TAG, reject(feed.url, Stage.FEED, reason, detail, ingested, feed.name)
                 )
             )
@@ -146,7 +146,7 @@ class _PollOnceFn(_PollBase):
         feed, state = element
         outcome, outputs = self._poll(feed, state, time.time())
         yield from outputs
-        yield beam.pvalue.TaggedOutput(STATES_TAG, (feed, outcome.state))
+        yield Tagged(STATES_TAG, (feed, outcome.state))
 
 
 class _PollStatefulFn(_PollBase):
@@ -202,9 +202,8 @@ class ReadFeeds(beam.PTransform):
             | "ListFeeds" >> beam.Create(self._feeds)
             | "SpreadFeeds" >> beam.Reshuffle()
             | "PollEachFeed"
-            >> beam.ParDo(
-                _PollOnceFn(self._policy, self._default_interval, self._expiry)
-            ).with_outputs(REJECTS_TAG, STATES_TAG, main="entries")
+            >> beam.ParDo(_PollOnceFn(self._policy, self._default_interval, self._expiry))
+            | "SplitOutputs" >> SplitOutputs(REJECTS_TAG, STATES_TAG, main="entries")
         )
 
 
@@ -257,7 +256,6 @@ class PollFeeds(beam.PTransform):
                 tuple[str, FeedConfig]
             )
             | "PollDueFeeds"
-            >> beam.ParDo(
-                _PollStatefulFn(self._policy, self._default_interval, self._expiry)
-            ).with_outputs(REJECTS_TAG, main="entries")
+            >> beam.ParDo(_PollStatefulFn(self._policy, self._default_interval, self._expiry))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="entries")
         )

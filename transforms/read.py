@@ -12,7 +12,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 from transforms.readers import ARTICLE, format_of, parse_article_file
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 
 __all__ = ["ReadArticleFiles", "expand_inputs"]
 
@@ -62,14 +62,14 @@ class _ReadFileFn(beam.DoFn):
             data = read_at_most(path, self._max_file_bytes)
         except DECOMPRESSION_ERRORS as error:
             self._rejected.inc()
-            yield beam.pvalue.TaggedOutput(
+            yield Tagged(
                 REJECTS_TAG, reject(path, Stage.READ, "unreadable", str(error), ingested_at)
             )
             return
         if len(data) > self._max_file_bytes:
             self._rejected.inc()
             detail = f"larger than --max-file-bytes={self._max_file_bytes}"
-            yield beam.pvalue.TaggedOutput(
+            yield Tagged(
                 REJECTS_TAG, reject(path, Stage.READ, "file_too_large", detail, ingested_at)
             )
             return
@@ -80,7 +80,7 @@ class _ReadFileFn(beam.DoFn):
             else:
                 reason, detail, input_ref = value
                 self._rejected.inc()
-                yield beam.pvalue.TaggedOutput(
+                yield Tagged(
                     REJECTS_TAG, reject(input_ref, Stage.READ, reason, detail, ingested_at)
                 )
 
@@ -108,8 +108,6 @@ class ReadArticleFiles(beam.PTransform):
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ParseFiles"
-            >> beam.ParDo(_ReadFileFn(self._max_file_bytes)).with_outputs(
-                REJECTS_TAG, main="articles"
-            )
+            | "ParseFiles" >> beam.ParDo(_ReadFileFn(self._max_file_bytes))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
         )

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any, NamedTuple
 
-__all__ = ["REJECTS_TAG", "reject", "Stage"]
+import apache_beam as beam
+
+__all__ = ["REJECTS_TAG", "SplitOutputs", "Stage", "Tagged", "reject"]
 
 REJECTS_TAG = "rejects"
 
@@ -47,3 +50,50 @@ def reject(
         "source": source,
         "ingested_at": ingested_at,
     }
+
+
+class Tagged(NamedTuple):
+    """An element meant for a side output (rejects, duplicates, states), yielded as a plain
+    value by a DoFn with one output, and sorted out by `SplitOutputs`.
+
+    newsbeam does not use multi-output `ParDo`s (`TaggedOutput` with `with_outputs`):
+    Beam's DaskRunner (2.77) sends every output of such a ParDo to each tagged output.
+    """
+
+    tag: str
+    value: Any
+
+
+class Outputs(dict):
+    """PCollections by tag, also readable as attributes (`outputs.rejects`), like Beam's
+    `DoOutputsTuple`."""
+
+    def __getattr__(self, name: str):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _untagged(element):
+    return () if isinstance(element, Tagged) else (element,)
+
+
+def _tagged_as(element, tag: str):
+    return (element.value,) if isinstance(element, Tagged) and element.tag == tag else ()
+
+
+class SplitOutputs(beam.PTransform):
+    """Elements and `Tagged` elements -> `Outputs`: `main` holds the untagged ones, and each
+    tag its own, each through a ParDo with a single output (correct on every runner)."""
+
+    def __init__(self, *tags: str, main: str) -> None:
+        super().__init__()
+        self._tags = tags
+        self._main = main
+
+    def expand(self, elements):
+        outputs = Outputs({self._main: elements | "Untagged" >> beam.FlatMap(_untagged)})
+        for tag in self._tags:
+            outputs[tag] = elements | f"Only{tag.title()}" >> beam.FlatMap(_tagged_as, tag)
+        return outputs

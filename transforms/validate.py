@@ -6,7 +6,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from schemas.tables import Table
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 
 __all__ = ["ValidateRows"]
 
@@ -23,7 +23,7 @@ class _ValidateFn(beam.DoFn):
             return
         self._invalid.inc()
         detail = f"{self._table.name} row lacks required {', '.join(missing)}"
-        yield beam.pvalue.TaggedOutput(
+        yield Tagged(
             REJECTS_TAG,
             reject(
                 str(row.get("input")),
@@ -48,6 +48,8 @@ class ValidateRows(beam.PTransform):
         self._table = table
 
     def expand(self, rows):
-        return rows | "CheckRequiredColumns" >> beam.ParDo(_ValidateFn(self._table)).with_outputs(
-            REJECTS_TAG, main="valid"
+        return (
+            rows
+            | "CheckRequiredColumns" >> beam.ParDo(_ValidateFn(self._table))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="valid")
         )
