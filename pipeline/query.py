@@ -70,9 +70,11 @@ def run_row_of(output_dir: str, run_id: str) -> dict | None:
 
     for path in reversed(list_table_files(output_dir, RUNS)):
         with FileSystems.open(path) as handle:
-            rows = pq.read_table(handle, filters=[("run_id", "=", run_id)]).to_pylist()
-        if rows:
-            return rows[0]
+            # One thread: pyarrow's pool outliving this call aborted the process at exit.
+            table = pq.ParquetFile(handle).read(use_threads=False)
+        for row in table.to_pylist():
+            if row["run_id"] == run_id:
+                return row
     return None
 
 

@@ -1,4 +1,5 @@
-"""The batch pipeline on Beam's DaskRunner gives the tables DirectRunner gives.
+"""The batch pipeline gives the same tables on every runner it supports: in-process,
+multi-process DirectRunner, and Beam's DaskRunner.
 
 Beam's DaskRunner (2.77) computes only a graph's last branch, drops what a DoFn emits at
 the end of a bundle, and sends every output of a multi-output ParDo to each tagged output;
@@ -31,13 +32,50 @@ def _table(output: Path, table: str) -> list[tuple]:
     return sorted(db.execute(f"SELECT {kept} FROM {table}").fetchall(), key=repr)
 
 
-def test_dask_and_direct_runners_write_the_same_tables(tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SAMPLES, corpus / "samples")
-    if SEEDS.is_dir():  # the shared seeds, when they are beside the repo
-        shutil.copytree(SEEDS, corpus / "seeds")
-    direct = tmp_path / "direct"
-    newsbeam("run", "--input", str(corpus), "--output", str(direct))
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The samples, and the shared seeds when they are beside the repo."""
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(SAMPLES, root / "samples")
+    if SEEDS.is_dir():
+        shutil.copytree(SEEDS, root / "seeds")
+    return root
+
+
+@pytest.fixture(scope="module")
+def direct(corpus, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("direct")
+    newsbeam("run", "--input", str(corpus), "--output", str(output))
+    return output
+
+
+def _assert_same_tables(output: Path, expected: Path) -> None:
+    for table in ("articles", "duplicates", "rejects", "entity_variants"):
+        assert _table(output, table) == _table(expected, table), table
+    assert len(_table(expected, "articles")) >= 12
+    ((inputs, balanced),) = (
+        connect(str(output)).execute("SELECT inputs, balanced FROM runs").fetchall()
+    )
+    assert balanced and inputs == (16 if SEEDS.is_dir() else 14)
+
+
+def test_two_worker_processes_write_the_same_tables(corpus, direct, tmp_path):
+    output = tmp_path / "mp"
+    newsbeam(
+        "run",
+        "--input",
+        str(corpus),
+        "--output",
+        str(output),
+        "--direct_num_workers",
+        "2",
+        "--direct_running_mode",
+        "multi_processing",
+    )
+    _assert_same_tables(output, direct)
+
+
+def test_dask_and_direct_runners_write_the_same_tables(corpus, direct, tmp_path):
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
