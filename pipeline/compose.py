@@ -101,7 +101,7 @@ def read_feeds_once(
         feeds, policy, options.poll_interval, options.state_expiry
     )
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
-        policy, options.fetch_pages, options.fetch_concurrency
+        policy, options.fetch_pages, options.fetch_concurrency, is_dask_runner(options)
     )
     return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], polled.states)
 
@@ -117,7 +117,7 @@ def build_stream(
         feeds, policy, tick, options.poll_interval, options.state_expiry, options.duration
     )
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
-        policy, options.fetch_pages, options.fetch_concurrency
+        policy, options.fetch_pages, options.fetch_concurrency, is_dask_runner(options)
     )
     # Late data (a slow fetch, a runner hiccup) becomes a late pane, not a silent loss.
     windows = {

@@ -8,6 +8,7 @@ used however malformed, and a feed without any is reported with feedparser's rea
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ import feedparser
 import lxml.html
 
 from transforms.slugs import slugify
+from transforms.text_decoding import UndecodableError, decode_text
 from transforms.urls import canonical_url, strip_credentials
 
 __all__ = [
@@ -32,6 +34,10 @@ __all__ = [
 
 _FEED_KEYS = frozenset({"url", "name", "region", "language", "poll_interval"})
 _BLOCKS = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]*>", re.I)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
+_WORDS = re.compile(r"[^\W\d_]+")
+_CHARSET = re.compile(r"""\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -118,8 +124,12 @@ class ParsedFeed:
 
 def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> ParsedFeed:
     """Entries of a feed document; never raises on malformed input."""
+    data, content_type = _as_declared_utf8(data, content_type)
     headers = {"content-type": content_type} if content_type else {}
-    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)
+    except Exception as error:  # its fallback parser raises on e.g. `&#xD800;` or `&#1114112;`
+        return ParsedFeed(None, [], f"{type(error).__name__}: {error}")
     problem = None
     if parsed.get("bozo"):
         problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
@@ -131,6 +141,70 @@ def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> P
     if not entries and problem is None:
         problem = "no entries" if parsed.get("version") else "not a feed (no RSS or Atom root)"
     return ParsedFeed(_optional_text(parsed.feed.get("title")), entries, problem)
+
+
+def _as_declared_utf8(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The feed's bytes and Content-Type, re-encoded as UTF-8 when its declarations lie.
+
+    Servers and feeds often declare one encoding and send another. feedparser believes the
+    declaration, and when the bytes do not fit it it falls back to windows-1252: Cyrillic
+    becomes "Íîâîñòè". So bytes that are valid UTF-8 are taken as UTF-8 whatever is declared
+    (text in another encoding almost never is), and bytes that are not, when nothing but
+    UTF-8 is declared, are decoded by charset detection. Otherwise a declared encoding is
+    trusted, and feedparser applies it. Both the header and the XML declaration are made to
+    say UTF-8, since which of them feedparser believes depends on the media type.
+    """
+    if data.isascii() or data.startswith(_BOMS):
+        return data, content_type
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        if any(not _is_utf8(name) for name in _declared_encodings(data, content_type)):
+            return data, content_type  # a declared encoding that is not UTF-8: feedparser's
+        try:
+            data = _decode_misdeclared(data).encode("utf-8")
+        except UndecodableError:
+            return data, content_type  # binary: feedparser says it is not a feed
+    data = _XML_ENCODING.sub(rb"\1\2utf-8\2", data, count=1)
+    if content_type:
+        content_type = content_type.split(";", 1)[0].strip() + "; charset=utf-8"
+    return data, content_type
+
+
+def _decode_misdeclared(data: bytes) -> str:
+    """Text of bytes that are not the UTF-8 declared (or assumed, with no declaration).
+
+    Read as windows-1252 (the web's usual mislabel), Western text has its accented letters
+    inside ASCII words ("déjà"); Cyrillic or Greek comes out as words made only of them
+    ("Íîâîñòè"), and is then left to charset detection, which tells those scripts apart
+    better than it tells one Latin code page from another.
+    """
+    if b"\x00" in data:  # UTF-16 or UTF-32 without a BOM
+        return decode_text(data)
+    western = data.decode("cp1252", errors="replace")
+    words = [w for w in _WORDS.findall(western) if not w.isascii()]
+    foreign = sum(1 for w in words if len(w) >= 3 and not any(c.isascii() for c in w))
+    if not words or foreign * 2 < len(words):
+        return western
+    return decode_text(data)
+
+
+def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
+    declared = [m.group(1) for m in [_CHARSET.search(content_type or "")] if m]
+    declared += [m.group(3).decode("ascii") for m in [_XML_ENCODING.match(data[:1024])] if m]
+    return [name for name in declared if _known_encoding(name)]
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def _is_utf8(name: str) -> bool:
+    return codecs.lookup(name).name == "utf-8"
 
 
 def _entry(raw: Mapping, feed_url: str) -> FeedEntry | None:

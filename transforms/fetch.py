@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from transforms.batching import Batch
 from transforms.feeds import FeedEntry
-from transforms.html_pages import extract_page
+from transforms.html_pages import PageContent, extract_page
 from transforms.http import FetchError, HttpClient, HttpPolicy
 from transforms.readers import DateSource, TextSource, raw_record, split_authors
-from transforms.records import REJECTS_TAG, Stage, reject
+from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 
 __all__ = ["FETCH_PAGES", "FetchArticles", "article_from_entry"]
 
@@ -34,7 +35,7 @@ def article_from_entry(
     """
     feed, entry = element["feed"], element["entry"]
     entry: FeedEntry
-    page = extract_page(page_html, url=page_url) if page_html else None
+    page = _page_content(page_html, page_url) if page_html else None
     text = page.text if page is not None else entry.text
     if not text.strip():
         return None
@@ -57,6 +58,19 @@ def article_from_entry(
         feed_url=feed.url,
         region_hint=feed.region,
     )
+
+
+def _page_content(page_html: bytes, page_url: str | None) -> PageContent | None:
+    """The page's main text and metadata, or None when it has none to give.
+
+    Binary data (an image or a PDF behind an article link) and bytes lxml cannot parse
+    raise ValueError or TypeError, as they do for html files; here they are a page without
+    main text, so the feed's text stands in, instead of failing the whole job.
+    """
+    try:
+        return extract_page(page_html, url=page_url)
+    except (ValueError, TypeError):
+        return None
 
 
 class _FetchPagesFn(beam.DoFn):
@@ -127,7 +141,7 @@ class _FetchPagesFn(beam.DoFn):
 
     @staticmethod
     def _reject(element, input_ref, reason, detail, ingested_at):
-        return beam.pvalue.TaggedOutput(
+        return Tagged(
             REJECTS_TAG,
             reject(input_ref, Stage.FETCH, reason, detail, ingested_at, element["feed"].name),
         )
@@ -145,8 +159,15 @@ class FetchArticles(beam.PTransform):
     there is no text at all.
     """
 
-    def __init__(self, policy: HttpPolicy, fetch_pages: str = "auto", concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        fetch_pages: str = "auto",
+        concurrency: int = 8,
+        batch_by_grouping: bool = False,
+    ) -> None:
         super().__init__()
+        self._batch_by_grouping = batch_by_grouping
         if concurrency < 1:
             raise ValueError("FetchArticles needs concurrency >= 1")
         if fetch_pages not in FETCH_PAGES:
@@ -158,9 +179,9 @@ class FetchArticles(beam.PTransform):
     def expand(self, entries):
         return (
             entries
-            | "BatchEntries" >> beam.BatchElements(min_batch_size=1, max_batch_size=32)
+            | "BatchEntries"
+            >> Batch(1, 32, self._batch_by_grouping, key=lambda element: element["entry"].key)
             | "FetchPages"
-            >> beam.ParDo(
-                _FetchPagesFn(self._policy, self._fetch_pages, self._concurrency)
-            ).with_outputs(REJECTS_TAG, main="articles")
+            >> beam.ParDo(_FetchPagesFn(self._policy, self._fetch_pages, self._concurrency))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
         )

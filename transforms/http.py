@@ -101,8 +101,35 @@ class _RefusedAddress(OSError):
     pass
 
 
+class _Watch:
+    """The connection one request went out on, so that its watchdog, in another thread, can
+    end it at the deadline."""
+
+    def __init__(self) -> None:
+        self.connection = None  # a pooled connection, when the request reuses one
+        self.sock: socket.socket | None = None  # a new one's socket, from before its TLS
+        self.ended = False
+
+    def end(self) -> None:
+        """Shuts the socket down: the read under way returns, and the request fails."""
+        self.ended = True
+        for sock in (getattr(self.connection, "sock", None), self.sock):
+            if sock is None:
+                continue
+            try:
+                # socket.socket's own shutdown: SSLSocket.shutdown would drop its TLS state
+                # under the reader's feet; this way the reader just sees the connection end.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed: the request is over anyway
+
+
+_WATCHED = threading.local()  # .watch: the _Watch of the request this thread is making
+
+
 def _guarded(connection_class, allow_private: bool):
-    """A connection class that checks the address it actually connected to."""
+    """A connection class that checks the address it actually connected to, and that tells
+    the watch of the current request which connection it is on."""
 
     class Guarded(connection_class):
         def _new_conn(self):
@@ -111,7 +138,16 @@ def _guarded(connection_class, allow_private: bool):
             if not allow_private and not is_public_address(peer):
                 sock.close()
                 raise _RefusedAddress(f"{self.host} resolves to non-public address {peer}")
+            watch = getattr(_WATCHED, "watch", None)
+            if watch is not None:
+                watch.sock = sock
             return sock
+
+        def request(self, *args, **kwargs):
+            watch = getattr(_WATCHED, "watch", None)
+            if watch is not None:
+                watch.connection = self
+            return super().request(*args, **kwargs)
 
     return Guarded
 
@@ -219,6 +255,32 @@ class HttpClient:
     def _get_once(self, url: str, headers: dict, attempt: int) -> _Hop:
         self._wait_for_host(url)
         started = time.monotonic()
+        # Timeouts bound each wait for data, not their sum: a server that sends a byte of its
+        # headers or of its body now and then would hold the request for days, and a read
+        # that waits for a whole chunk would not even return to look at the clock. So a
+        # watchdog ends the request at the deadline, whatever it is waiting for.
+        watch = _Watch()
+        watchdog = threading.Timer(self.policy.deadline, watch.end)
+        watchdog.daemon = True
+        _WATCHED.watch = watch
+        watchdog.start()
+        late = FetchError(
+            "timeout", f"no complete answer after {self.policy.deadline}s", transient=True
+        )
+        try:
+            hop = self._request(url, headers, attempt, started)
+        except FetchError as error:
+            if watch.ended and error.reason != "timeout":
+                raise late from None
+            raise
+        finally:
+            watchdog.cancel()
+            _WATCHED.watch = None
+        if watch.ended:  # cut at the deadline: headers or a body without a length may look whole
+            raise late
+        return hop
+
+    def _request(self, url: str, headers: dict, attempt: int, started: float) -> _Hop:
         try:
             response = self._session.get(
                 url,
@@ -279,6 +341,9 @@ class HttpClient:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError("too_large", f"Content-Length {declared} over {limit} bytes")
+        late = FetchError(
+            "timeout", f"body not complete after {self.policy.deadline}s", transient=True
+        )
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(_CHUNK):  # decompressed: gzip bombs count in full
@@ -286,13 +351,11 @@ class HttpClient:
                 if size > limit:
                     raise FetchError("too_large", f"body over {limit} bytes from {url}")
                 if time.monotonic() - started > self.policy.deadline:
-                    raise FetchError(
-                        "timeout",
-                        f"body not complete after {self.policy.deadline}s",
-                        transient=True,
-                    )
+                    raise late
                 chunks.append(chunk)
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
+            if time.monotonic() - started > self.policy.deadline:
+                raise late from None  # the watchdog ended it
             raise FetchError("connection_error", _short(error), transient=True) from None
         return b"".join(chunks)
 

@@ -1,0 +1,60 @@
+"""A feed that never finishes: a few bytes at a time, each well within --http-timeout.
+
+It has its own CLI run because, by design, it costs every attempt's whole-body deadline
+(4 x 30 s at the shortest flags), and feeds are polled one after another: in the feed-fault
+run it would hold the others up. The body has a Content-Length, so a read waits for a
+whole chunk of it: before the fix, the deadline was only checked between chunks, and this
+feed held the run for hours.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.faults.harness import (
+    ATTEMPTS,
+    DEADLINE,
+    NEVER_FINISHES_COST,
+    RSS_TYPE,
+    RUN_SLACK,
+    Feed,
+    Plan,
+    RunResult,
+    Scenario,
+    feed_xml,
+    item,
+    story,
+)
+from tests.local_server import LocalServer, Reply
+
+pytestmark = pytest.mark.e2e
+
+# 16 bytes every half second: 32 B/s. The 100 kB feed would take most of an hour.
+DRIP = dict(chunk_size=16, chunk_delay=0.5)
+
+
+def build(server: LocalServer) -> Plan:
+    body = feed_xml(
+        "Drip Wire", [item("Kenya water", "https://wire.test/drip", story("kenya-water"))]
+    ).encode()
+    body = body.replace(b"</channel>", b" " * (100_000 - len(body)) + b"</channel>")
+    server.routes["/c/drip.xml"] = Reply(200, body, dict(RSS_TYPE), **DRIP)
+    feeds = [Feed("Drip Wire", server.url("/c/drip.xml"), 0)]
+    return Plan(feeds, ("--fetch-pages", "never"), timeout=NEVER_FINISHES_COST + RUN_SLACK)
+
+
+SCENARIO = Scenario("slow-feed", build)
+
+
+def test_a_feed_that_never_finishes_is_cut_at_the_deadline(
+    run: RunResult, fault_server: LocalServer
+) -> None:
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.elapsed < run.plan.timeout
+    inputs, articles, duplicates, rejects, balanced, _sources = run.runs_row()
+    assert balanced and inputs == run.plan.inputs == 1
+    assert (articles, duplicates, rejects) == (0, 0, 1)
+    assert run.rows("SELECT stage, reason, detail FROM rejects") == [
+        ("feed", "feed_timeout", f"body not complete after {DEADLINE}s")
+    ]
+    assert fault_server.hits["/c/drip.xml"] == ATTEMPTS  # a timeout is retried
