@@ -58,16 +58,31 @@ def clean_text(text: str) -> str:
 
     Paragraphs stay separated by one blank line; spacing inside a line collapses to one space.
     """
-    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Invisible characters go before NFKC: removed after, they could leave a letter and its
+    # combining mark side by side, uncomposed, and a second cleaning would compose them.
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", _INVISIBLE.sub("", text)))
     kept: list[str] = []
     for raw_line in text.split("\n"):
         line = _SPACES.sub(" ", raw_line).strip()
         if is_boilerplate_line(line):
             continue
-        line = _TRAILING_CREDIT.sub("", line)
-        kept.append(line)
+        story = _strip_trailing_credits(line)
+        # A line that was only credits, or boilerplate once its credit is gone, is dropped
+        # now: kept, it would be dropped by the next cleaning.
+        if story != line and (not story or is_boilerplate_line(story)):
+            continue
+        kept.append(story)
     return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+
+
+def _strip_trailing_credits(line: str) -> str:
+    """Removes every credit glued to a line's end: "...said.(With ANI Inputs)(Image credit: AP)"."""
+    while True:
+        shorter = _TRAILING_CREDIT.sub("", line)
+        if shorter == line:
+            return line
+        line = shorter
 
 
 def word_count(text: str) -> int:

@@ -33,9 +33,8 @@ def parse_published(value: object, now: datetime | None = None) -> ParsedDate | 
     ingestion date and say so in `date_source`.
     """
     if isinstance(value, datetime):
-        when = value if value.tzinfo else value.replace(tzinfo=UTC)
-        when = when.astimezone(UTC)
-        return ParsedDate(when, when.date()) if plausible(when, now) else None
+        when = _in_utc(value)
+        return ParsedDate(when, when.date()) if when is not None and plausible(when, now) else None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -59,10 +58,16 @@ def _parse_instant(text: str) -> datetime | None:
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    if when is None:
-        return None
+    return _in_utc(when) if when is not None else None
+
+
+def _in_utc(when: datetime) -> datetime | None:
+    """None where UTC falls outside the calendar: year 1 east of Greenwich, 9999 west."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        return None

@@ -16,7 +16,8 @@ _DATE_KEY = re.compile(r"date:?[ \t]+")
 _DATE_VALUE = re.compile(
     r"(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)(?=\s|$)"
 )
-_LINE_KEY = re.compile(r"(title|url|source):?[ \t]+([^\n]*?)[ \t]*(?:\n|$)")
+# CRLF and CR line ends too: a `\r` kept in a value would end the header at a url line.
+_LINE_KEY = re.compile(r"(title|url|source):?[ \t]+([^\r\n]*?)[ \t]*(?:\r\n|\r|\n|$)")
 
 
 @dataclass(frozen=True)

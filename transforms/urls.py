@@ -49,6 +49,8 @@ def canonical_url(url: str | None) -> str | None:
     host = (parts.hostname or "").lower().rstrip(".")
     if scheme not in _DEFAULT_PORTS or not host:
         return None
+    if ":" in host:  # IPv6: `hostname` drops the brackets the URL needs back
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = sorted(
         (key, value)
