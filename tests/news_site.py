@@ -87,6 +87,11 @@ def page_text(slug: str) -> list[str]:
     ]
 
 
+def story_text(slug: str) -> str:
+    """The story as a plain-text article body: paragraphs separated by a blank line."""
+    return "\n\n".join(page_text(slug))
+
+
 def summary(slug: str) -> str:
     return page_text(slug)[0]
 

@@ -12,7 +12,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from pipeline.query import connect
 from tests.cli import newsbeam, rss
-from tests.news_site import page_text
+from tests.news_site import story_text
 from transforms.accounting import (
     RunInfo,
     TallyOutcomes,
@@ -128,20 +128,20 @@ def test_an_empty_batch_run_still_has_a_tally(pipeline):
         assert_that(rows | beam.Map(lambda r: (r["inputs"], r["balanced"])), equal_to([(0, True)]))
 
 
-def _story(slug: str) -> str:
-    return "\n\n".join(page_text(slug))
-
-
 @pytest.mark.e2e
 def test_a_mixed_corpus_of_good_and_bad_input_is_fully_accounted_for(tmp_path):
     """13 inputs built here, each with a known fate, through the real command."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "kenya.txt").write_text(f"date 2025-03-03\nsource Wire\n\n{_story('kenya-water')}")
+    (corpus / "kenya.txt").write_text(
+        f"date 2025-03-03\nsource Wire\n\n{story_text('kenya-water')}"
+    )
     (corpus / "kenya-copy.txt").write_text(
-        f"date 2025-03-04\nsource Copycat\n\n{_story('kenya-water')}"
+        f"date 2025-03-04\nsource Copycat\n\n{story_text('kenya-water')}"
     )  # exact duplicate
-    (corpus / "bad-date.txt").write_text(f"date 2025-13-45\nsource Wire\n\n{_story('ghana-cocoa')}")
+    (corpus / "bad-date.txt").write_text(
+        f"date 2025-13-45\nsource Wire\n\n{story_text('ghana-cocoa')}"
+    )
     (corpus / "brief.txt").write_text("source Wire\n\nMarkets closed higher on Tuesday.")
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "garbage.txt").write_bytes(bytes(range(256)) * 64)
@@ -150,7 +150,7 @@ def test_a_mixed_corpus_of_good_and_bad_input_is_fully_accounted_for(tmp_path):
     )
     records = [
         json.dumps(
-            {"url": "https://post.test/japan", "source": "Post", "text": _story("japan-rail")}
+            {"url": "https://post.test/japan", "source": "Post", "text": story_text("japan-rail")}
         ),
         "{not json",
         "[1, 2, 3]",
@@ -162,7 +162,7 @@ def test_a_mixed_corpus_of_good_and_bad_input_is_fully_accounted_for(tmp_path):
         rss(
             "Feed Wire",
             [
-                ("Peru floods", "https://wire.test/peru-floods", _story("peru-floods")),
+                ("Peru floods", "https://wire.test/peru-floods", story_text("peru-floods")),
                 ("Brief", "https://wire.test/brief", "Shares rose."),
             ],
         )

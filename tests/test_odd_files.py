@@ -15,7 +15,7 @@ import pytest
 import zstandard
 
 from pipeline.query import connect
-from tests.news_site import page_text
+from tests.news_site import story_text
 from transforms.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 
 GIB = 1 << 30
@@ -51,10 +51,6 @@ def test_a_truncated_compressed_file_raises_a_read_error(tmp_path):
         read_at_most(str(truncated), 1_000_000)
 
 
-def _story(slug: str) -> str:
-    return "\n\n".join(page_text(slug))
-
-
 @pytest.mark.e2e
 def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
     corpus = tmp_path / "odd"
@@ -63,15 +59,15 @@ def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(rng.getrandbits(8) for _ in range(20_000)))
     (corpus / "latin1.txt").write_bytes(
-        f"date 2025-03-04\ntitle Café in Bogotá\n\n{_story('peru-floods')}".encode("latin-1")
+        f"date 2025-03-04\ntitle Café in Bogotá\n\n{story_text('peru-floods')}".encode("latin-1")
     )
     (corpus / "utf16.txt").write_bytes(
-        f"date 2025-03-04\n\n{_story('japan-rail')}".encode("utf-16")
+        f"date 2025-03-04\n\n{story_text('japan-rail')}".encode("utf-16")
     )
     (corpus / "giant-line.txt").write_text("word " * 3_000_000)  # 15 MB, no line break
     (corpus / "giant-line.jsonl").write_text('{"text": "' + "word " * 3_000_000 + '"}\n')
     (corpus / "header-only.txt").write_text("date 2025-03-04\ntitle Something\nsource X\n")
-    (corpus / "bad-date.txt").write_text(f"date 2025-02-30\n\n{_story('norway-fund')}")
+    (corpus / "bad-date.txt").write_text(f"date 2025-02-30\n\n{story_text('norway-fund')}")
     (corpus / "huge.txt").write_bytes(b"word " * 5_000_000)  # 25 MB > --max-file-bytes
     (corpus / "bomb.txt.gz").write_bytes(_bomb(lambda d: gzip.compress(d, compresslevel=9)))
     output = tmp_path / "out"
