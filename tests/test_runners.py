@@ -16,8 +16,9 @@ import distributed
 import pytest
 
 from pipeline.query import connect
-from tests.cli import newsbeam
+from tests.cli import newsbeam, rss
 from tests.conftest import SAMPLES, SEEDS
+from tests.news_site import story_text
 
 pytestmark = pytest.mark.e2e
 
@@ -33,19 +34,32 @@ def _table(output: Path, table: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    """The samples, and the shared seeds when they are beside the repo."""
+def sources(tmp_path_factory) -> list[str]:
+    """`newsbeam run` inputs: the samples, the shared seeds when they are beside the repo,
+    and a feed file (read without fetching pages), so that every stage takes part."""
     root = tmp_path_factory.mktemp("corpus")
     shutil.copytree(SAMPLES, root / "samples")
     if SEEDS.is_dir():
         shutil.copytree(SEEDS, root / "seeds")
-    return root
+    feed = root / "wire.xml"
+    feed.write_text(
+        rss(
+            "Feed Wire",
+            [
+                ("Chile copper", "https://wire.test/chile", story_text("chile-copper")),
+                ("Poland grid", "https://wire.test/poland", story_text("poland-grid")),
+                ("Brief", "https://wire.test/brief", "Shares rose."),
+            ],
+        )
+    )
+    inputs = [str(root / "samples"), *([str(root / "seeds")] if SEEDS.is_dir() else [])]
+    return ["--input", *inputs, "--feed", str(feed), "--fetch-pages", "never"]
 
 
 @pytest.fixture(scope="module")
-def direct(corpus, tmp_path_factory) -> Path:
+def direct(sources, tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("direct")
-    newsbeam("run", "--input", str(corpus), "--output", str(output))
+    newsbeam("run", *sources, "--output", str(output))
     return output
 
 
@@ -56,15 +70,14 @@ def _assert_same_tables(output: Path, expected: Path) -> None:
     ((inputs, balanced),) = (
         connect(str(output)).execute("SELECT inputs, balanced FROM runs").fetchall()
     )
-    assert balanced and inputs == (16 if SEEDS.is_dir() else 14)
+    assert balanced and inputs == (16 if SEEDS.is_dir() else 14) + 3
 
 
-def test_two_worker_processes_write_the_same_tables(corpus, direct, tmp_path):
+def test_two_worker_processes_write_the_same_tables(sources, direct, tmp_path):
     output = tmp_path / "mp"
     newsbeam(
         "run",
-        "--input",
-        str(corpus),
+        *sources,
         "--output",
         str(output),
         "--direct_num_workers",
@@ -75,15 +88,14 @@ def test_two_worker_processes_write_the_same_tables(corpus, direct, tmp_path):
     _assert_same_tables(output, direct)
 
 
-def test_dask_and_direct_runners_write_the_same_tables(corpus, direct, tmp_path):
+def test_dask_and_direct_runners_write_the_same_tables(sources, direct, tmp_path):
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:
         on_dask = tmp_path / "dask"
         result = newsbeam(
             "run",
-            "--input",
-            str(corpus),
+            *sources,
             "--output",
             str(on_dask),
             "--runner",
@@ -98,7 +110,7 @@ def test_dask_and_direct_runners_write_the_same_tables(corpus, direct, tmp_path)
     ((inputs, balanced),) = (
         connect(str(on_dask)).execute("SELECT inputs, balanced FROM runs").fetchall()
     )
-    assert balanced and inputs == (16 if SEEDS.is_dir() else 14)
+    assert balanced and inputs == (16 if SEEDS.is_dir() else 14) + 3
 
 
 def test_streaming_on_dask_is_refused_with_the_runner_to_use(tmp_path):
