@@ -159,6 +159,7 @@ _TITLES = frozenset(
 _PLACE_CONTEXT = re.compile(
     r"\b(?:city|town|village|province|region|district|county|port) of\s+$", re.IGNORECASE
 )
+_PLACE_CONTEXT_CHARS = 40  # "province of" and the spaces after it fit, with room to spare
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{5,}\b")
 _FUZZY_RATIO = 82.0
 _FUZZY_MIN_LENGTH = 6
@@ -316,7 +317,12 @@ def _correct(
 
 def _in_context(mention: Mention, text: str) -> Mention:
     """Titles off people; "the village of Kapanli": a PERSON or ORG there is a place."""
-    if mention.label in {"PERSON", "ORG"} and _PLACE_CONTEXT.search(text, 0, mention.start):
+    # Only the words just before the mention can match: searching from the start of the
+    # text cost O(length) per mention, 3% of a run's CPU on 900-word articles.
+    context_start = max(0, mention.start - _PLACE_CONTEXT_CHARS)
+    if mention.label in {"PERSON", "ORG"} and _PLACE_CONTEXT.search(
+        text, context_start, mention.start
+    ):
         return Mention(mention.text, "GPE", mention.start, mention.end)
     if mention.label == "PERSON":
         return Mention(strip_titles(mention.text), "PERSON", mention.start, mention.end)
