@@ -29,7 +29,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.neardup --count $(or $(SIZE),2000)
+	$(BIN)/python -m bench --size $(or $(SIZE),500)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

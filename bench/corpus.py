@@ -1,18 +1,30 @@
-"""A reproducible synthetic news corpus for benchmarks.
+"""Reproducible synthetic corpora for the benchmarks.
 
-Articles are drawn from a seeded Zipf-distributed vocabulary of word-like tokens with
-sentence and paragraph structure, so shingling, hashing and parsing cost what they cost on
-real text of the same length. A share of them are syndicated copies with realistic edits
-(a trimmed last paragraph, a dateline, a credit line).
+`news_articles`: English-like news articles of 300-1500 words, with real place names (so
+regions vary), people and organisations (so spaCy finds entities), publication dates over
+a week, outlets and URLs; a share of them are syndicated copies with the edits syndication
+makes (a dateline, a credit line, a cut last paragraph, house spelling, a line of local
+context). `write_jsonl` writes them as the `.jsonl` records `newsbeam run` reads. This is
+the corpus of `python -m bench`.
+
+`articles`: word-like tokens from a seeded Zipf-distributed vocabulary with sentence and
+paragraph structure, and syndicated copies; shingling and hashing cost what they cost on
+real text of the same length. It is the corpus of `bench/neardup.py`, kept as it was so
+that its published figures stay comparable.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-__all__ = ["SyntheticArticle", "articles"]
+from bench import lexicon
+
+__all__ = ["NewsArticle", "SyntheticArticle", "articles", "news_articles", "write_jsonl"]
 
 _SYLLABLES = [
     "ka",
@@ -87,7 +99,7 @@ def articles(
     weights = [1.0 / (rank + 1) for rank in range(len(vocabulary))]
     originals: list[SyntheticArticle] = []
     for number in range(count):
-        if originals and rng.random() < copies:
+        if originals and rng.random() < copies:  # ~10% copies, of an article of recent days
             source = rng.choice(originals)
             yield SyntheticArticle(f"a{number:06d}", _syndicate(rng, source.text), source.id)
             continue
@@ -96,3 +108,215 @@ def articles(
         )
         originals.append(article)
         yield article
+
+
+# ---- news_articles: the corpus of `python -m bench` -------------------------------------
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_FIRST_DAY = date(2026, 3, 2)  # a Monday; articles are spread over the following week
+
+
+@dataclass(frozen=True)
+class NewsArticle:
+    """One generated article; `copy_of` is the id of the original a syndicated copy edits."""
+
+    id: str
+    url: str
+    source: str
+    title: str
+    text: str
+    published: str
+    city: str
+    country: str
+    copy_of: str | None
+
+    def record(self) -> dict:
+        """The `.jsonl` record `newsbeam run` reads."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "published": self.published,
+            "source": self.source,
+        }
+
+
+class _Writer:
+    """Sentences about one story: its place, its people, its organisations."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.city, self.country = rng.choice(lexicon.PLACES)
+        self.other_city, self.other_country = rng.choice(lexicon.PLACES)
+        self.people = [
+            (
+                f"{rng.choice(lexicon.FIRST_NAMES)} {rng.choice(lexicon.LAST_NAMES)}",
+                rng.choice(lexicon.ROLES),
+            )
+            for _ in range(rng.randint(2, 4))
+        ]
+        self.organisations = rng.sample(lexicon.ORGANISATIONS, 3)
+        self.topic = rng.choice(lexicon.NOUNS)
+        self.introduced: set[str] = set()
+
+    def _word(self, words):
+        return self.rng.choice(words)
+
+    def _person(self) -> str:
+        name, role = self.rng.choice(self.people)
+        if name in self.introduced:
+            return name.split()[-1]
+        self.introduced.add(name)
+        return f"{name}, {role} at {self._organisation()},"
+
+    def _organisation(self) -> str:
+        return self.rng.choice(self.organisations)
+
+    def _phrase(self) -> str:
+        return f"the {self._word(lexicon.ADJECTIVES)} {self._word(lexicon.NOUNS)}"
+
+    def sentence(self) -> str:
+        rng, verb = self.rng, self._word(lexicon.VERBS)
+        number = f"{rng.randint(2, 900):,}"
+        choice = rng.randrange(8)
+        if choice == 0:
+            text = (
+                f"Officials in {self.city} {verb[1]} {self._phrase()} on {self._word(_WEEKDAYS)}, "
+                f"saying {number} {_plural(self._word(lexicon.NOUNS))} would be affected"
+            )
+        elif choice == 1:
+            text = (
+                f"{self._person()} said {self._phrase()} had been {verb[2]} after "
+                f"{self._phrase()} in {self.country}"
+            )
+        elif choice == 2:
+            promise = self._word(lexicon.VERBS)[0]
+            quote = f"We have {verb[2]} {self._phrase()} and we will {promise} {self._phrase()}"
+            text = f'"{quote}," said {self._person()} speaking in {self.city}'
+        elif choice == 3:
+            text = (
+                f"{_upper_first(self._organisation())} {verb[1]} {self._phrase()} worth {number} "
+                f"million dollars, its {self._word(lexicon.ROLES)} said"
+            )
+        elif choice == 4:
+            text = (
+                f"The {self.topic} in {self.other_city}, {self.other_country}, was "
+                f"{verb[2]} last year, and {self._phrase()} there is "
+                f"{self._word(lexicon.ADJECTIVES)}"
+            )
+        elif choice == 5:
+            text = (
+                f"About {number} people {verb[1]} {self._phrase()} near {self.city}, according to "
+                f"{self._organisation()}"
+            )
+        else:
+            words = [
+                self._phrase(),
+                self._word(lexicon.VERBS)[1],
+                self._phrase(),
+                "and",
+                self._phrase(),
+                self._word(lexicon.VERBS)[1],
+                _plural(self._word(lexicon.NOUNS)),
+            ]
+            text = " ".join(words)
+        return _upper_first(text) + "."
+
+    def title(self) -> str:
+        verb = self._word(lexicon.VERBS)
+        return f"{self.city} {verb[1]} {self._word(lexicon.ADJECTIVES)} {self.topic} plan"
+
+    def body(self, words: int) -> str:
+        paragraphs, paragraph, count = [], [], 0
+        while count < words:
+            sentence = self.sentence()
+            paragraph.append(sentence)
+            count += len(sentence.split())
+            if len(paragraph) >= self.rng.randint(2, 4):
+                paragraphs.append(" ".join(paragraph))
+                paragraph = []
+        if paragraph:
+            paragraphs.append(" ".join(paragraph))
+        return "\n\n".join(paragraphs)
+
+
+def _upper_first(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def _syndicated(rng: random.Random, original: NewsArticle, number: int) -> NewsArticle:
+    """The edits syndication makes: a dateline, a credit line, sometimes a cut last
+    paragraph and a line of local context; a new outlet and URL, a later time."""
+    name, domain = rng.choice(lexicon.SYNDICATORS)
+    paragraphs = original.text.split("\n\n")
+    if len(paragraphs) > 4 and rng.random() < 0.5:
+        paragraphs = paragraphs[:-1]
+    paragraphs[0] = f"{original.city.upper()} ({name}) - {paragraphs[0]}"
+    if rng.random() < 0.3:
+        paragraphs.insert(
+            len(paragraphs) // 2, f"Readers of {name} asked about the {original.title.split()[-2]}."
+        )
+    text = "\n\n".join(paragraphs) + f"\n\n(With inputs from {rng.choice(lexicon.OUTLETS)[0]})"
+    return NewsArticle(
+        id=f"n{number:06d}",
+        url=f"https://{domain}/story/{number:06d}",
+        source=name,
+        title=original.title,
+        text=text,
+        published=original.published.replace("T08", "T1" + str(rng.randint(0, 9))),
+        city=original.city,
+        country=original.country,
+        copy_of=original.id,
+    )
+
+
+def news_articles(
+    count: int, words: tuple[int, int] = (300, 1500), copies: float = 0.1, seed: int = 11
+) -> Iterator[NewsArticle]:
+    """`count` English news articles of `words` (min, max) words over seven days; a
+    `copies` share are syndicated copies of earlier ones. Same seed, same bytes."""
+    rng = random.Random(seed)
+    originals: list[NewsArticle] = []
+    for number in range(count):
+        if originals and rng.random() < copies:  # ~10% copies, of an article of recent days
+            yield _syndicated(rng, rng.choice(originals[-500:]), number)
+            continue
+        writer = _Writer(rng)
+        name, domain = rng.choice(lexicon.OUTLETS)
+        day = _FIRST_DAY + timedelta(days=rng.randrange(7))
+        article = NewsArticle(
+            id=f"n{number:06d}",
+            url=f"https://{domain}/news/{number:06d}",
+            source=name,
+            title=writer.title(),
+            text=writer.body(rng.randint(*words)),
+            published=f"{day.isoformat()}T08:{rng.randint(0, 59):02d}:00+00:00",
+            city=writer.city,
+            country=writer.country,
+            copy_of=None,
+        )
+        originals.append(article)
+        yield article
+
+
+def write_jsonl(corpus: Iterable[NewsArticle], directory: str, per_file: int = 250) -> list[str]:
+    """Writes the corpus as `part-NNNNN.jsonl` files of `per_file` records (several files,
+    as a crawl delivers them, so a run can spread reading over workers)."""
+    os.makedirs(directory, exist_ok=True)
+    paths, handle = [], None
+    for number, article in enumerate(corpus):
+        if number % per_file == 0:
+            if handle:
+                handle.close()
+            paths.append(os.path.join(directory, f"part-{len(paths):05d}.jsonl"))
+            handle = open(paths[-1], "w", encoding="utf-8")
+        handle.write(json.dumps(article.record(), ensure_ascii=False) + "\n")
+    if handle:
+        handle.close()
+    return paths

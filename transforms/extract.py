@@ -16,9 +16,10 @@ from transforms.quotes import find_quotes
 from transforms.records import REJECTS_TAG, SplitOutputs, Stage, Tagged, reject
 from transforms.slugs import slugify
 
-__all__ = ["ExtractEntities", "REGION_LEVELS"]
+__all__ = ["ExtractEntities", "NER_BATCH_SIZE", "REGION_LEVELS", "ner_input"]
 
 REGION_LEVELS = ("subregion", "continent", "country")
+NER_BATCH_SIZE = 64  # articles per `nlp.pipe` call, at most
 _LOG = logging.getLogger(__name__)
 
 
@@ -37,7 +38,7 @@ class _ExtractFn(beam.DoFn):
         self._nlp, self._gazetteer = _models(self._model_name)
 
     def process(self, batch: list[dict]):
-        documents = [_ner_input(article) for article in batch]
+        documents = [ner_input(article) for article in batch]
         try:
             docs = list(self._nlp.pipe(documents, batch_size=len(documents)))
         except Exception:  # noqa: BLE001 - isolate the article that breaks the model
@@ -105,7 +106,7 @@ def _models(model_name: str):
     return cache[1], cache[2]
 
 
-def _ner_input(article: dict) -> str:
+def ner_input(article: dict) -> str:
     """Title and text as one document: a place in the headline is the most salient."""
     title = article.get("title")
     return f"{title}\n\n{article['text']}" if title else article["text"]
@@ -128,7 +129,7 @@ class ExtractEntities(beam.PTransform):
         model_name: str = MODEL_NAME,
         region_level: str = "subregion",
         min_batch_size: int = 8,
-        max_batch_size: int = 64,
+        max_batch_size: int = NER_BATCH_SIZE,
         batch_by_grouping: bool = False,
     ) -> None:
         super().__init__()

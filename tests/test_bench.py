@@ -1,0 +1,129 @@
+"""The benchmark harness: its corpus is what it claims, and `python -m bench` runs.
+
+The harness's figures are timings and are not asserted here (they belong to the machine,
+see bench/); what is asserted is what the figures rest on: the corpus, the accounting of
+the runs they time, and the keys users and the README read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import news_articles, write_jsonl
+from transforms.minhash import MinHashParams, estimated_jaccard, signatures
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_corpus_is_reproducible_from_its_seed():
+    first = [a.record() for a in news_articles(60, seed=5)]
+    again = [a.record() for a in news_articles(60, seed=5)]
+    other = [a.record() for a in news_articles(60, seed=6)]
+    assert first == again
+    assert first != other
+
+
+def test_corpus_has_realistic_lengths_copies_regions_and_dates():
+    corpus = list(news_articles(2000))
+    originals = [a for a in corpus if a.copy_of is None]
+    words = [len(a.text.split()) for a in originals]
+    assert 300 <= min(words) and max(words) <= 1560  # a sentence may run past the target
+    assert 800 <= sum(words) / len(words) <= 1000
+    copies = len(corpus) - len(originals)
+    assert 0.07 * len(corpus) <= copies <= 0.13 * len(corpus)
+    assert len({a.country for a in originals}) >= 60
+    assert len({a.published[:10] for a in corpus}) == 7
+    assert len({a.url for a in corpus}) == len(corpus)
+
+
+def test_syndicated_copies_are_near_duplicates_and_originals_are_not():
+    corpus = list(news_articles(400))
+    by_id = {a.id: a for a in corpus}
+    params = MinHashParams()
+    copies = [a for a in corpus if a.copy_of]
+    pairs = [(by_id[a.copy_of].text, a.text) for a in copies]
+    signed = signatures([text for pair in pairs for text in pair], params)
+    similarity = [estimated_jaccard(signed[i], signed[i + 1]) for i in range(0, len(signed), 2)]
+    assert min(similarity) >= params.threshold
+    originals = [a.text for a in corpus if a.copy_of is None][:50]
+    signed = signatures(originals, params)
+    closest = max(
+        estimated_jaccard(signed[i], signed[j])
+        for i in range(len(originals))
+        for j in range(i + 1, len(originals))
+    )
+    assert closest < 0.5
+
+
+def test_corpus_files_are_records_newsbeam_reads(tmp_path):
+    from datetime import UTC, datetime
+
+    from transforms.readers import ARTICLE, parse_article_file
+
+    paths = write_jsonl(news_articles(260), str(tmp_path), per_file=100)
+    assert [os.path.basename(p) for p in paths] == [
+        "part-00000.jsonl",
+        "part-00001.jsonl",
+        "part-00002.jsonl",
+    ]
+    kinds: Counter = Counter()
+    for path in paths:
+        for kind, record in parse_article_file(path, Path(path).read_bytes(), datetime.now(UTC)):
+            kinds[kind] += 1
+            if kind == ARTICLE:
+                assert record["date_source"] == "record" and record["url"].startswith("https://")
+    assert kinds == {ARTICLE: 260}
+
+
+_REQUIRED_KEYS = (
+    "limit_articles_per_s",
+    "end_to_end_articles_per_s",
+    "end_to_end_vs_limit",
+    "workers_2_vs_1",
+    "neardup_articles_per_s_per_core",
+    "peak_rss_mb",
+    "read_clean_articles_per_cpu_s",
+    "extraction_articles_per_cpu_s",
+    "write_articles_per_cpu_s",
+    "duckdb_pruned_count_ms",
+    "duckdb_full_aggregation_ms",
+)
+
+
+@pytest.mark.e2e
+def test_harness_runs_at_the_smallest_size(tmp_path):
+    """`python -m bench --size 500` as `make bench` runs it: a smoke test, no timing."""
+    results = tmp_path / "results"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--size", "500", "--results", str(results)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "end to end / limit" in completed.stdout
+    [path] = list(results.glob("*-500.json"))
+    figures = json.loads(path.read_text())
+    for key in _REQUIRED_KEYS:
+        assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    assert figures["cores"] == os.cpu_count()
+    assert figures["versions"]["apache-beam"] and figures["versions"]["spacy"]
+    # The limit is measured with the components extraction runs, and nothing else.
+    assert figures["limit_components"] == ["entity_ruler", "ner"]
+    # Both runs account for every input, and every syndicated copy is found.
+    for run in ("end_to_end", "workers_2"):
+        assert figures[f"{run}_inputs"] == 500
+        assert (
+            figures[f"{run}_articles"] + figures[f"{run}_duplicates"] + figures[f"{run}_rejects"]
+            == 500
+        )
+        assert figures[f"{run}_duplicates"] == figures["syndicated_copies"]
+    assert figures["limit_sample"] == figures["end_to_end_articles"]
