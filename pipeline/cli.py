@@ -110,14 +110,40 @@ def _check_writable(output: str, min_free_bytes: int) -> None:
 
 
 def _run(argv: list[str]) -> int:
+    from pipeline.options import is_local_runner
+
+    options, news = _options(argv)
+    _prune_index(news)
+    chunks = [news.input]
+    if news.input and is_local_runner(options) and news.chunk_bytes:
+        from pipeline.chunks import file_sizes, plan_chunks
+        from transforms.read import expand_inputs
+
+        files = expand_inputs(news.input)
+        chunks = plan_chunks(files, file_sizes(files), news.chunk_bytes)
+    balanced = True
+    for number, files in enumerate(chunks):
+        if len(chunks) > 1:
+            # Feeds are polled once, with the first chunk; each chunk is a run of its own.
+            news.input = files
+            if number:
+                news.feed = news.feeds = None
+            print(f"newsbeam: part {number + 1} of {len(chunks)}: {len(files)} input files")
+        balanced = _run_once(options, news) and balanced
+        if number + 1 < len(chunks):
+            _release_memory()
+    _print_where(news.output)
+    return 0 if balanced else 1
+
+
+def _run_once(options, news) -> bool:
+    """One batch pipeline over news.input and the feeds; False if it does not balance."""
     import apache_beam as beam
 
     from pipeline.compose import build, write
     from pipeline.metrics import newsbeam_counters
     from pipeline.options import run_info
 
-    options, news = _options(argv)
-    _prune_index(news)
     started = time.monotonic()
     run = run_info(options, "batch")
     with _dask_cluster(options, news):
@@ -130,9 +156,19 @@ def _run(argv: list[str]) -> int:
     print(f"newsbeam: run {run.run_id} finished on {run.runner} in {elapsed:.1f}s")
     for name in sorted(counters):
         print(f"  {name:<28} {counters[name]}")
-    balanced = _print_accounting(news.output, run.run_id)
-    _print_where(news.output)
-    return 0 if balanced else 1
+    sys.stdout.flush()
+    return _print_accounting(news.output, run.run_id)
+
+
+def _release_memory() -> None:
+    """Between chunks: what the last run freed goes back to the system (glibc keeps freed
+    heap pages otherwise, and the next run's peak would add to the last one's)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 @contextlib.contextmanager

@@ -91,6 +91,15 @@ class NewsbeamOptions(PipelineOptions):
             help="Files larger than this (after decompression) are rejected unread.",
         )
         parser.add_argument(
+            "--chunk-bytes",
+            dest="chunk_bytes",
+            type=int,
+            default=32 * 2**20,
+            help="Local runners hold a whole batch in memory: `run` reads input files in "
+            "successive runs of about this many bytes of files each (one runs row each; copies "
+            "across them are found through the MinHash index). 0: one run, however large.",
+        )
+        parser.add_argument(
             "--region-level",
             dest="region_level",
             choices=REGION_LEVELS,
@@ -230,6 +239,8 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
         raise ValueError(f"--near-threshold must be in (0, 1], not {news.near_threshold}")
     if news.duration is not None and news.duration <= 0:
         raise ValueError(f"--duration must be a positive number of seconds, not {news.duration}")
+    if news.chunk_bytes < 0:
+        raise ValueError(f"--chunk-bytes cannot be negative, not {news.chunk_bytes}")
     if news.host_interval < 0:
         raise ValueError("--host-interval cannot be negative")
     return news
