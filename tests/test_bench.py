@@ -86,7 +86,9 @@ _REQUIRED_KEYS = (
     "limit_articles_per_s",
     "end_to_end_articles_per_s",
     "end_to_end_vs_limit",
+    "end_to_end_vs_limit_cpu",
     "workers_2_vs_1",
+    "workers_2_vs_1_raw",
     "neardup_articles_per_s_per_core",
     "peak_rss_mb",
     "read_clean_articles_per_cpu_s",
@@ -102,7 +104,18 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
     """`python -m bench --size 500` as `make bench` runs it: a smoke test, no timing."""
     results = tmp_path / "results"
     completed = subprocess.run(
-        [sys.executable, "-m", "bench", "--size", "500", "--results", str(results)],
+        # A smaller limit sample than the default keeps the smoke test to a few minutes.
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--size",
+            "500",
+            "--limit-sample",
+            "150",
+            "--results",
+            str(results),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -126,4 +139,7 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
             == 500
         )
         assert figures[f"{run}_duplicates"] == figures["syndicated_copies"]
-    assert figures["limit_sample"] == figures["end_to_end_articles"]
+    # The limit ran on texts extraction saw, a pass before and after each run.
+    assert figures["limit_texts_all_written"] is True
+    assert figures["limit_sample"] == 150
+    assert len(figures["limit_passes_articles_per_s"]) == 3
