@@ -30,6 +30,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -136,6 +137,9 @@ def run(
             per_cpu_s = figures["articles"] / figures["cpu_s"]
             results["end_to_end_articles_per_cpu_s"] = round(per_cpu_s, 3)
             results["end_to_end_vs_limit_cpu"] = round(per_cpu_s / around_cpu, 3)
+            # The same ratio from inside the run: CPU in nlp.pipe over the run's CPU. Both
+            # are measured at the same moments, so the machine's drift cancels.
+            results["end_to_end_vs_limit_in_run"] = figures["ner_share_of_cpu"]
     reference = os.path.join(workdir, f"out-{workers[0]}")
     rows = _written_articles(reference)
     results["limit_sample"] = len(texts)
@@ -237,6 +241,8 @@ def _end_to_end(corpus_dir: str, output: str, workers: int) -> dict:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{log[-3000:]}")
     counts = _run_counts(output)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # Summed over the runs of a chunked input, each of which prints its counters.
+    ner_cpu_s = sum(int(ms) for ms in re.findall(r"^\s+ner_cpu_ms\s+(\d+)$", log, re.M)) / 1000
     return {
         "workers": workers,
         "wall_s": round(wall, 2),
@@ -248,6 +254,8 @@ def _end_to_end(corpus_dir: str, output: str, workers: int) -> dict:
         "articles_per_s": round(counts["articles"] / wall, 3),
         "inputs_per_s": round(counts["inputs"] / wall, 3),
         "peak_rss_mb": round(peak.peak_bytes / 2**20, 1),
+        "ner_cpu_s": round(ner_cpu_s, 2),
+        "ner_share_of_cpu": round(ner_cpu_s / cpu, 3) if cpu else None,
     }
 
 
@@ -522,6 +530,7 @@ _REPORT = (
     ("end_to_end_articles_per_s", "end to end, 1 worker, articles/s", None),
     ("end_to_end_vs_limit", "end to end / limit", ">= 0.85"),
     ("end_to_end_vs_limit_cpu", "end to end / limit, per CPU second", None),
+    ("end_to_end_vs_limit_in_run", "in the run: CPU in nlp.pipe / all CPU", ">= 0.85"),
     ("end_to_end_wall_s", "end to end, 1 worker, wall s", None),
     ("end_to_end_peak_rss_mb", "end to end, 1 worker, peak RSS MB", "< 3072 at 50k"),
     ("workers_2_articles_per_s", "end to end, 2 workers, articles/s", None),

@@ -87,6 +87,7 @@ _REQUIRED_KEYS = (
     "end_to_end_articles_per_s",
     "end_to_end_vs_limit",
     "end_to_end_vs_limit_cpu",
+    "end_to_end_vs_limit_in_run",
     "workers_2_vs_1",
     "workers_2_vs_1_raw",
     "neardup_articles_per_s_per_core",
