@@ -357,42 +357,50 @@ def _beam_stages(corpus_dir: str) -> dict:
     Each stage's cost is the CPU time of a pipeline that stops after it less that of the
     pipeline that stops before it, taken on the whole corpus and on half of its files: the
     difference between the two sizes cancels what a pipeline costs whatever its input
-    (start-up, one bundle per stage), leaving the cost per article. Each pipeline runs
-    twice and its smaller CPU time counts.
+    (start-up, one bundle per stage), leaving the cost per article. The eight pipelines
+    run back to back, three times; each rate is the median of the three (the machine's
+    speed drifts over minutes, so each round's figures are taken close together).
     """
     from transforms.read import expand_inputs
 
     paths = expand_inputs([corpus_dir])
     halves = {"full": paths, "half": paths[: max(1, len(paths) // 2)]}
     _stage_cpu(halves["half"], "clean")  # warm-up: imports and the first pipeline's costs
-    cpu: dict[str, dict[str, float]] = {}
+    rounds: list[dict[str, float | None]] = []
     counts: dict[str, dict[str, int]] = {}
-    for size, files in halves.items():
-        cpu[size], counts[size] = {}, {}
-        for stage in _STAGES:
-            runs = [_stage_cpu(files, stage) for _ in range(_STAGE_REPEATS)]
-            cpu[size][stage] = min(cpu_s for cpu_s, _count in runs)
-            counts[size][stage] = runs[0][1]
+    for _round in range(_STAGE_ROUNDS):
+        cpu: dict[str, dict[str, float]] = {}
+        for size, files in halves.items():
+            cpu[size], counts[size] = {}, {}
+            for stage in _STAGES:
+                cpu[size][stage], counts[size][stage] = _stage_cpu(files, stage)
 
-    def rate(stage: str, before: str | None) -> float | None:
-        """None where the corpus is too small for the stage's cost to show above noise."""
-        articles = counts["full"][before or stage] - counts["half"][before or stage]
-        cost = [cpu[size][stage] - (cpu[size][before] if before else 0.0) for size in halves]
-        marginal = cost[0] - cost[1]
-        return round(articles / marginal, 1) if marginal > 0 and articles > 0 else None
+        def rate(stage: str, before: str | None, cpu=cpu) -> float | None:
+            """None where the stage's cost does not show above the noise."""
+            articles = counts["full"][before or stage] - counts["half"][before or stage]
+            cost = [cpu[size][stage] - (cpu[size][before] if before else 0.0) for size in halves]
+            marginal = cost[0] - cost[1]
+            return articles / marginal if marginal > 0 and articles > 0 else None
 
-    return {
-        "read_articles_per_cpu_s": rate("read", None),
-        "read_clean_articles_per_cpu_s": rate("clean", None),
-        "exact_dedupe_articles_per_cpu_s": rate("exact", "clean"),
-        "neardup_articles_per_s_per_core": rate("near", "exact"),
-        "stage_articles": counts["full"],
-        "stage_cpu_s": {size: {k: round(v, 2) for k, v in by.items()} for size, by in cpu.items()},
-    }
+        rounds.append(
+            {
+                "read_articles_per_cpu_s": rate("read", None),
+                "read_clean_articles_per_cpu_s": rate("clean", None),
+                "exact_dedupe_articles_per_cpu_s": rate("exact", "clean"),
+                "neardup_articles_per_s_per_core": rate("near", "exact"),
+            }
+        )
+    results: dict = {}
+    for key in rounds[0]:
+        values = [r[key] for r in rounds if r[key] is not None]
+        results[key] = round(statistics.median(values), 1) if values else None
+        results[f"{key}_rounds"] = [None if r[key] is None else round(r[key], 1) for r in rounds]
+    results["stage_articles"] = counts["full"]
+    return results
 
 
 _STAGES = ("read", "clean", "exact", "near")
-_STAGE_REPEATS = 2  # the least disturbed of two runs of each pipeline
+_STAGE_ROUNDS = 3
 
 
 def _stage_cpu(paths: list[str], last: str) -> tuple[float, int]:
