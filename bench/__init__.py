@@ -1,1 +1,29 @@
-"""Benchmarks: run `python -m bench.<name>`; numbers go in the README, not in tests."""
+"""Benchmarks: run `python -m bench` (or `python -m bench.<name>`); numbers go in the
+README, not in tests. The helpers here are shared by the harness and the stream test."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+__all__ = ["newsbeam_command", "tree_rss"]
+
+
+def newsbeam_command() -> list[str]:
+    """The `newsbeam` command of this interpreter's environment, as a user runs it."""
+    script = os.path.join(os.path.dirname(sys.executable), "newsbeam")
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "pipeline.cli"]
+
+
+def tree_rss(root) -> int:
+    """RSS in bytes of a `psutil.Process` and all its descendants, summed; a member that
+    exits while being read counts 0 (the root's own exit raises `psutil.Error`)."""
+    import psutil
+
+    total = 0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            pass
+    return total

@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 
+from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles, write_jsonl
 from transforms.clean import clean_article
 
@@ -216,16 +217,11 @@ def _cpu_model() -> str | None:
 # ---- end to end ---------------------------------------------------------------------
 
 
-def _newsbeam() -> list[str]:
-    script = os.path.join(os.path.dirname(sys.executable), "newsbeam")
-    return [script] if os.path.exists(script) else [sys.executable, "-m", "pipeline.cli"]
-
-
 def _end_to_end(corpus_dir: str, output: str, workers: int) -> dict:
     """`newsbeam run` as a user runs it: wall time from start to exit, CPU of the whole
     process tree, and its peak RSS (sampled every 50 ms, summed over the tree)."""
     shutil.rmtree(output, ignore_errors=True)
-    command = [*_newsbeam(), "run", "--input", corpus_dir, "--output", output]
+    command = [*newsbeam_command(), "run", "--input", corpus_dir, "--output", output]
     command += ["--direct_num_workers", str(workers)]
     if workers > 1:
         command += ["--direct_running_mode", "multi_processing"]
@@ -277,14 +273,7 @@ class _PeakRss:
 
         while not self._done.is_set():
             try:
-                tree = [self._root, *self._root.children(recursive=True)]
-                total = 0
-                for process in tree:
-                    try:
-                        total += process.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak_bytes = max(self.peak_bytes, total)
+                self.peak_bytes = max(self.peak_bytes, tree_rss(self._root))
             except psutil.Error:
                 return
             self._done.wait(self._interval)

@@ -17,7 +17,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,6 +25,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
+from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles
 
 
@@ -76,18 +76,6 @@ def _serve(feed: _GrowingFeed) -> ThreadingHTTPServer:
     return server
 
 
-def _tree_rss(process) -> int:
-    import psutil
-
-    total = 0
-    for member in [process, *process.children(recursive=True)]:
-        try:
-            total += member.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
 def main(argv: list[str] | None = None) -> int:
     import psutil
 
@@ -103,9 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     server = _serve(feed)
     url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
     output = tempfile.mkdtemp(prefix="newsbeam-stream-memory-")
-    script = os.path.join(os.path.dirname(sys.executable), "newsbeam")
-    command = [script] if os.path.exists(script) else [sys.executable, "-m", "pipeline.cli"]
-    command += [
+    command = [
+        *newsbeam_command(),
         "stream",
         "--feed",
         url,
@@ -131,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     root = psutil.Process(stream.pid)
     while stream.poll() is None:
         try:
-            samples.append((time.monotonic() - started, _tree_rss(root)))
+            samples.append((time.monotonic() - started, tree_rss(root)))
         except psutil.Error:
             break
         time.sleep(1.0)
