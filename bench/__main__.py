@@ -46,6 +46,7 @@ from importlib import metadata
 from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles, write_jsonl
 from transforms.clean import clean_article
+from transforms.extract import ner_input
 
 _LIMIT_SAMPLE = 1_000  # texts: a stable rate (under 2 min a pass here), a seeded sample
 _EXTRACTION_SAMPLE = 500
@@ -116,7 +117,7 @@ def run(
     # quarter within minutes here), so each run is held against the passes around it.
     sample = _sample([a for a in corpus if a.copy_of is None], limit_sample, seed)
     texts = [
-        _ner_text(clean_article({"url": a.url, "title": a.title, "text": a.text})) for a in sample
+        ner_input(clean_article({"url": a.url, "title": a.title, "text": a.text})) for a in sample
     ]
     passes = [_limit(texts)]
     _progress(f"limit: {passes[-1]['limit_articles_per_s']} articles/s")
@@ -144,7 +145,7 @@ def run(
     reference = os.path.join(workdir, f"out-{workers[0]}")
     rows = _written_articles(reference)
     results["limit_sample"] = len(texts)
-    results["limit_texts_all_written"] = set(texts) <= {_ner_text(row) for row in rows}
+    results["limit_texts_all_written"] = set(texts) <= {ner_input(row) for row in rows}
     results["limit_components"] = passes[0]["limit_components"]
     first = passes[:2]
     results["limit_articles_per_s"] = round(
@@ -304,12 +305,6 @@ def _written_articles(output: str) -> list[dict]:
 
 def _sample(rows: list[dict], limit: int, seed: int) -> list[dict]:
     return rows if len(rows) <= limit else random.Random(seed).sample(rows, limit)
-
-
-def _ner_text(row: dict) -> str:
-    from transforms.extract import ner_input
-
-    return ner_input(row)
 
 
 # ---- the limit ----------------------------------------------------------------------
