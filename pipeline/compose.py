@@ -178,7 +178,7 @@ def process(
     normalised = extracted.articles | "NormaliseAcrossArticles" >> NormaliseAcrossArticles()
     articles = normalised["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)
     duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
-    index = kept | "IndexRows" >> beam.Map(index_row)
+    index = kept | "IndexRows" >> beam.Map(index_row, params.scheme)
     all_rejects = _flatten(
         [*rejects, cleaned.rejects, extracted.rejects, articles.rejects, duplicates.rejects],
         "AllRejects",

@@ -213,8 +213,11 @@ MINHASH_INDEX = Table(
             pa.field("id", pa.string(), nullable=False),
             pa.field("signature", pa.list_(pa.uint32()), nullable=False),
             pa.field("indexed_at", _UTC_TS, nullable=False),
+            pa.field("scheme", pa.string(), nullable=False),
         ]
     ),
 )
 """Pipeline state, not for analysts: MinHash signatures of articles written, kept under
-`DIR/_state/minhash/` for as long as `--state-expiry` so later runs find their copies."""
+`DIR/_state/minhash/` for as long as `--state-expiry` so later runs find their copies.
+`scheme` names how the signature was made (`MinHashParams.scheme`): only entries of the
+running scheme are compared (files written before the column existed have none)."""

@@ -347,13 +347,13 @@ def test_index_entries_expire(tmp_path):
         state_dir(str(tmp_path)),
         MINHASH_INDEX,
         "",
-        [{"id": "a", "signature": [1, 2], "indexed_at": old}],
+        [{"id": "a", "signature": [1, 2], "indexed_at": old, "scheme": "any"}],
     )
     write_rows(
         state_dir(str(tmp_path)),
         MINHASH_INDEX,
         "",
-        [{"id": "b", "signature": [3, 4], "indexed_at": old + timedelta(days=10)}],
+        [{"id": "b", "signature": [3, 4], "indexed_at": old + timedelta(days=10), "scheme": "any"}],
     )
     assert prune_index(str(tmp_path), old + timedelta(days=7)) == 1
     (remaining,) = list_table_files(state_dir(str(tmp_path)), MINHASH_INDEX)

@@ -4,18 +4,25 @@ Each run adds one file of (id, signature, indexed_at) for the articles it kept, 
 `DIR/_state/minhash/`, through the same atomic writer as the tables. Files whose every row is
 older than the expiry are deleted before a run starts, so the index holds at most
 `--state-expiry` worth of articles however long the pipeline runs.
+
+Each entry names its signature scheme. Entries of another scheme (an index written by a
+version that hashed shingles differently) are left out, counted and logged: compared with
+this version's signatures they would never match, so a copy of one would pass as new.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import apache_beam as beam
 import numpy as np
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
 
 from schemas import MINHASH_INDEX
+from transforms.minhash import MinHashParams
 from transforms.neardup import MINHASH_FIELD
 from transforms.parquet_files import list_table_files
 
@@ -26,11 +33,15 @@ def state_dir(output_dir: str) -> str:
     return FileSystems.join(output_dir, "_state")
 
 
-def index_row(article: dict) -> dict:
+_LOG = logging.getLogger(__name__)
+
+
+def index_row(article: dict, scheme: str) -> dict:
     return {
         "id": article["id"],
         "signature": article[MINHASH_FIELD].tolist(),
         "indexed_at": article["ingested_at"],
+        "scheme": scheme,
     }
 
 
@@ -47,21 +58,47 @@ def prune_index(output_dir: str, not_before: datetime) -> int:
     return len(expired)
 
 
-def _entries(path: str, not_before: datetime):
-    with FileSystems.open(path) as handle:
-        table = pq.read_table(handle)
-    for row in table.to_pylist():
-        if row["indexed_at"] >= not_before:
+class _EntriesFn(beam.DoFn):
+    """(id, signature) of an index file's entries since `not_before`, of `scheme` only."""
+
+    def __init__(self, not_before: datetime, scheme: str) -> None:
+        self._not_before = not_before
+        self._scheme = scheme
+        self._other_scheme = Metrics.counter("newsbeam", "minhash_index_other_scheme")
+
+    def process(self, path: str):
+        with FileSystems.open(path) as handle:
+            table = pq.read_table(handle)
+        schemes = table.column("scheme").to_pylist() if "scheme" in table.column_names else None
+        other = 0
+        for number, row in enumerate(table.to_pylist()):
+            if row["indexed_at"] < self._not_before:
+                continue
+            if schemes is None or schemes[number] != self._scheme:
+                other += 1
+                continue
             yield row["id"], np.asarray(row["signature"], dtype=np.uint32)
+        if other:
+            self._other_scheme.inc(other)
+            _LOG.warning(
+                "%s: %d MinHash index entries of another signature scheme (not %s) left out; "
+                "copies of those articles are not recognised until they expire",
+                path,
+                other,
+                self._scheme,
+            )
 
 
 class ReadMinHashIndex(beam.PTransform):
-    """PBegin -> (id, signature) of articles written since `not_before` (bounded)."""
+    """PBegin -> (id, signature) of articles written since `not_before` (bounded) whose
+    signatures were made by `scheme` (by default, this version's).
+    Metrics: minhash_index_other_scheme."""
 
-    def __init__(self, output_dir: str, not_before: datetime) -> None:
+    def __init__(self, output_dir: str, not_before: datetime, scheme: str | None = None) -> None:
         super().__init__()
         self._output_dir = output_dir
         self._not_before = not_before
+        self._scheme = scheme or MinHashParams().scheme
 
     def expand(self, pbegin):
         return (
@@ -72,5 +109,5 @@ class ReadMinHashIndex(beam.PTransform):
                 lambda _, d: list_table_files(d, MINHASH_INDEX), state_dir(self._output_dir)
             )
             | "SpreadIndexFiles" >> beam.Reshuffle()
-            | "IndexEntries" >> beam.FlatMap(_entries, self._not_before)
+            | "IndexEntries" >> beam.ParDo(_EntriesFn(self._not_before, self._scheme))
         )
