@@ -24,7 +24,7 @@ import numpy as np
 
 __all__ = [
     "MinHashParams",
-    "band_hashes",
+    "band_hash_matrix",
     "band_keys",
     "estimated_jaccard",
     "shingle_hashes",
@@ -237,13 +237,14 @@ def band_keys(signature: np.ndarray, params: MinHashParams) -> list[str]:
     return keys
 
 
-def band_hashes(signature: np.ndarray, params: MinHashParams) -> list[int]:
-    """One 64-bit int per band (band number in the top byte, 56 bits of a hash of its
-    values below): what `band_keys` says, cheaper to compute and to shuffle."""
-    bands = np.asarray(signature, dtype=np.uint64).reshape(params.bands, params.rows)
-    hashes = _combine(list(bands.T)) >> np.uint64(8)
-    numbers = np.arange(params.bands, dtype=np.uint64) << np.uint64(56)
-    return (numbers | hashes).tolist()
+def band_hash_matrix(signatures: np.ndarray, params: MinHashParams) -> np.ndarray:
+    """One uint64 per text and band: the band's number in the top byte, 56 bits of a hash
+    of its values below. Equal exactly where `band_keys` are (but for hash collisions),
+    and computed for a whole batch at once."""
+    signatures = np.asarray(signatures, dtype=np.uint64)
+    bands = signatures.reshape(len(signatures), params.bands, params.rows)
+    hashes = _combine([bands[:, :, row] for row in range(params.rows)]) >> np.uint64(8)
+    return hashes | (np.arange(params.bands, dtype=np.uint64) << np.uint64(56))
 
 
 def estimated_jaccard(first: np.ndarray, second: np.ndarray) -> float:

@@ -19,7 +19,7 @@ from apache_beam.metrics import Metrics
 from transforms.batching import Batch
 from transforms.components import merge_labels
 from transforms.dedupe import canonical_order, duplicate_row
-from transforms.minhash import MinHashParams, band_hashes, estimated_jaccard, signatures
+from transforms.minhash import MinHashParams, band_hash_matrix, estimated_jaccard, signatures
 from transforms.records import SplitOutputs, Tagged
 
 __all__ = ["MINHASH_FIELD", "NearDedupe", "node_key"]
@@ -59,14 +59,21 @@ class _SignFn(beam.DoFn):
             yield {**article, MINHASH_FIELD: signature}
 
 
-def _band_shards(node, params: MinHashParams, shards: int):
-    """(shard, (node id, band hashes in that shard)): one element per shard, not per band."""
-    article_id, (_key, packed) = node
-    by_shard: dict[int, list[int]] = {}
-    for band_hash in band_hashes(_unpack(packed), params):
-        by_shard.setdefault(band_hash % shards, []).append(band_hash)
-    for shard, hashes in by_shard.items():
-        yield shard, (article_id, hashes)
+def _band_shards(batch: list, params: MinHashParams, shards: int):
+    """(shard, (ids, rows, band hashes)) for a batch of nodes: each shard gets the band
+    hashes that fall in it, with the row (index into `ids`) each belongs to. A few
+    elements per batch rather than one per article and shard: Beam's cost per element
+    was most of this step's."""
+    ids = [article_id for article_id, _node in batch]
+    packed = b"".join(signature for _id, (_key, signature) in batch)
+    matrix = np.frombuffer(packed, dtype=np.uint32).reshape(len(batch), params.num_perm)
+    hashes = band_hash_matrix(matrix, params)
+    shard_of = hashes % np.uint64(shards)
+    for shard in range(shards):
+        in_shard = shard_of == shard
+        rows, _bands = np.nonzero(in_shard)
+        if rows.size:
+            yield shard, (ids, rows.astype(np.int32), hashes[in_shard])
 
 
 def _unpack(packed: bytes) -> np.ndarray:
@@ -76,24 +83,33 @@ def _unpack(packed: bytes) -> np.ndarray:
 class _CandidatePairsFn(beam.DoFn):
     """Id pairs sharing an LSH bucket within one shard, smaller id first.
 
-    A shard holds every article's band hashes that fall in it (about 1/shards of them), so
-    buckets are found with a dict. An oversized bucket (boilerplate shared by thousands) is
-    sampled: its members are paired with its first 200 only.
+    A shard holds every article's band hashes that fall in it (about 1/shards of them):
+    sorted, equal hashes are the buckets, and only buckets of two or more rows are looked
+    at in Python. An oversized bucket (boilerplate shared by thousands) is sampled: its
+    members are paired with its first 200 only.
     """
 
     def __init__(self) -> None:
         self._oversized = Metrics.counter("newsbeam", "neardup_oversized_buckets")
 
     def process(self, shard):
-        _shard, members = shard
-        buckets: dict[int, set[str]] = {}
-        for article_id, hashes in members:
-            for band_hash in hashes:
-                buckets.setdefault(band_hash, set()).add(article_id)
-        for ids in buckets.values():
-            if len(ids) < 2:
-                continue
-            ordered = sorted(ids)
+        _shard, chunks = shard
+        ids: list[str] = []
+        rows, hashes = [], []
+        for chunk_ids, chunk_rows, chunk_hashes in chunks:
+            rows.append(chunk_rows.astype(np.int64) + len(ids))
+            ids.extend(chunk_ids)
+            hashes.append(chunk_hashes)
+        if not hashes:
+            return
+        all_hashes, all_rows = np.concatenate(hashes), np.concatenate(rows)
+        order = np.argsort(all_hashes, kind="stable")
+        all_hashes, all_rows = all_hashes[order], all_rows[order]
+        starts = np.flatnonzero(np.r_[True, all_hashes[1:] != all_hashes[:-1]])
+        sizes = np.diff(np.r_[starts, len(all_hashes)])
+        shared = sizes > 1
+        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+            ordered = sorted({ids[row] for row in all_rows[start : start + size].tolist()})
             anchors = ordered
             if len(ordered) > _MAX_BUCKET:
                 self._oversized.inc()
@@ -103,15 +119,15 @@ class _CandidatePairsFn(beam.DoFn):
                     yield (first, second), None
 
 
-def _first_end(joined):
-    """(second id, first node) for each candidate pair of a node: half of the confirmation."""
-    _first_id, grouped = joined
+def _ends_by_pair(joined):
+    """(pair, node) for each candidate pair a node is an end of."""
+    _article_id, grouped = joined
     nodes = list(grouped["node"])
     if not nodes:
         return
     node = min(nodes)  # an article met again in the index: the entry's key sorts first
-    for second_id in grouped["pair"]:
-        yield second_id, node
+    for pair in grouped["pair"]:
+        yield pair, node
 
 
 class _ConfirmFn(beam.DoFn):
@@ -120,20 +136,17 @@ class _ConfirmFn(beam.DoFn):
     def __init__(self, threshold: float) -> None:
         self._threshold = threshold
 
-    def process(self, joined):
-        _second_id, grouped = joined
-        seconds = list(grouped["node"])
-        if not seconds:
+    def process(self, grouped):
+        _pair, nodes = grouped
+        ends = sorted(nodes)
+        if len(ends) != 2:
             return
-        key_b, packed_b = min(seconds)
-        signature_b = _unpack(packed_b)
-        for key_a, packed_a in grouped["first"]:
-            if node_id(key_a) == node_id(key_b):
-                continue
-            if estimated_jaccard(_unpack(packed_a), signature_b) >= self._threshold:
-                # Each edge carries its ends' signatures: the kept article's is needed later.
-                ends = sorted([(key_a, packed_a), (key_b, packed_b)])
-                yield ends[0][0], ends[1][0], ends[0][1], ends[1][1]
+        (key_a, packed_a), (key_b, packed_b) = ends
+        if node_id(key_a) == node_id(key_b):
+            return
+        if estimated_jaccard(_unpack(packed_a), _unpack(packed_b)) >= self._threshold:
+            # Each edge carries its ends' signatures: the kept article's is needed later.
+            yield key_a, key_b, packed_a, packed_b
 
 
 def _spread(joined):
@@ -236,20 +249,23 @@ class NearDedupe(beam.PTransform):
         ) | "AllNodes" >> beam.Flatten()
         pairs = (
             nodes
+            | "BatchNodes" >> Batch(16, 256, self._batch_by_grouping, key=lambda node: node[0])
             | "BandShards" >> beam.FlatMap(_band_shards, params, self._shards)
             | "GroupByShard" >> beam.GroupByKey()
             | "CandidatePairs" >> beam.ParDo(_CandidatePairsFn())
             | "OnePairEach" >> beam.CombinePerKey(lambda _values: None)
             | "Pairs" >> beam.Keys()
         )
-        firsts = (
-            {"node": nodes, "pair": pairs | "ByFirst" >> beam.Map(lambda p: (p[0], p[1]))}
-            | "JoinFirst" >> beam.CoGroupByKey()
-            | "FirstEnd" >> beam.FlatMap(_first_end)
-        )
+        # Each node is joined once with the pairs it is an end of; a pair's two ends then
+        # meet by grouping on the pair.
         confirmed = (
-            {"node": nodes, "first": firsts}
-            | "JoinSecond" >> beam.CoGroupByKey()
+            {
+                "node": nodes,
+                "pair": pairs | "PairEnds" >> beam.FlatMap(lambda p: [(p[0], p), (p[1], p)]),
+            }
+            | "JoinEnds" >> beam.CoGroupByKey()
+            | "EndsByPair" >> beam.FlatMap(_ends_by_pair)
+            | "GroupEnds" >> beam.GroupByKey()
             | "Confirm" >> beam.ParDo(_ConfirmFn(params.threshold))
         )
         edges = confirmed | "EdgeKeys" >> beam.Map(lambda edge: (edge[0], edge[1]))
