@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import platform
 import random
 import re
@@ -42,6 +43,8 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
+
+import apache_beam as beam
 
 from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles, write_jsonl
@@ -170,7 +173,7 @@ def run(
 
     if "stages" not in skip:
         _progress("stages")
-        results.update(_beam_stages(corpus_dir))
+        results.update(_beam_stages(corpus_dir, workdir))
         extraction_sample = min(_EXTRACTION_SAMPLE, limit_sample)
         results.update(_extraction_stage(_sample(rows, extraction_sample, seed)))
         results.update(_write_stage(rows, os.path.join(workdir, "write-stage")))
@@ -335,43 +338,66 @@ def _limit(texts: list[str]) -> dict:
 # ---- stages alone -------------------------------------------------------------------
 
 
-def _beam_stages(corpus_dir: str) -> dict:
-    """Per-article CPU cost of each stage on the local runner, marginal at scale.
+def _beam_stages(corpus_dir: str, workdir: str) -> dict:
+    """Per-article CPU cost of each stage before extraction, on the local runner.
 
-    Each stage's cost is the CPU time of a pipeline that stops after it less that of the
-    pipeline that stops before it, taken on the whole corpus and on half of its files: the
-    difference between the two sizes cancels what a pipeline costs whatever its input
-    (start-up, one bundle per stage), leaving the cost per article. The eight pipelines
-    run back to back, three times; each rate is the median of the three (the machine's
-    speed drifts over minutes, so each round's figures are taken close together).
+    Read and read+clean: CPU time of a pipeline that stops after the stage. Exact and near
+    dedupe: CPU time of a pipeline that reads the stage's input, already computed and
+    saved (cleaned articles; for near, what exact dedupe kept), and runs the stage, less
+    the same pipeline without it. Near dedupe costs a few CPU seconds at 5,000 articles,
+    less than clean's drift from one run to the next: subtracted from read+clean+exact it
+    was lost in that noise. Each is taken on the whole input and on half of it, so that
+    what a pipeline costs whatever its size cancels (marginal cost per article). All
+    pipelines run back to back, three times; each rate is the median of the three.
     """
     from transforms.read import expand_inputs
 
     paths = expand_inputs([corpus_dir])
     halves = {"full": paths, "half": paths[: max(1, len(paths) // 2)]}
-    _stage_cpu(halves["half"], "clean")  # warm-up: imports and the first pipeline's costs
+    saved = {"clean": os.path.join(workdir, "cleaned.pickles")}
+    saved["exact"] = os.path.join(workdir, "exact-kept.pickles")
+    saved_counts = _save_stage_inputs(paths, saved["clean"], saved["exact"])
+    _pipeline_cpu(lambda p: _read_and_clean(p, halves["half"], "clean"))  # warm-up
     rounds: list[dict[str, float | None]] = []
-    counts: dict[str, dict[str, int]] = {}
     for _round in range(_STAGE_ROUNDS):
-        cpu: dict[str, dict[str, float]] = {}
+        cpu: dict[str, dict[str, float]] = {size: {} for size in halves}
+        counts: dict[str, dict[str, int]] = {size: {} for size in halves}
         for size, files in halves.items():
-            cpu[size], counts[size] = {}, {}
-            for stage in _STAGES:
-                cpu[size][stage], counts[size][stage] = _stage_cpu(files, stage)
+            for stage in ("read", "clean"):
+                cpu[size][stage], counts[size][stage] = _pipeline_cpu(
+                    lambda p, files=files, stage=stage: _read_and_clean(p, files, stage)
+                )
+            for stage, source in (("exact", "clean"), ("near", "exact")):
+                limit = saved_counts[source] // 2 if size == "half" else None
+                bare, _ = _pipeline_cpu(
+                    lambda p, source=source, limit=limit: _saved(p, saved[source], limit)
+                )
+                staged, counts[size][stage] = _pipeline_cpu(
+                    lambda p, source=source, limit=limit, stage=stage: _STAGE_TRANSFORMS[stage](
+                        p, _saved(p, saved[source], limit)
+                    )
+                )
+                cpu[size][stage] = staged - bare
+                counts[size][f"{stage}_in"] = saved_counts[source] if limit is None else limit
 
-        def rate(stage: str, before: str | None, cpu=cpu) -> float | None:
+        def rate(stage: str, articles_key: str, cpu=cpu, counts=counts) -> float | None:
             """None where the stage's cost does not show above the noise."""
-            articles = counts["full"][before or stage] - counts["half"][before or stage]
-            cost = [cpu[size][stage] - (cpu[size][before] if before else 0.0) for size in halves]
-            marginal = cost[0] - cost[1]
+            articles = counts["full"][articles_key] - counts["half"][articles_key]
+            marginal = cpu["full"][stage] - cpu["half"][stage]
             return articles / marginal if marginal > 0 and articles > 0 else None
 
         rounds.append(
             {
-                "read_articles_per_cpu_s": rate("read", None),
-                "read_clean_articles_per_cpu_s": rate("clean", None),
-                "exact_dedupe_articles_per_cpu_s": rate("exact", "clean"),
-                "neardup_articles_per_s_per_core": rate("near", "exact"),
+                "read_articles_per_cpu_s": rate("read", "read"),
+                "read_clean_articles_per_cpu_s": rate("clean", "clean"),
+                "exact_dedupe_articles_per_cpu_s": rate("exact", "exact_in"),
+                "neardup_articles_per_s_per_core": rate("near", "near_in"),
+                # The stage with its fixed costs, on the whole input: a floor at this size.
+                "neardup_whole_stage_articles_per_cpu_s": (
+                    counts["full"]["near_in"] / cpu["full"]["near"]
+                    if cpu["full"]["near"] > 0
+                    else None
+                ),
             }
         )
     results: dict = {}
@@ -379,42 +405,109 @@ def _beam_stages(corpus_dir: str) -> dict:
         values = [r[key] for r in rounds if r[key] is not None]
         results[key] = round(statistics.median(values), 1) if values else None
         results[f"{key}_rounds"] = [None if r[key] is None else round(r[key], 1) for r in rounds]
-    results["stage_articles"] = counts["full"]
+    results["stage_articles"] = {
+        "read": counts["full"]["read"],
+        "clean": counts["full"]["clean"],
+        "exact": counts["full"]["exact"],
+        "near": counts["full"]["near"],
+    }
     return results
 
 
-_STAGES = ("read", "clean", "exact", "near")
 _STAGE_ROUNDS = 3
 
 
-def _stage_cpu(paths: list[str], last: str) -> tuple[float, int]:
-    """CPU seconds of a pipeline over `paths` that stops after stage `last`, and the
-    number of articles that come out of it."""
-    import apache_beam as beam
+def _read_and_clean(pipeline, paths: list[str], last: str):
+    from transforms.clean import CleanArticles
+    from transforms.read import ReadArticleFiles
+
+    articles = (pipeline | "Read" >> ReadArticleFiles(paths, 50_000_000)).articles
+    if last == "read":
+        return articles
+    return (articles | "Clean" >> CleanArticles(80, 200_000)).articles
+
+
+def _exact(pipeline, articles):
+    from transforms.dedupe import DedupeExact
+
+    return (articles | "Exact" >> DedupeExact())["articles"]
+
+
+def _near(pipeline, articles):
+    from transforms.neardup import NearDedupe
+
+    prior = pipeline | "NoPrior" >> beam.Create([])
+    return ({"articles": articles, "prior": prior} | "Near" >> NearDedupe())["articles"]
+
+
+_STAGE_TRANSFORMS = {"exact": _exact, "near": _near}
+
+
+def _saved(pipeline, path: str, limit: int | None):
+    """The articles saved at `path` (the first `limit`), read back in one step."""
+    return pipeline | "Saved" >> beam.Create([path]) | "Unpickle" >> beam.FlatMap(_unpickle, limit)
+
+
+def _unpickle(path: str, limit: int | None):
+    with open(path, "rb") as handle:
+        count = 0
+        while limit is None or count < limit:
+            try:
+                yield pickle.load(handle)
+            except EOFError:
+                return
+            count += 1
+
+
+def _save_stage_inputs(paths: list[str], cleaned_path: str, kept_path: str) -> dict[str, int]:
+    """Runs read+clean+exact once, saving the cleaned articles and those exact dedupe keeps
+    (pickled one after another): the inputs the dedupe stages are measured on."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipeline.options import LOCAL_RUNNER
+
+    for path in (cleaned_path, kept_path):
+        if os.path.exists(path):
+            os.remove(path)
+    pipeline = beam.Pipeline(options=PipelineOptions(["--runner", LOCAL_RUNNER]))
+    cleaned = _read_and_clean(pipeline, paths, "clean")
+    _ = cleaned | "SaveCleaned" >> beam.ParDo(_AppendPickles(cleaned_path))
+    _ = _exact(pipeline, cleaned) | "SaveKept" >> beam.ParDo(_AppendPickles(kept_path))
+    pipeline.run().wait_until_finish()
+    return {"clean": _count_pickles(cleaned_path), "exact": _count_pickles(kept_path)}
+
+
+class _AppendPickles(beam.DoFn):
+    """Appends each element to a file (the local runner runs it in this process)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def process(self, element):
+        with open(self._path, "ab") as handle:
+            pickle.dump(element, handle)
+
+
+def _count_pickles(path: str) -> int:
+    return sum(1 for _ in _unpickle(path, None)) if os.path.exists(path) else 0
+
+
+def _pipeline_cpu(build: Callable) -> tuple[float, int]:
+    """CPU seconds of a pipeline whose last PCollection `build(pipeline)` returns, and the
+    number of elements in that PCollection."""
     from apache_beam.metrics import Metrics
     from apache_beam.metrics.metric import MetricsFilter
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from pipeline.options import LOCAL_RUNNER
-    from transforms.clean import CleanArticles
-    from transforms.dedupe import DedupeExact
-    from transforms.neardup import NearDedupe
-    from transforms.read import ReadArticleFiles
 
     def count(n: int) -> None:
         Metrics.counter("bench", "articles").inc(n)
 
     cpu = time.process_time()
     pipeline = beam.Pipeline(options=PipelineOptions(["--runner", LOCAL_RUNNER]))
-    articles = (pipeline | "Read" >> ReadArticleFiles(paths, 50_000_000)).articles
-    if last != "read":
-        articles = (articles | "Clean" >> CleanArticles(80, 200_000)).articles
-    if last in ("exact", "near"):
-        articles = (articles | "Exact" >> DedupeExact())["articles"]
-    if last == "near":
-        prior = pipeline | "NoPrior" >> beam.Create([])
-        articles = ({"articles": articles, "prior": prior} | "Near" >> NearDedupe())["articles"]
-    _ = articles | "Count" >> beam.combiners.Count.Globally() | "Report" >> beam.Map(count)
+    last = build(pipeline)
+    _ = last | "Count" >> beam.combiners.Count.Globally() | "Report" >> beam.Map(count)
     result = pipeline.run()
     result.wait_until_finish()
     cpu = time.process_time() - cpu
