@@ -11,9 +11,10 @@ In one run, on a seeded synthetic corpus (`bench.corpus.news_articles`: 300-1500
    exactly the spaCy pipeline the extraction stage builds (`transforms.entities.build_nlp`),
    model already loaded; a pass before and after each end-to-end run, and each run is held
    against the mean of the two passes around it (the machine's speed drifts);
-3. each stage alone: read+clean, exact dedupe, near dedupe (Beam pipelines on the local
-   runner, each one's marginal CPU beyond the one before it), extraction (the stage's DoFn
-   after `setup()`, on 500 of the texts at most), Parquet write (`write_rows` per partition);
+3. each stage alone: read+clean (Beam pipelines on the local runner), exact and near
+   dedupe (each on its input saved beforehand; marginal CPU per article), extraction (the
+   stage's DoFn after `setup()`, on 500 of the texts at most), Parquet write (`write_rows`
+   per partition);
 4. scaling: the same run with two workers (`--direct_running_mode multi_processing`);
 5. DuckDB over the run's output: a partition-pruned count over one date and region, and a
    full-scan aggregation by region.
