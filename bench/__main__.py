@@ -49,6 +49,8 @@ import apache_beam as beam
 
 from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles, write_jsonl
+from bench.limit import limit as bare_limit
+from bench.limit import limit_side_by_side
 from transforms.clean import clean_article
 from transforms.extract import ner_input
 
@@ -123,7 +125,7 @@ def run(
     texts = [
         ner_input(clean_article({"url": a.url, "title": a.title, "text": a.text})) for a in sample
     ]
-    passes = [_limit(texts)]
+    passes = [bare_limit(texts)]
     _progress(f"limit: {passes[-1]['limit_articles_per_s']} articles/s")
     rates: dict[int, float] = {}
     for count in workers:
@@ -131,7 +133,7 @@ def run(
         _progress(f"end to end, {count} worker(s): {figures}")
         prefix = "end_to_end" if count == 1 else f"workers_{count}"
         results.update({f"{prefix}_{key}": value for key, value in figures.items()})
-        passes.append(_limit(texts))
+        passes.append(bare_limit(texts))
         _progress(f"limit: {passes[-1]['limit_articles_per_s']} articles/s")
         around = statistics.mean(p["limit_articles_per_s"] for p in passes[-2:])
         rates[count] = figures["articles_per_s"] / around
@@ -167,6 +169,16 @@ def run(
         results["workers_2_vs_1"] = round(rates[2] / rates[1], 3)
         results["workers_2_vs_1_raw"] = round(
             results["workers_2_articles_per_s"] / results["end_to_end_articles_per_s"], 3
+        )
+        # The machine's own ceiling: two bare nlp.pipe processes side by side, against a
+        # single one just after.
+        together = limit_side_by_side(texts, 2)
+        alone = bare_limit(texts)["limit_articles_per_s"]
+        _progress(f"limit, 2 processes side by side: {together} articles/s; alone {alone}")
+        results["limit_2_processes_articles_per_s"] = together
+        results["limit_2_processes_vs_1"] = round(together / alone, 3)
+        results["workers_2_vs_1_of_ceiling"] = round(
+            results["workers_2_vs_1"] / results["limit_2_processes_vs_1"], 3
         )
     results["peak_rss_mb"] = max(
         value for key, value in results.items() if key.endswith("_peak_rss_mb")
@@ -312,28 +324,6 @@ def _sample(rows: list[dict], limit: int, seed: int) -> list[dict]:
 
 
 # ---- the limit ----------------------------------------------------------------------
-
-
-def _limit(texts: list[str]) -> dict:
-    """Bare `nlp.pipe` over the texts the run extracted, with the pipeline's components."""
-    from transforms.entities import MODEL_NAME, build_nlp
-    from transforms.extract import NER_BATCH_SIZE
-    from transforms.geo import Gazetteer
-
-    nlp = build_nlp(MODEL_NAME, Gazetteer())
-    for _doc in nlp.pipe(texts[:8]):  # first-call allocations out of the timing
-        pass
-    wall, cpu = time.perf_counter(), time.process_time()
-    for _doc in nlp.pipe(texts, batch_size=NER_BATCH_SIZE):
-        pass
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    words = sum(len(text.split()) for text in texts)
-    return {
-        "limit_components": list(nlp.pipe_names),
-        "limit_articles_per_s": round(len(texts) / wall, 3),
-        "limit_words_per_s": round(words / wall),
-        "limit_articles_per_cpu_s": round(len(texts) / cpu, 3),
-    }
 
 
 # ---- stages alone -------------------------------------------------------------------
@@ -622,10 +612,13 @@ _REPORT = (
     ("workers_2_articles_per_s", "end to end, 2 workers, articles/s", None),
     ("workers_2_vs_1", "2 workers / 1 worker, each / its limit", ">= 1.7"),
     ("workers_2_vs_1_raw", "2 workers / 1 worker, as measured", None),
+    ("limit_2_processes_vs_1", "ceiling: 2 bare nlp.pipe side by side / 1", None),
+    ("workers_2_vs_1_of_ceiling", "2 workers / 1 worker, share of ceiling", None),
     ("workers_2_peak_rss_mb", "end to end, 2 workers, peak RSS MB", None),
     ("read_clean_articles_per_cpu_s", "read+clean, articles/CPU-s", ">= 500"),
     ("exact_dedupe_articles_per_cpu_s", "exact dedupe, articles/CPU-s", None),
     ("neardup_articles_per_s_per_core", "near dedupe, articles/CPU-s", ">= 2000"),
+    ("neardup_whole_stage_articles_per_cpu_s", "near dedupe with fixed costs, art./CPU-s", None),
     ("extraction_articles_per_cpu_s", "extraction stage, articles/CPU-s", None),
     ("write_articles_per_cpu_s", "Parquet write, articles/CPU-s", None),
     ("duckdb_pruned_count_ms", "DuckDB pruned count, ms", "< 100"),
