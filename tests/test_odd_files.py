@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import json
 import random
 import subprocess
 import sys
@@ -70,6 +71,11 @@ def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
     (corpus / "bad-date.txt").write_text(f"date 2025-02-30\n\n{story_text('norway-fund')}")
     (corpus / "huge.txt").write_bytes(b"word " * 5_000_000)  # 25 MB > --max-file-bytes
     (corpus / "bomb.txt.gz").write_bytes(_bomb(lambda d: gzip.compress(d, compresslevel=9)))
+    # Half of a UTF-16 pair, escaped: valid JSON, no character (it crashed the job once).
+    body = json.dumps(story_text("chile-copper"))[1:-1]
+    (corpus / "surrogate.jsonl").write_text(
+        '{"title": "Half \\ud800", "text": "' + body + ' \\udc00"}\n'
+    )
     output = tmp_path / "out"
     executable = Path(sys.executable).with_name("newsbeam")
     # A parent of its own, so that its children's peak RSS is this run's alone.
@@ -109,5 +115,6 @@ def test_odd_files_are_accounted_for_in_bounded_memory(tmp_path):
     assert articles["latin1.txt"] == ("Café in Bogotá", "header")
     assert articles["bad-date.txt"][1] == "ingested"  # 30 February is no date
     assert "utf16.txt" in articles
+    assert articles["surrogate.jsonl:1"][0] == "Half \ufffd"
     # 55 MB of files: read in two chunks (--chunk-bytes), each a run of its own.
-    assert db.execute("SELECT sum(inputs), bool_and(balanced) FROM runs").fetchall() == [(10, True)]
+    assert db.execute("SELECT sum(inputs), bool_and(balanced) FROM runs").fetchall() == [(11, True)]

@@ -91,6 +91,24 @@ def test_jsonl_lines_are_inputs_of_their_own():
     assert [value[0] for kind, value in parsed[2:]] == ["invalid_record", "no_text"]
 
 
+def test_a_lone_surrogate_escape_in_jsonl_becomes_a_replacement_character():
+    """`\\ud800` alone is valid JSON but no character: it crashed the job where Beam
+    encoded the record. A whole pair (an emoji) stays one character."""
+    lines = [
+        '{"title": "Half \\ud800 pair", "text": "' + BODY + ' broken \\udc00 here"}',
+        '{"html": "<html><body><article><p>' + BODY + ' \\ud83d</p></article></body></html>"}',
+        '{"text": "' + BODY + ' pair \\ud83d\\ude00 kept"}',
+    ]
+    parsed = _parse("s.jsonl", "\n".join(lines).encode())
+    assert [kind for kind, _value in parsed] == ["article", "article", "article"]
+    first, from_html, paired = (value for _kind, value in parsed)
+    assert first["title"] == "Half \ufffd pair" and "broken \ufffd here" in first["text"]
+    assert "\ufffd" in from_html["text"]
+    assert "pair \U0001f600 kept" in paired["text"]
+    for article in (first, from_html, paired):
+        article["text"].encode("utf-8")  # no surrogate left
+
+
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -192,6 +193,23 @@ def _from_html(
     )
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: object) -> object:
+    """JSON may escape half of a UTF-16 pair alone (`\\ud800`): that is no character, and
+    nothing downstream can encode it (Beam's coders, Parquet). Such halves become U+FFFD,
+    as undecodable bytes do; a whole pair is one character already."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    return value
+
+
 def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str, object]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -205,6 +223,8 @@ def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[s
         if not isinstance(item, dict):
             yield REJECT, ("invalid_record", f"line {number} is not a JSON object", input_ref)
             continue
+        if _SURROGATE_ESCAPE.search(line):
+            item = _without_lone_surrogates(item)
         fields = {key: item.get(key) for key in ("url", "title", "published", "source")}
         fields = {key: value if isinstance(value, str) else None for key, value in fields.items()}
         body, html = item.get("text"), item.get("html")
