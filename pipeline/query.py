@@ -15,30 +15,39 @@ __all__ = ["connect", "run_row_of", "view_sql"]
 _DUCKDB_TYPES = {pa.date32(): "DATE", pa.string(): "VARCHAR"}
 
 
-def view_sql(output_dir: str, table: Table) -> str:
-    """The `read_parquet` expression for one table, partition columns typed."""
+def view_sql(output_dir: str, table: Table, by_name: bool = True) -> str:
+    """The `read_parquet` expression for one table, partition columns typed.
+
+    `by_name` (union_by_name) reads files of older schema versions alongside, their
+    missing columns null; DuckDB then opens every file's footer each time a query is
+    bound, pruned or not (200 ms over 1,330 files, against 20 ms without).
+    """
     depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
-    path = os.path.join(output_dir, table.name, depth).replace("'", "''")
-    # union_by_name: files of older schema versions read alongside, missing columns null.
+    path = _quoted(os.path.join(output_dir, table.name, depth))
+    union = "union_by_name = true, " if by_name else ""
     if not table.partition_by:
-        return f"read_parquet('{path}', union_by_name = true)"
+        return f"read_parquet('{path}'{', union_by_name = true' if by_name else ''})"
     types = ", ".join(
         f"'{column}': {_DUCKDB_TYPES[data_type]}"
         for column, data_type in table.partition_types.items()
     )
-    return (
-        f"read_parquet('{path}', union_by_name = true, hive_partitioning = true, "
-        f"hive_types = {{{types}}})"
-    )
+    return f"read_parquet('{path}', {union}hive_partitioning = true, hive_types = {{{types}}})"
 
 
 def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one view per table; an empty table when nothing is written."""
+    """An in-memory DuckDB with one view per table; an empty table when nothing is written.
+
+    Each table's files are checked once, here: when they all have one schema (one
+    version wrote them), its view reads them without union_by_name, so that a query
+    opens only the files left after partition pruning. A connection kept open while a
+    newer version writes files of another schema must be opened again to read them.
+    """
     connection = duckdb.connect()
     for name, table in TABLES.items():
         if _has_files(output_dir, table):
             columns = ", ".join(f'"{column}"' for column in table.schema.names)
-            source = view_sql(output_dir, table)
+            by_name = _schemas_differ(connection, output_dir, table)
+            source = view_sql(output_dir, table, by_name)
             connection.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM {source}")
         else:
             empty = table.schema.empty_table()
@@ -46,6 +55,23 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
     connection.execute(_MENTIONS_VIEW)
     return connection
+
+
+def _schemas_differ(connection: duckdb.DuckDBPyConnection, output_dir: str, table: Table) -> bool:
+    """Whether the table's files have more than one schema: the Arrow schema pyarrow
+    stores in each footer, compared (a file without one counts as different)."""
+    depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
+    path = _quoted(os.path.join(output_dir, table.name, depth))
+    schemas, described = connection.execute(
+        "SELECT count(DISTINCT value), count(*) "
+        f"FROM parquet_kv_metadata('{path}') WHERE key = 'ARROW:schema'"
+    ).fetchone()
+    (files,) = connection.execute(f"SELECT count(*) FROM glob('{path}')").fetchone()
+    return schemas != 1 or described != files
+
+
+def _quoted(path: str) -> str:
+    return path.replace("'", "''")
 
 
 _MENTIONS_VIEW = """

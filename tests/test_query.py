@@ -1,0 +1,60 @@
+"""`pipeline.query.connect`: views over the output that analysts query with DuckDB."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.query import connect
+from schemas import ARTICLES
+from tests.test_schemas import EXAMPLES
+from transforms.parquet_files import write_rows
+
+
+def _write_article(output, article_id: str) -> None:
+    row = {**EXAMPLES["articles"], "id": article_id}
+    write_rows(str(output), ARTICLES, "date=2025-03-10/region=eastern-africa", [row])
+
+
+def _view_sql(db, name: str) -> str:
+    return db.execute("SELECT sql FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()[0]
+
+
+def test_files_of_one_schema_are_read_without_union_by_name(tmp_path):
+    """Over one schema the view opens only the files left after partition pruning
+    (union_by_name opens every footer at each query: 200 ms over 1,330 files)."""
+    _write_article(tmp_path, "a" * 32)
+    _write_article(tmp_path, "b" * 32)
+    db = connect(str(tmp_path))
+    assert "union_by_name" not in _view_sql(db, "articles")
+    assert db.execute(
+        "SELECT count(*) FROM articles WHERE date = '2025-03-10' AND region = 'eastern-africa'"
+    ).fetchall() == [(2,)]
+
+
+def test_files_of_an_older_schema_are_read_alongside(tmp_path):
+    _write_article(tmp_path, "a" * 32)
+    # Schema version 1: `author` (a string) where version 2 has `authors`; no `tags`.
+    older = tmp_path / "articles" / "date=2025-03-09" / "region=eastern-africa"
+    older.mkdir(parents=True)
+    pq.write_table(
+        pa.table(
+            {
+                "id": ["o" * 32],
+                "title": ["Older"],
+                "author": ["Someone"],
+                "word_count": pa.array([120], pa.int32()),
+                "schema_version": pa.array([1], pa.int16()),
+            }
+        ),
+        older / "part-older.parquet",
+    )
+    db = connect(str(tmp_path))
+    assert "union_by_name" in _view_sql(db, "articles")
+    rows = db.execute(
+        "SELECT id, date::VARCHAR, title, authors, tags FROM articles ORDER BY date"
+    ).fetchall()
+    assert rows == [
+        ("o" * 32, "2025-03-09", "Older", None, None),
+        ("a" * 32, "2025-03-10", "T", [], []),
+    ]
