@@ -260,6 +260,7 @@ def _end_to_end(corpus_dir: str, output: str, workers: int) -> dict:
         "workers": workers,
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
+        "runs": counts["runs"],
         "inputs": counts["inputs"],
         "articles": counts["articles"],
         "duplicates": counts["duplicates"],
@@ -303,11 +304,18 @@ class _PeakRss:
 def _run_counts(output: str) -> dict:
     from pipeline.query import connect
 
+    # The output is fresh: one runs row per chunk of the input (--chunk-bytes), summed.
     with connect(output) as db:
-        inputs, articles, duplicates, rejects = db.execute(
-            "SELECT inputs, articles, duplicates, rejects FROM runs ORDER BY ended_at DESC LIMIT 1"
+        runs, inputs, articles, duplicates, rejects = db.execute(
+            "SELECT count(*), sum(inputs), sum(articles), sum(duplicates), sum(rejects) FROM runs"
         ).fetchone()
-    return {"inputs": inputs, "articles": articles, "duplicates": duplicates, "rejects": rejects}
+    return {
+        "runs": runs,
+        "inputs": int(inputs),
+        "articles": int(articles),
+        "duplicates": int(duplicates),
+        "rejects": int(rejects),
+    }
 
 
 def _written_articles(output: str) -> list[dict]:
