@@ -9,6 +9,7 @@ workers (two processes here do not run at twice one's rate).
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import time
 
 __all__ = ["limit", "limit_side_by_side"]
@@ -47,7 +48,7 @@ def limit(texts: list[str]) -> dict:
 def _side_by_side_worker(texts: list[str], start, results) -> None:
     nlp = _load()
     _pipe(nlp, texts[:8])
-    start.wait()
+    start.wait(timeout=600)  # a sibling that died never arrives: BrokenBarrierError
     wall = time.perf_counter()
     _pipe(nlp, texts)
     results.put(time.perf_counter() - wall)
@@ -63,7 +64,17 @@ def limit_side_by_side(texts: list[str], processes: int) -> float:
     ]
     for worker in workers:
         worker.start()
-    elapsed = [results.get(timeout=3600) for _ in workers]
+    elapsed: list[float] = []
+    while len(elapsed) < processes:
+        try:
+            elapsed.append(results.get(timeout=5))
+        except queue.Empty:
+            if any(worker.exitcode not in (None, 0) for worker in workers):
+                for worker in workers:
+                    worker.terminate()
+                codes = [worker.exitcode for worker in workers]
+                message = f"a side-by-side nlp.pipe process failed: exit codes {codes}"
+                raise RuntimeError(message) from None
     for worker in workers:
         worker.join()
     return round(len(texts) / max(elapsed), 3)

@@ -80,8 +80,16 @@ def build(pipeline: beam.Pipeline, options: NewsbeamOptions) -> Outputs:
         fetched = read_feeds_once(pipeline, options, [(feed, FeedState()) for feed in feeds])
         records.append(fetched.articles)
         rejects.extend(fetched.rejects)
-    prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(options.output, index_cutoff(options))
+    prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(
+        options.output, index_cutoff(options), minhash_params(options)
+    )
     return process(_flatten(records, "AllSources"), rejects, options, prior)
+
+
+def minhash_params(options) -> MinHashParams:
+    """The run's MinHash parameters: what signs its articles, and so which index entries
+    (by their scheme) it can compare them with."""
+    return MinHashParams(threshold=options.near_threshold)
 
 
 class FeedArticles(NamedTuple):
@@ -150,7 +158,7 @@ def process(
     exact = cleaned.articles | "DedupeExact" >> DedupeExact()
     if prior is None:
         prior = pipeline | "NoPriorIndex" >> beam.Create([])
-    params = MinHashParams(threshold=options.near_threshold)
+    params = minhash_params(options)
     by_grouping = is_dask_runner(options)
     near = {"articles": exact["articles"], "prior": prior} | "NearDedupe" >> NearDedupe(
         params, batch_by_grouping=by_grouping

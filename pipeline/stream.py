@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.compose import index_cutoff, process, read_feeds_once, write
+from pipeline.compose import index_cutoff, minhash_params, process, read_feeds_once, write
 from pipeline.metrics import newsbeam_counters
 from pipeline.options import NewsbeamOptions, run_info
 from pipeline.query import run_row_of
@@ -167,7 +167,8 @@ class LocalStream:
         cutoff = index_cutoff(self._news)
         prune_index(self._news.output, cutoff)
         fetched = read_feeds_once(pipeline, self._news, due)
-        prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff)
+        params = minhash_params(self._news)
+        prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff, params)
         outputs = process(fetched.articles, fetched.rejects, self._news, prior)
         write(outputs, self._news.output, self._news.max_rows_per_file, run=run)
         _ = fetched.states | "StageFeedStates" >> beam.ParDo(

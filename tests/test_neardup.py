@@ -119,6 +119,7 @@ def test_the_scheme_names_what_fixes_signature_values():
         ({"num_perm": 100, "bands": 32}, "multiple of bands"),
         ({"threshold": 0}, "threshold"),
         ({"shingle_size": 0}, "positive"),
+        ({"num_perm": 1024, "bands": 512}, "at most 256"),
     ],
 )
 def test_params_are_validated(kwargs, message):

@@ -16,9 +16,10 @@ from transforms.neardup_index import ReadMinHashIndex, state_dir
 from transforms.parquet_files import write_rows
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
+SIGNATURE = list(range(MinHashParams().num_perm))
 
 
-def test_entries_of_another_scheme_are_left_out_and_counted(tmp_path, pipeline):
+def test_entries_of_another_scheme_or_damaged_are_left_out_and_counted(tmp_path, pipeline):
     scheme = MinHashParams().scheme
     state = state_dir(str(tmp_path))
     write_rows(
@@ -26,7 +27,8 @@ def test_entries_of_another_scheme_are_left_out_and_counted(tmp_path, pipeline):
         MINHASH_INDEX,
         "",
         [
-            {"id": "current", "signature": [1, 2], "indexed_at": NOW, "scheme": scheme},
+            {"id": "current", "signature": SIGNATURE, "indexed_at": NOW, "scheme": scheme},
+            {"id": "damaged", "signature": [1, 2], "indexed_at": NOW, "scheme": scheme},
             {"id": "other", "signature": [3, 4], "indexed_at": NOW, "scheme": "older-hashing"},
             {
                 "id": "expired",
@@ -44,8 +46,10 @@ def test_entries_of_another_scheme_are_left_out_and_counted(tmp_path, pipeline):
         | ReadMinHashIndex(str(tmp_path), NOW - timedelta(days=7))
         | beam.MapTuple(lambda article_id, signature: (article_id, signature.tolist()))
     )
-    assert_that(entries, equal_to([("current", [1, 2])]))
+    assert_that(entries, equal_to([("current", SIGNATURE)]))
     result = pipeline.run()
     result.wait_until_finish()
     counters = result.metrics().query(MetricsFilter().with_name("minhash_index_other_scheme"))
     assert sum(counter.committed for counter in counters["counters"]) == 2
+    damaged = result.metrics().query(MetricsFilter().with_name("minhash_index_malformed"))
+    assert sum(counter.committed for counter in damaged["counters"]) == 1

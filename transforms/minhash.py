@@ -75,6 +75,8 @@ class MinHashParams:
             raise ValueError(
                 f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})"
             )
+        if self.bands > 256:
+            raise ValueError(f"bands ({self.bands}) must be at most 256: one byte numbers them")
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], not {self.threshold}")
 

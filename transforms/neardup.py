@@ -138,12 +138,13 @@ class _ConfirmFn(beam.DoFn):
 
     def process(self, grouped):
         _pair, nodes = grouped
-        ends = sorted(nodes)
+        ends: dict[str, tuple] = {}
+        for node in nodes:  # one per id; a pair met twice (a re-fired pane) is one pair
+            article_id = node_id(node[0])
+            ends[article_id] = min(node, ends.get(article_id, node))
         if len(ends) != 2:
             return
-        (key_a, packed_a), (key_b, packed_b) = ends
-        if node_id(key_a) == node_id(key_b):
-            return
+        (key_a, packed_a), (key_b, packed_b) = sorted(ends.values())
         if estimated_jaccard(_unpack(packed_a), _unpack(packed_b)) >= self._threshold:
             # Each edge carries its ends' signatures: the kept article's is needed later.
             yield key_a, key_b, packed_a, packed_b

@@ -59,25 +59,35 @@ def prune_index(output_dir: str, not_before: datetime) -> int:
 
 
 class _EntriesFn(beam.DoFn):
-    """(id, signature) of an index file's entries since `not_before`, of `scheme` only."""
+    """(id, signature) of an index file's entries since `not_before`, of `scheme` and
+    `num_perm` values only."""
 
-    def __init__(self, not_before: datetime, scheme: str) -> None:
+    def __init__(self, not_before: datetime, scheme: str, num_perm: int) -> None:
         self._not_before = not_before
         self._scheme = scheme
+        self._num_perm = num_perm
         self._other_scheme = Metrics.counter("newsbeam", "minhash_index_other_scheme")
+        self._malformed = Metrics.counter("newsbeam", "minhash_index_malformed")
 
     def process(self, path: str):
         with FileSystems.open(path) as handle:
             table = pq.read_table(handle)
         schemes = table.column("scheme").to_pylist() if "scheme" in table.column_names else None
-        other = 0
+        other = malformed = 0
         for number, row in enumerate(table.to_pylist()):
             if row["indexed_at"] < self._not_before:
                 continue
             if schemes is None or schemes[number] != self._scheme:
                 other += 1
                 continue
-            yield row["id"], np.asarray(row["signature"], dtype=np.uint32)
+            signature = np.asarray(row["signature"], dtype=np.uint32)
+            if len(signature) != self._num_perm:  # a damaged file: no comparable signature
+                malformed += 1
+                continue
+            yield row["id"], signature
+        if malformed:
+            self._malformed.inc(malformed)
+            _LOG.warning("%s: %d MinHash index entries of a wrong length left out", path, malformed)
         if other:
             self._other_scheme.inc(other)
             _LOG.warning(
@@ -91,14 +101,16 @@ class _EntriesFn(beam.DoFn):
 
 class ReadMinHashIndex(beam.PTransform):
     """PBegin -> (id, signature) of articles written since `not_before` (bounded) whose
-    signatures were made by `scheme` (by default, this version's).
-    Metrics: minhash_index_other_scheme."""
+    signatures were made as `params` make them (by default, this version's defaults).
+    Metrics: minhash_index_other_scheme, minhash_index_malformed."""
 
-    def __init__(self, output_dir: str, not_before: datetime, scheme: str | None = None) -> None:
+    def __init__(
+        self, output_dir: str, not_before: datetime, params: MinHashParams | None = None
+    ) -> None:
         super().__init__()
         self._output_dir = output_dir
         self._not_before = not_before
-        self._scheme = scheme or MinHashParams().scheme
+        self._params = params or MinHashParams()
 
     def expand(self, pbegin):
         return (
@@ -109,5 +121,6 @@ class ReadMinHashIndex(beam.PTransform):
                 lambda _, d: list_table_files(d, MINHASH_INDEX), state_dir(self._output_dir)
             )
             | "SpreadIndexFiles" >> beam.Reshuffle()
-            | "IndexEntries" >> beam.ParDo(_EntriesFn(self._not_before, self._scheme))
+            | "IndexEntries"
+            >> beam.ParDo(_EntriesFn(self._not_before, self._params.scheme, self._params.num_perm))
         )
