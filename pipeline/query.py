@@ -22,8 +22,7 @@ def view_sql(output_dir: str, table: Table, by_name: bool = True) -> str:
     missing columns null; DuckDB then opens every file's footer each time a query is
     bound, pruned or not (200 ms over 1,330 files, against 20 ms without).
     """
-    depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
-    path = _quoted(os.path.join(output_dir, table.name, depth))
+    path = _files_glob(output_dir, table)
     union = "union_by_name = true, " if by_name else ""
     if not table.partition_by:
         return f"read_parquet('{path}'{', union_by_name = true' if by_name else ''})"
@@ -60,8 +59,7 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
 def _schemas_differ(connection: duckdb.DuckDBPyConnection, output_dir: str, table: Table) -> bool:
     """Whether the table's files have more than one schema: the Arrow schema pyarrow
     stores in each footer, compared (a file without one counts as different)."""
-    depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
-    path = _quoted(os.path.join(output_dir, table.name, depth))
+    path = _files_glob(output_dir, table)
     schemas, described = connection.execute(
         "SELECT count(DISTINCT value), count(*) "
         f"FROM parquet_kv_metadata('{path}') WHERE key = 'ARROW:schema'"
@@ -70,8 +68,10 @@ def _schemas_differ(connection: duckdb.DuckDBPyConnection, output_dir: str, tabl
     return schemas != 1 or described != files
 
 
-def _quoted(path: str) -> str:
-    return path.replace("'", "''")
+def _files_glob(output_dir: str, table: Table) -> str:
+    """The glob of the table's Parquet files, quoted for a SQL string literal."""
+    depth = "/".join(["*"] * len(table.partition_by) + ["*.parquet"])
+    return os.path.join(output_dir, table.name, depth).replace("'", "''")
 
 
 _MENTIONS_VIEW = """
