@@ -22,15 +22,16 @@ def view_sql(output_dir: str, table: Table, by_name: bool = True) -> str:
     missing columns null; DuckDB then opens every file's footer each time a query is
     bound, pruned or not (200 ms over 1,330 files, against 20 ms without).
     """
-    path = _files_glob(output_dir, table)
-    union = "union_by_name = true, " if by_name else ""
-    if not table.partition_by:
-        return f"read_parquet('{path}'{', union_by_name = true' if by_name else ''})"
-    types = ", ".join(
-        f"'{column}': {_DUCKDB_TYPES[data_type]}"
-        for column, data_type in table.partition_types.items()
-    )
-    return f"read_parquet('{path}', {union}hive_partitioning = true, hive_types = {{{types}}})"
+    options = [f"'{_files_glob(output_dir, table)}'"]
+    if by_name:
+        options.append("union_by_name = true")
+    if table.partition_by:
+        types = ", ".join(
+            f"'{column}': {_DUCKDB_TYPES[data_type]}"
+            for column, data_type in table.partition_types.items()
+        )
+        options += ["hive_partitioning = true", f"hive_types = {{{types}}}"]
+    return f"read_parquet({', '.join(options)})"
 
 
 def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
