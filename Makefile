@@ -29,7 +29,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python -m bench --size $(or $(SIZE),500)
+	$(BIN)/python -m bench --size $(or $(SIZE),500) --rounds $(or $(ROUNDS),1)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

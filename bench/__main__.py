@@ -1,6 +1,6 @@
 """The benchmark harness: newsbeam's throughput against the physical limit, on one machine.
 
-    python -m bench [--size 500|5000|50000] [--seed 11] [--results bench/results]
+    python -m bench [--size 500|5000|50000] [--seed 11] [--rounds 1] [--results bench/results]
 
 In one run, on a seeded synthetic corpus (`bench.corpus.news_articles`: 300-1500 words,
 ~10% syndicated copies, 125 cities, seven days), it measures:
@@ -16,6 +16,8 @@ In one run, on a seeded synthetic corpus (`bench.corpus.news_articles`: 300-1500
    stage's DoFn after `setup()`, on 500 of the texts at most), Parquet write (`write_rows`
    per partition);
 4. scaling: the same run with two workers (`--direct_running_mode multi_processing`);
+   with `--rounds N`, the runs are repeated in alternating order (1, 2, 2, 1, ...) and
+   scaling is the ratio of the mean rates;
 5. DuckDB over the run's output: a partition-pruned count over one date and region, and a
    full-scan aggregation by region.
 
@@ -77,15 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="end-to-end runs with these numbers of workers; the first is the reference "
         "whose output the limit, the stages and DuckDB are measured on",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the end-to-end runs this many rounds, in alternating order (1, 2, 2, 1, "
+        "...), so that the machine's drift weighs on every worker count alike",
+    )
     parser.add_argument("--skip", default="", help="comma-separated parts to leave out: stages")
     args = parser.parse_args(argv)
     skip = {part.strip() for part in args.skip.split(",") if part.strip()}
     workers = [int(count) for count in args.workers.split(",")]
     if not workers or min(workers) < 1:
         parser.error("--workers takes positive numbers, e.g. 1,2")
+    if args.rounds < 1:
+        parser.error("--rounds takes a positive number")
     workdir = args.workdir or tempfile.mkdtemp(prefix="newsbeam-bench-")
     try:
-        results = run(args.size, args.seed, workdir, args.limit_sample, skip, workers)
+        results = run(args.size, args.seed, workdir, args.limit_sample, skip, workers, args.rounds)
     finally:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -102,6 +113,7 @@ def run(
     limit_sample: int,
     skip: set[str],
     workers: Sequence[int] = (1, 2),
+    rounds: int = 1,
 ) -> dict:
     """Every measurement, as one flat dict."""
     corpus_dir = os.path.join(workdir, f"corpus-{size}-{seed}")
@@ -127,17 +139,22 @@ def run(
     ]
     passes = [bare_limit(texts)]
     _progress(f"limit: {passes[-1]['limit_articles_per_s']} articles/s")
-    rates: dict[int, float] = {}
-    for count in workers:
+    # Per worker count, each run's articles/s as measured and against its limit passes.
+    measured: dict[int, list[float]] = {count: [] for count in workers}
+    against_limit: dict[int, list[float]] = {count: [] for count in workers}
+    for number, count in run_order(workers, rounds):
         figures = _end_to_end(corpus_dir, os.path.join(workdir, f"out-{count}"), count)
         _progress(f"end to end, {count} worker(s): {figures}")
-        prefix = "end_to_end" if count == 1 else f"workers_{count}"
-        results.update({f"{prefix}_{key}": value for key, value in figures.items()})
         passes.append(bare_limit(texts))
         _progress(f"limit: {passes[-1]['limit_articles_per_s']} articles/s")
         around = statistics.mean(p["limit_articles_per_s"] for p in passes[-2:])
-        rates[count] = figures["articles_per_s"] / around
-        results[f"{prefix}_vs_limit"] = round(rates[count], 3)
+        measured[count].append(figures["articles_per_s"])
+        against_limit[count].append(figures["articles_per_s"] / around)
+        prefix = "end_to_end" if count == 1 else f"workers_{count}"
+        if number > 0:
+            continue
+        # The first round's runs give the detailed figures.
+        results.update({f"{prefix}_{key}": value for key, value in figures.items()})
         if count == 1:
             # Per CPU second too: on a shared VM, time the vCPU is not scheduled (steal)
             # lengthens wall time but not CPU time, for the run and the limit alike.
@@ -148,6 +165,11 @@ def run(
             # The same ratio from inside the run: CPU in nlp.pipe over the run's CPU. Both
             # are measured at the same moments, so the machine's drift cancels.
             results["end_to_end_vs_limit_in_run"] = figures["ner_share_of_cpu"]
+    for count in workers:
+        prefix = "end_to_end" if count == 1 else f"workers_{count}"
+        results[f"{prefix}_vs_limit"] = round(statistics.mean(against_limit[count]), 3)
+        if rounds > 1:
+            results[f"{prefix}_articles_per_s_rounds"] = measured[count]
     reference = os.path.join(workdir, f"out-{workers[0]}")
     rows = _written_articles(reference)
     results["limit_sample"] = len(texts)
@@ -163,13 +185,9 @@ def run(
     )
     results["limit_passes_articles_per_s"] = [p["limit_articles_per_s"] for p in passes]
     results["limit_passes_articles_per_cpu_s"] = [p["limit_articles_per_cpu_s"] for p in passes]
-    if 1 in rates and 2 in rates:
-        # Scaling with the machine's drift taken out (each run against its own limit), and
-        # as measured.
-        results["workers_2_vs_1"] = round(rates[2] / rates[1], 3)
-        results["workers_2_vs_1_raw"] = round(
-            results["workers_2_articles_per_s"] / results["end_to_end_articles_per_s"], 3
-        )
+    if 1 in measured and 2 in measured:
+        results["rounds"] = rounds
+        results.update(scaling(measured[1], measured[2], against_limit[1], against_limit[2]))
         # The machine's own ceiling: two bare nlp.pipe processes side by side, against a
         # single one just after.
         together = limit_side_by_side(texts, 2)
@@ -193,6 +211,34 @@ def run(
 
     results.update(_duckdb(reference))
     return results
+
+
+def run_order(workers: Sequence[int], rounds: int) -> list[tuple[int, int]]:
+    """(round, worker count) of each end-to-end run, in order: every other round runs the
+    counts backwards (1, 2 | 2, 1 | 1, 2 ...), so that a steady drift of the machine's speed
+    cancels out of the comparison over two rounds instead of favouring one count."""
+    order = []
+    for number in range(rounds):
+        counts = workers if number % 2 == 0 else list(reversed(workers))
+        order.extend((number, count) for count in counts)
+    return order
+
+
+def scaling(
+    one: Sequence[float],
+    two: Sequence[float],
+    one_vs_limit: Sequence[float],
+    two_vs_limit: Sequence[float],
+) -> dict:
+    """2 workers against 1 from each count's runs (articles/s), as measured and against
+    each run's limit passes: the ratio of the means over the rounds, and each round's."""
+    if not one or len({len(one), len(two), len(one_vs_limit), len(two_vs_limit)}) != 1:
+        raise ValueError("scaling needs the same number of runs, at least one, for each count")
+    return {
+        "workers_2_vs_1": round(statistics.mean(two_vs_limit) / statistics.mean(one_vs_limit), 3),
+        "workers_2_vs_1_raw": round(statistics.mean(two) / statistics.mean(one), 3),
+        "workers_2_vs_1_rounds": [round(b / a, 3) for a, b in zip(one, two, strict=True)],
+    }
 
 
 def _progress(message: str) -> None:
@@ -612,14 +658,17 @@ _REPORT = (
     ("limit_words_per_s", "limit: words/s", None),
     ("limit_passes_articles_per_s", "limit passes (before, between, after)", None),
     ("end_to_end_articles_per_s", "end to end, 1 worker, articles/s", None),
+    ("end_to_end_articles_per_s_rounds", "end to end, 1 worker, each round", None),
     ("end_to_end_vs_limit", "end to end / limit", ">= 0.85"),
     ("end_to_end_vs_limit_cpu", "end to end / limit, per CPU second", None),
     ("end_to_end_vs_limit_in_run", "in the run: CPU in nlp.pipe / all CPU", ">= 0.85"),
     ("end_to_end_wall_s", "end to end, 1 worker, wall s", None),
     ("end_to_end_peak_rss_mb", "end to end, 1 worker, peak RSS MB", "< 3072 at 50k"),
     ("workers_2_articles_per_s", "end to end, 2 workers, articles/s", None),
+    ("workers_2_articles_per_s_rounds", "end to end, 2 workers, each round", None),
     ("workers_2_vs_1", "2 workers / 1 worker, each / its limit", ">= 1.7"),
     ("workers_2_vs_1_raw", "2 workers / 1 worker, as measured", None),
+    ("workers_2_vs_1_rounds", "2 workers / 1 worker, each round", None),
     ("limit_2_processes_vs_1", "ceiling: 2 bare nlp.pipe side by side / 1", None),
     ("workers_2_vs_1_of_ceiling", "2 workers / 1 worker, share of ceiling", None),
     ("workers_2_peak_rss_mb", "end to end, 2 workers, peak RSS MB", None),

@@ -82,6 +82,29 @@ def test_corpus_files_are_records_newsbeam_reads(tmp_path):
     assert kinds == {ARTICLE: 260}
 
 
+def test_runs_alternate_their_order_from_round_to_round():
+    from bench.__main__ import run_order
+
+    assert run_order([1, 2], 1) == [(0, 1), (0, 2)]
+    assert run_order([1, 2], 3) == [(0, 1), (0, 2), (1, 2), (1, 1), (2, 1), (2, 2)]
+
+
+def test_scaling_over_rounds_cancels_a_steady_drift():
+    from bench.__main__ import scaling
+
+    # The machine slows by 10% a run; the pipeline truly scales 1.8 times. Runs: 1, 2, 2, 1.
+    speed = [1.0, 0.9, 0.8, 0.7]
+    one = [10 * speed[0], 10 * speed[3]]
+    two = [18 * speed[1], 18 * speed[2]]
+    figures = scaling(one, two, [1.0, 1.0], [1.8, 1.8])
+    assert figures["workers_2_vs_1_raw"] == 1.8
+    assert figures["workers_2_vs_1"] == 1.8
+    # Each round alone is off by the drift, one way and then the other.
+    assert figures["workers_2_vs_1_rounds"] == [1.62, 2.057]
+    with pytest.raises(ValueError):
+        scaling([10.0], [18.0, 17.0], [1.0], [1.8])
+
+
 _REQUIRED_KEYS = (
     "limit_articles_per_s",
     "end_to_end_articles_per_s",
@@ -148,3 +171,5 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
     assert figures["limit_texts_all_written"] is True
     assert figures["limit_sample"] == 150
     assert len(figures["limit_passes_articles_per_s"]) == 3
+    assert figures["rounds"] == 1
+    assert figures["workers_2_vs_1_rounds"] == [figures["workers_2_vs_1_raw"]]
