@@ -173,3 +173,24 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
     assert len(figures["limit_passes_articles_per_s"]) == 3
     assert figures["rounds"] == 1
     assert figures["workers_2_vs_1_rounds"] == [figures["workers_2_vs_1_raw"]]
+
+
+def test_cpu_timeline_accounts_for_a_command_and_its_children():
+    """`python -m bench.cpu_timeline -- CMD`: each interval's busy processes, and a summary
+    whose CPU includes a child process's."""
+    burn = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.cpu_timeline", "--interval", "0.2", "--"]
+        + [sys.executable, "-c", parent],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    *intervals, summary = completed.stdout.splitlines()
+    assert any(" m" in line for line in intervals)
+    wall, cpu = (float(part.split()[1]) for part in summary.split(", ")[:2])
+    assert cpu >= 0.6 and wall >= 0.6
+    assert summary.split(", ")[2].startswith("idle ")
