@@ -4,10 +4,14 @@
         --direct_num_workers 2 --direct_running_mode multi_processing
 
 Prints a line per interval (seconds since the start, then each busy process's CPU seconds
-in it: `w` for Beam SDK worker processes, `m` for the others, with the pid's last digits)
-and a summary: wall time, CPU of the whole tree, and the core-seconds left idle (cores x
-wall - CPU). It shows which phases of a run keep the cores busy and which do not; the
-README's two-worker profile was taken with it.
+in it: `w` for Beam SDK worker processes, `m` for the others, with the pid) and a summary:
+wall time, CPU of the whole tree, and the core-seconds left idle (cores x wall - CPU). It
+shows which phases of a run keep the cores busy and which do not; the README's two-worker
+profile was taken with it.
+
+The lines miss what a process spends after its last sample, and a process that starts
+and ends between two samples; the summary's CPU (the waited-for children's rusage)
+includes them, so the lines may sum to a little less.
 """
 
 from __future__ import annotations
@@ -36,8 +40,13 @@ class Timeline:
     returncode: int
 
     @property
+    def core_s(self) -> float:
+        """What the cores this process may use could have given over the run."""
+        return len(os.sched_getaffinity(0)) * self.wall_s
+
+    @property
     def idle_core_s(self) -> float:
-        return max(0.0, (os.cpu_count() or 1) * self.wall_s - self.cpu_s)
+        return self.core_s - self.cpu_s
 
     def lines(self) -> list[str]:
         rows = [
@@ -46,7 +55,7 @@ class Timeline:
         ]
         rows.append(
             f"wall {self.wall_s:.1f} s, CPU {self.cpu_s:.1f} s, "
-            f"idle {self.idle_core_s:.1f} core-s of {(os.cpu_count() or 1) * self.wall_s:.1f}"
+            f"idle {self.idle_core_s:.1f} core-s of {self.core_s:.1f}"
         )
         return rows
 
@@ -59,7 +68,7 @@ def record(command: Sequence[str], interval_s: float = 1.0, log=subprocess.DEVNU
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     root = psutil.Process(process.pid)
-    last: dict[int, float] = {}
+    last: dict[tuple[int, float], float] = {}  # by (pid, start time): pids are reused
     intervals = []
     while process.poll() is None:
         time.sleep(interval_s)
@@ -68,14 +77,15 @@ def record(command: Sequence[str], interval_s: float = 1.0, log=subprocess.DEVNU
             try:
                 with member.oneshot():
                     times = member.cpu_times()
+                    key = (member.pid, member.create_time())
                     kind = "w" if "sdk_worker" in " ".join(member.cmdline()) else "m"
             except psutil.Error:
                 continue
             cpu = times.user + times.system
-            spent = cpu - last.get(member.pid, 0.0)
-            last[member.pid] = cpu
+            spent = cpu - last.get(key, 0.0)
+            last[key] = cpu
             if spent >= _BUSY:
-                busy[f"{kind}{member.pid % 1000}"] = round(spent, 2)
+                busy[f"{kind}{member.pid}"] = round(spent, 2)
         intervals.append((round(time.perf_counter() - started, 1), busy))
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -96,9 +96,10 @@ def test_scaling_over_rounds_cancels_a_steady_drift():
     speed = [1.0, 0.9, 0.8, 0.7]
     one = [10 * speed[0], 10 * speed[3]]
     two = [18 * speed[1], 18 * speed[2]]
-    figures = scaling(one, two, [1.0, 1.0], [1.8, 1.8])
+    # Against each run's limit passes, a ratio of the means too (1.75 / 0.95).
+    figures = scaling(one, two, [1.0, 0.9], [1.7, 1.8])
     assert figures["workers_2_vs_1_raw"] == 1.8
-    assert figures["workers_2_vs_1"] == 1.8
+    assert figures["workers_2_vs_1"] == 1.842
     # Each round alone is off by the drift, one way and then the other.
     assert figures["workers_2_vs_1_rounds"] == [1.62, 2.057]
     with pytest.raises(ValueError):
@@ -190,7 +191,13 @@ def test_cpu_timeline_accounts_for_a_command_and_its_children():
     )
     assert completed.returncode == 0, completed.stderr
     *intervals, summary = completed.stdout.splitlines()
-    assert any(" m" in line for line in intervals)
+    per_process: Counter = Counter()
+    for line in intervals:
+        for busy in line.split()[1:]:
+            label, cpu = busy.split(":")
+            per_process[label] += float(cpu)
+    # The burning child is seen on its own (the parent only starts it and waits).
+    assert max(per_process.values()) >= 0.3, intervals
     wall, cpu = (float(part.split()[1]) for part in summary.split(", ")[:2])
     assert cpu >= 0.6 and wall >= 0.6
     assert summary.split(", ")[2].startswith("idle ")

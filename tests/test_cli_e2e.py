@@ -256,7 +256,7 @@ def test_run_reads_real_feed_files(tmp_path):
     )
     entries = 55 + 15  # what the two feeds hold
     assert counts[0] + counts[1] + counts[2] == entries, result.stdout
-    assert counts[0] > 0 and counts[3] == 2  # English and Portuguese
+    assert counts[0] > 0 and counts[3] == 2, (counts, result.stdout)  # English, Portuguese
 
 
 def test_an_unwritable_output_fails_before_the_job_starts(tmp_path):
