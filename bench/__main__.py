@@ -151,11 +151,10 @@ def run(
         around = statistics.mean(p["limit_articles_per_s"] for p in passes[-2:])
         measured[count].append(figures["articles_per_s"])
         against_limit[count].append(figures["articles_per_s"] / around)
-        prefix = "end_to_end" if count == 1 else f"workers_{count}"
         if number > 0:
             continue
         # The first round's runs give the detailed figures.
-        results.update({f"{prefix}_{key}": value for key, value in figures.items()})
+        results.update({f"{_prefix(count)}_{key}": value for key, value in figures.items()})
         if count == 1:
             # Per CPU second too: on a shared VM, time the vCPU is not scheduled (steal)
             # lengthens wall time but not CPU time, for the run and the limit alike.
@@ -167,10 +166,9 @@ def run(
             # are measured at the same moments, so the machine's drift cancels.
             results["end_to_end_vs_limit_in_run"] = figures["ner_share_of_cpu"]
     for count in workers:
-        prefix = "end_to_end" if count == 1 else f"workers_{count}"
-        results[f"{prefix}_vs_limit"] = round(statistics.mean(against_limit[count]), 3)
+        results[f"{_prefix(count)}_vs_limit"] = round(statistics.mean(against_limit[count]), 3)
         if rounds > 1:
-            results[f"{prefix}_articles_per_s_rounds"] = measured[count]
+            results[f"{_prefix(count)}_articles_per_s_rounds"] = measured[count]
     reference = os.path.join(workdir, f"out-{workers[0]}")
     rows = _written_articles(reference)
     results["limit_sample"] = len(texts)
@@ -212,6 +210,11 @@ def run(
 
     results.update(_duckdb(reference))
     return results
+
+
+def _prefix(workers: int) -> str:
+    """The result keys' prefix for runs with this many workers."""
+    return "end_to_end" if workers == 1 else f"workers_{workers}"
 
 
 def run_order(workers: Sequence[int], rounds: int) -> list[tuple[int, int]]:
@@ -658,7 +661,7 @@ def _write_results(results: dict, directory: str) -> str:
 _REPORT = (
     ("limit_articles_per_s", "limit: bare nlp.pipe, articles/s", None),
     ("limit_words_per_s", "limit: words/s", None),
-    ("limit_passes_articles_per_s", "limit passes (before, between, after)", None),
+    ("limit_passes_articles_per_s", "limit passes, before and after each run", None),
     ("end_to_end_articles_per_s", "end to end, 1 worker, articles/s", None),
     ("end_to_end_articles_per_s_rounds", "end to end, 1 worker, each round", None),
     ("end_to_end_vs_limit", "end to end / limit, mean of the rounds", ">= 0.85"),
