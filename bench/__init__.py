@@ -12,7 +12,7 @@ __all__ = ["newsbeam_command", "tree_rss"]
 def newsbeam_command() -> list[str]:
     """The `newsbeam` command of this interpreter's environment, as a user runs it."""
     script = os.path.join(os.path.dirname(sys.executable), "newsbeam")
-    return [script] if os.path.exists(script) else [sys.executable, "-m", "pipeline.cli"]
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "newsbeam.cli"]
 
 
 def tree_rss(root) -> int:

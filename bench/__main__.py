@@ -8,7 +8,8 @@ In one run, on a seeded synthetic corpus (`bench.corpus.news_articles`: 300-1500
 1. end to end: `newsbeam run` on the corpus files, one worker (wall time, CPU, peak RSS of
    the process tree); the articles it writes are the texts the limit is measured on;
 2. the limit: bare `nlp.pipe` over those texts (a seeded sample of `--limit-sample`) with
-   exactly the spaCy pipeline the extraction stage builds (`transforms.entities.build_nlp`),
+   exactly the spaCy pipeline the extraction stage builds
+   (`newsbeam.transforms.extract.entities.build_nlp`),
    model already loaded; a pass before and after each end-to-end run, and each run is held
    against the mean of the two passes around it (the machine's speed drifts);
 3. each stage alone: read+clean (Beam pipelines on the local runner), exact and near
@@ -53,8 +54,8 @@ from bench import newsbeam_command, tree_rss
 from bench.corpus import news_articles, write_jsonl
 from bench.limit import limit as bare_limit
 from bench.limit import limit_side_by_side
-from transforms.clean import clean_article
-from transforms.extract import ner_input
+from newsbeam.transforms.clean.clean_articles import clean_article
+from newsbeam.transforms.extract.extract_entities import ner_input
 
 _LIMIT_SAMPLE = 1_000  # texts: a stable rate (under 2 min a pass here), a seeded sample
 _EXTRACTION_SAMPLE = 500
@@ -353,7 +354,7 @@ class _PeakRss:
 
 
 def _run_counts(output: str) -> dict:
-    from pipeline.query import connect
+    from newsbeam.query import connect
 
     # The output is fresh: one runs row per chunk of the input (--chunk-bytes), summed.
     with connect(output) as db:
@@ -370,7 +371,7 @@ def _run_counts(output: str) -> dict:
 
 
 def _written_articles(output: str) -> list[dict]:
-    from pipeline.query import connect
+    from newsbeam.query import connect
 
     with connect(output) as db:
         cursor = db.execute("SELECT * FROM articles ORDER BY id")
@@ -400,7 +401,7 @@ def _beam_stages(corpus_dir: str, workdir: str) -> dict:
     what a pipeline costs whatever its size cancels (marginal cost per article). All
     pipelines run back to back, three times; each rate is the median of the three.
     """
-    from transforms.read import expand_inputs
+    from newsbeam.transforms.sources.read_article_files import expand_inputs
 
     paths = expand_inputs([corpus_dir])
     halves = {"full": paths, "half": paths[: max(1, len(paths) // 2)]}
@@ -468,8 +469,8 @@ _STAGE_ROUNDS = 3
 
 
 def _read_and_clean(pipeline, paths: list[str], last: str):
-    from transforms.clean import CleanArticles
-    from transforms.read import ReadArticleFiles
+    from newsbeam.transforms.clean.clean_articles import CleanArticles
+    from newsbeam.transforms.sources.read_article_files import ReadArticleFiles
 
     articles = (pipeline | "Read" >> ReadArticleFiles(paths, 50_000_000)).articles
     if last == "read":
@@ -478,13 +479,13 @@ def _read_and_clean(pipeline, paths: list[str], last: str):
 
 
 def _exact(pipeline, articles):
-    from transforms.dedupe import DedupeExact
+    from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
 
     return (articles | "Exact" >> DedupeExact())["articles"]
 
 
 def _near(pipeline, articles):
-    from transforms.neardup import NearDedupe
+    from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
 
     prior = pipeline | "NoPrior" >> beam.Create([])
     return ({"articles": articles, "prior": prior} | "Near" >> NearDedupe())["articles"]
@@ -514,7 +515,7 @@ def _save_stage_inputs(paths: list[str], cleaned_path: str, kept_path: str) -> d
     (pickled one after another): the inputs the dedupe stages are measured on."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.options import LOCAL_RUNNER
+    from newsbeam.options import LOCAL_RUNNER
 
     for path in (cleaned_path, kept_path):
         if os.path.exists(path):
@@ -549,7 +550,7 @@ def _pipeline_cpu(build: Callable) -> tuple[float, int]:
     from apache_beam.metrics.metric import MetricsFilter
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.options import LOCAL_RUNNER
+    from newsbeam.options import LOCAL_RUNNER
 
     def count(n: int) -> None:
         Metrics.counter("bench", "articles").inc(n)
@@ -567,8 +568,8 @@ def _pipeline_cpu(build: Callable) -> tuple[float, int]:
 
 def _extraction_stage(rows: list[dict]) -> dict:
     """The extraction DoFn on the articles the run wrote, model already loaded."""
-    from transforms.entities import MODEL_NAME
-    from transforms.extract import NER_BATCH_SIZE, _ExtractFn
+    from newsbeam.transforms.extract.entities import MODEL_NAME
+    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE, _ExtractFn
 
     stage = _ExtractFn(MODEL_NAME, "subregion")
     stage.setup()
@@ -588,8 +589,8 @@ def _extraction_stage(rows: list[dict]) -> dict:
 
 def _write_stage(rows: list[dict], output: str) -> dict:
     """`write_rows` over the run's articles, one file per partition as the pipeline does."""
-    from schemas import ARTICLES
-    from transforms.parquet_files import partition_dir, write_rows
+    from newsbeam.schemas import ARTICLES
+    from newsbeam.transforms.write.parquet_files import partition_dir, write_rows
 
     shutil.rmtree(output, ignore_errors=True)
     os.makedirs(output)
@@ -611,7 +612,7 @@ def _write_stage(rows: list[dict], output: str) -> dict:
 
 def _duckdb(output: str) -> dict:
     """Median of repeated queries on one open connection (after one cold run)."""
-    from pipeline.query import connect
+    from newsbeam.query import connect
 
     with connect(output) as db:
         day, region, _n = db.execute(

@@ -47,8 +47,8 @@ def _articles(path: str) -> list[dict]:
 
 
 def main() -> None:
-    from transforms.entities import MODEL_NAME
-    from transforms.extract import _ExtractFn
+    from newsbeam.transforms.extract.entities import MODEL_NAME
+    from newsbeam.transforms.extract.extract_entities import _ExtractFn
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="tests/data/neardup/base_articles.jsonl")

@@ -1,7 +1,8 @@
 """The words and names the synthetic news corpus (`bench/corpus.py`) is made of.
 
 Fixed lists, not the gazetteer packages, so the corpus stays byte-identical whatever their
-versions. Every city was checked to resolve, through `transforms.geo.Gazetteer`, to the
+versions. Every city was checked to resolve, through
+`newsbeam.transforms.extract.geo.Gazetteer`, to the
 country it is paired with; no person's name is a place in the gazetteer (so the NER, not a
 gazetteer accident, decides what a name is). Great Britain and Greece are left out because
 the installed country_converter maps them to no UN region (region `unknown`).

@@ -16,14 +16,14 @@ __all__ = ["limit", "limit_side_by_side"]
 
 
 def _load():
-    from transforms.entities import MODEL_NAME, build_nlp
-    from transforms.geo import Gazetteer
+    from newsbeam.transforms.extract.entities import MODEL_NAME, build_nlp
+    from newsbeam.transforms.extract.geo import Gazetteer
 
     return build_nlp(MODEL_NAME, Gazetteer())
 
 
 def _pipe(nlp, texts: list[str]) -> None:
-    from transforms.extract import NER_BATCH_SIZE
+    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE
 
     for _doc in nlp.pipe(texts, batch_size=NER_BATCH_SIZE):
         pass

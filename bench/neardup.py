@@ -25,7 +25,7 @@ from bench.corpus import articles
 
 
 def _signatures(texts: list[str]) -> dict:
-    from transforms.minhash import MinHashParams, signatures
+    from newsbeam.transforms.dedupe.minhash import MinHashParams, signatures
 
     params = MinHashParams()
     wall, cpu = time.perf_counter(), time.process_time()
@@ -42,7 +42,7 @@ def _pipeline_cpu_seconds(path: str, with_dedupe: bool) -> float:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from transforms.neardup import NearDedupe
+    from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
 
     now = datetime(2025, 3, 10, tzinfo=UTC)
 

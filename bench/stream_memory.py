@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             break
         time.sleep(1.0)
     server.shutdown()
-    from pipeline.query import connect
+    from newsbeam.query import connect
 
     with connect(output) as db:
         written = db.execute(

@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "follow (--runner, --direct_num_workers, ...); DirectRunner is the default.",
         )
         if argv[:1] != ["query"]:  # Beam takes a second to import: not for a query
-            from pipeline.options import NewsbeamOptions
+            from newsbeam.options import NewsbeamOptions
 
             NewsbeamOptions._add_argparse_args(command)
         command.add_argument("--runner", default="DirectRunner", help="Beam runner")
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _options(argv: list[str]):
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.options import resolve_runner, validate
+    from newsbeam.options import resolve_runner, validate
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apache_beam").setLevel(logging.WARNING)
@@ -90,9 +90,9 @@ def _check_writable(output: str, min_free_bytes: int) -> None:
     disk is (nearly) full: better than failing on the first write after an hour of NLP."""
     import shutil
 
-    from transforms.parquet_files import TEMP_DIR
+    from newsbeam.schemas.layout import temporary_dir
 
-    probe_dir = os.path.join(output, TEMP_DIR)
+    probe_dir = temporary_dir(output)
     probe = os.path.join(probe_dir, f".probe-{os.getpid()}")
     try:
         os.makedirs(probe_dir, exist_ok=True)
@@ -110,14 +110,14 @@ def _check_writable(output: str, min_free_bytes: int) -> None:
 
 
 def _run(argv: list[str]) -> int:
-    from pipeline.options import is_local_runner
+    from newsbeam.options import is_local_runner
 
     options, news = _options(argv)
     _prune_index(news)
     chunks = [news.input]
     if news.input and is_local_runner(options) and news.chunk_bytes:
-        from pipeline.chunks import file_sizes, plan_chunks
-        from transforms.read import expand_inputs
+        from newsbeam.chunks import file_sizes, plan_chunks
+        from newsbeam.transforms.sources.read_article_files import expand_inputs
 
         files = expand_inputs(news.input)
         chunks = plan_chunks(files, file_sizes(files), news.chunk_bytes)
@@ -140,9 +140,9 @@ def _run_once(options, news) -> bool:
     """One batch pipeline over news.input and the feeds; False if it does not balance."""
     import apache_beam as beam
 
-    from pipeline.compose import build, write
-    from pipeline.metrics import newsbeam_counters
-    from pipeline.options import run_info
+    from newsbeam.compose import build, write
+    from newsbeam.metrics import newsbeam_counters
+    from newsbeam.options import run_info
 
     started = time.monotonic()
     run = run_info(options, "batch")
@@ -177,7 +177,7 @@ def _dask_cluster(options, news):
 
     Beam's DaskRunner reads the scheduler's address from its own `--dask_client_address`.
     """
-    from pipeline.options import is_dask_runner
+    from newsbeam.options import is_dask_runner
 
     if not is_dask_runner(options):
         yield
@@ -210,8 +210,8 @@ def _dask_cluster(options, news):
 
 def _print_accounting(output: str, run_id: str) -> bool:
     """Prints the run's inputs = articles + duplicates + rejects; False if it does not hold."""
-    from pipeline.query import run_row_of
-    from transforms.accounting import balance_report
+    from newsbeam.query import run_row_of
+    from newsbeam.transforms.write.accounting import balance_report
 
     row = run_row_of(output, run_id)
     if row is None:
@@ -230,7 +230,7 @@ def _print_accounting(output: str, run_id: str) -> bool:
 def _stream(argv: list[str]) -> int:
     from apache_beam.options.pipeline_options import StandardOptions
 
-    from pipeline.options import feed_configs, is_dask_runner, is_local_runner
+    from newsbeam.options import feed_configs, is_dask_runner, is_local_runner
 
     options, news = _options(argv)
     if news.input:
@@ -242,7 +242,7 @@ def _stream(argv: list[str]) -> int:
         )
     feeds = feed_configs(news)
     if is_local_runner(options):
-        from pipeline.stream import LocalStream
+        from newsbeam.stream import LocalStream
 
         if "://" in news.output:
             raise ValueError(
@@ -257,8 +257,8 @@ def _stream(argv: list[str]) -> int:
     else:
         import apache_beam as beam
 
-        from pipeline.compose import build_stream, write
-        from pipeline.options import run_info
+        from newsbeam.compose import build_stream, write
+        from newsbeam.options import run_info
 
         options.view_as(StandardOptions).streaming = True
         pipeline = beam.Pipeline(options=options)
@@ -280,9 +280,9 @@ _STALE_TEMPORARY_S = 3600  # no single file takes an hour to write
 
 def _prune_index(news) -> None:
     """Housekeeping before a run: expired index files, and files a killed run left behind."""
-    from pipeline.compose import index_cutoff
-    from transforms.neardup_index import prune_index
-    from transforms.parquet_files import remove_stale_temporary
+    from newsbeam.compose import index_cutoff
+    from newsbeam.transforms.dedupe.index_files import prune_index
+    from newsbeam.transforms.write.parquet_files import remove_stale_temporary
 
     expired = prune_index(news.output, index_cutoff(news))
     if expired:
@@ -300,7 +300,7 @@ def _print_where(output: str) -> None:
 def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:
     import duckdb
 
-    from pipeline.query import connect
+    from newsbeam.query import connect
 
     if not os.path.isdir(output_dir):
         raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")

@@ -16,23 +16,27 @@ from apache_beam.pvalue import PCollection
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
-from pipeline.options import NewsbeamOptions, feed_configs, http_policy, is_dask_runner
-from schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
-from transforms.accounting import RunInfo, TallyOutcomes
-from transforms.clean import CleanArticles
-from transforms.dedupe import CountDuplicates, DedupeExact, RepointDuplicates
-from transforms.extract import ExtractEntities
-from transforms.feeds import FeedConfig, FeedState
-from transforms.fetch import FetchArticles
-from transforms.minhash import MinHashParams
-from transforms.neardup import NearDedupe
-from transforms.neardup_index import ReadMinHashIndex, index_row, state_dir
-from transforms.neardup_stream import CrossWindowDedupe
-from transforms.normalise import NormaliseAcrossArticles
-from transforms.poll import PollFeeds, ReadFeeds
-from transforms.read import ReadArticleFiles, expand_inputs
-from transforms.validate import ValidateRows
-from transforms.write import WriteRunRow, WriteTables
+from newsbeam.options import NewsbeamOptions, feed_configs, http_policy, is_dask_runner
+from newsbeam.schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
+from newsbeam.schemas.layout import state_dir
+from newsbeam.transforms.clean.clean_articles import CleanArticles
+from newsbeam.transforms.dedupe.cross_window_dedupe import CrossWindowDedupe
+from newsbeam.transforms.dedupe.dedupe_exact import CountDuplicates, DedupeExact, RepointDuplicates
+from newsbeam.transforms.dedupe.index_files import index_row
+from newsbeam.transforms.dedupe.minhash import MinHashParams
+from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
+from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
+from newsbeam.transforms.extract.extract_entities import ExtractEntities
+from newsbeam.transforms.extract.normalise_across_articles import NormaliseAcrossArticles
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_state import FeedState
+from newsbeam.transforms.sources.fetch_articles import FetchArticles
+from newsbeam.transforms.sources.read_article_files import ReadArticleFiles, expand_inputs
+from newsbeam.transforms.sources.read_feeds import PollFeeds, ReadFeeds
+from newsbeam.transforms.write.accounting import RunInfo
+from newsbeam.transforms.write.tally_outcomes import TallyOutcomes
+from newsbeam.transforms.write.validate_rows import ValidateRows
+from newsbeam.transforms.write.write_tables import WriteRunRow, WriteTables
 
 __all__ = [
     "Outputs",
@@ -213,7 +217,8 @@ def write(
 
     One branch writes them all, and with `run` the run's `runs` row comes last, once every
     other file of the run (or of each stream window) is in place: its `ended_at` is when
-    the output was complete, and the graph has a single end (see `transforms.write`).
+    the output was complete, and the graph has a single end (see
+    `newsbeam.transforms.write.write_tables`).
     """
     targets = {
         "articles": (output_dir, ARTICLES),

@@ -6,22 +6,20 @@ import os
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from transforms.entities import MODEL_NAME
-from transforms.extract import REGION_LEVELS
-from transforms.feeds import FeedConfig, load_feeds_file
-from transforms.fetch import FETCH_PAGES
-from transforms.http import HttpPolicy
+from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
+from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
+from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
 
 __all__ = [
     "DASK_RUNNER",
     "LOCAL_RUNNER",
     "NewsbeamOptions",
-    "run_info",
     "feed_configs",
     "http_policy",
     "is_dask_runner",
     "is_local_runner",
     "resolve_runner",
+    "run_info",
     "validate",
 ]
 
@@ -297,7 +295,7 @@ def resolve_runner(options: PipelineOptions) -> str:
 
 
 def is_dask_runner(options: PipelineOptions) -> bool:
-    """Beam's DaskRunner: batches by grouping, no streaming (see `transforms.batching`)."""
+    """Beam's DaskRunner: batches by grouping, no streaming (see `newsbeam.transforms.batch`)."""
     runner = options.view_as(StandardOptions).runner
     name = runner if isinstance(runner, str) else type(runner).__name__
     return "dask" in (name or "").lower()
@@ -314,7 +312,7 @@ def run_info(options: PipelineOptions, mode: str):
     import uuid
     from datetime import UTC, datetime
 
-    from transforms.accounting import RunInfo
+    from newsbeam.transforms.write.accounting import RunInfo
 
     parser = argparse.ArgumentParser(add_help=False)
     NewsbeamOptions._add_argparse_args(parser)

@@ -7,8 +7,8 @@ import os
 import duckdb
 import pyarrow as pa
 
-from schemas import TABLES
-from schemas.tables import Table
+from newsbeam.schemas import TABLES
+from newsbeam.schemas.tables import Table
 
 __all__ = ["connect", "run_row_of", "view_sql"]
 
@@ -92,8 +92,8 @@ def run_row_of(output_dir: str, run_id: str) -> dict | None:
     import pyarrow.parquet as pq
     from apache_beam.io.filesystems import FileSystems
 
-    from schemas import RUNS
-    from transforms.parquet_files import list_table_files
+    from newsbeam.schemas import RUNS
+    from newsbeam.transforms.write.parquet_files import list_table_files
 
     for path in reversed(list_table_files(output_dir, RUNS)):
         with FileSystems.open(path) as handle:

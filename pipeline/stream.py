@@ -27,15 +27,17 @@ from collections.abc import Callable, Sequence
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from pipeline.compose import index_cutoff, minhash_params, process, read_feeds_once, write
-from pipeline.metrics import newsbeam_counters
-from pipeline.options import NewsbeamOptions, run_info
-from pipeline.query import run_row_of
-from transforms.accounting import balance_report
-from transforms.feeds import FeedConfig, FeedState
-from transforms.neardup_index import ReadMinHashIndex, prune_index
+from newsbeam.compose import index_cutoff, minhash_params, process, read_feeds_once, write
+from newsbeam.metrics import newsbeam_counters
+from newsbeam.options import NewsbeamOptions, run_info
+from newsbeam.query import run_row_of
+from newsbeam.transforms.dedupe.index_files import prune_index
+from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
+from newsbeam.transforms.write.accounting import balance_report
 
-__all__ = ["FeedStateStore", "LocalStream", "StreamFailed"]
+__all__ = ["LocalStream", "StreamFailed"]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -52,45 +54,6 @@ _SUMMARY = (
 
 class StreamFailed(RuntimeError):
     """Several windows in a row failed: something outside the input is wrong (disk, model)."""
-
-
-class FeedStateStore:
-    """Per-feed state as JSON files, replaced atomically; a run's states are staged first."""
-
-    def __init__(self, output_dir: str) -> None:
-        self.root = os.path.join(output_dir, "_state", "feeds")
-        self.pending_root = os.path.join(output_dir, "_state", "pending")
-        os.makedirs(self.root, exist_ok=True)
-
-    def load(self, feed: FeedConfig) -> FeedState:
-        path = os.path.join(self.root, f"{feed.key}.json")
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return FeedState.from_dict(json.load(handle).get("state"))
-        except FileNotFoundError:
-            return FeedState()
-        except (OSError, ValueError) as error:
-            _LOG.warning("state of %s unreadable (%s): polling it afresh", feed.url, error)
-            return FeedState()
-
-    def pending(self, run_id: str) -> str:
-        return os.path.join(self.pending_root, run_id)
-
-    def commit(self, run_id: str) -> None:
-        """Makes a finished run's states current."""
-        pending = self.pending(run_id)
-        if not os.path.isdir(pending):
-            return
-        for name in os.listdir(pending):
-            os.replace(os.path.join(pending, name), os.path.join(self.root, name))
-        os.rmdir(pending)
-
-    def discard(self, run_id: str) -> None:
-        pending = self.pending(run_id)
-        if os.path.isdir(pending):
-            for name in os.listdir(pending):
-                os.remove(os.path.join(pending, name))
-            os.rmdir(pending)
 
 
 class _StageStateFn(beam.DoFn):

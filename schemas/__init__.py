@@ -4,7 +4,7 @@ One place names a column: writers, readers, the DuckDB views and the README's co
 reference all follow these definitions.
 """
 
-from schemas.tables import (
+from newsbeam.schemas.tables import (
     ARTICLES,
     DUPLICATES,
     ENTITY_VARIANTS,

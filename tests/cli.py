@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 def newsbeam(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
     """`newsbeam ARGS` as a user runs it, in a subprocess; fails the test on a non-zero exit."""
     executable = Path(sys.executable).with_name("newsbeam")
-    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "pipeline.cli"]
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "newsbeam.cli"]
     result = subprocess.run(
         [*command, *args], capture_output=True, text=True, timeout=timeout, check=False
     )

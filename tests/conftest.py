@@ -23,7 +23,7 @@ def seeds_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from transforms.geo import Gazetteer
+    from newsbeam.transforms.extract.geo import Gazetteer
 
     return Gazetteer()
 
@@ -31,7 +31,7 @@ def gazetteer():
 @pytest.fixture(scope="session")
 def nlp(gazetteer):
     """The production spaCy pipeline: gazetteer entity ruler, then the NER."""
-    from transforms.entities import MODEL_NAME, build_nlp
+    from newsbeam.transforms.extract.entities import MODEL_NAME, build_nlp
 
     return build_nlp(MODEL_NAME, gazetteer)
 

@@ -10,12 +10,9 @@ import apache_beam as beam
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.query import connect
-from tests.cli import newsbeam, rss
-from tests.news_site import story_text
-from transforms.accounting import (
+from newsbeam.query import connect
+from newsbeam.transforms.write.accounting import (
     RunInfo,
-    TallyOutcomes,
     add_outcome,
     balance_report,
     empty_tally,
@@ -23,6 +20,9 @@ from transforms.accounting import (
     outcome_of,
     run_row,
 )
+from newsbeam.transforms.write.tally_outcomes import TallyOutcomes
+from tests.cli import newsbeam, rss
+from tests.news_site import story_text
 
 RUN = RunInfo("r1", "batch", "FnApiRunner", datetime(2025, 3, 1, tzinfo=UTC), {"min_words": 40})
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import news_articles, write_jsonl
-from transforms.minhash import MinHashParams, estimated_jaccard, signatures
+from newsbeam.transforms.dedupe.minhash import MinHashParams, estimated_jaccard, signatures
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,7 +65,7 @@ def test_syndicated_copies_are_near_duplicates_and_originals_are_not():
 def test_corpus_files_are_records_newsbeam_reads(tmp_path):
     from datetime import UTC, datetime
 
-    from transforms.readers import ARTICLE, parse_article_file
+    from newsbeam.transforms.sources.article_files import ARTICLE, parse_article_file
 
     paths = write_jsonl(news_articles(260), str(tmp_path), per_file=100)
     assert [os.path.basename(p) for p in paths] == [

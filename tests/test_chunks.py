@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.chunks import file_sizes, plan_chunks
-from pipeline.query import connect
+from newsbeam.chunks import file_sizes, plan_chunks
+from newsbeam.query import connect
 from tests.cli import newsbeam
 from tests.conftest import SAMPLES
 

@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.cleaning import clean_text, is_boilerplate_line, word_count
+from newsbeam.transforms.clean.rules import clean_text, is_boilerplate_line, word_count
 
 ARTICLE = """Officials in Nairobi said on Monday that rainfall had been below average for a third season.
 

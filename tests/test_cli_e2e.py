@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.cli import newsbeam, rss
 from tests.conftest import SAMPLES
 
@@ -338,9 +338,10 @@ def test_a_later_run_records_a_copy_against_the_article_already_written(sample_o
 def test_index_entries_expire(tmp_path):
     from datetime import timedelta
 
-    from schemas import MINHASH_INDEX
-    from transforms.neardup_index import prune_index, state_dir
-    from transforms.parquet_files import list_table_files, write_rows
+    from newsbeam.schemas import MINHASH_INDEX
+    from newsbeam.schemas.layout import state_dir
+    from newsbeam.transforms.dedupe.index_files import prune_index
+    from newsbeam.transforms.write.parquet_files import list_table_files, write_rows
 
     old = datetime(2025, 1, 1, tzinfo=UTC)
     write_rows(
@@ -387,7 +388,7 @@ def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):
         ).fetchall()
     )
     assert places == {"Ganja": "AZ", "Tartar": "AZ", "Nagorno-Karabakh": "AZ"}
-    from transforms.geo import Gazetteer
+    from newsbeam.transforms.extract.geo import Gazetteer
 
     gazetteer = Gazetteer()
     persons = db.execute(

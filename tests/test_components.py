@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.components import merge_labels
+from newsbeam.transforms.dedupe.components import merge_labels
 
 
 def test_labels_joined_by_disagreeing_edges_merge_to_the_smallest():

@@ -5,8 +5,8 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 from apache_beam.testing.util import assert_that, equal_to
 
-from pipeline.compose import build
-from pipeline.options import LOCAL_RUNNER, NewsbeamOptions, resolve_runner, validate
+from newsbeam.compose import build
+from newsbeam.options import LOCAL_RUNNER, NewsbeamOptions, resolve_runner, validate
 from tests.conftest import SAMPLES
 
 
@@ -79,9 +79,9 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
     from apache_beam.portability import common_urns
     from apache_beam.portability.api import beam_runner_api_pb2
 
-    from pipeline.compose import build_stream, write
-    from pipeline.options import run_info
-    from transforms.feeds import FeedConfig
+    from newsbeam.compose import build_stream, write
+    from newsbeam.options import run_info
+    from newsbeam.transforms.sources.feed_config import FeedConfig
 
     options = PipelineOptions(
         [

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.cli import newsbeam
 
 pytestmark = pytest.mark.e2e

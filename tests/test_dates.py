@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from transforms.dates import parse_published
+from newsbeam.transforms.sources.dates import parse_published
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 

@@ -194,7 +194,7 @@ def _literals(folder: Path) -> dict[str, dict[str, str]]:
 @functools.cache
 def _newsbeam_parser(allow_abbrev: bool) -> argparse.ArgumentParser:
     """The flags of `newsbeam run` / `newsbeam stream`, as pipeline/cli.py declares them."""
-    from pipeline.options import NewsbeamOptions
+    from newsbeam.options import NewsbeamOptions
 
     parser = argparse.ArgumentParser(prog="newsbeam", allow_abbrev=allow_abbrev)
     NewsbeamOptions._add_argparse_args(parser)
@@ -207,7 +207,7 @@ def _beam_flags() -> frozenset[str]:
     """Every option string of the Beam SDK's pipeline options."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from pipeline.options import NewsbeamOptions
+    from newsbeam.options import NewsbeamOptions
 
     parser = argparse.ArgumentParser(conflict_handler="resolve")
     for cls in PipelineOptions.__subclasses__():
@@ -334,7 +334,7 @@ def test_replacements_read_parameters_and_hit_fields_that_exist(folder):
 
 @pytest.mark.parametrize("folder", KUSTOMIZATIONS, ids=lambda folder: folder.name)
 def test_example_feeds_files_load(folder):
-    from transforms.feeds import load_feeds_file
+    from newsbeam.transforms.sources.feed_config import load_feeds_file
 
     assert load_feeds_file(str(folder / "feeds.yaml"))
 
@@ -745,7 +745,7 @@ def test_launcher_reads_a_local_feeds_file_as_it_is(launcher, tmp_path):
 
 
 def test_newsbeam_help_lists_the_flags_the_tests_parse_with(capsys):
-    from pipeline.cli import main
+    from newsbeam.cli import main
 
     with pytest.raises(SystemExit):
         main(["run", "--help"])

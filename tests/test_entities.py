@@ -1,4 +1,4 @@
-from transforms.entities import Mention, summarise_mentions
+from newsbeam.transforms.extract.entities import Mention, summarise_mentions
 
 
 def _summary(gazetteer, mentions, text=" " * 1000):
@@ -69,8 +69,8 @@ def test_ambiguous_surnames_are_left_alone(gazetteer):
 
 
 def test_seed_article_entities(gazetteer, nlp, seeds_dir):
-    from transforms.cleaning import clean_text
-    from transforms.headers import split_header
+    from newsbeam.transforms.clean.rules import clean_text
+    from newsbeam.transforms.sources.text_headers import split_header
 
     _, body = split_header((seeds_dir / "000_b9602190ba00a2ba.txt").read_text())
     text = clean_text(body)
@@ -85,7 +85,7 @@ def test_seed_article_entities(gazetteer, nlp, seeds_dir):
 
 
 def test_surface_forms():
-    from transforms.mentions import surface_form
+    from newsbeam.transforms.extract.mentions import surface_form
 
     assert surface_form("the United States’s") == "United States"
     assert surface_form("U.S.") == "U.S."
@@ -95,7 +95,7 @@ def test_surface_forms():
 
 
 def test_titles_are_stripped_but_a_name_is_never_emptied():
-    from transforms.entities import strip_titles
+    from newsbeam.transforms.extract.entities import strip_titles
 
     assert strip_titles("Spokesperson Morgan Ortagus") == "Morgan Ortagus"
     assert strip_titles("Prime Minister Nikol Pashinyan") == "Nikol Pashinyan"
@@ -148,7 +148,7 @@ def test_places_carry_coordinates(gazetteer):
 
 
 def test_the_ruler_knows_places_and_demonyms_but_not_ambiguous_names(gazetteer):
-    from transforms.entities import gazetteer_patterns
+    from newsbeam.transforms.extract.entities import gazetteer_patterns
 
     patterns = {(p["label"], p["pattern"]) for p in gazetteer_patterns(gazetteer)}
     assert {

@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from transforms.entities import ENTITY_LABELS, Mention, summarise_mentions
+from newsbeam.transforms.extract.entities import ENTITY_LABELS, Mention, summarise_mentions
 
 PARAGRAPHS = Path(__file__).parent / "data" / "extraction" / "paragraphs.jsonl"
 MIN_REGION_ACCURACY, MIN_PLACE_PRECISION = 0.9, 0.9

@@ -63,8 +63,8 @@ from urllib.parse import unquote
 
 import pytest
 
+from newsbeam.transforms.extract.entities import Mention, summarise_mentions
 from tests.conftest import SHARED
-from transforms.entities import Mention, summarise_mentions
 
 DATA = SHARED / "data"
 GUM_DIR = DATA / "ner_gum_wikinews"

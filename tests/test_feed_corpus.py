@@ -17,10 +17,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_parsing import FeedEntry, html_to_text, parse_feed
+from newsbeam.transforms.sources.feed_polling import PollOutcome, poll_feed
+from newsbeam.transforms.sources.feed_state import FeedState
+from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
 from tests.conftest import SHARED
-from transforms.feeds import FeedConfig, FeedEntry, FeedState, html_to_text, parse_feed
-from transforms.http import HttpClient, HttpPolicy
-from transforms.poll import PollOutcome, poll_feed
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 CORPUS = FEEDS / "corpus"
@@ -222,7 +224,7 @@ def test_read_feeds_in_beam_accounts_for_every_file(
     import apache_beam as beam
     from apache_beam.testing.util import assert_that, equal_to
 
-    from transforms.poll import ReadFeeds
+    from newsbeam.transforms.sources.read_feeds import ReadFeeds
 
     paths = {name: str(CORPUS / name) for name in sorted(MANIFEST)}
     feeds = [(FeedConfig(url=path), FeedState()) for path in paths.values()]

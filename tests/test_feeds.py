@@ -6,15 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
+from newsbeam.transforms.sources.feed_parsing import FeedEntry, html_to_text, parse_feed
+from newsbeam.transforms.sources.feed_state import FeedState
 from tests.conftest import SHARED
-from transforms.feeds import (
-    FeedConfig,
-    FeedEntry,
-    FeedState,
-    html_to_text,
-    load_feeds_file,
-    parse_feed,
-)
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"

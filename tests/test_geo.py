@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.geo import rank_countries
+from newsbeam.transforms.extract.geo import rank_countries
 
 
 @pytest.mark.parametrize(

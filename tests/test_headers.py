@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.headers import split_header
+from newsbeam.transforms.sources.text_headers import split_header
 
 
 def test_date_runs_straight_into_the_body_as_in_real_files():

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from transforms.html_pages import extract_page, strip_site_suffix
+from newsbeam.transforms.sources.html_pages import extract_page, strip_site_suffix
 
 PAGE = """<!doctype html><html lang="en-GB"><head>
 <title>Reef survey finds coral recovering | Southern Cross Herald</title>

@@ -6,8 +6,8 @@ import gzip
 
 import pytest
 
+from newsbeam.transforms.sources.http import FetchError, HttpClient, HttpPolicy, is_public_address
 from tests.local_server import Reply
-from transforms.http import FetchError, HttpClient, HttpPolicy, is_public_address
 
 
 def client(**overrides) -> HttpClient:

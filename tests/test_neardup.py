@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.clean import clean_article
-from transforms.minhash import (
+from newsbeam.transforms.clean.clean_articles import clean_article
+from newsbeam.transforms.dedupe.minhash import (
     MinHashParams,
     band_hash_matrix,
     band_keys,
@@ -19,8 +19,8 @@ from transforms.minhash import (
     shingles,
     signatures,
 )
-from transforms.neardup import MINHASH_FIELD, NearDedupe
-from transforms.readers import raw_record
+from newsbeam.transforms.dedupe.near_dedupe import MINHASH_FIELD, NearDedupe
+from newsbeam.transforms.sources.article_files import raw_record
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 PARAMS = MinHashParams()
@@ -141,7 +141,7 @@ def _article(name, text, day, url=None):
 
 
 def test_syndicated_copies_are_found_and_the_seeds_are_not_copies(seeds_dir, pipeline):
-    from transforms.headers import split_header
+    from newsbeam.transforms.sources.text_headers import split_header
 
     _, first = split_header((seeds_dir / "000_b9602190ba00a2ba.txt").read_text())
     _, second = split_header((seeds_dir / "003_ef4239176ea9162e.txt").read_text())

@@ -16,10 +16,10 @@ from pathlib import Path
 import apache_beam as beam
 from apache_beam.testing.util import assert_that
 
-from transforms.clean import CleanArticles
-from transforms.dedupe import DedupeExact
-from transforms.neardup import NearDedupe
-from transforms.readers import raw_record
+from newsbeam.transforms.clean.clean_articles import CleanArticles
+from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
+from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
+from newsbeam.transforms.sources.article_files import raw_record
 
 EVALUATION = Path(__file__).parent / "data" / "neardup" / "evaluation.jsonl"
 MIN_PRECISION, MIN_RECALL = 0.99, 0.95

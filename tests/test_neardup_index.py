@@ -10,10 +10,11 @@ import pyarrow.parquet as pq
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.util import assert_that, equal_to
 
-from schemas import MINHASH_INDEX
-from transforms.minhash import MinHashParams
-from transforms.neardup_index import ReadMinHashIndex, state_dir
-from transforms.parquet_files import write_rows
+from newsbeam.schemas import MINHASH_INDEX
+from newsbeam.schemas.layout import state_dir
+from newsbeam.transforms.dedupe.minhash import MinHashParams
+from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
+from newsbeam.transforms.write.parquet_files import write_rows
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 SIGNATURE = list(range(MinHashParams().num_perm))

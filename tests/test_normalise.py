@@ -3,12 +3,8 @@
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
-from transforms.normalise import (
-    NormaliseAcrossArticles,
-    apply_variants,
-    block_key,
-    cluster_variants,
-)
+from newsbeam.transforms.extract.name_variants import apply_variants, block_key, cluster_variants
+from newsbeam.transforms.extract.normalise_across_articles import NormaliseAcrossArticles
 
 
 def test_the_spelling_in_most_articles_is_canonical():

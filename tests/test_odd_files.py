@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from pipeline.query import connect
+from newsbeam.query import connect
+from newsbeam.transforms.sources.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 from tests.news_site import story_text
-from transforms.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 
 GIB = 1 << 30
 

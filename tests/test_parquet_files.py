@@ -6,18 +6,18 @@ import os
 import time
 from datetime import UTC, datetime
 
-from schemas import REJECTS
-from transforms.parquet_files import (
-    TEMP_DIR,
+from newsbeam.schemas import REJECTS
+from newsbeam.schemas.layout import TEMPORARY
+from newsbeam.transforms.records import reject
+from newsbeam.transforms.write.parquet_files import (
     list_table_files,
     remove_stale_temporary,
     write_rows,
 )
-from transforms.records import reject
 
 
 def test_only_stale_temporary_files_are_removed(tmp_path):
-    folder = tmp_path / TEMP_DIR
+    folder = tmp_path / TEMPORARY
     folder.mkdir()
     old, young, other = folder / "a.tmp", folder / "b.tmp", folder / "keep.txt"
     for path in (old, young, other):
@@ -33,5 +33,5 @@ def test_only_stale_temporary_files_are_removed(tmp_path):
 def test_temporary_files_are_never_listed_as_table_files(tmp_path):
     row = reject("a.txt", "read", "empty_file", None, datetime(2025, 3, 1, tzinfo=UTC))
     path = write_rows(str(tmp_path), REJECTS, "", [row])
-    (tmp_path / TEMP_DIR / "rejects-x.tmp").write_bytes(b"PAR1 half a file")
+    (tmp_path / TEMPORARY / "rejects-x.tmp").write_bytes(b"PAR1 half a file")
     assert list_table_files(str(tmp_path), REJECTS) == [path]

@@ -17,11 +17,22 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from transforms.cleaning import _CONTROL, _INVISIBLE, clean_text, is_boilerplate_line, word_count
-from transforms.dates import parse_published
-from transforms.headers import split_header
-from transforms.slugs import UNKNOWN, slugify
-from transforms.urls import _TRACKING_PARAMS, _TRACKING_PREFIXES, canonical_url, strip_credentials
+from newsbeam.transforms.clean.rules import (
+    _CONTROL,
+    _INVISIBLE,
+    clean_text,
+    is_boilerplate_line,
+    word_count,
+)
+from newsbeam.transforms.slugs import UNKNOWN, slugify
+from newsbeam.transforms.sources.dates import parse_published
+from newsbeam.transforms.sources.text_headers import split_header
+from newsbeam.transforms.sources.urls import (
+    _TRACKING_PARAMS,
+    _TRACKING_PREFIXES,
+    canonical_url,
+    strip_credentials,
+)
 
 FAST = settings(max_examples=150, deadline=None)
 THOROUGH = settings(max_examples=300, deadline=None)

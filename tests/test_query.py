@@ -1,14 +1,14 @@
-"""`pipeline.query.connect`: views over the output that analysts query with DuckDB."""
+"""`newsbeam.query.connect`: views over the output that analysts query with DuckDB."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.query import connect
-from schemas import ARTICLES
+from newsbeam.query import connect
+from newsbeam.schemas import ARTICLES
+from newsbeam.transforms.write.parquet_files import write_rows
 from tests.test_schemas import EXAMPLES
-from transforms.parquet_files import write_rows
 
 
 def _write_article(output, article_id: str) -> None:

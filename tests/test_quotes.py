@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.quotes import find_quotes
+from newsbeam.transforms.extract.quotes import find_quotes
 
 PERSONS = ["Morgan Ortagus", "Grace Wanjiru"]
 

@@ -3,8 +3,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from transforms.readers import format_of, parse_article_file
-from transforms.text_decoding import UndecodableError, decode_text
+from newsbeam.transforms.sources.article_files import format_of, parse_article_file
+from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 BODY = "Officials in Nairobi said on Monday that the rains had failed for a third season."

@@ -4,7 +4,7 @@ multi-process DirectRunner, and Beam's DaskRunner.
 Beam's DaskRunner (2.77) computes only a graph's last branch, drops what a DoFn emits at
 the end of a bundle, and sends every output of a multi-output ParDo to each tagged output;
 newsbeam's graph is shaped so that none of these changes its result (see
-`transforms.write`, `transforms.batching`, `transforms.records.SplitOutputs`).
+`newsbeam.transforms.write.write_tables`, `newsbeam.transforms.batch`, `newsbeam.transforms.split_outputs.SplitOutputs`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import distributed
 import pytest
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.cli import newsbeam, rss
 from tests.conftest import SAMPLES, SEEDS
 from tests.news_site import story_text

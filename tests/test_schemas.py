@@ -4,7 +4,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION, TABLES
+from newsbeam.schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION, TABLES
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 

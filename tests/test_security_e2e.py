@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.cli import newsbeam, rss
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.local_server import Reply
 from tests.news_site import NewsSite, page_html, syndicated_html
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 def _newsbeam_command() -> list[str]:
     executable = Path(sys.executable).with_name("newsbeam")
-    return [str(executable)] if executable.exists() else [sys.executable, "-m", "pipeline.cli"]
+    return [str(executable)] if executable.exists() else [sys.executable, "-m", "newsbeam.cli"]
 
 
 def _count(output: Path, sql: str) -> int:

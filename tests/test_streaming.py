@@ -13,15 +13,16 @@ from apache_beam.transforms import window
 from apache_beam.transforms.window import IntervalWindow, TimestampedValue
 from apache_beam.utils.timestamp import Duration
 
-from pipeline.compose import process, write
-from pipeline.options import NewsbeamOptions
-from pipeline.query import connect
+from newsbeam.compose import process, write
+from newsbeam.options import NewsbeamOptions
+from newsbeam.query import connect
+from newsbeam.transforms.records import REJECTS_TAG
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.http import HttpPolicy
+from newsbeam.transforms.sources.read_feeds import _PollStatefulFn
+from newsbeam.transforms.split_outputs import SplitOutputs
 from tests.local_server import Reply
 from tests.news_site import NewsSite
-from transforms.feeds import FeedConfig
-from transforms.http import HttpPolicy
-from transforms.poll import _PollStatefulFn
-from transforms.records import REJECTS_TAG, SplitOutputs
 
 STREAMING_RUNNER = "BundleBasedDirectRunner"  # the local runner that executes TestStream
 
@@ -196,10 +197,10 @@ def _copy(text: str) -> str:
 
 
 def test_copies_are_caught_across_windows_in_any_arrival_order_until_they_expire(tmp_path):
-    from transforms.clean import clean_article
-    from transforms.minhash import MinHashParams
-    from transforms.neardup import NearDedupe
-    from transforms.neardup_stream import CrossWindowDedupe
+    from newsbeam.transforms.clean.clean_articles import clean_article
+    from newsbeam.transforms.dedupe.cross_window_dedupe import CrossWindowDedupe
+    from newsbeam.transforms.dedupe.minhash import MinHashParams
+    from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
 
     def article(name, text, at):
         record = _record(f"https://wire.test/{name}", "Kenya", "Mombasa", "Grace Wanjiru", at)

@@ -10,13 +10,13 @@ import apache_beam as beam
 import duckdb
 from apache_beam.testing.util import assert_that, equal_to, is_not_empty
 
-from schemas import ARTICLES, DUPLICATES, SCHEMA_VERSION
-from transforms.clean import CleanArticles
-from transforms.dedupe import DedupeExact
-from transforms.extract import ExtractEntities
-from transforms.read import ReadArticleFiles, expand_inputs
-from transforms.readers import raw_record
-from transforms.write import WriteTable
+from newsbeam.schemas import ARTICLES, DUPLICATES, SCHEMA_VERSION
+from newsbeam.transforms.clean.clean_articles import CleanArticles
+from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
+from newsbeam.transforms.extract.extract_entities import ExtractEntities
+from newsbeam.transforms.sources.article_files import raw_record
+from newsbeam.transforms.sources.read_article_files import ReadArticleFiles, expand_inputs
+from newsbeam.transforms.write.write_tables import WriteTable
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 STORY = (
@@ -133,7 +133,7 @@ def _own_id(article_id, input_ref):
 
 
 def _clean(*raws):
-    from transforms.clean import clean_article
+    from newsbeam.transforms.clean.clean_articles import clean_article
 
     return [clean_article(raw) for raw in raws]
 
@@ -288,7 +288,7 @@ def test_flat_tables_have_no_partitions(tmp_path):
 
 
 def test_rows_breaking_the_schema_become_rejects(pipeline):
-    from transforms.validate import ValidateRows
+    from newsbeam.transforms.write.validate_rows import ValidateRows
 
     good = _article_row("ok", date(2025, 3, 3), "eastern-africa")
     bad = _article_row("bad", date(2025, 3, 3), "eastern-africa") | {"text": None}
@@ -303,7 +303,7 @@ def test_rows_breaking_the_schema_become_rejects(pipeline):
 
 
 def test_copies_under_one_url_are_chosen_the_same_way_in_any_order(pipeline):
-    from transforms.dedupe import canonical_order
+    from newsbeam.transforms.dedupe.duplicate_rows import canonical_order
 
     a = _clean(_raw("https://x.test/1", STORY, url="https://x.test/1", source="B"))[0] | {
         "feed_url": "f2"

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.identity import article_id, content_hash
-from transforms.slugs import slugify
-from transforms.urls import canonical_url, strip_credentials
+from newsbeam.transforms.clean.identity import article_id, content_hash
+from newsbeam.transforms.slugs import slugify
+from newsbeam.transforms.sources.urls import canonical_url, strip_credentials
 
 
 @pytest.mark.parametrize(

@@ -1,20 +1,121 @@
-"""The plain-dict records that flow between stages, and the reject row every stage emits.
+"""The records that flow between stages, and the reject row every stage emits.
 
-Elements are dicts keyed by the column names of `schemas.tables`, so that writing a row is
-a lookup, not a mapping; a stage builds a new dict instead of mutating its input.
+    sources -> RawArticle -> clean -> CleanArticle -> dedupe -> extract -> ArticleRow
+    dedupe -> DuplicateRow (each copy)            any stage -> RejectRow (each reject)
+
+Elements are dicts keyed by the column names of `newsbeam.schemas`, so that writing a row
+is a lookup, not a mapping; a stage builds a new dict instead of mutating its input.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from typing import Any, NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple, TypedDict
 
-import apache_beam as beam
-
-__all__ = ["REJECTS_TAG", "SplitOutputs", "Stage", "Tagged", "reject"]
+__all__ = [
+    "ArticleRow",
+    "CleanArticle",
+    "DuplicateRow",
+    "RawArticle",
+    "RejectRow",
+    "REJECTS_TAG",
+    "Stage",
+    "Tagged",
+    "reject",
+]
 
 REJECTS_TAG = "rejects"
+
+
+class RawArticle(TypedDict):
+    """What every source yields (`article_files.raw_record`): text as found, before cleaning.
+
+    `date` falls back to the ingestion day when no publication date was found
+    (`date_source` then says `ingested`); the hints come from a feed's configuration or a
+    file's header and are used only when the text itself says nothing.
+    """
+
+    input: str
+    url: str | None
+    source: str | None
+    title: str | None
+    text: str
+    authors: list[str]
+    tags: list[str]
+    feed_url: str | None
+    text_source: str
+    published_at: datetime | None
+    date: date
+    date_source: str
+    language_hint: str | None
+    region_hint: str | None
+    ingested_at: datetime
+
+
+class CleanArticle(RawArticle):
+    """After `clean`: normalised text and title, and the article's stable identity."""
+
+    word_count: int
+    content_hash: str
+    id: str
+
+
+class ArticleRow(TypedDict):
+    """A row of the `articles` table (`newsbeam.schemas.ARTICLES` gives its types)."""
+
+    id: str
+    url: str | None
+    source: str | None
+    title: str | None
+    text: str
+    published_at: datetime | None
+    date: date
+    date_source: str
+    region: str
+    countries: list[str]
+    language: str | None
+    persons: list[str]
+    organizations: list[str]
+    locations: list[str]
+    entities: list[dict]
+    quotes: list[dict]
+    authors: list[str]
+    tags: list[str]
+    feed_url: str | None
+    text_source: str
+    input: str
+    content_hash: str
+    word_count: int
+    duplicate_count: int
+    ingested_at: datetime
+    schema_version: int
+
+
+class DuplicateRow(TypedDict):
+    """A row of the `duplicates` table: a copy, and the id of the article kept for it."""
+
+    id: str
+    duplicate_of: str
+    kind: str
+    similarity: float
+    url: str | None
+    source: str | None
+    date: date
+    input: str
+    ingested_at: datetime
+
+
+class RejectRow(TypedDict):
+    """A row of the `rejects` table: an input no stage could make an article of, and why."""
+
+    reject_id: str
+    input: str
+    stage: str
+    reason: str
+    detail: str | None
+    source: str | None
+    ingested_at: datetime
 
 
 class Stage:
@@ -35,7 +136,7 @@ def reject(
     detail: str | None,
     ingested_at: datetime,
     source: str | None = None,
-) -> dict:
+) -> RejectRow:
     """A `rejects` row. `reason` is a short code to group by; `detail` a sentence for people.
 
     The id depends only on what was rejected and why, so a re-run does not add it twice.
@@ -62,38 +163,3 @@ class Tagged(NamedTuple):
 
     tag: str
     value: Any
-
-
-class Outputs(dict):
-    """PCollections by tag, also readable as attributes (`outputs.rejects`), like Beam's
-    `DoOutputsTuple`."""
-
-    def __getattr__(self, name: str):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def _untagged(element):
-    return () if isinstance(element, Tagged) else (element,)
-
-
-def _tagged_as(element, tag: str):
-    return (element.value,) if isinstance(element, Tagged) and element.tag == tag else ()
-
-
-class SplitOutputs(beam.PTransform):
-    """Elements and `Tagged` elements -> `Outputs`: `main` holds the untagged ones, and each
-    tag its own, each through a ParDo with a single output (correct on every runner)."""
-
-    def __init__(self, *tags: str, main: str) -> None:
-        super().__init__()
-        self._tags = tags
-        self._main = main
-
-    def expand(self, elements):
-        outputs = Outputs({self._main: elements | "Untagged" >> beam.FlatMap(_untagged)})
-        for tag in self._tags:
-            outputs[tag] = elements | f"Only{tag.title()}" >> beam.FlatMap(_tagged_as, tag)
-        return outputs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["slugify", "UNKNOWN"]
+__all__ = ["UNKNOWN", "slugify"]
 
 UNKNOWN = "unknown"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")

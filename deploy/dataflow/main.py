@@ -49,7 +49,7 @@ the metadata server, so the default refusal must stay."""
 
 @dataclass(frozen=True)
 class Launch:
-    """What to run: the argv for `pipeline.cli.main` and the environment to set first."""
+    """What to run: the argv for `newsbeam.cli.main` and the environment to set first."""
 
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
@@ -57,7 +57,7 @@ class Launch:
 
 def newsbeam_flags() -> dict[str, str]:
     """Every newsbeam flag by destination: {"poll_interval": "--poll-interval", ...}."""
-    from pipeline.options import NewsbeamOptions
+    from newsbeam.options import NewsbeamOptions
 
     parser = argparse.ArgumentParser(add_help=False)
     NewsbeamOptions._add_argparse_args(parser)
@@ -162,7 +162,7 @@ def main(args: Sequence[str] | None = None) -> int:
         return 2
     os.environ.update(launch.env)
     logging.getLogger(JOB_ID_LOGGER).setLevel(logging.INFO)
-    from pipeline.cli import main as newsbeam_main
+    from newsbeam.cli import main as newsbeam_main
 
     return newsbeam_main(launch.argv)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pipeline.query import connect
+from newsbeam.query import connect
 from tests.cli import newsbeam
 from tests.local_server import LocalServer, Reply, Request
 from tests.news_site import STORIES, page_text

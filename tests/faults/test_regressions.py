@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_parsing import parse_feed
+from newsbeam.transforms.sources.feed_polling import entry_element
+from newsbeam.transforms.sources.fetch_articles import article_from_entry
+from newsbeam.transforms.sources.http import FetchError, HttpClient, HttpPolicy
 from tests.faults.harness import RUSSIAN, binary_body, feed_xml, item, story
 from tests.local_server import LocalServer, Reply
-from transforms.feeds import FeedConfig, parse_feed
-from transforms.fetch import article_from_entry
-from transforms.http import FetchError, HttpClient, HttpPolicy
-from transforms.poll import entry_element
 
 TITLE, TEXT = RUSSIAN["buses"]
 

@@ -1,0 +1,47 @@
+"""Where things live in an output directory: the tables, and newsbeam's own bookkeeping.
+
+    DIR/articles/date=2020-10-19/region=western-asia/part-<hash>.parquet
+    DIR/duplicates/, DIR/rejects/, DIR/entity_variants/, DIR/runs/   (flat tables)
+    DIR/_temporary/        files being written; renamed into place once complete
+    DIR/_state/minhash/    the MinHash index later runs compare new articles against
+    DIR/_state/feeds/      a local stream's per-feed state, one JSON file a feed
+    DIR/_state/pending/    a stream window's feed states, made current once its files are in
+
+Every module that reads or writes one of these paths asks this one; names starting with
+`_` keep newsbeam's own folders out of the way of a `*/*.parquet` glob over the tables.
+"""
+
+from __future__ import annotations
+
+from apache_beam.io.filesystems import FileSystems
+
+__all__ = [
+    "TEMPORARY",
+    "feed_state_dir",
+    "pending_feed_state_dir",
+    "state_dir",
+    "temporary_dir",
+]
+
+TEMPORARY = "_temporary"
+_STATE = "_state"
+_FEEDS = "feeds"
+_PENDING = "pending"
+
+
+def temporary_dir(output_dir: str) -> str:
+    """Where a file is written before it is renamed into its table (local, gs://, s3://)."""
+    return FileSystems.join(output_dir, TEMPORARY)
+
+
+def state_dir(output_dir: str) -> str:
+    """The root of newsbeam's state; the MinHash index is a table under it."""
+    return FileSystems.join(output_dir, _STATE)
+
+
+def feed_state_dir(output_dir: str) -> str:
+    return FileSystems.join(output_dir, _STATE, _FEEDS)
+
+
+def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
+    return FileSystems.join(output_dir, _STATE, _PENDING, run_id)

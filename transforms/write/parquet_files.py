@@ -1,0 +1,109 @@
+"""Parquet files of the output tables: paths, atomic writes, and keys already written.
+
+Paths go through Beam's `FileSystems`, so the output directory may be local, `gs://` or
+`s3://`. A file is written under `DIR/_temporary/` with a `.tmp` suffix and renamed into its
+partition when complete: readers globbing `*.parquet` never see a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from newsbeam.schemas.layout import temporary_dir
+from newsbeam.schemas.tables import Table
+from newsbeam.transforms.slugs import slugify
+
+__all__ = [
+    "existing_keys",
+    "list_table_files",
+    "partition_dir",
+    "remove_stale_temporary",
+    "write_rows",
+]
+
+_ROW_GROUP_ROWS = 64_000
+
+
+def partition_dir(table: Table, row: dict) -> str:
+    """`date=2020-10-19/region=western-asia` for an articles row; "" for flat tables.
+
+    Values are slugs or ISO dates, so no row can name a path outside the table.
+    """
+    return "/".join(f"{column}={_partition_value(row[column])}" for column in table.partition_by)
+
+
+def _partition_value(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else slugify(value)
+
+
+def write_rows(output_dir: str, table: Table, partition: str, rows: Sequence[dict]) -> str:
+    """Writes rows as one Parquet file in the partition, atomically; returns its path.
+
+    The file name is a hash of the keys it holds, so writing the same rows again replaces
+    the file instead of adding a second copy.
+    """
+    keys = sorted(str(row[table.key]) for row in rows)
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
+    folder = FileSystems.join(output_dir, table.name, *([partition] if partition else []))
+    final_path = FileSystems.join(folder, f"part-{digest}.parquet")
+    temp_path = FileSystems.join(temporary_dir(output_dir), f"{table.name}-{uuid.uuid4().hex}.tmp")
+    ordered = sorted(rows, key=lambda row: str(row[table.key]))
+    arrow_table = pa.Table.from_pylist(ordered, schema=table.file_schema)
+    with FileSystems.create(temp_path) as handle:
+        pq.write_table(
+            arrow_table,
+            handle,
+            compression="zstd",
+            use_dictionary=True,
+            row_group_size=_ROW_GROUP_ROWS,
+        )
+    if FileSystems.get_scheme(folder) is None:
+        os.makedirs(folder, exist_ok=True)
+    FileSystems.rename([temp_path], [final_path])
+    return final_path
+
+
+def remove_stale_temporary(output_dir: str, older_than_s: float, now: float | None = None) -> int:
+    """Deletes temporary files a killed run left behind; returns how many (local only).
+
+    Readers never see them, but they take disk space. Only files older than `older_than_s`
+    go: a younger one may belong to a run writing into the same directory right now.
+    """
+    import time
+
+    folder = temporary_dir(output_dir)
+    if "://" in output_dir or not os.path.isdir(folder):
+        return 0
+    cutoff = (time.time() if now is None else now) - older_than_s
+    removed = 0
+    for entry in os.scandir(folder):
+        if entry.name.endswith(".tmp") and entry.is_file() and entry.stat().st_mtime < cutoff:
+            os.remove(entry.path)
+            removed += 1
+    return removed
+
+
+def list_table_files(output_dir: str, table: Table) -> list[str]:
+    """Paths of the table's complete Parquet files (temporary files are never listed)."""
+    root = FileSystems.join(output_dir, table.name)
+    pattern = FileSystems.join(root, *(["*"] * len(table.partition_by)), "*.parquet")
+    try:
+        results = FileSystems.match([pattern])
+    except Exception:  # noqa: BLE001 - Beam raises BeamIOError for a missing root
+        return []
+    return sorted(metadata.path for result in results for metadata in result.metadata_list)
+
+
+def existing_keys(path: str, table: Table) -> Iterable[str]:
+    """The key column of one existing file, read alone."""
+    with FileSystems.open(path) as handle:
+        column = pq.read_table(handle, columns=[table.key]).column(table.key)
+    return (str(value) for value in column.to_pylist())

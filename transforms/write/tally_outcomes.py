@@ -1,0 +1,51 @@
+"""`TallyOutcomes`: every input and outcome counted per source, for the run's `runs` row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import apache_beam as beam
+from apache_beam.transforms import window
+
+from newsbeam.transforms.write.accounting import (
+    OUTCOMES,
+    Tally,
+    add_outcome,
+    empty_tally,
+    merge_tallies,
+    outcome_of,
+)
+
+__all__ = ["TallyOutcomes"]
+
+
+class _TallyFn(beam.CombineFn):
+    def create_accumulator(self) -> Tally:
+        return empty_tally()
+
+    def add_input(self, accumulator: Tally, element: tuple[str, int, str]) -> Tally:
+        return add_outcome(accumulator, element)
+
+    def merge_accumulators(self, accumulators: Iterable[Tally]) -> Tally:
+        return merge_tallies(accumulators)
+
+    def extract_output(self, accumulator: Tally) -> Tally:
+        return accumulator
+
+
+class TallyOutcomes(beam.PTransform):
+    """{"inputs", "articles", "duplicates", "rejects": PCollections of rows} -> one tally.
+
+    Batch: one tally for the run, even when
+    nothing came in. Windowed (streaming): one tally per window that saw anything.
+    """
+
+    def expand(self, flows):
+        units = [
+            flows[outcome] | f"Count{outcome.title()}" >> beam.Map(outcome_of, outcome)
+            for outcome in OUTCOMES
+        ]
+        combine = beam.CombineGlobally(_TallyFn())
+        if not isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
+            combine = combine.without_defaults()
+        return tuple(units) | "AllOutcomes" >> beam.Flatten() | "TallyRun" >> combine
