@@ -16,9 +16,11 @@ from typing import Any, NamedTuple, TypedDict
 __all__ = [
     "ArticleRow",
     "CleanArticle",
+    "DateSource",
     "DuplicateRow",
     "RawArticle",
     "RejectRow",
+    "TextSource",
     "REJECTS_TAG",
     "Stage",
     "Tagged",
@@ -26,6 +28,24 @@ __all__ = [
 ]
 
 REJECTS_TAG = "rejects"
+
+
+class TextSource:
+    """Values of `articles.text_source`: where the article's text came from."""
+
+    FILE = "file"
+    PAGE = "page"
+    FEED = "feed"
+
+
+class DateSource:
+    """Values of `articles.date_source`: where the article's date came from."""
+
+    HEADER = "header"
+    HTML_METADATA = "html_metadata"
+    RECORD = "record"
+    FEED = "feed"
+    INGESTED = "ingested"
 
 
 class RawArticle(TypedDict):

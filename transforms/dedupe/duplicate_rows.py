@@ -8,8 +8,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, time
 
-from newsbeam.transforms.records import CleanArticle, DuplicateRow
-from newsbeam.transforms.sources.article_files import DateSource
+from newsbeam.transforms.records import CleanArticle, DateSource, DuplicateRow
 
 __all__ = ["DUPLICATES_TAG", "canonical_order", "duplicate_row"]
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-from newsbeam.transforms.records import RawArticle
+from newsbeam.transforms.records import DateSource, RawArticle, TextSource
 from newsbeam.transforms.sources.dates import parse_published
 from newsbeam.transforms.sources.html_pages import extract_page
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
@@ -22,8 +22,6 @@ from newsbeam.transforms.sources.urls import strip_credentials
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
-    "DateSource",
-    "TextSource",
     "format_of",
     "parse_article_file",
     "raw_record",
@@ -42,24 +40,6 @@ _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
 
 ARTICLE = "article"
 REJECT = "reject"
-
-
-class TextSource:
-    """Values of `articles.text_source`: where the article's text came from."""
-
-    FILE = "file"
-    PAGE = "page"
-    FEED = "feed"
-
-
-class DateSource:
-    """Values of `articles.date_source`: where the article's date came from."""
-
-    HEADER = "header"
-    HTML_METADATA = "html_metadata"
-    RECORD = "record"
-    FEED = "feed"
-    INGESTED = "ingested"
 
 
 def format_of(name: str) -> str | None:
