@@ -1,4 +1,5 @@
-"""Shared fixtures: where the repo's samples and the shared real data live."""
+"""Fixtures every level of test shares. Helpers that are not fixtures live in
+`tests/support/`."""
 
 from __future__ import annotations
 
@@ -6,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-SHARED = REPO.parent / "shared"
-SEEDS = SHARED / "seeds"
-SEED_WITH_DATE = SEEDS / "000_b9602190ba00a2ba.txt"
-SEED_WITHOUT_HEADER = SEEDS / "003_ef4239176ea9162e.txt"
+from tests.support.paths import SEED_WITH_DATE, SEED_WITHOUT_HEADER, SEEDS
 
 
 @pytest.fixture
@@ -36,20 +32,20 @@ def nlp(gazetteer):
     return build_nlp(MODEL_NAME, gazetteer)
 
 
-LOCAL_RUNNER = "FnApiRunner"  # never DirectRunner: it would try to download Prism first
-
-
 @pytest.fixture
 def pipeline():
-    """A TestPipeline on the in-process runner; it runs when the `with` block ends."""
+    """A TestPipeline on the in-process runner (never bare DirectRunner: it would try to
+    download Prism first); it runs when the `with` block ends."""
     from apache_beam.testing.test_pipeline import TestPipeline
+
+    from newsbeam.options import LOCAL_RUNNER
 
     return TestPipeline(runner=LOCAL_RUNNER)
 
 
 @pytest.fixture
 def server():
-    from tests.local_server import LocalServer
+    from tests.support.local_server import LocalServer
 
     with LocalServer() as running:
         yield running

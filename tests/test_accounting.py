@@ -21,8 +21,9 @@ from newsbeam.transforms.write.accounting import (
     run_row,
 )
 from newsbeam.transforms.write.tally_outcomes import TallyOutcomes
-from tests.cli import newsbeam, rss
-from tests.news_site import story_text
+from tests.support.builders import rss
+from tests.support.news_site import story_text
+from tests.support.run_cli import newsbeam
 
 RUN = RunInfo("r1", "batch", "FnApiRunner", datetime(2025, 3, 1, tzinfo=UTC), {"min_words": 40})
 

@@ -6,8 +6,8 @@ import pytest
 
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.query import connect
-from tests.cli import newsbeam
-from tests.conftest import SAMPLES
+from tests.support.paths import SAMPLES
+from tests.support.run_cli import newsbeam
 
 
 @pytest.mark.parametrize(

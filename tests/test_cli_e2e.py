@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
-from tests.cli import newsbeam, rss
-from tests.conftest import SAMPLES
+from tests.support.builders import rss
+from tests.support.paths import SAMPLES
+from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 
@@ -179,7 +180,7 @@ def test_seed_articles(seeds_dir, tmp_path):
 
 
 def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
-    from tests.news_site import page_text
+    from tests.support.news_site import page_text
 
     feeds = tmp_path / "feeds"
     feeds.mkdir()
@@ -309,7 +310,7 @@ def test_beam_flags_that_start_like_ours_reach_beam(tmp_path):
 def test_a_later_run_records_a_copy_against_the_article_already_written(sample_output, tmp_path):
     import shutil
 
-    from tests.conftest import SAMPLES as samples
+    from tests.support.paths import SAMPLES as samples
 
     earlier = tmp_path / "out"
     shutil.copytree(sample_output, earlier)

@@ -7,7 +7,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from newsbeam.compose import build
 from newsbeam.options import LOCAL_RUNNER, NewsbeamOptions, resolve_runner, validate
-from tests.conftest import SAMPLES
+from tests.support.paths import SAMPLES
 
 
 def test_build_returns_articles_duplicates_and_rejects(pipeline, tmp_path):

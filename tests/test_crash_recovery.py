@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsbeam.query import connect
-from tests.cli import newsbeam
+from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 

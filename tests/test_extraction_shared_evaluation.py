@@ -64,7 +64,7 @@ from urllib.parse import unquote
 import pytest
 
 from newsbeam.transforms.extract.entities import Mention, summarise_mentions
-from tests.conftest import SHARED
+from tests.support.paths import SHARED
 
 DATA = SHARED / "data"
 GUM_DIR = DATA / "ner_gum_wikinews"

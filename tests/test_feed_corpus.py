@@ -22,7 +22,7 @@ from newsbeam.transforms.sources.feed_parsing import FeedEntry, html_to_text, pa
 from newsbeam.transforms.sources.feed_polling import PollOutcome, poll_feed
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
-from tests.conftest import SHARED
+from tests.support.paths import SHARED
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 CORPUS = FEEDS / "corpus"

@@ -9,7 +9,7 @@ import pytest
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.feed_parsing import FeedEntry, html_to_text, parse_feed
 from newsbeam.transforms.sources.feed_state import FeedState
-from tests.conftest import SHARED
+from tests.support.paths import SHARED
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"

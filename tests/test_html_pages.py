@@ -94,7 +94,7 @@ def _same_headline(ours: str, expected: str) -> bool:
 
 
 def _readability_pages():
-    from tests.conftest import SHARED
+    from tests.support.paths import SHARED
 
     root = SHARED / "data" / "articles_mozilla_readability" / "test-pages"
     return root

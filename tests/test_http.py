@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from newsbeam.transforms.sources.http import FetchError, HttpClient, HttpPolicy, is_public_address
-from tests.local_server import Reply
+from tests.support.local_server import Reply
 
 
 def client(**overrides) -> HttpClient:

@@ -17,7 +17,7 @@ import zstandard
 
 from newsbeam.query import connect
 from newsbeam.transforms.sources.bounded_read import DECOMPRESSION_ERRORS, read_at_most
-from tests.news_site import story_text
+from tests.support.news_site import story_text
 
 GIB = 1 << 30
 

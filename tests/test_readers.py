@@ -148,7 +148,7 @@ def test_binary_is_undecodable():
 
 def test_real_feed_encodings_decode_without_replacement_characters():
     """The shared feeds in legacy encodings (declared in XML) decode to readable text."""
-    from tests.conftest import SHARED
+    from tests.support.paths import SHARED
 
     root = SHARED / "data" / "feeds_miniflux_encoding"
     if not root.exists():

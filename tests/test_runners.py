@@ -16,9 +16,10 @@ import distributed
 import pytest
 
 from newsbeam.query import connect
-from tests.cli import newsbeam, rss
-from tests.conftest import SAMPLES, SEEDS
-from tests.news_site import story_text
+from tests.support.builders import rss
+from tests.support.news_site import story_text
+from tests.support.paths import SAMPLES, SEEDS
+from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 

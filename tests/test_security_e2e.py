@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
-from tests.cli import newsbeam, rss
+from tests.support.builders import rss
+from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 

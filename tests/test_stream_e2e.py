@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
-from tests.local_server import Reply
-from tests.news_site import NewsSite, page_html, syndicated_html
+from tests.support.local_server import Reply
+from tests.support.news_site import NewsSite, page_html, syndicated_html
 
 pytestmark = pytest.mark.e2e
 

@@ -21,8 +21,8 @@ from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.http import HttpPolicy
 from newsbeam.transforms.sources.read_feeds import _PollStatefulFn
 from newsbeam.transforms.split_outputs import SplitOutputs
-from tests.local_server import Reply
-from tests.news_site import NewsSite
+from tests.support.local_server import Reply
+from tests.support.news_site import NewsSite
 
 STREAMING_RUNNER = "BundleBasedDirectRunner"  # the local runner that executes TestStream
 

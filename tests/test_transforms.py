@@ -231,7 +231,7 @@ def _article_row(article_id, day, region, title="t"):
 def _write(rows, output_dir, table=ARTICLES, max_rows=100_000):
     from apache_beam.testing.test_pipeline import TestPipeline
 
-    from tests.conftest import LOCAL_RUNNER
+    from newsbeam.options import LOCAL_RUNNER
 
     with TestPipeline(runner=LOCAL_RUNNER) as p:
         written = p | beam.Create(rows) | WriteTable(str(output_dir), table, max_rows)

@@ -17,7 +17,7 @@ import pytest
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.read_feeds import FeedStateCoder
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 LEGACY = REPO / "tests" / "data" / "legacy"
 # Whatever the date: nothing in the old state or index may expire before a test reads it.

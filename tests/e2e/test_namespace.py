@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import SAMPLES
+from tests.support.paths import SAMPLES
 
 _SHADOWS = ("pipeline", "transforms", "schemas")
 

@@ -12,8 +12,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from tests.faults.harness import RunResult, Scenario, run_scenario
-from tests.local_server import LocalServer
+from tests.support.faults import RunResult, Scenario, run_scenario
+from tests.support.local_server import LocalServer
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import (
+from tests.support.faults import (
     HTTP_TIMEOUT,
     MAX_PAGE_BYTES,
     RSS_TYPE,
@@ -32,7 +32,7 @@ from tests.faults.harness import (
     slow,
     story,
 )
-from tests.local_server import LocalServer, Reply
+from tests.support.local_server import LocalServer, Reply
 
 pytestmark = pytest.mark.e2e
 

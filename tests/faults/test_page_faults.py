@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.harness import (
+from tests.support.faults import (
     ATTEMPTS,
     DEADLINE,
     HTTP_TIMEOUT,
@@ -33,8 +33,8 @@ from tests.faults.harness import (
     slow,
     story,
 )
-from tests.local_server import LocalServer, Reply
-from tests.news_site import page_html
+from tests.support.local_server import LocalServer, Reply
+from tests.support.news_site import page_html
 
 pytestmark = pytest.mark.e2e
 

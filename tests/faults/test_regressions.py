@@ -21,8 +21,8 @@ from newsbeam.transforms.sources.feed_parsing import parse_feed
 from newsbeam.transforms.sources.feed_polling import entry_element
 from newsbeam.transforms.sources.fetch_articles import article_from_entry
 from newsbeam.transforms.sources.http import FetchError, HttpClient, HttpPolicy
-from tests.faults.harness import RUSSIAN, binary_body, feed_xml, item, story
-from tests.local_server import LocalServer, Reply
+from tests.support.faults import RUSSIAN, binary_body, feed_xml, item, story
+from tests.support.local_server import LocalServer, Reply
 
 TITLE, TEXT = RUSSIAN["buses"]
 

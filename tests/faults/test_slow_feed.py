@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.harness import (
+from tests.support.faults import (
     ATTEMPTS,
     DEADLINE,
     NEVER_FINISHES_COST,
@@ -25,7 +25,7 @@ from tests.faults.harness import (
     item,
     story,
 )
-from tests.local_server import LocalServer, Reply
+from tests.support.local_server import LocalServer, Reply
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 CODE_FOLDERS = ("pipeline", "transforms", "schemas")
 _BEAM_BASES = {"PTransform", "DoFn", "CombineFn"}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from tests.local_server import LocalServer, Reply, Request
+from tests.support.local_server import LocalServer, Reply, Request
 
 STORIES = {
     "kenya-water": (

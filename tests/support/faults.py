@@ -1,9 +1,10 @@
 """What the fault tests share: faulty replies, feed XML, and one CLI run with its results.
 
 A `Scenario` is one `newsbeam run` against the shared fault server. Its `build` puts routes
-on the server and says which feeds to read and how many inputs that makes; the conftest
-starts the scenarios of the collected modules at once, since most of a run is waiting
-(for start-up, timeouts and retries), and two cores can wait for three runs.
+on the server and says which feeds to read and how many inputs that makes;
+`tests/faults/conftest.py` starts the scenarios of the collected modules at once, since most
+of a run is waiting (for start-up, timeouts and retries), and two cores can wait for three
+runs.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from newsbeam.query import connect
-from tests.cli import newsbeam
-from tests.local_server import LocalServer, Reply, Request
-from tests.news_site import STORIES, page_text
+from tests.support.local_server import LocalServer, Reply, Request
+from tests.support.news_site import STORIES, page_text
+from tests.support.run_cli import newsbeam
 
 # Feeds and pages must answer within this many seconds (--http-timeout). The deadline for a
 # whole body is then max(3 x 1, 30) = 30 s, the shortest the CLI allows.
