@@ -336,34 +336,6 @@ def test_a_later_run_records_a_copy_against_the_article_already_written(sample_o
     assert _rows(earlier, "SELECT count(*) FROM articles") == [(12,)]
 
 
-def test_index_entries_expire(tmp_path):
-    from datetime import timedelta
-
-    from newsbeam.schemas import MINHASH_INDEX
-    from newsbeam.schemas.layout import state_dir
-    from newsbeam.transforms.dedupe.index_files import prune_index
-    from newsbeam.transforms.write.parquet_files import list_table_files, write_rows
-
-    old = datetime(2025, 1, 1, tzinfo=UTC)
-    write_rows(
-        state_dir(str(tmp_path)),
-        MINHASH_INDEX,
-        "",
-        [{"id": "a", "signature": [1, 2], "indexed_at": old, "scheme": "any"}],
-    )
-    write_rows(
-        state_dir(str(tmp_path)),
-        MINHASH_INDEX,
-        "",
-        [{"id": "b", "signature": [3, 4], "indexed_at": old + timedelta(days=10), "scheme": "any"}],
-    )
-    assert prune_index(str(tmp_path), old + timedelta(days=7)) == 1
-    (remaining,) = list_table_files(state_dir(str(tmp_path)), MINHASH_INDEX)
-    import pyarrow.parquet as pq
-
-    assert pq.read_table(remaining).column("id").to_pylist() == ["b"]
-
-
 def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):
     newsbeam("run", "--input", str(seeds_dir), "--output", str(tmp_path))
     db = connect(str(tmp_path))

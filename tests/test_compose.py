@@ -1,12 +1,11 @@
 """`build()` over the repo's samples: the three outputs, asserted inside the pipeline."""
 
 import apache_beam as beam
-import pytest
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.util import assert_that, equal_to
 
 from newsbeam.compose import build
-from newsbeam.options import LOCAL_RUNNER, NewsbeamOptions, resolve_runner, validate
+from newsbeam.options import NewsbeamOptions
 from tests.support.paths import SAMPLES
 
 
@@ -47,31 +46,6 @@ def test_build_returns_articles_duplicates_and_rejects(pipeline, tmp_path):
             label="regions",
         )
     assert not list(tmp_path.iterdir()), "build() alone writes nothing"
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["--output", "o"], "--input, --feed or --feeds is required"),
-        (["--input", "x"], "--output is required"),
-        (["--input", "x", "--output", "o", "--min-words", "0"], "--min-words must be a positive"),
-    ],
-)
-def test_options_are_validated_before_the_graph_is_built(argv, message):
-    with pytest.raises(ValueError, match=message):
-        validate(PipelineOptions(argv))
-
-
-@pytest.mark.parametrize("runner", [None, "DirectRunner", "SwitchingDirectRunner"])
-def test_direct_runner_never_means_prism(runner):
-    options = PipelineOptions([] if runner is None else ["--runner", runner])
-    assert resolve_runner(options) == LOCAL_RUNNER
-    assert options.view_as(StandardOptions).runner == LOCAL_RUNNER
-
-
-def test_other_runners_are_left_alone():
-    options = PipelineOptions(["--runner", "FlinkRunner"])
-    assert resolve_runner(options) == "FlinkRunner"
 
 
 def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path):

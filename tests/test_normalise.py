@@ -3,41 +3,7 @@
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
-from newsbeam.transforms.extract.name_variants import apply_variants, block_key, cluster_variants
 from newsbeam.transforms.extract.normalise_across_articles import NormaliseAcrossArticles
-
-
-def test_the_spelling_in_most_articles_is_canonical():
-    assert cluster_variants([("Stephane Dujjaric", 5, 1), ("Stephane Dujarric", 3, 2)]) == {
-        "Stephane Dujjaric": ("Stephane Dujarric", 5)
-    }
-    assert cluster_variants([("Stephane Dujjaric", 5, 2), ("Stephane Dujarric", 3, 2)]) == {
-        "Stephane Dujarric": ("Stephane Dujjaric", 3)
-    }
-
-
-def test_a_tie_goes_to_the_spelling_that_reads_like_a_name():
-    """Both seeds name him twice, one as "Dujjaric", one as "Dujarric": "jj" is the slip."""
-    for order in (1, -1):
-        names = [("Stephane Dujjaric", 2, 1), ("Stephane Dujarric", 2, 1)][::order]
-        assert cluster_variants(names) == {"Stephane Dujjaric": ("Stephane Dujarric", 2)}
-
-
-def test_different_people_are_not_merged():
-    names = [
-        ("John Smith", 3, 1),
-        ("John Smyth", 1, 1),
-        ("Jane Smith", 2, 1),
-        ("Ali Khan", 1, 1),
-        ("Ali Khanh", 1, 1),
-    ]
-    assert cluster_variants(names) == {}
-
-
-def test_blocks_hold_only_possible_variants():
-    assert block_key("PERSON", "Stephane Dujarric") == block_key("PERSON", "Stephane Dujjaric")
-    assert block_key("PERSON", "Stephane Dujarric") != block_key("ORG", "Stephane Dujarric")
-    assert block_key("PERSON", "Stephane Dujarric") != block_key("PERSON", "Dujarric")
 
 
 def _entity(canonical, label="PERSON", count=1):
@@ -50,26 +16,6 @@ def _entity(canonical, label="PERSON", count=1):
         "latitude": None,
         "longitude": None,
     }
-
-
-def test_applying_variants_merges_entities_and_lists():
-    article = {
-        "id": "a",
-        "entities": [
-            _entity("Stephane Dujjaric", count=2),
-            _entity("UN", "ORG"),
-            _entity("Stephane Dujarric"),
-        ],
-        "persons": ["Stephane Dujjaric", "Stephane Dujarric"],
-        "organizations": ["UN"],
-    }
-    merged = apply_variants(article, {("PERSON", "Stephane Dujjaric"): "Stephane Dujarric"})
-    assert merged["persons"] == ["Stephane Dujarric"] and merged["organizations"] == ["UN"]
-    assert [(e["canonical"], e["count"]) for e in merged["entities"]] == [
-        ("Stephane Dujarric", 3),
-        ("UN", 1),
-    ]
-    assert apply_variants(article, {}) is article
 
 
 def test_variants_are_merged_across_articles_and_recorded(pipeline):

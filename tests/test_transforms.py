@@ -302,17 +302,6 @@ def test_rows_breaking_the_schema_become_rejects(pipeline):
         )
 
 
-def test_copies_under_one_url_are_chosen_the_same_way_in_any_order(pipeline):
-    from newsbeam.transforms.dedupe.duplicate_rows import canonical_order
-
-    a = _clean(_raw("https://x.test/1", STORY, url="https://x.test/1", source="B"))[0] | {
-        "feed_url": "f2"
-    }
-    b = dict(a, feed_url="f1", source="A")
-    assert sorted([a, b], key=canonical_order)[0] is b
-    assert sorted([b, a], key=canonical_order)[0] is b
-
-
 def test_copies_under_the_same_id_get_ids_of_their_own(pipeline):
     text = STORY + " An identical wire copy with no URL."
     copies = _clean(_raw("first", text), _raw("second", text), _raw("third", text))

@@ -8,11 +8,11 @@ import pyarrow.parquet as pq
 from newsbeam.query import connect
 from newsbeam.schemas import ARTICLES
 from newsbeam.transforms.write.parquet_files import write_rows
-from tests.test_schemas import EXAMPLES
+from tests.support.builders import article_row
 
 
 def _write_article(output, article_id: str) -> None:
-    row = {**EXAMPLES["articles"], "id": article_id}
+    row = article_row(id=article_id)
     write_rows(str(output), ARTICLES, "date=2025-03-10/region=eastern-africa", [row])
 
 

@@ -1,10 +1,12 @@
+"""Article files: the format from the name, a .txt header and body, .jsonl records each an
+input of its own, and bad files as rejects with a reason."""
+
 import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from newsbeam.transforms.sources.article_files import format_of, parse_article_file
-from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 BODY = "Officials in Nairobi said on Monday that the rains had failed for a third season."
@@ -123,40 +125,3 @@ def test_bad_files_are_rejects_with_a_reason(name, data, reason):
     ((kind, (got_reason, detail, input_ref)),) = _parse(name, data)
     assert (kind, got_reason, input_ref) == ("reject", reason, name)
     assert detail
-
-
-@pytest.mark.parametrize(
-    ("data", "text"),
-    [
-        ("Café in Zürich".encode(), "Café in Zürich"),
-        ("\ufeffCafé".encode(), "Café"),
-        ("Café au lait".encode("utf-16"), "Café au lait"),
-        (
-            "Привет, как дела? Это новости из Москвы.".encode("windows-1251"),
-            "Привет, как дела? Это новости из Москвы.",
-        ),
-    ],
-)
-def test_decode_text(data, text):
-    assert decode_text(data) == text
-
-
-def test_binary_is_undecodable():
-    with pytest.raises(UndecodableError):
-        decode_text(b"abc\x00def")
-
-
-def test_real_feed_encodings_decode_without_replacement_characters():
-    """The shared feeds in legacy encodings (declared in XML) decode to readable text."""
-    from tests.support.paths import SHARED
-
-    root = SHARED / "data" / "feeds_miniflux_encoding"
-    if not root.exists():
-        pytest.skip(f"the shared encoding samples are absent ({root})")
-    checked = 0
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix in {".xml", ".rss", ".atom", ".html"}:
-            text = decode_text(path.read_bytes())
-            assert "\ufffd" not in text[:5000], path.name
-            checked += 1
-    assert checked > 0

@@ -1,3 +1,5 @@
+"""The gazetteer: places to countries and UN M49 regions, countries ranked by mentions."""
+
 import pytest
 
 from newsbeam.transforms.extract.geo import rank_countries

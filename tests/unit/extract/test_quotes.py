@@ -1,3 +1,5 @@
+"""Quotations and their speakers; scare quotes and unattributed ones left out."""
+
 import pytest
 
 from newsbeam.transforms.extract.quotes import find_quotes

@@ -1,3 +1,6 @@
+"""Entities from the model's mentions: labels corrected with the gazetteer, names grouped
+under their canonical form, places placed."""
+
 from newsbeam.transforms.extract.entities import Mention, summarise_mentions
 
 

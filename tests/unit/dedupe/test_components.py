@@ -1,3 +1,5 @@
+"""Connected components of near-duplicate pairs: a few rounds of propagation, then a merge."""
+
 from hypothesis import given
 from hypothesis import strategies as st
 

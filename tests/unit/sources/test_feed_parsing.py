@@ -1,0 +1,92 @@
+"""Feed parsing: RSS, Atom and RDF entries with their metadata; a broken feed says why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsbeam.transforms.sources.feed_parsing import html_to_text, parse_feed
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Example Wire</title>
+<item><title>Kenya &amp; drought</title><link>https://wire.test/kenya?utm_source=rss</link>
+<guid isPermaLink="false">kenya-1</guid><pubDate>Mon, 03 Mar 2025 10:00:00 +0300</pubDate>
+<dc:creator>Grace Wanjiru</dc:creator><category>Africa</category><category>Climate</category>
+<description>Short summary.</description>
+<content:encoded><![CDATA[<p>First paragraph of the story.</p><p>Second <b>bold</b> paragraph.</p>]]></content:encoded>
+</item>
+<item><title>No link, text only</title><description>Only a description here.</description></item>
+<item><title></title><link>tag:not-a-web-link</link></item>
+</channel></rss>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title>
+<entry><id>urn:uuid:1</id><title type="html">Chile &lt;em&gt;copper&lt;/em&gt;</title>
+<link href="https://wire.test/chile"/><updated>2025-03-04T08:30:00Z</updated>
+<author><name>Tomas Herrera</name></author><summary>Copper smelter approved.</summary></entry>
+</feed>"""
+
+
+def test_rss_entries_carry_their_metadata():
+    feed = parse_feed(RSS, "https://wire.test/feed.xml")
+    assert feed.title == "Example Wire" and feed.problem is None
+    assert [e.title for e in feed.entries] == ["Kenya & drought", "No link, text only"]
+    kenya, text_only = feed.entries
+    assert kenya.link == "https://wire.test/kenya?utm_source=rss"
+    assert kenya.text == "First paragraph of the story.\n\nSecond bold paragraph."
+    assert kenya.published_at == datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
+    assert kenya.authors == ("Grace Wanjiru",) and kenya.tags == ("Africa", "Climate")
+    assert text_only.link is None and text_only.text == "Only a description here."
+
+
+def test_atom_entries():
+    (entry,) = parse_feed(ATOM, "https://wire.test/atom").entries
+    assert (entry.title, entry.link, entry.authors) == (
+        "Chile copper",
+        "https://wire.test/chile",
+        ("Tomas Herrera",),
+    )
+    assert entry.published_at == datetime(2025, 3, 4, 8, 30, tzinfo=UTC)
+
+
+def test_entry_keys_are_stable_and_differ_between_feeds():
+    first = parse_feed(RSS, "https://a.test/feed").entries[0]
+    again = parse_feed(RSS, "https://a.test/feed").entries[0]
+    elsewhere = parse_feed(RSS, "https://b.test/feed").entries[0]
+    assert first.key == again.key != elsewhere.key
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "not a feed"),
+        (b"<html><body>Not a feed</body></html>", "not a feed"),
+        (b"\x00\x01binary\xff", "SAXParseException"),
+        (
+            b"<?xml version='1.0'?><rss version='2.0'><channel><title>Empty</title></channel></rss>",
+            "no entries",
+        ),
+    ],
+)
+def test_feeds_without_entries_say_why(data, problem):
+    feed = parse_feed(data, "https://wire.test/x")
+    assert feed.entries == [] and problem in (feed.problem or "")
+
+
+def test_a_truncated_feed_keeps_what_could_be_recovered():
+    truncated = RSS[: RSS.index(b"<item><title>No link")]
+    feed = parse_feed(truncated, "https://wire.test/x")
+    assert [e.title for e in feed.entries] == ["Kenya & drought"]
+    assert feed.problem  # malformed, and said so
+
+
+def test_html_to_text():
+    assert (
+        html_to_text("<p>One</p><p>Two <a href='#'>link</a></p><br>Three")
+        == "One\n\nTwo link\n\nThree"
+    )
+    assert html_to_text("plain   text") == "plain text"
+    assert html_to_text("") == ""

@@ -1,0 +1,65 @@
+"""Every input accounted for: the tally of outcomes per source and stage, and the `runs` row
+that says whether inputs = articles + duplicates + rejects."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from newsbeam.transforms.write.accounting import (
+    RunInfo,
+    add_outcome,
+    balance_report,
+    empty_tally,
+    merge_tallies,
+    outcome_of,
+    run_row,
+)
+
+RUN = RunInfo("r1", "batch", "FnApiRunner", datetime(2025, 3, 1, tzinfo=UTC), {"min_words": 40})
+
+
+def _tally(*units) -> dict:
+    tally = empty_tally()
+    for unit in units:
+        add_outcome(tally, unit)
+    return tally
+
+
+def test_a_row_counts_under_its_source_and_stage():
+    assert outcome_of({"source": "Wire"}, "inputs") == ("Wire", 0, "inputs")
+    assert outcome_of({"source": None, "stage": "read"}, "rejects") == (
+        "(unknown)",
+        3,
+        "rejects_read",
+    )
+    assert outcome_of({"source": "Wire", "kind": "near"}, "duplicates") == (
+        "Wire",
+        2,
+        "duplicates_near",
+    )
+
+
+def test_tallies_merge_in_any_order():
+    a = _tally(("Wire", 0, "inputs"), ("Wire", 1, "articles"))
+    b = _tally(("Wire", 0, "inputs"), ("Post", 0, "inputs"), ("Post", 3, "rejects_clean"))
+    c = _tally(("Wire", 2, "duplicates_exact"))
+    assert merge_tallies([a, b, c]) == merge_tallies([c, merge_tallies([b, a])])
+    assert merge_tallies([a, b, c]) == {
+        "sources": {"Wire": [2, 1, 1, 0], "Post": [1, 0, 0, 1]},
+        "stages": {"inputs": 3, "articles": 1, "rejects_clean": 1, "duplicates_exact": 1},
+    }
+
+
+def test_a_run_balances_only_when_every_source_does():
+    balanced = run_row(RUN, _tally(("Wire", 0, "inputs"), ("Wire", 1, "articles")))
+    assert balanced["balanced"] and balanced["inputs"] == balanced["articles"] == 1
+    assert json.loads(balanced["options"]) == {"min_words": 40}
+    assert balance_report(balanced) == ["inputs 1 = articles 1 + duplicates 0 + rejects 0"]
+    # Totals can match while two sources each lose and gain one: still not balanced.
+    crossed = run_row(RUN, _tally(("Wire", 0, "inputs"), ("Post", 1, "articles")))
+    assert crossed["inputs"] == crossed["articles"] and not crossed["balanced"]
+    report = balance_report(crossed)
+    assert report[0].endswith("DOES NOT BALANCE")
+    assert "source 'Post': 0 inputs, 1 accounted" in report
+    assert "source 'Wire': 1 inputs, 0 accounted" in report
