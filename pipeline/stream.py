@@ -25,11 +25,24 @@ import uuid
 from collections.abc import Callable, Sequence
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from newsbeam.compose import index_cutoff, minhash_params, process, read_feeds_once, write
+from newsbeam.compose import (
+    build_stream,
+    index_cutoff,
+    minhash_params,
+    process,
+    read_feeds_once,
+    write,
+)
 from newsbeam.metrics import newsbeam_counters
-from newsbeam.options import NewsbeamOptions, run_info
+from newsbeam.options import (
+    NewsbeamOptions,
+    feed_configs,
+    is_dask_runner,
+    is_local_runner,
+    run_info,
+)
 from newsbeam.query import run_row_of
 from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
@@ -37,7 +50,7 @@ from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
 from newsbeam.transforms.write.accounting import balance_report
 
-__all__ = ["LocalStream", "StreamFailed"]
+__all__ = ["LocalStream", "StreamFailed", "run_stream"]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -186,3 +199,38 @@ class LocalStream:
 
 def _summary(counters: dict[str, int]) -> str:
     return ", ".join(f"{name}={counters.get(name, 0)}" for name in _SUMMARY)
+
+
+def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
+    """`newsbeam stream`: a `LocalStream` on a local runner, else one unbounded pipeline
+    (waited on for `--duration`, or until the runner stops it). Raises ValueError for
+    what a stream cannot do."""
+    if news.input:
+        raise ValueError("stream reads feeds only: use `newsbeam run --input` for files")
+    if is_dask_runner(options):
+        raise ValueError(
+            "Beam's DaskRunner runs bounded pipelines only: stream with the default "
+            "DirectRunner (locally), or --runner FlinkRunner or DataflowRunner"
+        )
+    feeds = feed_configs(news)
+    if not is_local_runner(options):
+        options.view_as(StandardOptions).streaming = True
+        pipeline = beam.Pipeline(options=options)
+        write(
+            build_stream(pipeline, news, feeds),
+            news.output,
+            news.max_rows_per_file,
+            skip_existing=False,
+            run=run_info(options, "stream"),
+        )
+        result = pipeline.run()
+        result.wait_until_finish(duration=int(news.duration * 1000) if news.duration else None)
+        return
+    if "://" in news.output:
+        raise ValueError("a local stream keeps feed state beside its output: use a local --output")
+    print(
+        f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
+        f"polls every {news.poll_interval:g}s, output {news.output}"
+    )
+    sys.stdout.flush()
+    LocalStream(options, feeds).run()

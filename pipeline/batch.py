@@ -1,0 +1,77 @@
+"""`newsbeam run`: a batch pipeline over the input files and one poll of the feeds.
+
+On a local runner the files are split into chunks of about `--chunk-bytes` (see
+`newsbeam.chunks`), each one run of its own with its own `runs` row; the memory the last
+run freed goes back to the system before the next starts. Cluster runners get one run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import time
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from newsbeam.chunks import file_sizes, plan_chunks
+from newsbeam.compose import build, index_cutoff, write
+from newsbeam.dask_cluster import dask_cluster
+from newsbeam.metrics import newsbeam_counters
+from newsbeam.options import NewsbeamOptions, is_local_runner, run_info
+from newsbeam.output_dir import tidy
+from newsbeam.report import print_accounting, print_part, print_run
+from newsbeam.transforms.sources.read_article_files import expand_inputs
+
+__all__ = ["run_batch"]
+
+
+def run_batch(options: PipelineOptions, news: NewsbeamOptions) -> bool:
+    """Runs the batch pipeline, chunk after chunk; False if any run does not balance.
+
+    Feeds are polled once, with the first chunk.
+    """
+    tidy(news.output, index_cutoff(news))
+    chunks = _chunks(options, news)
+    balanced = True
+    for number, files in enumerate(chunks):
+        if len(chunks) > 1:
+            news.input = files
+            if number:
+                news.feed = news.feeds = None
+            print_part(number, len(chunks), files)
+        balanced = _run_once(options, news) and balanced
+        if number + 1 < len(chunks):
+            _release_memory()
+    return balanced
+
+
+def _chunks(options: PipelineOptions, news: NewsbeamOptions) -> list[list[str] | None]:
+    """The input of each run: one run over `news.input` unless a local runner reads files
+    worth more than one chunk."""
+    if not (news.input and is_local_runner(options) and news.chunk_bytes):
+        return [news.input]
+    files = expand_inputs(news.input)
+    return plan_chunks(files, file_sizes(files), news.chunk_bytes)
+
+
+def _run_once(options: PipelineOptions, news: NewsbeamOptions) -> bool:
+    """One batch pipeline over news.input and the feeds; False if it does not balance."""
+    started = time.monotonic()
+    run = run_info(options, "batch")
+    with dask_cluster(options, news):
+        pipeline = beam.Pipeline(options=options)
+        write(build(pipeline, news), news.output, news.max_rows_per_file, run=run)
+        result = pipeline.run()
+        result.wait_until_finish()
+    print_run(run, time.monotonic() - started, newsbeam_counters(result))
+    return print_accounting(news.output, run.run_id)
+
+
+def _release_memory() -> None:
+    """Between chunks: what the last run freed goes back to the system (glibc keeps freed
+    heap pages otherwise, and the next run's peak would add to the last one's)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

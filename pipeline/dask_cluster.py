@@ -1,0 +1,53 @@
+"""`--runner dask`: the dask.distributed cluster a batch run runs on, for as long as it runs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from newsbeam.options import is_dask_runner
+
+if TYPE_CHECKING:
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from newsbeam.options import NewsbeamOptions
+
+__all__ = ["dask_cluster"]
+
+
+@contextlib.contextmanager
+def dask_cluster(options: PipelineOptions, news: NewsbeamOptions) -> Iterator[None]:
+    """For `--runner dask`: the cluster to run on, started here with `--dask-workers N` and
+    stopped on leaving, or the one at `--dask-address`. Does nothing for other runners.
+
+    Beam's DaskRunner reads the scheduler's address from its own `--dask_client_address`,
+    which this sets; raises ValueError when there is no cluster to run on.
+    """
+    if not is_dask_runner(options):
+        yield
+        return
+    try:
+        import distributed
+        from apache_beam.runners.dask.dask_runner import DaskOptions
+    except ImportError:
+        raise ValueError(
+            "--runner dask needs dask.distributed: pip install 'newsbeam[dask]'"
+        ) from None
+    dask = options.view_as(DaskOptions)
+    if news.dask_workers:
+        if news.dask_address:
+            raise ValueError("give --dask-address or --dask-workers, not both")
+        with distributed.LocalCluster(
+            n_workers=news.dask_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster:
+            dask.address = cluster.scheduler_address
+            yield
+        return
+    dask.address = news.dask_address or dask.address
+    if not dask.address:
+        raise ValueError("--runner dask needs --dask-address tcp://HOST:PORT or --dask-workers N")
+    yield
