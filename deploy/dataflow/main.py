@@ -14,9 +14,9 @@ as `--name=value`:
 
 An empty value means "not set", so optional template parameters can be left blank.
 
-`--region` is not passed on as a flag: newsbeam's parser takes `--region` for an
-abbreviation of `--region-level`. It is handed to Beam through $CLOUDSDK_COMPUTE_REGION,
-which the DataflowRunner reads when `--region` is absent.
+`--region` is handed to Beam through $CLOUDSDK_COMPUTE_REGION, which the DataflowRunner
+reads when `--region` is absent. (Written when newsbeam's parser took `--region` for an
+abbreviation of `--region-level`; it no longer abbreviates, and either way works.)
 
 newsbeam logs Beam at WARNING; the launcher keeps Beam's "Created job with id: [...]" line
 (INFO), which is how Airflow's Beam operator finds the Dataflow job it started.

@@ -4,7 +4,7 @@ The task is the Apache Beam provider's BeamRunPythonPipelineOperator running the
 launcher (deploy/dataflow/main.py, uploaded to GCS: NEWSBEAM_LAUNCHER) with `--command=run`.
 The launcher is needed because the operator builds `python LAUNCHER --runner=... --opt=...`:
 there is no place for newsbeam's `run` subcommand in that command line, so
-`py_options=["-m"]` with `newsbeam.cli` cannot work.
+`py_options=["-m"]` with `newsbeam` (`python -m newsbeam`) cannot work.
 
 The pipeline is built on the Airflow worker, so the interpreter that runs it
 (NEWSBEAM_PYTHON) must have newsbeam and `apache-beam[gcp]` installed, at the versions of
