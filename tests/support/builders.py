@@ -21,6 +21,7 @@ from newsbeam.transforms.records import (
     DuplicateRow,
     RawArticle,
     RejectRow,
+    TextSource,
     reject,
 )
 from newsbeam.transforms.sources.article_files import raw_record
@@ -34,6 +35,7 @@ __all__ = [
     "clean_article",
     "duplicate_row",
     "entity",
+    "feed_article",
     "raw_article",
     "reject_row",
     "rss",
@@ -69,6 +71,22 @@ def raw_article(
 def clean_article(input_ref: str = "a.txt", **fields: Any) -> CleanArticle:
     """What `CleanArticles` passes on: `raw_article(input_ref, **fields)`, cleaned."""
     return _clean(raw_article(input_ref, **fields))
+
+
+def feed_article(url: str, *, text: str = STORY, at: float = 0.0) -> RawArticle:
+    """A feed entry's record with the feed's text (no page), as a stream sees it: ingested
+    `at` seconds into a TestStream's clock, and dated 2025-03-03 whatever that clock says."""
+    record = raw_article(
+        url,
+        text=text,
+        ingested_at=datetime.fromtimestamp(at, UTC),
+        url=url,
+        source="Wire",
+        feed_url="https://wire.test/feed",
+        text_source=TextSource.FEED,
+        language="en",
+    )
+    return {**record, "date": date(2025, 3, 3), "date_source": DateSource.FEED}
 
 
 def entity(

@@ -1,4 +1,4 @@
-"""Near-duplicate detection: pure MinHash functions and the `NearDedupe` transform."""
+"""`NearDedupe`: syndicated copies found by MinHash and recorded against the article kept."""
 
 from __future__ import annotations
 
@@ -7,30 +7,23 @@ from datetime import UTC, date, datetime
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
-from newsbeam.transforms.clean.clean_articles import clean_article
-from newsbeam.transforms.dedupe.minhash import (
-    MinHashParams,
-    estimated_jaccard,
-    signatures,
-)
+from newsbeam.transforms.dedupe.minhash import MinHashParams, estimated_jaccard, signatures
 from newsbeam.transforms.dedupe.near_dedupe import MINHASH_FIELD, NearDedupe
-from newsbeam.transforms.sources.article_files import raw_record
+from tests.support.builders import clean_article
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 PARAMS = MinHashParams()
 
 
 def _article(name, text, day, url=None):
-    record = raw_record(
+    return clean_article(
         name,
         text=text,
         ingested_at=NOW,
         url=url or f"https://{name}.test/story",
         source=name,
         published=day.isoformat(),
-        date_source="header",
     )
-    return clean_article(record)
 
 
 def test_syndicated_copies_are_found_and_the_seeds_are_not_copies(seeds_dir, pipeline):

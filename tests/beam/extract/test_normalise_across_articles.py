@@ -1,33 +1,22 @@
-"""Spelling variants merged across articles."""
+"""`NormaliseAcrossArticles`: one spelling of a name across all articles, variants recorded."""
 
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
 from newsbeam.transforms.extract.normalise_across_articles import NormaliseAcrossArticles
-
-
-def _entity(canonical, label="PERSON", count=1):
-    return {
-        "text": canonical,
-        "label": label,
-        "canonical": canonical,
-        "count": count,
-        "country": None,
-        "latitude": None,
-        "longitude": None,
-    }
+from tests.support.builders import entity
 
 
 def test_variants_are_merged_across_articles_and_recorded(pipeline):
     first = {
         "id": "a",
-        "entities": [_entity("Stephane Dujjaric", count=2)],
+        "entities": [entity("Stephane Dujjaric", count=2)],
         "persons": ["Stephane Dujjaric"],
         "organizations": [],
     }
     second = {
         "id": "b",
-        "entities": [_entity("Stephane Dujarric", count=3)],
+        "entities": [entity("Stephane Dujarric", count=3)],
         "persons": ["Stephane Dujarric"],
         "organizations": [],
     }

@@ -1,0 +1,96 @@
+"""`DedupeExact`: the earliest copy of each URL and text kept, the others recorded."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.testing.util import assert_that, equal_to
+
+from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
+from tests.support.beam import project
+from tests.support.builders import STORY, clean_article
+
+
+def _own_id(article_id, input_ref):
+    import hashlib
+
+    return hashlib.sha256(f"{article_id}\x1f{input_ref}".encode()).hexdigest()[:32]
+
+
+def test_dedupe_keeps_the_earliest_copy_of_each_url_and_text(pipeline):
+    other = STORY.replace("Monday", "Tuesday")
+    articles = [
+        clean_article("late-copy", url="https://a.test/1", source="S", published="2025-03-04"),
+        clean_article("early-copy", url="https://b.test/2", source="S", published="2025-03-03"),
+        clean_article(
+            "same-url",
+            text=other,
+            url="https://a.test/1?utm_source=rss",
+            source="S",
+            published="2025-03-05",
+        ),
+        clean_article("undated", text=other.upper(), source="S"),  # the ingestion date only
+        clean_article(
+            "unique",
+            text=STORY + " Extra sentence here.",
+            url="https://c.test/3",
+            source="S",
+            published="2025-03-03",
+        ),
+    ]
+    by_input = {a["input"]: a["id"] for a in articles}
+    with pipeline as p:
+        result = p | beam.Create(articles) | DedupeExact()
+        assert_that(
+            result["articles"] | beam.Map(lambda r: r["input"]),
+            # "undated" shares its text only with "same-url", which is dropped as a copy of
+            # the URL of "late-copy": it is the only copy of that text left, so it is kept.
+            equal_to(["early-copy", "undated", "unique"]),
+            label="kept",
+        )
+        assert_that(
+            result["duplicates"] | beam.Map(project("duplicate_of", "kind", "input")),
+            equal_to(
+                [
+                    (by_input["early-copy"], "exact", "late-copy"),
+                    (by_input["early-copy"], "exact", "same-url"),
+                ]
+            ),
+            label="duplicates",
+        )
+        # "same-url" has late-copy's id (one URL): its row gets an id of its own.
+        assert_that(
+            result["duplicates"] | "Ids" >> beam.Map(lambda d: d["id"]),
+            equal_to([by_input["late-copy"], _own_id(by_input["same-url"], "same-url")]),
+            label="distinct ids",
+        )
+
+
+def test_copies_under_the_same_id_get_ids_of_their_own(pipeline):
+    text = STORY + " An identical wire copy with no URL."
+    copies = [
+        clean_article(name, text=text, source="S", published="2025-03-03")
+        for name in ("first", "second", "third")
+    ]
+    assert len({c["id"] for c in copies}) == 1
+    with pipeline as p:
+        result = p | beam.Create(copies) | DedupeExact()
+        assert_that(
+            result["duplicates"]
+            | beam.Map(
+                lambda d: (
+                    d["input"],
+                    d["id"] != d["duplicate_of"],
+                    d["duplicate_of"] == copies[0]["id"],
+                )
+            ),
+            equal_to([("second", True, True), ("third", True, True)]),
+            label="own ids",
+        )
+        assert_that(
+            result["duplicates"]
+            | "Ids" >> beam.Map(lambda d: d["id"])
+            | beam.Distinct()
+            | beam.combiners.Count.Globally(),
+            equal_to([2]),
+            label="distinct keys",
+        )

@@ -1,0 +1,87 @@
+"""Polling feeds: the stateful poller under `TestStream`, against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+from apache_beam.testing.test_stream import TestStream as BeamTestStream
+from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.transforms.window import TimestampedValue
+
+from newsbeam.transforms.records import REJECTS_TAG
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.http import HttpPolicy
+from newsbeam.transforms.sources.read_feeds import _PollStatefulFn
+from newsbeam.transforms.split_outputs import SplitOutputs
+from tests.support.beam import streaming_pipeline
+from tests.support.local_server import Reply
+from tests.support.news_site import NewsSite
+
+
+def test_each_entry_is_emitted_once_however_often_the_feed_is_polled(server):
+    site = NewsSite(server)
+    for slug in ("kenya-water", "chile-copper", "japan-rail", "peru-floods"):
+        site.publish("world", slug)
+    entries = {entry.slug: entry for entry in site.feeds["world"]}
+    # What the feed holds at its 1st, 2nd, 3rd and 4th request (the 3rd is unchanged: 304).
+    versions = [
+        ["kenya-water", "chile-copper"],
+        ["kenya-water", "chile-copper", "japan-rail"],
+        ["kenya-water", "chile-copper", "japan-rail"],
+        ["kenya-water", "chile-copper", "japan-rail", "peru-floods"],
+    ]
+    serve_feed = site.feed_route("world")
+
+    def world(request):
+        site.feeds["world"] = [entries[slug] for slug in versions[min(request.count, 4) - 1]]
+        return serve_feed(request)
+
+    server.routes["/feeds/world.xml"] = world
+    server.routes["/feeds/gone.xml"] = Reply(404)
+    world_feed = FeedConfig(site.feed_url("world"), name="World", poll_interval=5)
+    gone_feed = FeedConfig(site.server.url("/feeds/gone.xml"), poll_interval=5)
+
+    def tick(feed, at):
+        return TimestampedValue((feed.url, feed), at)
+
+    ticks = (
+        BeamTestStream()
+        .add_elements([tick(world_feed, 100), tick(gone_feed, 100)])
+        .add_elements([tick(world_feed, 102), tick(gone_feed, 105)])  # not due; backing off
+        .add_elements([tick(world_feed, 110)])  # a new entry
+        .add_elements([tick(world_feed, 120), tick(gone_feed, 200)])  # 304; due again: fails
+        .add_elements([tick(world_feed, 2_000)])  # past the expiry: old entries forgotten
+        .advance_watermark_to_infinity()
+    )
+    policy = HttpPolicy(allow_private_networks=True, min_host_interval=0.0, max_retries=0)
+    with streaming_pipeline() as p:
+        polled = (
+            p
+            | ticks
+            | beam.ParDo(_PollStatefulFn(policy, default_interval=5, expiry=1_000))
+            | SplitOutputs(REJECTS_TAG, main="entries")
+        )
+        assert_that(
+            polled.entries | "Slugs" >> beam.Map(lambda e: e["entry"].link.rsplit("/", 1)[1]),
+            equal_to(
+                [
+                    "kenya-water",
+                    "chile-copper",
+                    "japan-rail",
+                    "kenya-water",
+                    "chile-copper",
+                    "japan-rail",
+                    "peru-floods",
+                ]
+            ),
+            label="entries",
+        )
+        assert_that(
+            polled.rejects
+            | "Reasons"
+            >> beam.Map(lambda r: (r["input"].rsplit("/", 1)[1], r["stage"], r["reason"])),
+            equal_to([("gone.xml", "feed", "feed_http_404")] * 2),
+            label="rejects",
+        )
+    assert server.statuses[("/feeds/world.xml", 304)] == 1
+    assert server.hits["/feeds/world.xml"] == 4  # the tick at 102 was not due
+    assert server.hits["/feeds/gone.xml"] == 2  # the tick at 105 fell in the backoff

@@ -1,0 +1,64 @@
+"""`WriteTable`: partitioned, atomic Parquet files; a re-run adds nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import apache_beam as beam
+import duckdb
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.testing.util import assert_that, is_not_empty
+
+from newsbeam.options import LOCAL_RUNNER
+from newsbeam.schemas import ARTICLES, DUPLICATES
+from newsbeam.transforms.write.write_tables import WriteTable
+from tests.support.builders import STORY, article_row, duplicate_row
+
+
+def _article_row(article_id: str, day: date, region: str) -> dict:
+    return article_row(id=article_id, input=article_id, date=day, region=region, text=STORY)
+
+
+def _write(rows, output_dir, table=ARTICLES, max_rows=100_000):
+    with BeamTestPipeline(runner=LOCAL_RUNNER) as p:
+        written = p | beam.Create(rows) | WriteTable(str(output_dir), table, max_rows)
+        assert_that(written, is_not_empty()) if rows else None
+
+
+def test_write_table_partitions_atomically_and_reruns_add_nothing(tmp_path):
+    rows = [
+        _article_row("a1", date(2025, 3, 3), "eastern-africa"),
+        _article_row("a2", date(2025, 3, 3), "eastern-africa"),
+        _article_row("a3", date(2025, 3, 4), "../../escape"),
+    ]
+    _write(rows, tmp_path)
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet"))
+    assert [f.rsplit("/", 1)[0] for f in files] == [
+        "articles/date=2025-03-03/region=eastern-africa",
+        "articles/date=2025-03-04/region=escape",
+    ]
+    assert not list(tmp_path.rglob("*.tmp"))
+
+    _write(rows + [_article_row("a4", date(2025, 3, 3), "eastern-africa")], tmp_path)
+    counts = duckdb.sql(
+        f"SELECT id, count(*) FROM read_parquet('{tmp_path}/articles/*/*/*.parquet', hive_partitioning=true) GROUP BY id ORDER BY id"
+    ).fetchall()
+    assert counts == [("a1", 1), ("a2", 1), ("a3", 1), ("a4", 1)]
+
+
+def test_write_table_splits_large_partitions_into_files(tmp_path):
+    rows = [_article_row(f"id{i:02d}", date(2025, 3, 3), "eastern-africa") for i in range(25)]
+    _write(rows, tmp_path, max_rows=10)
+    files = list(tmp_path.rglob("*.parquet"))
+    assert len(files) == 3
+    total = duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{tmp_path}/articles/*/*/*.parquet')"
+    ).fetchall()
+    assert total == [(25,)]
+
+
+def test_flat_tables_have_no_partitions(tmp_path):
+    row = duplicate_row(id="d1", duplicate_of="a1", date=date(2025, 3, 3), input="x")
+    _write([row], tmp_path, table=DUPLICATES)
+    (path,) = tmp_path.rglob("*.parquet")
+    assert path.parent == tmp_path / "duplicates"
