@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -17,9 +15,10 @@ import pytest
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.read_feeds import FeedStateCoder
-from tests.support.paths import REPO
+from tests.support.paths import REPO, TEST_DATA
+from tests.support.run_cli import newsbeam
 
-LEGACY = REPO / "tests" / "data" / "legacy"
+LEGACY = TEST_DATA / "legacy"
 # Whatever the date: nothing in the old state or index may expire before a test reads it.
 _NEVER_EXPIRE = ["--state-expiry", str(100 * 365 * 86_400)]
 
@@ -30,18 +29,6 @@ def _counts(output: Path) -> dict[str, int]:
         return duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob}')").fetchall()[0][0]
 
     return {table: count(table) for table in ("articles", "duplicates", "rejects", "runs")}
-
-
-def _newsbeam(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "newsbeam", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 @pytest.fixture
@@ -68,15 +55,22 @@ def test_a_feed_state_pickled_under_the_old_module_path_decodes():
 
 
 def test_the_old_output_is_queried_as_it_is(legacy_output):
-    result = _newsbeam(
-        "query", str(legacy_output), "SELECT count(*) AS n FROM articles", "--format", "csv"
+    result = newsbeam(
+        "query",
+        str(legacy_output),
+        "SELECT count(*) AS n FROM articles",
+        "--format",
+        "csv",
+        cwd=REPO,
     )
     assert result.stdout.split() == ["n", "14"]
 
 
 def test_a_batch_run_into_the_old_output_adds_nothing_it_already_holds(legacy_output):
     before = _counts(legacy_output)
-    result = _newsbeam("run", "--input", "samples", "--output", str(legacy_output), *_NEVER_EXPIRE)
+    result = newsbeam(
+        "run", "--input", "samples", "--output", str(legacy_output), *_NEVER_EXPIRE, cwd=REPO
+    )
     assert "inputs 14 = articles 12 + duplicates 1 + rejects 1" in result.stdout
     assert "articles_already_written     12" in result.stdout
     after = _counts(legacy_output)
@@ -90,7 +84,7 @@ def test_a_stream_resumes_from_the_old_feed_state(legacy_output, tmp_path):
     shutil.copy(LEGACY / "feed.xml", tmp_path / "feed.xml")
     before = _counts(legacy_output)
 
-    result = _newsbeam(
+    result = newsbeam(
         "stream",
         *("--feed", "feed.xml", "--output", str(legacy_output), *_NEVER_EXPIRE),
         *("--window", "1", "--poll-interval", "1", "--duration", "3"),

@@ -22,9 +22,9 @@ from newsbeam.transforms.sources.feed_parsing import FeedEntry, html_to_text, pa
 from newsbeam.transforms.sources.feed_polling import PollOutcome, poll_feed
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
-from tests.support.paths import SHARED
+from tests.support.paths import SHARED, TEST_DATA
 
-FEEDS = Path(__file__).parent / "data" / "feeds"
+FEEDS = TEST_DATA / "feeds"
 CORPUS = FEEDS / "corpus"
 MANIFEST: dict[str, dict] = json.loads((FEEDS / "manifest.json").read_text(encoding="utf-8"))[
     "files"

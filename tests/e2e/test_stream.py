@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,13 +12,9 @@ import pytest
 from newsbeam.query import connect
 from tests.support.local_server import Reply
 from tests.support.news_site import NewsSite, page_html, syndicated_html
+from tests.support.run_cli import newsbeam_command
 
 pytestmark = pytest.mark.e2e
-
-
-def _newsbeam_command() -> list[str]:
-    executable = Path(sys.executable).with_name("newsbeam")
-    return [str(executable)] if executable.exists() else [sys.executable, "-m", "newsbeam.cli"]
 
 
 def _count(output: Path, sql: str) -> int:
@@ -72,7 +67,7 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
     output = tmp_path / "out"
     process = subprocess.Popen(
         [
-            *_newsbeam_command(),
+            *newsbeam_command(),
             "stream",
             "--feeds",
             str(feeds_file),
@@ -173,7 +168,7 @@ def test_a_stream_that_cannot_write_stops_with_a_clear_error(server, tmp_path):
     (output / "articles").write_text("a file where the articles folder should be")
     result = subprocess.run(
         [
-            *_newsbeam_command(),
+            *newsbeam_command(),
             "stream",
             "--feed",
             site.feed_url("world"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.testing.util import assert_that
@@ -20,8 +19,9 @@ from newsbeam.transforms.clean.clean_articles import CleanArticles
 from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
 from newsbeam.transforms.dedupe.near_dedupe import NearDedupe
 from newsbeam.transforms.sources.article_files import raw_record
+from tests.support.paths import TEST_DATA
 
-EVALUATION = Path(__file__).parent / "data" / "neardup" / "evaluation.jsonl"
+EVALUATION = TEST_DATA / "neardup" / "evaluation.jsonl"
 MIN_PRECISION, MIN_RECALL = 0.99, 0.95
 
 

@@ -18,8 +18,7 @@ import pytest
 
 from bench.corpus import news_articles, write_jsonl
 from newsbeam.transforms.dedupe.minhash import MinHashParams, estimated_jaccard, signatures
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO
 
 
 def test_corpus_is_reproducible_from_its_seed():

@@ -15,11 +15,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsbeam.query import connect
+from tests.support.paths import TEST_DATA
 from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 
-EVALUATION = Path(__file__).parent / "data" / "neardup" / "evaluation.jsonl"
+EVALUATION = TEST_DATA / "neardup" / "evaluation.jsonl"
 
 
 def _corpus(path: Path) -> int:

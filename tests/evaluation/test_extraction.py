@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 from newsbeam.transforms.extract.entities import ENTITY_LABELS, Mention, summarise_mentions
+from tests.support.paths import TEST_DATA
 
-PARAGRAPHS = Path(__file__).parent / "data" / "extraction" / "paragraphs.jsonl"
+PARAGRAPHS = TEST_DATA / "extraction" / "paragraphs.jsonl"
 MIN_REGION_ACCURACY, MIN_PLACE_PRECISION = 0.9, 0.9
 PLACES = {"GPE", "LOC"}
 

@@ -9,7 +9,7 @@ import pytest
 
 from newsbeam.query import connect
 from tests.support.builders import rss
-from tests.support.paths import SAMPLES
+from tests.support.paths import SAMPLES, SHARED_DATA
 from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
@@ -235,7 +235,7 @@ def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
 
 
 def test_run_reads_real_feed_files(tmp_path):
-    root = Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds_rss_parser_js" / "input"
+    root = SHARED_DATA / "feeds_rss_parser_js" / "input"
     if not root.exists():
         pytest.skip(f"the shared real feeds are absent ({root})")
     result = newsbeam(
@@ -310,12 +310,10 @@ def test_beam_flags_that_start_like_ours_reach_beam(tmp_path):
 def test_a_later_run_records_a_copy_against_the_article_already_written(sample_output, tmp_path):
     import shutil
 
-    from tests.support.paths import SAMPLES as samples
-
     earlier = tmp_path / "out"
     shutil.copytree(sample_output, earlier)
 
-    kenya = (samples / "txt" / "kenya-drought.txt").read_text()
+    kenya = (SAMPLES / "txt" / "kenya-drought.txt").read_text()
     body = kenya.split("\n\n", 1)[1]
     paragraphs = body.split("\n\n")
     copy = "NAIROBI (Wire Service) - " + "\n\n".join(paragraphs[:-1]).replace(
