@@ -1,5 +1,5 @@
-"""Fixtures every level of test shares. Helpers that are not fixtures live in
-`tests/support/`."""
+"""Fixtures every level of test shares, and the lanes the tests run in (`--lane`, see
+`tests/support/lanes.py`). Helpers that are not fixtures live in `tests/support/`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,45 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.lanes import ALL, LANES, entry_of
 from tests.support.paths import SEED_WITH_DATE, SEED_WITHOUT_HEADER, SEEDS
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--lane",
+        choices=sorted(LANES),
+        help="run one lane: fast (unit and Beam tests) or all (the whole suite, as CI runs)",
+    )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With --lane, the folders of other lanes are not even imported."""
+    lane = config.getoption("lane")
+    entry = entry_of(collection_path)
+    if lane is not None and entry in ALL and entry not in LANES[lane]:
+        return True
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test outside every lane, or a lane with a folder that collected nothing, stops the
+    run: a test moved or a folder renamed must not drop out of a lane unnoticed."""
+    outside = sorted({str(item.path) for item in items if entry_of(item.path) is None})
+    if outside:
+        raise pytest.UsageError(
+            "test files outside every lane (tests/support/lanes.py): " + ", ".join(outside)
+        )
+    lane = config.getoption("lane")
+    if lane is not None:
+        collected = {entry_of(item.path) for item in items}
+        empty = [entry for entry in LANES[lane] if entry not in collected]
+        if empty:
+            raise pytest.UsageError(
+                f"the {lane} lane collected no test in "
+                + ", ".join(f"tests/{entry}" for entry in empty)
+            )
 
 
 @pytest.fixture
