@@ -567,19 +567,17 @@ def _pipeline_cpu(build: Callable) -> tuple[float, int]:
 
 
 def _extraction_stage(rows: list[dict]) -> dict:
-    """The extraction DoFn on the articles the run wrote, model already loaded."""
-    from newsbeam.transforms.extract.entities import MODEL_NAME
-    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE, _ExtractFn
+    """Extraction (`ArticleExtractor`, what the stage's DoFn runs) on the articles the run
+    wrote, model already loaded."""
+    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE, ArticleExtractor
 
-    stage = _ExtractFn(MODEL_NAME, "subregion")
-    stage.setup()
+    extractor = ArticleExtractor(region_level="subregion")
+    extractor.setup()
     inputs = [{**row, "language_hint": None, "region_hint": None} for row in rows]
-    for _row in stage.process(inputs[:8]):
-        pass
+    extractor.extract(inputs[:8])
     wall, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(inputs), NER_BATCH_SIZE):
-        for _row in stage.process(inputs[start : start + NER_BATCH_SIZE]):
-            pass
+        extractor.extract(inputs[start : start + NER_BATCH_SIZE])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {
         "extraction_articles_per_s": round(len(inputs) / wall, 3),

@@ -9,6 +9,7 @@ from newsbeam.transforms.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "ExtractEntities": ".extract_entities",
+    "ArticleExtractor": ".extract_entities",
     "NormaliseAcrossArticles": ".normalise_across_articles",
 }
 __all__ = list(_EXPORTS)

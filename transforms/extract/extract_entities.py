@@ -1,10 +1,16 @@
-"""`ExtractEntities`: entities, countries, region and language for each article."""
+"""`ExtractEntities`: entities, countries, region and language for each article.
+
+`ArticleExtractor` is the same work on a batch of articles without Beam (benchmarks,
+notebooks): the stage's DoFn delegates every batch to it.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
@@ -15,34 +21,72 @@ from newsbeam.transforms.extract.entities import Mention, build_nlp, summarise_m
 from newsbeam.transforms.extract.language import detect_language, load_language_model
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.extract.quotes import find_quotes
-from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
+from newsbeam.transforms.records import (
+    REJECTS_TAG,
+    ArticleRow,
+    RejectRow,
+    Stage,
+    Tagged,
+    reject,
+)
 from newsbeam.transforms.slugs import slugify
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["ExtractEntities", "NER_BATCH_SIZE", "REGION_LEVELS", "ner_input"]
+__all__ = [
+    "ArticleExtractor",
+    "BatchExtraction",
+    "ExtractEntities",
+    "NER_BATCH_SIZE",
+    "REGION_LEVELS",
+    "ner_input",
+]
 
 NER_BATCH_SIZE = 64  # articles per `nlp.pipe` call, at most
 _LOG = logging.getLogger(__name__)
 
 
-class _ExtractFn(beam.DoFn):
-    """Runs spaCy over a batch of articles with `nlp.pipe`; model and gazetteer load once."""
+@dataclass(frozen=True)
+class BatchExtraction:
+    """What `ArticleExtractor.extract` makes of a batch of articles."""
 
-    def __init__(self, model_name: str, region_level: str) -> None:
-        self._model_name = model_name
-        self._region_level = region_level
+    articles: list[ArticleRow]
+    """Complete `articles` rows, in the batch's order, less the articles rejected."""
+    rejects: list[RejectRow]
+    """One `ner_failed` row (stage `extract`) for each article the model could not read."""
+    ner_cpu_ms: int
+    """CPU time inside `nlp.pipe`: the bare model's share of the batch's cost."""
+
+
+class ArticleExtractor:
+    """Extraction without Beam: what `ExtractEntities` does to each batch of articles.
+
+        extractor = ArticleExtractor()
+        extractor.setup()  # loads the spaCy pipeline and the gazetteer
+        done = extractor.extract(articles)  # cleaned, deduplicated articles
+        done.articles, done.rejects
+
+    The model and gazetteer are loaded once per thread of a process and shared by every
+    extractor of that thread. The whole batch goes through one `nlp.pipe` call (at most
+    `NER_BATCH_SIZE` articles is what the pipeline passes); if it fails, the articles are
+    retried one by one, and one the model still cannot read becomes a reject row.
+    """
+
+    def __init__(self, model_name: str = MODEL_NAME, region_level: str = "subregion") -> None:
+        if region_level not in REGION_LEVELS:
+            raise ValueError(f"region_level must be one of {REGION_LEVELS}, not {region_level!r}")
+        self.model_name = model_name
+        self.region_level = region_level
         self._nlp = None
         self._gazetteer = None
-        self._extracted = Metrics.counter("newsbeam", "articles_extracted")
-        self._rejected = Metrics.counter("newsbeam", "rejected_extract")
-        # CPU time inside nlp.pipe: a run's time in the bare model, against which everything
-        # else it does is overhead (bench/ reports the share; drift of the machine cancels).
-        self._ner_cpu_ms = Metrics.counter("newsbeam", "ner_cpu_ms")
 
     def setup(self) -> None:
-        self._nlp, self._gazetteer = _models(self._model_name)
+        """Loads the spaCy pipeline and the gazetteer (about 2 s the first time in a thread)."""
+        self._nlp, self._gazetteer = _models(self.model_name)
 
-    def process(self, batch: list[dict]):
+    def extract(self, batch: Sequence[dict]) -> BatchExtraction:
+        """The batch's articles with every `articles` column filled in, and its rejects."""
+        if self._nlp is None:
+            self.setup()
         documents = [ner_input(article) for article in batch]
         started = time.thread_time()
         try:
@@ -50,15 +94,15 @@ class _ExtractFn(beam.DoFn):
         except Exception:  # noqa: BLE001 - isolate the article that breaks the model
             _LOG.warning("NER failed on a batch of %d; retrying one by one", len(batch))
             docs = [None] * len(batch)
-        self._ner_cpu_ms.inc(round((time.thread_time() - started) * 1000))
+        ner_cpu_ms = round((time.thread_time() - started) * 1000)
+        rows: list[ArticleRow] = []
+        rejects: list[RejectRow] = []
         for article, document, doc in zip(batch, documents, docs, strict=True):
             if doc is None:
                 try:
                     doc = self._nlp(document)
                 except Exception as error:  # noqa: BLE001 - one bad text, one reject row
-                    self._rejected.inc()
-                    yield Tagged(
-                        REJECTS_TAG,
+                    rejects.append(
                         reject(
                             article["input"],
                             Stage.EXTRACT,
@@ -66,13 +110,13 @@ class _ExtractFn(beam.DoFn):
                             repr(error),
                             article["ingested_at"],
                             article.get("source"),
-                        ),
+                        )
                     )
                     continue
-            self._extracted.inc()
-            yield self._row(article, document, doc)
+            rows.append(self._row(article, document, doc))
+        return BatchExtraction(rows, rejects, ner_cpu_ms)
 
-    def _row(self, article: dict, document: str, doc) -> dict:
+    def _row(self, article: dict, document: str, doc) -> ArticleRow:
         mentions = [Mention(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
         found = summarise_mentions(mentions, self._gazetteer, document)
         main_country = found.countries[0] if found.countries else None
@@ -85,11 +129,37 @@ class _ExtractFn(beam.DoFn):
             "organizations": found.organizations,
             "locations": found.locations,
             "countries": found.countries,
-            "region": self._gazetteer.region_of(main_country, self._region_level)
+            "region": self._gazetteer.region_of(main_country, self.region_level)
             if main_country
             else slugify(article.get("region_hint")),
             "schema_version": SCHEMA_VERSION,
         }
+
+
+class _ExtractFn(beam.DoFn):
+    """`ArticleExtractor` on each batch, with the stage's counters."""
+
+    def __init__(self, model_name: str, region_level: str) -> None:
+        self._extractor = ArticleExtractor(model_name, region_level)
+        self._extracted = Metrics.counter("newsbeam", "articles_extracted")
+        self._rejected = Metrics.counter("newsbeam", "rejected_extract")
+        # CPU time inside nlp.pipe: a run's time in the bare model, against which everything
+        # else it does is overhead (bench/ reports the share; drift of the machine cancels).
+        self._ner_cpu_ms = Metrics.counter("newsbeam", "ner_cpu_ms")
+
+    def setup(self) -> None:
+        self._extractor.setup()
+
+    def process(self, batch: list[dict]):
+        done = self._extractor.extract(batch)
+        self._ner_cpu_ms.inc(done.ner_cpu_ms)
+        if done.articles:
+            self._extracted.inc(len(done.articles))
+        if done.rejects:
+            self._rejected.inc(len(done.rejects))
+        yield from done.articles
+        for row in done.rejects:
+            yield Tagged(REJECTS_TAG, row)
 
 
 _LOADED = threading.local()
@@ -126,8 +196,8 @@ class ExtractEntities(beam.PTransform):
     organizations, locations, countries (ISO 3166-1 alpha-2, by salience), region (slug of
     the main country's UN M49 sub-region, or continent or country per `region_level`; without
     a place, the feed's configured region, else `unknown`) and language. Articles are
-    batched for `nlp.pipe`; the spaCy model and gazetteer are loaded once per DoFn instance
-    in `setup()`.
+    batched for `nlp.pipe` and each batch goes through an `ArticleExtractor`, whose spaCy
+    model and gazetteer are loaded in the DoFn's `setup()`, once per worker thread.
     Rejects (stage `extract`): ner_failed.
     """
 
