@@ -14,6 +14,9 @@
 3. resolves short and misspelt mentions to the fullest form in the article: a one-word
    mention equal to, or within a conservative edit distance of, the last name of one
    person mentioned in full (rapidfuzz ratio >= 82, six letters or more, same initial).
+
+The word lists these rules need (titles, place names left to the NER) are data files under
+`data/`, each naming its source (`word_list`).
 """
 
 from __future__ import annotations
