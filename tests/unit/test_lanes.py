@@ -4,6 +4,7 @@ fails here before it can drop out of `make test-fast` or `make test` unnoticed."
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,9 +53,13 @@ def test_the_fast_lane_is_part_of_the_whole_suite() -> None:
 
 def _make(target: str) -> list[str]:
     """The commands `make TARGET` runs (printed, not run; the virtualenv taken as set up)."""
+    # Run from `make test-fast` itself, make would pass its own flags and level down.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     result = subprocess.run(
-        ["make", "--dry-run", "--old-file", ".venv/.installed-stamp", target],
+        ["make", "--dry-run", "--no-print-directory", "--old-file", ".venv/.installed-stamp"]
+        + [target],
         cwd=REPO,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
