@@ -40,8 +40,8 @@ class NewsbeamOptions(PipelineOptions):
             "--input",
             nargs="+",
             default=None,
-            help="Article files, directories (walked recursively) or globs: .txt, .html, .jsonl "
-            "(optionally .gz).",
+            help="Article files, directories (walked recursively) or globs: .txt/.text, "
+            ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate).",
         )
         parser.add_argument(
             "--feed",
@@ -58,7 +58,8 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--output",
             default=None,
-            help="Output directory (local, gs:// or s3://): articles/, duplicates/, rejects/.",
+            help="Output directory (local, gs:// or s3://): articles/, duplicates/, rejects/, "
+            "entity_variants/, runs/, and newsbeam's own _state/.",
         )
         parser.add_argument(
             "--min-words",

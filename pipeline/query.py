@@ -1,4 +1,5 @@
-"""DuckDB over the output directory: views `articles`, `duplicates`, `rejects`."""
+"""DuckDB over the output directory: a view per table (`articles`, `duplicates`, `rejects`,
+`entity_variants`, `runs`) and `mentions`, one row per entity of an article."""
 
 from __future__ import annotations
 
