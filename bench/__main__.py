@@ -55,7 +55,7 @@ from bench.corpus import news_articles, write_jsonl
 from bench.limit import limit as bare_limit
 from bench.limit import limit_side_by_side
 from newsbeam.transforms.clean.clean_articles import clean_article
-from newsbeam.transforms.extract.extract_entities import ner_input
+from newsbeam.transforms.extract.article_extractor import ner_input
 
 _LIMIT_SAMPLE = 1_000  # texts: a stable rate (under 2 min a pass here), a seeded sample
 _EXTRACTION_SAMPLE = 500
@@ -569,7 +569,7 @@ def _pipeline_cpu(build: Callable) -> tuple[float, int]:
 def _extraction_stage(rows: list[dict]) -> dict:
     """Extraction (`ArticleExtractor`, what the stage's DoFn runs) on the articles the run
     wrote, model already loaded."""
-    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE, ArticleExtractor
+    from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
 
     extractor = ArticleExtractor(region_level="subregion")
     extractor.setup()

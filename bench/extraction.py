@@ -47,7 +47,7 @@ def _articles(path: str) -> list[dict]:
 
 
 def main() -> None:
-    from newsbeam.transforms.extract.extract_entities import ArticleExtractor
+    from newsbeam.transforms.extract.article_extractor import ArticleExtractor
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="tests/data/neardup/base_articles.jsonl")

@@ -23,7 +23,7 @@ def _load():
 
 
 def _pipe(nlp, texts: list[str]) -> None:
-    from newsbeam.transforms.extract.extract_entities import NER_BATCH_SIZE
+    from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE
 
     for _doc in nlp.pipe(texts, batch_size=NER_BATCH_SIZE):
         pass

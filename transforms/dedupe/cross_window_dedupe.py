@@ -24,8 +24,12 @@ from apache_beam.transforms import window
 from apache_beam.transforms.userstate import BagStateSpec, ReadModifyWriteStateSpec
 
 from newsbeam.transforms.dedupe.duplicate_rows import duplicate_row
-from newsbeam.transforms.dedupe.minhash import MinHashParams, band_keys, estimated_jaccard
-from newsbeam.transforms.dedupe.near_dedupe import MINHASH_FIELD
+from newsbeam.transforms.dedupe.minhash import (
+    MINHASH_FIELD,
+    MinHashParams,
+    band_keys,
+    estimated_jaccard,
+)
 from newsbeam.transforms.records import Tagged
 from newsbeam.transforms.split_outputs import SplitOutputs
 

@@ -14,7 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.schemas import MINHASH_INDEX
 from newsbeam.schemas.layout import state_dir
-from newsbeam.transforms.dedupe.near_dedupe import MINHASH_FIELD
+from newsbeam.transforms.dedupe.minhash import MINHASH_FIELD
 from newsbeam.transforms.write.parquet_files import list_table_files
 
 __all__ = ["index_row", "prune_index"]

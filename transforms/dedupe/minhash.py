@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "MINHASH_FIELD",
     "MinHashParams",
     "band_hash_matrix",
     "band_keys",
@@ -31,6 +32,9 @@ __all__ = [
     "shingles",
     "signatures",
 ]
+
+MINHASH_FIELD = "_minhash"
+"""The field a kept article carries its signature in, from near dedupe to the index rows."""
 
 _PUNCTUATION_CHARS = ".,;:!?\"'()[]{}“”‘’«»—–-/|*_"
 _PUNCTUATION = str.maketrans({char: " " for char in _PUNCTUATION_CHARS})

@@ -30,6 +30,7 @@ from newsbeam.transforms.batch import Batch
 from newsbeam.transforms.dedupe.components import merge_labels
 from newsbeam.transforms.dedupe.duplicate_rows import canonical_order, duplicate_row
 from newsbeam.transforms.dedupe.minhash import (
+    MINHASH_FIELD,
     MinHashParams,
     band_hash_matrix,
     estimated_jaccard,
@@ -40,7 +41,6 @@ from newsbeam.transforms.split_outputs import SplitOutputs
 
 __all__ = ["MINHASH_FIELD", "Edge", "NearDedupe", "Node", "NodeKey", "node_key"]
 
-MINHASH_FIELD = "_minhash"
 _PRIOR, _CURRENT = 0, 1
 _MAX_BUCKET = 2_000  # beyond this, members are compared with the first _BUCKET_SAMPLE only
 _BUCKET_SAMPLE = 200

@@ -9,7 +9,7 @@ from newsbeam.transforms.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "ExtractEntities": ".extract_entities",
-    "ArticleExtractor": ".extract_entities",
+    "ArticleExtractor": ".article_extractor",
     "NormaliseAcrossArticles": ".normalise_across_articles",
 }
 __all__ = list(_EXPORTS)
