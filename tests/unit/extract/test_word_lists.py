@@ -5,26 +5,36 @@ from __future__ import annotations
 
 from importlib import resources
 
+import pycountry
 import pytest
 
-from newsbeam.transforms.extract import entities
-from newsbeam.transforms.extract.entities import gazetteer_patterns, strip_titles, word_list
+from newsbeam.transforms.extract import entities, geo
+from newsbeam.transforms.extract.entities import gazetteer_patterns, strip_titles
+from newsbeam.transforms.extract.word_lists import name_table, word_list
 
 USED_BY_THE_RULES = {
     "ambiguous_place_names": entities._AMBIGUOUS_PLACE_NAMES,
     "titles": entities._TITLES,
+    "generic_subdivision_names": geo._GENERIC_NAMES,
+}
+TABLES_USED_BY_THE_GAZETTEER = {
+    "disputed_regions": geo.DISPUTED_REGIONS,
+    "country_aliases": geo._ALIASES,
 }
 
 
-def _lines(name: str) -> list[str]:
-    path = resources.files("newsbeam.transforms.extract") / "data" / f"{name}.txt"
+def _lines(name: str, suffix: str = "txt") -> list[str]:
+    path = resources.files("newsbeam.transforms.extract") / "data" / f"{name}.{suffix}"
     return path.read_text(encoding="utf-8").splitlines()
+
+
+def _header(lines: list[str]) -> list[str]:
+    return lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))]
 
 
 @pytest.mark.parametrize("name", USED_BY_THE_RULES)
 def test_a_list_opens_with_a_header_naming_its_source_and_purpose(name):
-    lines = _lines(name)
-    header = lines[: next(i for i, line in enumerate(lines) if not line.startswith("#"))]
+    header = _header(_lines(name))
     assert len(header) >= 2, f"{name}: the header says what the list is for"
     assert any(line.startswith("# Source:") for line in header), f"{name}: no source named"
 
@@ -63,3 +73,27 @@ def test_ambiguous_place_names_are_left_out_of_the_entity_ruler(gazetteer):
     )
     # Without the list these would be ruler patterns: it spelled them as the gazetteer does.
     assert {"Jordan", "Georgia", "Chad", "Man", "Mary"} <= ambiguous & ruler_names
+
+
+@pytest.mark.parametrize("name", TABLES_USED_BY_THE_GAZETTEER)
+def test_a_table_names_its_source_and_maps_each_name_to_a_real_country(name):
+    lines = _lines(name, "tsv")
+    assert any(line.startswith("# Source:") for line in _header(lines)), f"{name}: no source"
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert rows and all(len(row) == 2 for row in rows), f"{name}: one tab a line"
+    names = [row[0] for row in rows]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+    unknown = [code for _name, code in rows if pycountry.countries.get(alpha_2=code) is None]
+    assert unknown == []
+    assert name_table(name) == dict(rows)
+    assert name_table(name) is TABLES_USED_BY_THE_GAZETTEER[name]
+
+
+def test_a_malformed_table_line_is_refused_with_the_line(tmp_path, monkeypatch):
+    from newsbeam.transforms.extract import word_lists
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "broken.tsv").write_text("# header\nNagorno-Karabakh AZ\n")
+    monkeypatch.setattr(word_lists.resources, "files", lambda _package: tmp_path)
+    with pytest.raises(ValueError, match="Nagorno-Karabakh AZ"):
+        word_lists.name_table.__wrapped__("broken")
