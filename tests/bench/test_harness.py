@@ -127,12 +127,19 @@ _REQUIRED_KEYS = (
 )
 
 
+# What the smoke run costs is its two end-to-end runs (a minute each, NER-bound), about 40
+# short stage pipelines, and the limit: four passes and one of two processes side by side,
+# each loading the model and running it over this many texts. At 150 texts the limit took
+# 110 s of a 270 s run here; at 50 it takes 40 s.
+# Every figure is still measured; only the limit's rates are noisier, and none is asserted.
+_SMOKE_LIMIT_SAMPLE = 50
+
+
 @pytest.mark.e2e
 def test_harness_runs_at_the_smallest_size(tmp_path):
     """`python -m bench --size 500` as `make bench` runs it: a smoke test, no timing."""
     results = tmp_path / "results"
     completed = subprocess.run(
-        # A smaller limit sample than the default keeps the smoke test to a few minutes.
         [
             sys.executable,
             "-m",
@@ -140,7 +147,7 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
             "--size",
             "500",
             "--limit-sample",
-            "150",
+            str(_SMOKE_LIMIT_SAMPLE),
             "--results",
             str(results),
         ],
@@ -169,7 +176,7 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
         assert figures[f"{run}_duplicates"] == figures["syndicated_copies"]
     # The limit ran on texts extraction saw, a pass before and after each run.
     assert figures["limit_texts_all_written"] is True
-    assert figures["limit_sample"] == 150
+    assert figures["limit_sample"] == _SMOKE_LIMIT_SAMPLE
     assert len(figures["limit_passes_articles_per_s"]) == 3
     assert figures["rounds"] == 1
     assert figures["workers_2_vs_1_rounds"] == [figures["workers_2_vs_1_raw"]]
