@@ -325,4 +325,4 @@ def test_a_body_over_the_limit_is_not_read_to_its_end(run: RunResult) -> None:
 def test_a_gzip_bomb_is_refused_without_inflating_it(run: RunResult) -> None:
     """2 GiB once inflated, 2 MB on the wire: refused at the limit, and no newsbeam process
     came near holding it."""
-    assert bounded_by_bomb()
+    assert bounded_by_bomb(run)

@@ -201,4 +201,4 @@ def test_a_page_over_the_limit_is_not_read_to_its_end(run: RunResult) -> None:
 
 
 def test_a_gzip_bomb_page_is_refused_without_inflating_it(run: RunResult) -> None:
-    assert bounded_by_bomb()
+    assert bounded_by_bomb(run)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import gzip
 import random
-import resource
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from xml.sax.saxutils import escape
 from newsbeam.query import connect
 from tests.support.local_server import LocalServer, Reply, Request
 from tests.support.news_site import STORIES, page_text
-from tests.support.run_cli import newsbeam
+from tests.support.run_cli import newsbeam_peak_rss
 
 # Feeds and pages must answer within this many seconds (--http-timeout). The deadline for a
 # whole body is then max(3 x 1, 30) = 30 s, the shortest the CLI allows.
@@ -115,11 +114,10 @@ def feed_reply(xml: str) -> Reply:
 BOMB_GIB = 2
 
 
-def bounded_by_bomb() -> bool:
-    """Whether every newsbeam run so far peaked well below what the gzip bomb inflates to:
+def bounded_by_bomb(run: RunResult) -> bool:
+    """Whether the run the bomb was sent to peaked well below what the bomb inflates to:
     under half of it (a run takes about 0.5 GiB; the bomb, 2 GiB)."""
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # KiB on Linux
-    return peak < (BOMB_GIB << 30) / 2
+    return run.peak_rss < (BOMB_GIB << 30) / 2
 
 
 @functools.cache
@@ -248,6 +246,7 @@ class RunResult:
     stdout: str
     stderr: str
     elapsed: float
+    peak_rss: int  # bytes: the largest process of this run alone
 
     def rows(self, sql: str) -> list[tuple]:
         return connect(str(self.output)).execute(sql).fetchall()
@@ -283,7 +282,7 @@ def run_scenario(server: LocalServer, scenario: Scenario, workdir: Path) -> RunR
     )
     output = workdir / "out"
     started = time.monotonic()
-    result = newsbeam(
+    result, peak_rss = newsbeam_peak_rss(
         "run",
         "--feeds",
         str(feeds),
@@ -295,9 +294,9 @@ def run_scenario(server: LocalServer, scenario: Scenario, workdir: Path) -> RunR
         "--host-interval",
         "0",
         *plan.flags,
-        check=False,
         timeout=plan.timeout,
     )
+    elapsed = time.monotonic() - started
     return RunResult(
-        plan, output, result.returncode, result.stdout, result.stderr, time.monotonic() - started
+        plan, output, result.returncode, result.stdout, result.stderr, elapsed, peak_rss
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -29,3 +32,39 @@ def newsbeam(
     if check and result.returncode != 0:
         raise AssertionError(f"newsbeam {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+# Runs the command given after the report file's name, then writes its exit status and the
+# peak RSS (KiB) of it and its descendants there. A parent of its own, because a child's
+# high-water mark starts at its parent's: spawned straight from a test process that has
+# grown (a model loaded, a cluster started), any run would look that big.
+_MEASURE = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(sys.argv[1], "w").write(f"{code} {peak}")
+"""
+
+
+def newsbeam_peak_rss(*args: str, timeout: float = 600) -> tuple[subprocess.CompletedProcess, int]:
+    """`newsbeam ARGS` as `newsbeam(..., check=False)` runs it, and the peak RSS in bytes of
+    that run alone (its largest process)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report"
+        command = [sys.executable, "-c", _MEASURE, str(report), *newsbeam_command(), *args]
+        # A session of its own: a timeout ends the run too, not only its parent.
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        code, peak_kib = map(int, report.read_text().split())
+    return subprocess.CompletedProcess(command, code, stdout, stderr), peak_kib * 1024
