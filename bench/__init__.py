@@ -1,5 +1,6 @@
-"""Benchmarks: run `python -m bench` (or `python -m bench.<name>`); numbers go in the
-README, not in tests. The helpers here are shared by the harness and the stream test."""
+"""Benchmarks: run `python -m bench` (or `python -m bench.<name>`); numbers go in
+docs/performance.md, not in tests. The helpers here are shared by the harness and the stream
+test."""
 
 from __future__ import annotations
 

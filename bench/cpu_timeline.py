@@ -6,8 +6,8 @@
 Prints a line per interval (seconds since the start, then each busy process's CPU seconds
 in it: `w` for Beam SDK worker processes, `m` for the others, with the pid) and a summary:
 wall time, CPU of the whole tree, and the core-seconds left idle (cores x wall - CPU). It
-shows which phases of a run keep the cores busy and which do not; the README's two-worker
-profile was taken with it.
+shows which phases of a run keep the cores busy and which do not; the two-worker profile in
+docs/performance.md was taken with it.
 
 The lines miss what a process spends after its last sample, and a process that starts
 and ends between two samples; the summary's CPU (the waited-for children's rusage)

@@ -4,8 +4,8 @@
   body with a Content-Length, since a read waits for a whole 64 KiB chunk and the clock was
   only checked between chunks; and headers, which no deadline covered at all.
 - A feed whose declared encoding lies became mojibake: feedparser trusts the declaration
-  and falls back to windows-1252 (transforms/feeds.py).
-- A binary article page failed the whole job with UndecodableError (transforms/fetch.py).
+  and falls back to windows-1252 (transforms/sources/feed_parsing.py).
+- A binary article page failed the whole job with UndecodableError (transforms/sources/fetch_articles.py).
 """
 
 from __future__ import annotations
