@@ -41,7 +41,9 @@ def canonical_url(url: str | None) -> str | None:
     if not url or not isinstance(url, str):
         return None
     try:
-        parts = urlsplit(url.strip())
+        # The fragment goes before the white space: "…/ #" would otherwise keep a blank
+        # that a second pass strips, and one article would have two canonical URLs.
+        parts = urlsplit(url.split("#", 1)[0].strip())
         port = parts.port
     except ValueError:
         return None
