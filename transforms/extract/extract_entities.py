@@ -11,7 +11,7 @@ from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.batch import Batch
 from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
-from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
+from newsbeam.transforms.extract.models import MODEL_NAME
 from newsbeam.transforms.records import (
     REJECTS_TAG,
     Tagged,
@@ -24,8 +24,8 @@ __all__ = ["ExtractEntities"]
 class _ExtractFn(beam.DoFn):
     """`ArticleExtractor` on each batch, with the stage's counters."""
 
-    def __init__(self, model_name: str, region_level: str) -> None:
-        self._extractor = ArticleExtractor(model_name, region_level)
+    def __init__(self, extractor: ArticleExtractor) -> None:
+        self._extractor = extractor  # not set up: the model loads in each worker's setup()
         self._extracted = Metrics.counter("newsbeam", "articles_extracted")
         self._rejected = Metrics.counter("newsbeam", "rejected_extract")
         # CPU time inside nlp.pipe: a run's time in the bare model, against which everything
@@ -68,10 +68,7 @@ class ExtractEntities(beam.PTransform):
         batch_by_grouping: bool = False,
     ) -> None:
         super().__init__()
-        if region_level not in REGION_LEVELS:
-            raise ValueError(f"region_level must be one of {REGION_LEVELS}, not {region_level!r}")
-        self._model_name = model_name
-        self._region_level = region_level
+        self._extractor = ArticleExtractor(model_name, region_level)  # checks region_level
         self._min_batch_size = min_batch_size
         self._max_batch_size = max_batch_size
         self._batch_by_grouping = batch_by_grouping
@@ -86,6 +83,6 @@ class ExtractEntities(beam.PTransform):
                 self._batch_by_grouping,
                 key=lambda article: article["id"],
             )
-            | "RecogniseEntities" >> beam.ParDo(_ExtractFn(self._model_name, self._region_level))
+            | "RecogniseEntities" >> beam.ParDo(_ExtractFn(self._extractor))
             | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
         )
