@@ -90,16 +90,12 @@ def run_row_of(output_dir: str, run_id: str) -> dict | None:
     Read through Beam's file systems, not DuckDB, so that it works for a `gs://` or
     `s3://` output as well as a local one.
     """
-    import pyarrow.parquet as pq
-    from apache_beam.io.filesystems import FileSystems
 
     from newsbeam.schemas import RUNS
-    from newsbeam.transforms.write.parquet_files import list_table_files
+    from newsbeam.transforms.write.parquet_files import list_table_files, read_parquet
 
     for path in reversed(list_table_files(output_dir, RUNS)):
-        with FileSystems.open(path) as handle:
-            # One thread: pyarrow's pool outliving this call aborted the process at exit.
-            table = pq.ParquetFile(handle).read(use_threads=False)
+        table = read_parquet(path)
         for row in table.to_pylist():
             if row["run_id"] == run_id:
                 return row

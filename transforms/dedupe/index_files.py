@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.schemas import MINHASH_INDEX
 from newsbeam.schemas.layout import state_dir
 from newsbeam.transforms.dedupe.minhash import MINHASH_FIELD
-from newsbeam.transforms.write.parquet_files import list_table_files
+from newsbeam.transforms.write.parquet_files import list_table_files, read_parquet
 
 __all__ = ["index_row", "prune_index"]
 
@@ -36,8 +35,7 @@ def prune_index(output_dir: str, not_before: datetime) -> int:
     """Deletes index files holding only entries older than `not_before`; returns how many."""
     expired = []
     for path in list_table_files(state_dir(output_dir), MINHASH_INDEX):
-        with FileSystems.open(path) as handle:
-            newest = pq.read_table(handle, columns=["indexed_at"]).column(0)
+        newest = read_parquet(path, ["indexed_at"]).column(0)
         if len(newest) == 0 or max(newest.to_pylist()) < not_before:
             expired.append(path)
     if expired:

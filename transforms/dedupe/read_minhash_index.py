@@ -17,14 +17,12 @@ from datetime import datetime
 
 import apache_beam as beam
 import numpy as np
-import pyarrow.parquet as pq
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from newsbeam.schemas import MINHASH_INDEX
 from newsbeam.schemas.layout import state_dir
 from newsbeam.transforms.dedupe.minhash import MinHashParams
-from newsbeam.transforms.write.parquet_files import list_table_files
+from newsbeam.transforms.write.parquet_files import list_table_files, read_parquet
 
 __all__ = ["ReadMinHashIndex"]
 
@@ -43,8 +41,7 @@ class _EntriesFn(beam.DoFn):
         self._malformed = Metrics.counter("newsbeam", "minhash_index_malformed")
 
     def process(self, path: str):
-        with FileSystems.open(path) as handle:
-            table = pq.read_table(handle)
+        table = read_parquet(path)
         schemes = table.column("scheme").to_pylist() if "scheme" in table.column_names else None
         other = malformed = 0
         for number, row in enumerate(table.to_pylist()):

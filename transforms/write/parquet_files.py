@@ -25,6 +25,7 @@ __all__ = [
     "existing_keys",
     "list_table_files",
     "partition_dir",
+    "read_parquet",
     "remove_stale_temporary",
     "write_rows",
 ]
@@ -102,8 +103,20 @@ def list_table_files(output_dir: str, table: Table) -> list[str]:
     return sorted(metadata.path for result in results for metadata in result.metadata_list)
 
 
+def read_parquet(path: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """One Parquet file (local, gs://, s3://), read entirely on the calling thread.
+
+    Beam's file systems hand pyarrow a Python file object. Read with pyarrow's defaults
+    (pre-buffering, thread pools), its I/O threads keep buffers of that Python object alive
+    after the call returns; one released during interpreter shutdown needs the GIL, the
+    thread is torn down, and the process aborts ("terminate called without an active
+    exception", exit 134) after a complete run. Every read of the output goes through here.
+    """
+    with FileSystems.open(path) as handle:
+        return pq.ParquetFile(handle, pre_buffer=False).read(columns=columns, use_threads=False)
+
+
 def existing_keys(path: str, table: Table) -> Iterable[str]:
     """The key column of one existing file, read alone."""
-    with FileSystems.open(path) as handle:
-        column = pq.read_table(handle, columns=[table.key]).column(table.key)
+    column = read_parquet(path, [table.key]).column(table.key)
     return (str(value) for value in column.to_pylist())
