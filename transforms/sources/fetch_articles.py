@@ -9,13 +9,8 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.batch import Batch
-from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
-from newsbeam.transforms.sources.article_files import (
-    DateSource,
-    TextSource,
-    raw_record,
-    split_authors,
-)
+from newsbeam.transforms.records import REJECTS_TAG, DateSource, Stage, Tagged, TextSource, reject
+from newsbeam.transforms.sources.article_files import raw_record, split_authors
 from newsbeam.transforms.sources.feed_parsing import FeedEntry
 from newsbeam.transforms.sources.html_pages import PageContent, extract_page
 from newsbeam.transforms.sources.http import FETCH_PAGES, FetchError, HttpClient, HttpPolicy
