@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
     from newsbeam.options import NewsbeamOptions
 
-__all__ = ["build_parser", "main"]
+__all__ = ["DEFAULT_RUNNER", "build_parser", "main"]
+
+DEFAULT_RUNNER = "DirectRunner"
+"""`--runner` of `run` and `stream` when none is given (run as Beam's in-process runner)."""
 
 
 def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
@@ -55,7 +58,7 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
             from newsbeam.options import NewsbeamOptions
 
             NewsbeamOptions._add_argparse_args(command)
-        command.add_argument("--runner", default="DirectRunner", help="Beam runner")
+        command.add_argument("--runner", default=DEFAULT_RUNNER, help="Beam runner")
     query_parser = commands.add_parser(
         "query", allow_abbrev=False, help="query an output directory with DuckDB"
     )

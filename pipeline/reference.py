@@ -38,8 +38,6 @@ __all__ = [
 REGENERATE = "python -m newsbeam.reference README.md"
 """The command that brings the README's generated sections up to date."""
 
-_RUNNER_DEFAULT = "DirectRunner"  # the `run`/`stream` commands' --runner default (cli.py)
-
 
 def flag_actions() -> list[argparse.Action]:
     """Every flag `NewsbeamOptions` defines, in the order it defines them."""
@@ -82,6 +80,7 @@ def _default(action: argparse.Action) -> str:
 
 def render_flags() -> str:
     """The flag table of `newsbeam run` and `newsbeam stream`: flag, value, default, help."""
+    from newsbeam.cli import DEFAULT_RUNNER
     from newsbeam.options import LOCAL_RUNNER
 
     lines = [
@@ -95,7 +94,7 @@ def render_flags() -> str:
             f"| {flags} | {_value(action)} | {_default(action)} | {_cell(action.help or '')} |"
         )
     lines.append(
-        f"| `--runner` | text | `{_RUNNER_DEFAULT}` | Beam's own flag. `{_RUNNER_DEFAULT}` runs "
+        f"| `--runner` | text | `{DEFAULT_RUNNER}` | Beam's own flag. `{DEFAULT_RUNNER}` runs "
         f"as Beam's in-process `{LOCAL_RUNNER}`; `dask` is Beam's DaskRunner (`run` only); "
         "`FlinkRunner`, `DataflowRunner` and any other name go to Beam unchanged |"
     )
