@@ -21,6 +21,7 @@ from newsbeam.dask_cluster import dask_cluster
 from newsbeam.metrics import newsbeam_counters
 from newsbeam.options import NewsbeamOptions, is_local_runner, run_info
 from newsbeam.output_dir import tidy
+from newsbeam.output_lock import hold_output
 from newsbeam.report import print_accounting, print_part, print_run
 from newsbeam.transforms.sources.read_article_files import expand_inputs
 
@@ -30,8 +31,14 @@ __all__ = ["run_batch"]
 def run_batch(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     """Runs the batch pipeline, chunk after chunk; False if any run does not balance.
 
-    Feeds are polled once, with the first chunk.
+    Feeds are polled once, with the first chunk. Raises OutputLocked (a ValueError) when
+    another newsbeam is writing into the output.
     """
+    with hold_output(news.output, "run"):
+        return _run_chunks(options, news)
+
+
+def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     tidy(news.output, index_cutoff(news))
     chunks = _chunks(options, news)
     balanced = True

@@ -43,6 +43,7 @@ from newsbeam.options import (
     is_local_runner,
     run_info,
 )
+from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
 from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
@@ -213,6 +214,11 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
             "DirectRunner (locally), or --runner FlinkRunner or DataflowRunner"
         )
     feeds = feed_configs(news)
+    with hold_output(news.output, "stream"):
+        _stream(options, news, feeds)
+
+
+def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[FeedConfig]) -> None:
     if not is_local_runner(options):
         options.view_as(StandardOptions).streaming = True
         pipeline = beam.Pipeline(options=options)

@@ -6,6 +6,7 @@
     DIR/_state/minhash/    the MinHash index later runs compare new articles against
     DIR/_state/feeds/      a local stream's per-feed state, one JSON file a feed
     DIR/_state/pending/    a stream window's feed states, made current once its files are in
+    DIR/_state/writer.lock who is writing into DIR now (one `run` or `stream` at a time)
 
 Every module that reads or writes one of these paths asks this one; names starting with
 `_` keep newsbeam's own folders out of the way of a `*/*.parquet` glob over the tables.
@@ -21,12 +22,14 @@ __all__ = [
     "pending_feed_state_dir",
     "state_dir",
     "temporary_dir",
+    "writer_lock_path",
 ]
 
 TEMPORARY = "_temporary"
 _STATE = "_state"
 _FEEDS = "feeds"
 _PENDING = "pending"
+_WRITER_LOCK = "writer.lock"
 
 
 def temporary_dir(output_dir: str) -> str:
@@ -45,3 +48,8 @@ def feed_state_dir(output_dir: str) -> str:
 
 def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
     return FileSystems.join(output_dir, _STATE, _PENDING, run_id)
+
+
+def writer_lock_path(output_dir: str) -> str:
+    """The file a `run` or `stream` locks while it writes into `output_dir` (local only)."""
+    return FileSystems.join(output_dir, _STATE, _WRITER_LOCK)
