@@ -45,14 +45,18 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     """
     connection = duckdb.connect()
     for name, table in TABLES.items():
+        # The empty table of the current schema: a view over files of an older version
+        # (all of them, or some) gets the columns they lack, null, with their types.
+        connection.register(f"_{name}_empty", table.schema.empty_table())
         if _has_files(output_dir, table):
             columns = ", ".join(f'"{column}"' for column in table.schema.names)
             by_name = _schemas_differ(connection, output_dir, table)
             source = view_sql(output_dir, table, by_name)
-            connection.execute(f"CREATE VIEW {name} AS SELECT {columns} FROM {source}")
+            connection.execute(
+                f"CREATE VIEW {name} AS SELECT {columns} FROM "
+                f"(SELECT * FROM {source} UNION ALL BY NAME SELECT * FROM _{name}_empty)"
+            )
         else:
-            empty = table.schema.empty_table()
-            connection.register(f"_{name}_empty", empty)
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
     connection.execute(_MENTIONS_VIEW)
     return connection

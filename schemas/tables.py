@@ -10,8 +10,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+3: `duplicates` gained `content_hash` (the copy's text) and kind `revision` (a changed
+text under an id already written), its `similarity` null for revisions; `runs` gained
+`already_written`, per run and per source.
 
 2: `author` became `authors` (list); `tags`, `feed_url`, `text_source`, `duplicate_count`
 added. The DuckDB views read files of every version by column name (missing ones are null).
@@ -48,6 +52,9 @@ class Table:
     schema: pa.Schema
     key: str
     partition_by: tuple[str, ...] = ()
+    version: str | None = None
+    """The column that tells two rows under one key apart (an article's text hash): a row
+    whose key is written with another version is a revision, not a repeat."""
 
     @property
     def file_schema(self) -> pa.Schema:
@@ -78,6 +85,7 @@ class Table:
 ARTICLES = Table(
     name="articles",
     key="id",
+    version="content_hash",
     partition_by=("date", "region"),
     schema=pa.schema(
         [
@@ -119,12 +127,13 @@ DUPLICATES = Table(
             pa.field("id", pa.string(), nullable=False),
             pa.field("duplicate_of", pa.string(), nullable=False),
             pa.field("kind", pa.string(), nullable=False),
-            pa.field("similarity", pa.float32(), nullable=False),
+            pa.field("similarity", pa.float32()),
             pa.field("url", pa.string()),
             pa.field("source", pa.string()),
             pa.field("date", pa.date32(), nullable=False),
             pa.field("input", pa.string(), nullable=False),
             pa.field("ingested_at", _UTC_TS, nullable=False),
+            pa.field("content_hash", pa.string()),
         ]
     ),
 )
@@ -167,6 +176,7 @@ SOURCE_COUNTS = pa.struct(
         pa.field("articles", pa.int64(), nullable=False),
         pa.field("duplicates", pa.int64(), nullable=False),
         pa.field("rejects", pa.int64(), nullable=False),
+        pa.field("already_written", pa.int64()),
     ]
 )
 
@@ -191,6 +201,7 @@ RUNS = Table(
             pa.field("articles", pa.int64(), nullable=False),
             pa.field("duplicates", pa.int64(), nullable=False),
             pa.field("rejects", pa.int64(), nullable=False),
+            pa.field("already_written", pa.int64()),
             pa.field("balanced", pa.bool_(), nullable=False),
             pa.field("sources", pa.list_(SOURCE_COUNTS), nullable=False),
             pa.field("stages", pa.list_(STAGE_COUNT), nullable=False),

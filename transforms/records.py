@@ -118,12 +118,13 @@ class DuplicateRow(TypedDict):
     id: str
     duplicate_of: str
     kind: str
-    similarity: float
+    similarity: float | None
     url: str | None
     source: str | None
     date: date
     input: str
     ingested_at: datetime
+    content_hash: str | None
 
 
 class RejectRow(TypedDict):

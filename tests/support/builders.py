@@ -165,6 +165,7 @@ def duplicate_row(**overrides: Any) -> DuplicateRow:
         "date": date(2025, 3, 10),
         "input": "b.txt",
         "ingested_at": NOW,
+        "content_hash": "c" * 32,
     }
     return _row(DUPLICATES, example, overrides)
 

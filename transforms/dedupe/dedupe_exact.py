@@ -5,7 +5,13 @@ from __future__ import annotations
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from newsbeam.transforms.dedupe.duplicate_rows import DUPLICATES_TAG, canonical_order, duplicate_row
+from newsbeam.transforms.dedupe.duplicate_rows import (
+    DUPLICATES_TAG,
+    REVISION,
+    canonical_order,
+    duplicate_row,
+    revision_row,
+)
 from newsbeam.transforms.records import Tagged
 from newsbeam.transforms.split_outputs import SplitOutputs
 
@@ -13,19 +19,32 @@ __all__ = ["CountDuplicates", "DedupeExact", "RepointDuplicates"]
 
 
 class _KeepCanonicalFn(beam.DoFn):
-    """For each group of copies, emits the canonical one and a duplicates row per other."""
+    """For each group of copies, emits the canonical one and a duplicates row per other:
+    `exact` when its text is the same, `revision` when it shares only the id (a changed
+    story under one URL: one row per distinct text)."""
 
     def __init__(self) -> None:
         self._duplicates = Metrics.counter("newsbeam", "duplicates_exact")
+        self._revisions = Metrics.counter("newsbeam", "duplicates_revision")
 
     def process(self, keyed_group):
         _key, copies = keyed_group
         ordered = sorted(copies, key=canonical_order)
         kept = ordered[0]
         yield kept
+        revisions = set()
         for copy in ordered[1:]:
-            self._duplicates.inc()
-            yield Tagged(DUPLICATES_TAG, duplicate_row(copy, kept, "exact"))
+            text = copy["content_hash"]
+            if text == kept["content_hash"]:
+                self._duplicates.inc()
+                yield Tagged(DUPLICATES_TAG, duplicate_row(copy, kept, "exact"))
+                continue
+            self._revisions.inc()
+            if text in revisions:  # a second copy of one revision: an id of its own input
+                yield Tagged(DUPLICATES_TAG, duplicate_row(copy, kept, REVISION, None))
+            else:
+                revisions.add(text)
+                yield Tagged(DUPLICATES_TAG, revision_row(copy, kept["id"]))
 
 
 class DedupeExact(beam.PTransform):

@@ -10,9 +10,12 @@ from datetime import UTC, datetime, time
 
 from newsbeam.transforms.records import CleanArticle, DateSource, DuplicateRow
 
-__all__ = ["DUPLICATES_TAG", "canonical_order", "duplicate_row"]
+__all__ = ["DUPLICATES_TAG", "REVISION", "canonical_order", "duplicate_row", "revision_row"]
 
 DUPLICATES_TAG = "duplicates"
+REVISION = "revision"
+"""The kind of a `duplicates` row whose text differs from the article kept under its id: a
+corrected story, or a URL reused. The first version written stays the article."""
 
 
 def canonical_order(article: dict) -> tuple:
@@ -35,7 +38,7 @@ def canonical_order(article: dict) -> tuple:
 
 
 def duplicate_row(
-    duplicate: CleanArticle, kept: CleanArticle, kind: str, similarity: float = 1.0
+    duplicate: CleanArticle, kept: CleanArticle, kind: str, similarity: float | None = 1.0
 ) -> DuplicateRow:
     """A `duplicates` row recording that `duplicate` is a copy of `kept`.
 
@@ -46,9 +49,24 @@ def duplicate_row(
     copy_id = duplicate["id"]
     if copy_id == kept["id"]:
         copy_id = hashlib.sha256(f"{copy_id}\x1f{duplicate['input']}".encode()).hexdigest()[:32]
+    return _row(duplicate, copy_id, kept["id"], kind, similarity)
+
+
+def revision_row(revision: CleanArticle, kept_id: str) -> DuplicateRow:
+    """A `duplicates` row of kind `revision`: `revision` has the id of an article kept
+    (`kept_id`) and another text. Its own id comes from that id and its text, so each
+    version is recorded once, however often it is read again."""
+    version = f"{kept_id}\x1f{revision['content_hash']}"
+    revision_id = hashlib.sha256(version.encode()).hexdigest()[:32]
+    return _row(revision, revision_id, kept_id, REVISION, None)
+
+
+def _row(
+    duplicate: CleanArticle, copy_id: str, kept_id: str, kind: str, similarity: float | None
+) -> DuplicateRow:
     return {
         "id": copy_id,
-        "duplicate_of": kept["id"],
+        "duplicate_of": kept_id,
         "kind": kind,
         "similarity": similarity,
         "url": duplicate.get("url"),
@@ -56,4 +74,5 @@ def duplicate_row(
         "date": duplicate["date"],
         "input": duplicate["input"],
         "ingested_at": duplicate["ingested_at"],
+        "content_hash": duplicate.get("content_hash"),
     }

@@ -23,6 +23,7 @@ __all__ = [
     "merge_tallies",
     "outcome_of",
     "run_row",
+    "written_outcomes",
 ]
 
 UNKNOWN_SOURCE = "(unknown)"
@@ -87,10 +88,36 @@ def merge_tallies(tallies: Iterable[Tally]) -> Tally:
     return merged
 
 
-def run_row(info: RunInfo, tally: Tally, ended_at: datetime | None = None) -> dict:
-    """The `runs` row of a finished run."""
-    totals = [sum(counts[i] for counts in tally["sources"].values()) for i in range(4)]
-    inputs, articles, duplicates, rejects = totals
+def written_outcomes(written: Iterable) -> dict[str, list[int]]:
+    """{source: [0, articles, duplicates, rejects, already written]} from the writer's
+    `Written` records: the rows that are in the output, per source."""
+    counts: dict[str, list[int]] = {}
+    for record in written:
+        if record.table not in OUTCOMES:
+            continue
+        index = len(OUTCOMES) if record.path is None else OUTCOMES.index(record.table)
+        for source, n in record.sources.items():
+            counts.setdefault(source, [0] * (len(OUTCOMES) + 1))[index] += n
+    return counts
+
+
+def run_row(
+    info: RunInfo, tally: Tally, written: Iterable | None = None, ended_at: datetime | None = None
+) -> dict:
+    """The `runs` row of a finished run.
+
+    Inputs come from the tally; outcomes from `written` (what the writer put on disk, or
+    found there already) when given, else from the tally. A source balances when its
+    inputs equal its articles, duplicates, rejects and rows already written.
+    """
+    by_source = {source: [*counts, 0] for source, counts in tally["sources"].items()}
+    if written is not None:
+        outcomes = written_outcomes(written)
+        for source in by_source.keys() | outcomes.keys():
+            inputs = by_source.get(source, [0])[0]
+            by_source[source] = [inputs, *outcomes.get(source, [0] * 5)[1:]]
+    totals = [sum(counts[i] for counts in by_source.values()) for i in range(5)]
+    inputs, articles, duplicates, rejects, already = totals
     return {
         "run_id": info.run_id,
         "mode": info.mode,
@@ -101,10 +128,11 @@ def run_row(info: RunInfo, tally: Tally, ended_at: datetime | None = None) -> di
         "articles": articles,
         "duplicates": duplicates,
         "rejects": rejects,
-        "balanced": all(c[0] == c[1] + c[2] + c[3] for c in tally["sources"].values()),
+        "already_written": already,
+        "balanced": all(c[0] == sum(c[1:]) for c in by_source.values()),
         "sources": [
-            dict(zip(("source", *OUTCOMES), (source, *counts), strict=True))
-            for source, counts in sorted(tally["sources"].items())
+            dict(zip(("source", *OUTCOMES, "already_written"), (source, *counts), strict=True))
+            for source, counts in sorted(by_source.items())
         ],
         "stages": [{"name": name, "count": n} for name, n in sorted(tally["stages"].items())],
         "options": json.dumps(info.options, sort_keys=True, default=str),
@@ -113,13 +141,20 @@ def run_row(info: RunInfo, tally: Tally, ended_at: datetime | None = None) -> di
 
 def balance_report(row: dict) -> list[str]:
     """Lines for people: the identity, then each source that does not balance."""
+    already = row.get("already_written") or 0
     lines = [
         f"inputs {row['inputs']} = articles {row['articles']} + duplicates "
         f"{row['duplicates']} + rejects {row['rejects']}"
+        + (f" + already written {already}" if already else "")
         + ("" if row["balanced"] else "  DOES NOT BALANCE")
     ]
     for counts in row["sources"]:
-        accounted = counts["articles"] + counts["duplicates"] + counts["rejects"]
+        accounted = (
+            counts["articles"]
+            + counts["duplicates"]
+            + counts["rejects"]
+            + (counts.get("already_written") or 0)
+        )
         if counts["inputs"] != accounted:
             lines.append(
                 f"source {counts['source']!r}: {counts['inputs']} inputs, {accounted} accounted"

@@ -116,7 +116,12 @@ def read_parquet(path: str, columns: Sequence[str] | None = None) -> pa.Table:
         return pq.ParquetFile(handle, pre_buffer=False).read(columns=columns, use_threads=False)
 
 
-def existing_keys(path: str, table: Table) -> Iterable[str]:
-    """The key column of one existing file, read alone."""
-    column = read_parquet(path, [table.key]).column(table.key)
-    return (str(value) for value in column.to_pylist())
+def existing_keys(path: str, table: Table) -> Iterable[tuple[str, str | None]]:
+    """(key, version) of each row of one existing file, read alone; the version (see
+    `Table.version`) is None in a table without one."""
+    columns = [table.key] if table.version is None else [table.key, table.version]
+    read = read_parquet(path, columns)
+    keys = map(str, read.column(table.key).to_pylist())
+    if table.version is None:
+        return ((key, None) for key in keys)
+    return zip(keys, read.column(table.version).to_pylist(), strict=True)

@@ -37,6 +37,7 @@ def test_the_tally_counts_each_flow(pipeline):
                                 "articles": 0,
                                 "duplicates": 0,
                                 "rejects": 1,
+                                "already_written": 0,
                             },
                             {
                                 "source": "Wire",
@@ -44,6 +45,7 @@ def test_the_tally_counts_each_flow(pipeline):
                                 "articles": 1,
                                 "duplicates": 1,
                                 "rejects": 0,
+                                "already_written": 0,
                             },
                         ],
                         [

@@ -63,3 +63,27 @@ def test_a_run_balances_only_when_every_source_does():
     assert report[0].endswith("DOES NOT BALANCE")
     assert "source 'Post': 0 inputs, 1 accounted" in report
     assert "source 'Wire': 1 inputs, 0 accounted" in report
+
+
+def test_outcomes_are_what_was_written_not_what_was_handed_to_the_writer():
+    from newsbeam.transforms.write.write_tables import ALREADY_WRITTEN, Written
+
+    # The tally saw two articles reach the writer; one file holds only one of them (a
+    # runner that dropped a write, two rows merged under one key): the run does not balance.
+    tally = _tally(*[("Wire", 0, "inputs")] * 2, *[("Wire", 1, "articles")] * 2)
+    one_file = [Written("t", "articles", "a.parquet", {"Wire": 1})]
+    short = run_row(RUN, tally, one_file)
+    assert (short["inputs"], short["articles"], short["balanced"]) == (2, 1, False)
+    assert "source 'Wire': 2 inputs, 1 accounted" in balance_report(short)
+
+    # A row already on disk (a re-run) is accounted for, and said so.
+    rerun = run_row(
+        RUN, tally, [*one_file, Written(ALREADY_WRITTEN, "articles", None, {"Wire": 1})]
+    )
+    assert (rerun["articles"], rerun["already_written"], rerun["balanced"]) == (1, 1, True)
+    assert balance_report(rerun) == [
+        "inputs 2 = articles 1 + duplicates 0 + rejects 0 + already written 1"
+    ]
+    # Files of tables that are no outcome (the MinHash index, entity variants) count for nothing.
+    index = Written("i", "minhash", "i.parquet", {"Wire": 5})
+    assert run_row(RUN, tally, [*one_file, index])["articles"] == 1
