@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -47,9 +48,12 @@ class Request:
 
 
 class LocalServer:
-    """Serves `routes[path]`; unknown paths are 404. Thread-safe counters per path."""
+    """Serves `routes[path]`; unknown paths are 404. Thread-safe counters per path.
 
-    def __init__(self) -> None:
+    With a `tls` context, it speaks HTTPS (the handshake made as each connection is
+    accepted)."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Route | Reply] = {}
         self.hits: Counter[str] = Counter()
         self.statuses: Counter[tuple[str, int]] = Counter()
@@ -143,12 +147,20 @@ class LocalServer:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
 
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -5,8 +5,10 @@ connect and read timeouts and a deadline for the whole body, retries with expone
 backoff on timeouts, resets, 429 and 5xx (honouring `Retry-After`), redirects followed by
 hand and capped, a body size limit that also holds for gzip, conditional GET, robots.txt
 (cached per host), a minimum interval between requests to one host, and a guard that refuses
-private, loopback and link-local addresses at connect time -- after DNS resolution and on
-every redirect hop, so DNS rebinding cannot slip past it.
+private, loopback and link-local addresses before connecting: each connection, on every
+redirect hop, resolves its host once, has every address checked (`address_guard`), and
+connects to a checked address only, so DNS rebinding cannot slip past it and an open port
+cannot be told from a closed one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import ipaddress
 import logging
 import random
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +31,17 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.util.timeout import _DEFAULT_TIMEOUT
+
+from newsbeam.transforms.sources.address_guard import (
+    AddressGuard,
+    IPAddress,
+    RefusedAddress,
+    Resolver,
+    is_public_address,
+    system_resolver,
+)
 
 __all__ = [
     "FETCH_PAGES",
@@ -64,11 +78,30 @@ class HttpPolicy:
     respect_robots: bool = True
     min_host_interval: float = 1.0
     allow_private_networks: bool = False
+    # Networks allowed though not public (e.g. "10.1.2.0/24": one intranet feed server),
+    # when private networks are not allowed as a whole.
+    allowed_networks: tuple[str, ...] = ()
+    # (host, port) -> addresses; None is the system's resolver. A plain function or an
+    # object of a module-level class, so that the policy still pickles.
+    resolver: Resolver | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "deadline", "max_body_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"HttpPolicy.{name} must be positive")
+        for network in self.allowed_networks:
+            try:
+                ipaddress.ip_network(network)
+            except ValueError as error:
+                raise ValueError(f"HttpPolicy.allowed_networks: {error}") from None
+
+    def address_guard(self) -> AddressGuard:
+        """The guard every connection made under this policy goes through."""
+        return AddressGuard(
+            allow_private=self.allow_private_networks,
+            allowed_networks=tuple(ipaddress.ip_network(n) for n in self.allowed_networks),
+            resolver=self.resolver or system_resolver,
+        )
 
 
 @dataclass(frozen=True)
@@ -100,18 +133,6 @@ class FetchError(Exception):
         return f"{self.reason}: {self.detail}"
 
 
-def is_public_address(address: str) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and unspecified addresses."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-class _RefusedAddress(OSError):
-    pass
-
-
 class _Watch:
     """The connection one request went out on, so that its watchdog, in another thread, can
     end it at the deadline."""
@@ -138,17 +159,58 @@ class _Watch:
 _WATCHED = threading.local()  # .watch: the _Watch of the request this thread is making
 
 
-def _guarded(connection_class, allow_private: bool):
-    """A connection class that checks the address it actually connected to, and that tells
-    the watch of the current request which connection it is on."""
+def _connect(
+    addresses: list[IPAddress], port: int, timeout, source_address, socket_options
+) -> socket.socket:
+    """A socket connected to the first of `addresses` that answers: urllib3's
+    `create_connection`, less its name lookup, so only the addresses given are tried."""
+    error: OSError | None = None
+    for address in addresses:
+        family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+        sock = None
+        try:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            if timeout is not _DEFAULT_TIMEOUT:
+                sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect((str(address), port))
+            return sock
+        except OSError as failed:
+            error = failed
+            if sock is not None:
+                sock.close()
+    raise error if error is not None else OSError("no address to connect to")
+
+
+def _guarded(connection_class, guard: AddressGuard):
+    """A connection class that connects only to addresses the guard checked, from one
+    lookup of its host, and that tells the watch of the current request which connection
+    it is on."""
 
     class Guarded(connection_class):
         def _new_conn(self):
-            sock = super()._new_conn()
-            peer = sock.getpeername()[0]
-            if not allow_private and not is_public_address(peer):
-                sock.close()
-                raise _RefusedAddress(f"{self.host} resolves to non-public address {peer}")
+            # urllib3's own, but for where the addresses come from. Its errors are kept,
+            # for requests to tell a timeout or a lookup failure from a refused connection.
+            try:
+                addresses = guard.addresses(self._dns_host, self.port)  # may be refused
+            except socket.gaierror as error:
+                raise NameResolutionError(self.host, self, error) from error
+            try:
+                sock = _connect(
+                    addresses, self.port, self.timeout, self.source_address, self.socket_options
+                )
+            except TimeoutError as error:
+                raise ConnectTimeoutError(
+                    self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+                ) from error
+            except OSError as error:
+                raise NewConnectionError(
+                    self, f"Failed to establish a new connection: {error}"
+                ) from error
+            sys.audit("http.client.connect", self, self.host, self.port)
             watch = getattr(_WATCHED, "watch", None)
             if watch is not None:
                 watch.sock = sock
@@ -164,8 +226,8 @@ def _guarded(connection_class, allow_private: bool):
 
 
 class _GuardedAdapter(HTTPAdapter):
-    def __init__(self, allow_private: bool, **kwargs) -> None:
-        self._allow_private = allow_private
+    def __init__(self, guard: AddressGuard, **kwargs) -> None:
+        self._guard = guard
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args, **kwargs) -> None:
@@ -173,12 +235,12 @@ class _GuardedAdapter(HTTPAdapter):
         http_pool = type(
             "GuardedHTTPPool",
             (HTTPConnectionPool,),
-            {"ConnectionCls": _guarded(HTTPConnection, self._allow_private)},
+            {"ConnectionCls": _guarded(HTTPConnection, self._guard)},
         )
         https_pool = type(
             "GuardedHTTPSPool",
             (HTTPSConnectionPool,),
-            {"ConnectionCls": _guarded(HTTPSConnection, self._allow_private)},
+            {"ConnectionCls": _guarded(HTTPSConnection, self._guard)},
         )
         self.poolmanager.pool_classes_by_scheme = {"http": http_pool, "https": https_pool}
 
@@ -197,9 +259,7 @@ class HttpClient:
                 "Accept-Encoding": "gzip, deflate",
             }
         )
-        adapter = _GuardedAdapter(
-            self.policy.allow_private_networks, pool_maxsize=32, max_retries=0
-        )
+        adapter = _GuardedAdapter(self.policy.address_guard(), pool_maxsize=32, max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._robots: dict[str, tuple[float, robotparser.RobotFileParser | None]] = {}
@@ -301,9 +361,9 @@ class HttpClient:
                 timeout=(self.policy.connect_timeout, self.policy.read_timeout),
             )
         except requests.exceptions.ConnectionError as error:
-            if _caused_by(error, _RefusedAddress):
+            if _caused_by(error, RefusedAddress):
                 raise FetchError(
-                    "refused_address", str(_caused_by(error, _RefusedAddress))
+                    "refused_address", str(_caused_by(error, RefusedAddress))
                 ) from None
             if _caused_by(error, socket.gaierror):
                 raise FetchError(

@@ -7,6 +7,7 @@ import gzip
 import pytest
 
 from newsbeam.transforms.sources.http import FetchError, HttpClient, HttpPolicy, is_public_address
+from tests.support.connections import StubResolver, recording
 from tests.support.local_server import Reply
 
 
@@ -33,18 +34,24 @@ def test_plain_get_sends_a_clear_user_agent(server):
 
 def test_loopback_is_refused_unless_allowed(server):
     server.routes["/a"] = Reply(200, b"secret")
-    with pytest.raises(FetchError) as refused:
+    with recording() as seen, pytest.raises(FetchError) as refused:
         client(allow_private_networks=False).get(server.url("/a"))
     assert refused.value.reason == "refused_address"
-    assert server.hits["/a"] == 0  # refused at connect time, before any request was sent
+    assert seen.connects == []  # refused before connecting, let alone sending a request
+    assert client().get(server.url("/a")).body == b"secret"
 
 
 def test_redirect_to_a_private_address_is_refused(server):
-    """A public-looking first hop cannot bounce the client onto the local network."""
-    server.routes["/go"] = Reply(302, headers={"Location": "http://127.0.0.1:1/admin"})
-    with pytest.raises(FetchError) as refused:
-        client(allow_private_networks=False).get(server.url("/go"))
+    """An allowed first hop cannot bounce the client onto the local network: the address
+    the redirect names is refused before any connection to it, even where nothing listens.
+    (The first hop is this test's server on 127.0.0.1, allowed for it alone.)"""
+    server.routes["/go"] = Reply(302, headers={"Location": "http://127.0.0.2:1/admin"})
+    fetcher = client(allow_private_networks=False, allowed_networks=("127.0.0.1/32",))
+    with recording() as seen, pytest.raises(FetchError) as refused:
+        fetcher.get(server.url("/go"))
     assert refused.value.reason == "refused_address"
+    assert server.hits["/go"] == 1
+    assert ("127.0.0.2", 1) not in seen.connects
 
 
 @pytest.mark.parametrize(
@@ -57,10 +64,32 @@ def test_redirect_to_a_private_address_is_refused(server):
         ("::1", False),
         ("fe80::1", False),
         ("::ffff:127.0.0.1", False),
+        ("::ffff:169.254.169.254", False),
         ("0.0.0.0", False),
+        ("::", False),
         ("224.0.0.1", False),
+        ("ff02::1", False),
+        ("ff0e::1", False),  # global-scope multicast
+        ("255.255.255.255", False),
+        ("100.64.0.1", False),  # shared address space (carrier-grade NAT)
+        ("192.0.0.8", False),  # IETF protocol assignments
+        ("198.18.0.1", False),  # benchmarking
+        ("fd00::1", False),
+        ("fd00:ec2::254", False),  # a cloud's IPv6 metadata service
+        ("fec0::1", False),  # site-local, deprecated but routed by some networks
+        ("fe80::1%eth0", False),
+        ("::7f00:1", False),  # IPv4-compatible ::127.0.0.1
+        ("::ffff:0:a00:5", False),  # IPv4-translated 10.0.0.5
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
+        ("64:ff9b:1::a00:5", False),  # local-use NAT64
+        ("2002:a00:5::1", False),  # 6to4 of 10.0.0.5
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("3fff::1", False),  # documentation
+        ("5f00::1", False),  # segment routing
         ("8.8.8.8", True),
         ("2606:4700::1111", True),
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8: how IPv6-only hosts reach it
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
     ],
 )
 def test_public_addresses(address, public):
@@ -182,6 +211,7 @@ def test_unresolvable_hosts_and_bad_urls(server):
     with pytest.raises(FetchError) as bad:
         client().get("ftp://example.com/x")
     assert bad.value.reason == "bad_url"
-    with pytest.raises(FetchError) as unresolved:
-        client(connect_timeout=2).get("http://newsbeam-test.invalid/x")
-    assert unresolved.value.reason in {"dns_failure", "connection_error"}
+    with recording() as seen, pytest.raises(FetchError) as unresolved:
+        client(resolver=StubResolver({})).get("http://newsbeam-test.invalid/x")
+    assert unresolved.value.reason == "dns_failure"
+    assert seen.connects == []
