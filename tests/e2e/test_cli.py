@@ -160,6 +160,14 @@ def test_query_json_keeps_dates_timestamps_and_numbers(sample_output):
     assert datetime.fromisoformat(row["published_at"]).tzinfo is not None
 
 
+def test_query_on_a_table_folder_is_an_error_naming_the_output(sample_output):
+    result = newsbeam(
+        "query", str(sample_output / "articles"), "SELECT count(*) FROM articles", check=False
+    )
+    assert result.returncode == 2, result.stdout
+    assert f"pass {sample_output} " in result.stderr and "Traceback" not in result.stderr
+
+
 def test_run_refuses_inputs_that_name_nothing(tmp_path):
     result = newsbeam(
         "run",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from newsbeam.query import connect
 from newsbeam.schemas import ARTICLES
@@ -57,4 +60,17 @@ def test_files_of_an_older_schema_are_read_alongside(tmp_path):
     assert rows == [
         ("o" * 32, "2025-03-09", "Older", None, None),
         ("a" * 32, "2025-03-10", "T", [], []),
+    ]
+
+
+def test_a_folder_inside_an_output_is_refused_with_the_output_to_pass(tmp_path):
+    """`newsbeam query DIR/articles` used to answer "0 rows": every view was empty."""
+    _write_article(tmp_path, "a" * 32)
+    partition = tmp_path / "articles" / "date=2025-03-10"
+    for inside in (tmp_path / "articles", partition, partition / "region=eastern-africa"):
+        with pytest.raises(ValueError, match=f"pass {re.escape(str(tmp_path))} "):
+            connect(str(inside))
+    (tmp_path / "new").mkdir()  # an output nothing was written to yet: empty views
+    assert connect(str(tmp_path / "new")).execute("SELECT count(*) FROM articles").fetchall() == [
+        (0,)
     ]
