@@ -15,6 +15,7 @@ import time
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsbeam.check import refuse_unreadable
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.compose import build, index_cutoff, write
 from newsbeam.dask_cluster import dask_cluster
@@ -30,8 +31,10 @@ __all__ = ["run_batch"]
 def run_batch(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     """Runs the batch pipeline, chunk after chunk; False if any run does not balance.
 
-    Feeds are polled once, with the first chunk.
+    Feeds are polled once, with the first chunk. Raises ValueError, naming them, when
+    files of a local output cannot be read.
     """
+    refuse_unreadable(news.output)
     tidy(news.output, index_cutoff(news))
     chunks = _chunks(options, news)
     balanced = True

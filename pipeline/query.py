@@ -13,7 +13,7 @@ import pyarrow as pa
 from newsbeam.schemas import TABLES
 from newsbeam.schemas.tables import Table
 
-__all__ = ["check_output_dir", "connect", "run_row_of", "view_sql"]
+__all__ = ["check_output_dir", "connect", "query_error", "run_row_of", "view_sql"]
 
 _DUCKDB_TYPES = {pa.date32(): "DATE", pa.string(): "VARCHAR"}
 
@@ -44,11 +44,16 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     version wrote them), its view reads them without union_by_name, so that a query
     opens only the files left after partition pruning. A connection kept open while a
     newer version writes files of another schema must be opened again to read them.
-    Raises ValueError for a folder inside an output (`check_output_dir`).
+    Raises ValueError for a folder inside an output (`check_output_dir`), and for an
+    output holding an unreadable file (named).
     """
     check_output_dir(output_dir)
     connection = duckdb.connect()
-    _create_views(connection, output_dir)
+    try:
+        _create_views(connection, output_dir)
+    except duckdb.Error as error:
+        connection.close()
+        raise query_error(output_dir, error) from error
     return connection
 
 
@@ -64,6 +69,28 @@ def _create_views(connection: duckdb.DuckDBPyConnection, output_dir: str) -> Non
             connection.register(f"_{name}_empty", empty)
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
     connection.execute(_MENTIONS_VIEW)
+
+
+_FILE_ERRORS = (duckdb.IOException, duckdb.InvalidInputException)
+
+
+def query_error(output_dir: str, error: duckdb.Error) -> ValueError:
+    """A failed query as one sentence. When the output holds files that cannot be read
+    (a power cut can leave one truncated or empty), it names them and how to set them
+    aside: DuckDB's own message names at most the first, or none."""
+    # DuckDB raises its base class for a footer it cannot decode.
+    if not (isinstance(error, _FILE_ERRORS) or type(error) is duckdb.Error):
+        return ValueError(f"query failed: {error}")
+    # Here, not above: a query that works needs neither Beam nor the check.
+    from newsbeam.check import unreadable_files, unreadable_message
+
+    found = unreadable_files(output_dir, thorough=False).unreadable
+    if found:
+        return ValueError(unreadable_message(output_dir, found))
+    return ValueError(
+        f"query failed: {error} (`newsbeam check {output_dir}` finds a damaged file, if that "
+        "was the cause)"
+    )
 
 
 _PARTITION_FOLDER = re.compile(r"[^=]+=.*")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import duckdb
 
+    from newsbeam.check import CheckResult
     from newsbeam.transforms.write.accounting import RunInfo
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "QUERY_FORMATS",
     "json_value",
     "print_accounting",
+    "print_check",
     "print_part",
     "print_query_result",
     "print_run",
@@ -150,3 +152,28 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, list | dict):
         return json.dumps(value, separators=(",", ":"))
     return value
+
+
+def print_check(
+    output: str, result: CheckResult, moves: Sequence[tuple[str, str]], repair: bool
+) -> None:
+    """`newsbeam check`: each unreadable file and why, where `--repair` moved it, then a
+    count and what to do next."""
+    from newsbeam.schemas.layout import QUARANTINE
+
+    moved = dict(moves)
+    for item in result.unreadable:
+        print(f"unreadable: {item.path}: {item.reason}")
+        if item.path in moved:
+            print(f"  moved to {moved[item.path]}")
+    found = len(result.unreadable)
+    print(f"newsbeam check: {result.checked} files read, {found} unreadable")
+    if not found:
+        return
+    if repair:
+        print(
+            f"Moved to {output.rstrip('/')}/{QUARANTINE}/. Run again over the same inputs to "
+            "write their rows anew."
+        )
+    else:
+        print(f"Run `newsbeam check {output} --repair` to move them aside.")

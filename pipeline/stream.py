@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from newsbeam.check import refuse_unreadable
 from newsbeam.compose import (
     build_stream,
     index_cutoff,
@@ -228,6 +229,7 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
         return
     if "://" in news.output:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
+    refuse_unreadable(news.output)
     print(
         f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
         f"polls every {news.poll_interval:g}s, output {news.output}"

@@ -6,6 +6,8 @@
     DIR/_state/minhash/    the MinHash index later runs compare new articles against
     DIR/_state/feeds/      a local stream's per-feed state, one JSON file a feed
     DIR/_state/pending/    a stream window's feed states, made current once its files are in
+    DIR/_quarantine/       unreadable files `newsbeam check --repair` moved aside, each under
+                           its path relative to DIR (read by nothing)
 
 Every module that reads or writes one of these paths asks this one; names starting with
 `_` keep newsbeam's own folders out of the way of a `*/*.parquet` glob over the tables.
@@ -16,14 +18,18 @@ from __future__ import annotations
 from apache_beam.io.filesystems import FileSystems
 
 __all__ = [
+    "QUARANTINE",
     "TEMPORARY",
     "feed_state_dir",
     "pending_feed_state_dir",
+    "pending_feed_states_dir",
+    "quarantine_dir",
     "state_dir",
     "temporary_dir",
 ]
 
 TEMPORARY = "_temporary"
+QUARANTINE = "_quarantine"
 _STATE = "_state"
 _FEEDS = "feeds"
 _PENDING = "pending"
@@ -45,3 +51,13 @@ def feed_state_dir(output_dir: str) -> str:
 
 def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
     return FileSystems.join(output_dir, _STATE, _PENDING, run_id)
+
+
+def pending_feed_states_dir(output_dir: str) -> str:
+    """The folder of every window's pending folder (`pending_feed_state_dir`)."""
+    return FileSystems.join(output_dir, _STATE, _PENDING)
+
+
+def quarantine_dir(output_dir: str) -> str:
+    """Where `newsbeam check --repair` moves unreadable files, keeping their relative path."""
+    return FileSystems.join(output_dir, QUARANTINE)

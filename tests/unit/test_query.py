@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -74,3 +76,21 @@ def test_a_folder_inside_an_output_is_refused_with_the_output_to_pass(tmp_path):
     assert connect(str(tmp_path / "new")).execute("SELECT count(*) FROM articles").fetchall() == [
         (0,)
     ]
+
+
+def test_unreadable_files_are_named_and_set_aside_files_never_read(tmp_path):
+    _write_article(tmp_path, "a" * 32)
+    path = write_rows(
+        str(tmp_path), ARTICLES, "date=2025-03-11/region=eastern-africa", [article_row(id="b" * 32)]
+    )
+    # Readable copies where queries must not look: a quarantined file, a file being written.
+    for root in ("_quarantine", "_temporary"):
+        folder = f"{root}/articles/date=2025-03-11/region=x"
+        (tmp_path / folder).mkdir(parents=True)
+        shutil.copy(path, tmp_path / folder / "part-copy.parquet")
+    assert connect(str(tmp_path)).execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
+    os.truncate(path, 40)
+    with pytest.raises(ValueError) as refused:
+        connect(str(tmp_path))
+    assert path in str(refused.value)
+    assert f"newsbeam check {tmp_path} --repair" in str(refused.value)
