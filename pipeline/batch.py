@@ -15,6 +15,7 @@ import time
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsbeam.check import refuse_unreadable
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.compose import build, index_cutoff, write
 from newsbeam.dask_cluster import dask_cluster
@@ -31,14 +32,16 @@ __all__ = ["run_batch"]
 def run_batch(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     """Runs the batch pipeline, chunk after chunk; False if any run does not balance.
 
-    Feeds are polled once, with the first chunk. Raises OutputLocked (a ValueError) when
-    another newsbeam is writing into the output.
+    Feeds are polled once, with the first chunk. Raises ValueError when another newsbeam
+    is writing into the output (OutputLocked), or naming them, when files of a local
+    output cannot be read.
     """
     with hold_output(news.output, "run"):
         return _run_chunks(options, news)
 
 
 def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
+    refuse_unreadable(news.output)
     tidy(news.output, index_cutoff(news))
     chunks = _chunks(options, news)
     balanced = True

@@ -1,4 +1,5 @@
-"""`newsbeam`: run the pipeline (batch or stream), or query its output with DuckDB.
+"""`newsbeam`: run the pipeline (batch or stream), query its output with DuckDB, or check
+its files.
 
 Parsing and dispatch only: `run` is `newsbeam.batch`, `stream` is `newsbeam.stream`, the
 output directory's checks are `newsbeam.output_dir`, and what is printed is
@@ -69,6 +70,21 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
     )
     query_parser.add_argument("--format", choices=QUERY_FORMATS, default="table")
     query_parser.add_argument("--max-rows", dest="max_rows", type=int, default=100)
+    check_parser = commands.add_parser(
+        "check",
+        allow_abbrev=False,
+        help="list the output's files that cannot be read (exit 1 if any)",
+        description="Read every file of an output directory (tables, runs, MinHash index, "
+        "feed state) and list those that cannot be read, as a power cut can leave them. "
+        "Exit 0 when all can be read, 1 when some cannot, 2 on a usage error.",
+    )
+    check_parser.add_argument("output", help="the directory a run wrote into")
+    check_parser.add_argument(
+        "--repair",
+        action="store_true",
+        help="move unreadable files to DIR/_quarantine/ (nothing is deleted); the next run "
+        "over the same inputs writes their rows again",
+    )
     return parser
 
 
@@ -86,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stream(argv[1:])
         if beam_args:
             parser.error(f"unrecognised arguments: {' '.join(beam_args)}")
+        if args.command == "check":
+            return _check(args.output, args.repair)
         return _query(args.output, args.sql, args.format, args.max_rows)
     except ValueError as error:
         print(f"newsbeam: error: {error}", file=sys.stderr)
@@ -135,18 +153,27 @@ def _stream(argv: list[str]) -> int:
 def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:
     import duckdb
 
-    from newsbeam.query import connect
+    from newsbeam.query import connect, query_error
 
     if not os.path.isdir(output_dir):
         raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
     connection = connect(output_dir)
     try:
         relation = connection.sql(sql)
+        if relation is not None:
+            print_query_result(relation, output_format, max_rows)
     except duckdb.Error as error:
-        raise ValueError(f"query failed: {error}") from error
-    if relation is not None:
-        print_query_result(relation, output_format, max_rows)
+        raise query_error(output_dir, error) from error
     return 0
+
+
+def _check(output_dir: str, repair: bool) -> int:
+    from newsbeam.check import check_output
+    from newsbeam.report import print_check
+
+    result, moves = check_output(output_dir, repair)
+    print_check(output_dir, result, moves, repair)
+    return 1 if result.unreadable else 0
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -11,7 +13,7 @@ import pyarrow as pa
 from newsbeam.schemas import TABLES
 from newsbeam.schemas.tables import Table
 
-__all__ = ["connect", "run_row_of", "view_sql"]
+__all__ = ["check_output_dir", "connect", "query_error", "run_row_of", "view_sql"]
 
 _DUCKDB_TYPES = {pa.date32(): "DATE", pa.string(): "VARCHAR"}
 
@@ -42,8 +44,20 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
     version wrote them), its view reads them without union_by_name, so that a query
     opens only the files left after partition pruning. A connection kept open while a
     newer version writes files of another schema must be opened again to read them.
+    Raises ValueError for a folder inside an output (`check_output_dir`), and for an
+    output holding an unreadable file (named).
     """
+    check_output_dir(output_dir)
     connection = duckdb.connect()
+    try:
+        _create_views(connection, output_dir)
+    except duckdb.Error as error:
+        connection.close()
+        raise query_error(output_dir, error) from error
+    return connection
+
+
+def _create_views(connection: duckdb.DuckDBPyConnection, output_dir: str) -> None:
     for name, table in TABLES.items():
         # The empty table of the current schema: a view over files of an older version
         # (all of them, or some) gets the columns they lack, null, with their types.
@@ -59,7 +73,71 @@ def connect(output_dir: str) -> duckdb.DuckDBPyConnection:
         else:
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
     connection.execute(_MENTIONS_VIEW)
-    return connection
+
+
+_FILE_ERRORS = (duckdb.IOException, duckdb.InvalidInputException)
+
+
+def query_error(output_dir: str, error: duckdb.Error) -> ValueError:
+    """A failed query as one sentence. When the output holds files that cannot be read
+    (a power cut can leave one truncated or empty), it names them and how to set them
+    aside: DuckDB's own message names at most the first, or none."""
+    # DuckDB raises its base class for a footer it cannot decode.
+    if not (isinstance(error, _FILE_ERRORS) or type(error) is duckdb.Error):
+        return ValueError(f"query failed: {error}")
+    # Here, not above: a query that works needs neither Beam nor the check.
+    from newsbeam.check import unreadable_files, unreadable_message
+
+    found = unreadable_files(output_dir, thorough=False).unreadable
+    if found:
+        return ValueError(unreadable_message(output_dir, found))
+    return ValueError(
+        f"query failed: {error} (`newsbeam check {output_dir}` finds a damaged file, if that "
+        "was the cause)"
+    )
+
+
+_PARTITION_FOLDER = re.compile(r"[^=]+=.*")
+_OWN_FOLDERS = ("_state", "_quarantine", "_temporary")
+
+
+def check_output_dir(path: str) -> None:
+    """Raises ValueError when `path` is a folder inside an output directory (a table's, a
+    partition's, the index's) rather than the output itself: every view would be empty,
+    and a query would answer "no rows" where the rows are one folder up.
+
+    A folder that holds no Parquet file and no partition folder (a new, empty output)
+    passes: its views are empty tables.
+    """
+    if not os.path.isdir(path):
+        return
+    with os.scandir(path) as entries:
+        names = {entry.name: entry.is_dir() for entry in entries}
+    if any(is_dir and name in TABLES for name, is_dir in names.items()):
+        return
+    here = Path(os.path.abspath(path))
+    inside = next(
+        (folder for folder in (here, *here.parents) if folder.name in (*TABLES, *_OWN_FOLDERS)),
+        None,
+    )
+    holds_table_files = any(
+        name.endswith(".parquet") or (is_dir and _PARTITION_FOLDER.fullmatch(name))
+        for name, is_dir in names.items()
+    )
+    if not (holds_table_files or (inside and _PARTITION_FOLDER.fullmatch(here.name))):
+        return
+    if inside is not None:
+        output = inside.parent
+        if output.name in _OWN_FOLDERS:
+            output = output.parent
+        raise ValueError(
+            f"{path} is a folder inside the output directory {output}, not an output "
+            f"directory: pass {output} (the directory given to --output)"
+        )
+    raise ValueError(
+        f"{path} holds Parquet files or partition folders, not the tables of an output "
+        "directory: pass the directory given to `newsbeam run --output`"
+    )
 
 
 def _schemas_differ(connection: duckdb.DuckDBPyConnection, output_dir: str, table: Table) -> bool:

@@ -3,19 +3,29 @@ query to try, and query results. Scripts and tests read these lines: keep them s
 
 from __future__ import annotations
 
+import base64
+import csv
+import json
+import math
 import sys
+import uuid
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import duckdb
 
+    from newsbeam.check import CheckResult
     from newsbeam.transforms.write.accounting import RunInfo
 
 __all__ = [
     "EXAMPLE_QUERY",
     "QUERY_FORMATS",
+    "json_value",
     "print_accounting",
+    "print_check",
     "print_part",
     "print_query_result",
     "print_run",
@@ -70,10 +80,100 @@ def print_where(output: str) -> None:
 def print_query_result(
     relation: duckdb.DuckDBPyRelation, output_format: str, max_rows: int
 ) -> None:
-    """At most `max_rows` rows of a query's result as a table, CSV or JSON records."""
-    if output_format == "csv":
-        relation.limit(max_rows).to_df().to_csv(sys.stdout, index=False)
-    elif output_format == "json":
-        print(relation.limit(max_rows).to_df().to_json(orient="records", date_format="iso"))
+    """At most `max_rows` rows of a query's result as a table, CSV or JSON records.
+
+    CSV and JSON keep each value's type: numbers stay numbers, a DATE is `2025-03-04`, a
+    TIMESTAMP WITH TIME ZONE is ISO 8601 in UTC (`2025-03-04T09:30:00+00:00`), lists and
+    structs are JSON (in CSV, as JSON text in the cell). The query runs before anything is
+    printed, so a failed one prints no partial result.
+    """
+    limited = relation.limit(max_rows)
+    if output_format == "table":
+        limited.show(max_rows=max_rows, max_width=200)
+        return
+    columns = limited.columns
+    rows = [[json_value(value) for value in row] for row in limited.fetchall()]
+    if output_format == "json":
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        print(json.dumps(records, separators=(",", ":")))
+        return
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+
+
+def json_value(value: object) -> object:
+    """A DuckDB result value as JSON has it: dates and times as ISO 8601 strings (aware
+    timestamps in UTC), decimals as numbers, NaN and infinities as null, intervals as ISO
+    8601 durations, blobs in base64, UUIDs as text; lists and structs element by element."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, timedelta):
+        return _iso_duration(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(key): json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(item) for item in value]
+    return str(value)
+
+
+def _iso_duration(value: timedelta) -> str:
+    """`P1DT2H3M4.5S`, `PT0S`; a negative interval is signed (`-PT30S`)."""
+    sign, value = ("-", -value) if value < timedelta(0) else ("", value)
+    hours, rest = divmod(value.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    fraction = f".{value.microseconds:06d}".rstrip("0") if value.microseconds else ""
+    days = f"{value.days}D" if value.days else ""
+    clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if seconds or fraction or not (days or clock):
+        clock += f"{seconds}{fraction}S"
+    return f"{sign}P{days}{'T' + clock if clock else ''}"
+
+
+def _csv_cell(value: object) -> object:
+    """A JSON value (`json_value`) as a CSV cell: null empty, booleans `true`/`false`,
+    lists and structs as JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, separators=(",", ":"))
+    return value
+
+
+def print_check(
+    output: str, result: CheckResult, moves: Sequence[tuple[str, str]], repair: bool
+) -> None:
+    """`newsbeam check`: each unreadable file and why, where `--repair` moved it, then a
+    count and what to do next."""
+    from newsbeam.schemas.layout import QUARANTINE
+
+    moved = dict(moves)
+    for item in result.unreadable:
+        print(f"unreadable: {item.path}: {item.reason}")
+        if item.path in moved:
+            print(f"  moved to {moved[item.path]}")
+    found = len(result.unreadable)
+    print(f"newsbeam check: {result.checked} files read, {found} unreadable")
+    if not found:
+        return
+    if repair:
+        print(
+            f"Moved to {output.rstrip('/')}/{QUARANTINE}/. Run again over the same inputs to "
+            "write their rows anew."
+        )
     else:
-        relation.show(max_rows=max_rows, max_width=200)
+        print(f"Run `newsbeam check {output} --repair` to move them aside.")

@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from newsbeam.check import refuse_unreadable
 from newsbeam.compose import (
     build_stream,
     index_cutoff,
@@ -234,6 +235,7 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
         return
     if "://" in news.output:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
+    refuse_unreadable(news.output)
     print(
         f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
         f"polls every {news.poll_interval:g}s, output {news.output}"

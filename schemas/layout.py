@@ -7,6 +7,8 @@
     DIR/_state/feeds/      a local stream's per-feed state, one JSON file a feed
     DIR/_state/pending/    a stream window's feed states, made current once its files are in
     DIR/_state/writer.lock who is writing into DIR now (one `run` or `stream` at a time)
+    DIR/_quarantine/       unreadable files `newsbeam check --repair` moved aside, each under
+                           its path relative to DIR (read by nothing)
 
 Every module that reads or writes one of these paths asks this one; names starting with
 `_` keep newsbeam's own folders out of the way of a `*/*.parquet` glob over the tables.
@@ -17,15 +19,19 @@ from __future__ import annotations
 from apache_beam.io.filesystems import FileSystems
 
 __all__ = [
+    "QUARANTINE",
     "TEMPORARY",
     "feed_state_dir",
     "pending_feed_state_dir",
+    "pending_feed_states_dir",
+    "quarantine_dir",
     "state_dir",
     "temporary_dir",
     "writer_lock_path",
 ]
 
 TEMPORARY = "_temporary"
+QUARANTINE = "_quarantine"
 _STATE = "_state"
 _FEEDS = "feeds"
 _PENDING = "pending"
@@ -53,3 +59,13 @@ def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
 def writer_lock_path(output_dir: str) -> str:
     """The file a `run` or `stream` locks while it writes into `output_dir` (local only)."""
     return FileSystems.join(output_dir, _STATE, _WRITER_LOCK)
+
+
+def pending_feed_states_dir(output_dir: str) -> str:
+    """The folder of every window's pending folder (`pending_feed_state_dir`)."""
+    return FileSystems.join(output_dir, _STATE, _PENDING)
+
+
+def quarantine_dir(output_dir: str) -> str:
+    """Where `newsbeam check --repair` moves unreadable files, keeping their relative path."""
+    return FileSystems.join(output_dir, QUARANTINE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,6 +138,34 @@ def test_query_errors_are_sentences_not_tracebacks(sample_output, tmp_path):
         "query", str(tmp_path), "SELECT count(*) AS n FROM articles", "--format", "csv"
     )
     assert empty.stdout.split() == ["n", "0"]
+
+
+def test_query_json_keeps_dates_timestamps_and_numbers(sample_output):
+    result = newsbeam(
+        "query",
+        str(sample_output),
+        "SELECT date, published_at, word_count, countries FROM articles "
+        "WHERE published_at IS NOT NULL ORDER BY published_at LIMIT 1",
+        "--format",
+        "json",
+    )
+    (row,) = json.loads(result.stdout)
+    # The Indonesia sample: 06:00 +07:00 on the 3rd is the 2nd in UTC.
+    assert row == {
+        "date": "2025-03-02",
+        "published_at": "2025-03-02T23:00:00+00:00",
+        "word_count": 233,
+        "countries": ["ID", "MY"],
+    }
+    assert datetime.fromisoformat(row["published_at"]).tzinfo is not None
+
+
+def test_query_on_a_table_folder_is_an_error_naming_the_output(sample_output):
+    result = newsbeam(
+        "query", str(sample_output / "articles"), "SELECT count(*) FROM articles", check=False
+    )
+    assert result.returncode == 2, result.stdout
+    assert f"pass {sample_output} " in result.stderr and "Traceback" not in result.stderr
 
 
 def test_run_refuses_inputs_that_name_nothing(tmp_path):

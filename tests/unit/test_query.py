@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from newsbeam.query import connect
 from newsbeam.schemas import ARTICLES
@@ -58,3 +63,34 @@ def test_files_of_an_older_schema_are_read_alongside(tmp_path):
         ("o" * 32, "2025-03-09", "Older", None, None),
         ("a" * 32, "2025-03-10", "T", [], []),
     ]
+
+
+def test_a_folder_inside_an_output_is_refused_with_the_output_to_pass(tmp_path):
+    """`newsbeam query DIR/articles` used to answer "0 rows": every view was empty."""
+    _write_article(tmp_path, "a" * 32)
+    partition = tmp_path / "articles" / "date=2025-03-10"
+    for inside in (tmp_path / "articles", partition, partition / "region=eastern-africa"):
+        with pytest.raises(ValueError, match=f"pass {re.escape(str(tmp_path))} "):
+            connect(str(inside))
+    (tmp_path / "new").mkdir()  # an output nothing was written to yet: empty views
+    assert connect(str(tmp_path / "new")).execute("SELECT count(*) FROM articles").fetchall() == [
+        (0,)
+    ]
+
+
+def test_unreadable_files_are_named_and_set_aside_files_never_read(tmp_path):
+    _write_article(tmp_path, "a" * 32)
+    path = write_rows(
+        str(tmp_path), ARTICLES, "date=2025-03-11/region=eastern-africa", [article_row(id="b" * 32)]
+    )
+    # Readable copies where queries must not look: a quarantined file, a file being written.
+    for root in ("_quarantine", "_temporary"):
+        folder = f"{root}/articles/date=2025-03-11/region=x"
+        (tmp_path / folder).mkdir(parents=True)
+        shutil.copy(path, tmp_path / folder / "part-copy.parquet")
+    assert connect(str(tmp_path)).execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
+    os.truncate(path, 40)
+    with pytest.raises(ValueError) as refused:
+        connect(str(tmp_path))
+    assert path in str(refused.value)
+    assert f"newsbeam check {tmp_path} --repair" in str(refused.value)

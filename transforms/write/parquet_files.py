@@ -22,10 +22,12 @@ from newsbeam.schemas.tables import Table
 from newsbeam.transforms.slugs import slugify
 
 __all__ = [
+    "UnreadableFile",
     "existing_keys",
     "list_table_files",
     "partition_dir",
     "read_parquet",
+    "read_parquet_metadata",
     "remove_stale_temporary",
     "write_rows",
 ]
@@ -103,6 +105,15 @@ def list_table_files(output_dir: str, table: Table) -> list[str]:
     return sorted(metadata.path for result in results for metadata in result.metadata_list)
 
 
+class UnreadableFile(ValueError):
+    """A file of the output that is not readable Parquet (truncated, empty, damaged).
+
+    Its message names the file: a pipeline step that meets one fails with that name, not
+    pyarrow's (which names a buffer). One argument only, so that Beam can re-raise it with
+    the step's name appended.
+    """
+
+
 def read_parquet(path: str, columns: Sequence[str] | None = None) -> pa.Table:
     """One Parquet file (local, gs://, s3://), read entirely on the calling thread.
 
@@ -111,9 +122,32 @@ def read_parquet(path: str, columns: Sequence[str] | None = None) -> pa.Table:
     after the call returns; one released during interpreter shutdown needs the GIL, the
     thread is torn down, and the process aborts ("terminate called without an active
     exception", exit 134) after a complete run. Every read of the output goes through here.
+    Raises `UnreadableFile` naming the file when it cannot be read.
     """
-    with FileSystems.open(path) as handle:
-        return pq.ParquetFile(handle, pre_buffer=False).read(columns=columns, use_threads=False)
+    try:
+        with FileSystems.open(path) as handle:
+            parquet = pq.ParquetFile(handle, pre_buffer=False)
+            return parquet.read(columns=columns, use_threads=False)
+    except (pa.ArrowException, OSError) as error:
+        raise _unreadable(path, error) from error
+
+
+def read_parquet_metadata(path: str) -> pq.FileMetaData:
+    """The footer of one Parquet file, its data left unread: enough to tell a file cut
+    short (the footer is written last) from a complete one. Raises `UnreadableFile`."""
+    try:
+        with FileSystems.open(path) as handle:
+            return pq.ParquetFile(handle, pre_buffer=False).metadata
+    except (pa.ArrowException, OSError) as error:
+        raise _unreadable(path, error) from error
+
+
+def _unreadable(path: str, error: Exception) -> UnreadableFile:
+    reason = " ".join(str(error).split()).rstrip(".") or type(error).__name__
+    return UnreadableFile(
+        f"cannot read {path}: {reason}. `newsbeam check DIR --repair`, DIR the output "
+        "directory, moves unreadable files aside"
+    )
 
 
 def existing_keys(path: str, table: Table) -> Iterable[tuple[str, str | None]]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import apache_beam as beam
 import duckdb
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, is_not_empty
 
 from newsbeam.options import LOCAL_RUNNER
 from newsbeam.schemas import ARTICLES, DUPLICATES
+from newsbeam.transforms.write.parquet_files import UnreadableFile
 from newsbeam.transforms.write.write_tables import WriteTable
 from tests.support.builders import STORY, article_row, duplicate_row
 
@@ -62,3 +65,13 @@ def test_flat_tables_have_no_partitions(tmp_path):
     _write([row], tmp_path, table=DUPLICATES)
     (path,) = tmp_path.rglob("*.parquet")
     assert path.parent == tmp_path / "duplicates"
+
+
+def test_a_key_check_meeting_an_unreadable_file_names_it(tmp_path):
+    """Where no check runs first (an object-store output), the step that reads the file
+    fails with its path, not pyarrow's '<Buffer>'."""
+    _write([_article_row("a1", date(2025, 3, 3), "eastern-africa")], tmp_path)
+    empty = tmp_path / "articles" / "date=2025-03-03" / "region=eastern-africa" / "part-0.parquet"
+    empty.write_bytes(b"")
+    with pytest.raises(UnreadableFile, match=re.escape(str(empty))):
+        _write([_article_row("a2", date(2025, 3, 3), "eastern-africa")], tmp_path)
