@@ -11,8 +11,9 @@ import calendar
 import codecs
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import feedparser
@@ -63,11 +64,7 @@ def parse_feed(data: bytes, feed_url: str, content_type: str | None = None) -> P
     problem = None
     if parsed.get("bozo"):
         problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
-    entries = []
-    for raw in parsed.entries:
-        entry = _entry(raw, feed_url)
-        if entry is not None:
-            entries.append(entry)
+    entries = _distinct_keys([_entry(raw, feed_url) for raw in parsed.entries])
     if not entries and problem is None:
         problem = "no entries" if parsed.get("version") else "not a feed (no RSS or Atom root)"
     return ParsedFeed(optional_text(parsed.feed.get("title")), entries, problem)
@@ -137,7 +134,31 @@ def _is_utf8(name: str) -> bool:
     return codecs.lookup(name).name == "utf-8"
 
 
-def _entry(raw: Mapping, feed_url: str) -> FeedEntry | None:
+def _distinct_keys(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Every entry of the document, each distinct item under a key of its own.
+
+    An entry's key is its feed and GUID (else its link, else its title and text). Some
+    feed systems give every item one GUID, or list items by a shared link: such entries
+    are told apart by their link, title and text, so that none is taken for another.
+    Entries the same in all of these are one item listed twice; both are kept, and the
+    second becomes a duplicate of the first downstream.
+    """
+    counts = Counter(entry.key for entry in entries)
+    return [
+        replace(entry, key=_key(entry.key, entry.link or "", entry.title or "", entry.text[:500]))
+        if counts[entry.key] > 1
+        else entry
+        for entry in entries
+    ]
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
+    """One entry as plain values. An entry with neither an http(s) link nor text is kept
+    too: it is an input, and the fetch stage rejects it (`no_text`) rather than losing it."""
     link = raw.get("link") if str(raw.get("link", "")).startswith(("http://", "https://")) else None
     contents = raw.get("content") or []
     html = max((c.get("value", "") for c in contents), key=len, default="") or raw.get(
@@ -145,13 +166,11 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry | None:
     )
     text = html_to_text(html)
     title = html_to_text(raw.get("title", "")) or None
-    if not (link or text):
-        return None
     identity = raw.get("id") or canonical_url(link) or f"{title}\n{text[:500]}"
     # dict.get: feedparser's own lookup maps a missing `published` to `updated` with a warning.
     published = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
     return FeedEntry(
-        key=hashlib.sha256(f"{feed_url}\n{identity}".encode()).hexdigest()[:32],
+        key=_key(feed_url, identity),
         feed_url=feed_url,
         link=strip_credentials(link),
         title=title,

@@ -78,13 +78,14 @@ class FeedState:
     def new_entries(
         self, entries: Iterable[FeedEntry], now: float, expiry: float, max_seen: int = 10_000
     ) -> tuple[list[FeedEntry], FeedState]:
-        """The entries not seen before, and the state that remembers them too."""
-        seen = {key: when for key, when in self.seen.items() if now - when <= expiry}
-        fresh = []
-        for entry in entries:
-            if entry.key not in seen:
-                seen[entry.key] = now
-                fresh.append(entry)
+        """The entries not seen in an earlier poll, and the state that remembers them too.
+
+        Entries of this poll under one key all come through: each is an input of its own
+        (a copy listed twice becomes a duplicate row, not nothing).
+        """
+        earlier = {key: when for key, when in self.seen.items() if now - when <= expiry}
+        fresh = [entry for entry in entries if entry.key not in earlier]
+        seen = {**earlier, **{entry.key: now for entry in fresh}}
         if len(seen) > max_seen:
             seen = dict(sorted(seen.items(), key=lambda item: item[1])[-max_seen:])
         return fresh, replace(self, seen=seen)

@@ -33,8 +33,10 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 def test_rss_entries_carry_their_metadata():
     feed = parse_feed(RSS, "https://wire.test/feed.xml")
     assert feed.title == "Example Wire" and feed.problem is None
-    assert [e.title for e in feed.entries] == ["Kenya & drought", "No link, text only"]
-    kenya, text_only = feed.entries
+    # The entry with neither an http(s) link nor text is kept: the fetch stage rejects it.
+    assert [e.title for e in feed.entries] == ["Kenya & drought", "No link, text only", None]
+    kenya, text_only, empty = feed.entries
+    assert empty.link is None and empty.text == "" and len({e.key for e in feed.entries}) == 3
     assert kenya.link == "https://wire.test/kenya?utm_source=rss"
     assert kenya.text == "First paragraph of the story.\n\nSecond bold paragraph."
     assert kenya.published_at == datetime(2025, 3, 3, 7, 0, tzinfo=UTC)
@@ -90,3 +92,18 @@ def test_html_to_text():
     )
     assert html_to_text("plain   text") == "plain text"
     assert html_to_text("") == ""
+
+
+def test_entries_sharing_a_guid_are_told_apart_and_copies_are_all_kept():
+    items = "".join(
+        f"<item><title>{title}</title><link>https://wire.test/{slug}</link>"
+        f"<guid isPermaLink='false'>same</guid><description>{title} text.</description></item>"
+        for slug, title in (("a", "One"), ("b", "Two"), ("b", "Two"))
+    )
+    feed = parse_feed(
+        f"<rss version='2.0'><channel><title>W</title>{items}</channel></rss>".encode(),
+        "https://wire.test/feed",
+    )
+    keys = [entry.key for entry in feed.entries]
+    # Two distinct items, and one item listed twice: three entries, two keys.
+    assert len(keys) == 3 and keys[0] != keys[1] and keys[1] == keys[2]

@@ -46,3 +46,10 @@ def test_state_round_trips_through_json_values():
     )
     assert FeedState.from_dict(state.to_dict()) == state
     assert FeedState.from_dict(None) == FeedState()
+
+
+def test_an_entry_listed_twice_in_one_poll_is_two_inputs():
+    fresh, state = FeedState().new_entries([_entry("a"), _entry("a")], now=1, expiry=10)
+    assert [e.key for e in fresh] == ["a", "a"]
+    fresh, _state = state.new_entries([_entry("a"), _entry("a")], now=2, expiry=10)
+    assert fresh == []  # seen in an earlier poll: nothing new
