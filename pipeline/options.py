@@ -44,6 +44,14 @@ class NewsbeamOptions(PipelineOptions):
             ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate).",
         )
         parser.add_argument(
+            "--follow-symlinks",
+            dest="follow_symlinks",
+            action="store_true",
+            default=False,
+            help="Read links in --input directories that point outside them (by default each "
+            "is a symlink_outside_input reject); a directory is still walked only once.",
+        )
+        parser.add_argument(
             "--feed",
             action="append",
             default=None,
