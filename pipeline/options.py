@@ -61,7 +61,16 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--feeds",
             default=None,
-            help="YAML file: feeds: [{url, name, region, language, poll_interval}].",
+            help="YAML file: feeds: [{url, name, region, language, poll_interval}]. A local "
+            "feed path in it is relative to the file and must lie in the file's directory.",
+        )
+        parser.add_argument(
+            "--allow-feed-files-in",
+            dest="allow_feed_files_in",
+            action="append",
+            default=None,
+            help="A directory whose feed files --feeds may also name (besides its own "
+            "directory). Repeatable.",
         )
         parser.add_argument(
             "--output",
@@ -274,7 +283,7 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
     if news.feeds:
         if not os.path.isfile(news.feeds):
             raise ValueError(f"--feeds {news.feeds!r} is not a file")
-        feeds.extend(load_feeds_file(news.feeds))
+        feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
     unique = {feed.url: feed for feed in feeds}
     return list(unique.values())
 

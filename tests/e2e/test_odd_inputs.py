@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
+from tests.support.builders import rss
 from tests.support.news_site import story_text
 from tests.support.run_cli import newsbeam
 
@@ -121,3 +122,54 @@ def test_follow_symlinks_reads_links_out_of_the_tree_and_ends_on_loops(odd_tree,
         "dangling.txt": ("reject", "read", "dangling_symlink"),
     }
     assert _runs(output) == [(7, True)]
+
+
+def test_a_feeds_file_reads_local_feeds_only_beside_it_unless_allowed(tmp_path):
+    story = story_text("peru-floods")
+    config = tmp_path / "config"
+    (config / "saved").mkdir(parents=True)
+    (config / "saved" / "wire.xml").write_text(
+        rss("Wire", [("Peru floods", "https://wire.test/peru", story)])
+    )
+    os.mkfifo(config / "pipe.xml")
+    secret = tmp_path / "secret.xml"
+    secret.write_text(
+        rss("Secret", [("Ghana", "https://wire.test/ghana", story_text("ghana-cocoa"))])
+    )
+    feeds = config / "feeds.yaml"
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+
+    # A path outside the feeds file's directory, plain or through a link: refused, before
+    # anything is read, naming the path and the way to allow it.
+    (config / "link.xml").symlink_to(secret)
+    for named in (str(secret), "../secret.xml", "link.xml"):
+        feeds.write_text(f"feeds:\n  - url: saved/wire.xml\n  - url: {named}\n")
+        refused = newsbeam(
+            "run", "--feeds", str(feeds), "--output", str(tmp_path / "refused"),
+            check=False, timeout=TIMEOUT, cwd=elsewhere,
+        )  # fmt: skip
+        assert refused.returncode == 2, refused.stderr
+        assert named in refused.stderr and "--allow-feed-files-in" in refused.stderr
+        assert not (tmp_path / "refused" / "articles").exists()
+
+    # Relative paths are relative to the feeds file; a FIFO beside it is a feed reject.
+    feeds.write_text("feeds:\n  - url: saved/wire.xml\n  - url: pipe.xml\n")
+    output = tmp_path / "out"
+    newsbeam("run", "--feeds", str(feeds), "--output", str(output), timeout=TIMEOUT, cwd=elsewhere)
+    db = connect(str(output))
+    assert db.execute("SELECT title FROM articles").fetchall() == [("Peru floods",)]
+    rejects = db.execute("SELECT input, stage, reason FROM rejects").fetchall()
+    assert [(Path(i).name, stage, reason) for i, stage, reason in rejects] == [
+        ("pipe.xml", "feed", "feed_not_a_regular_file")
+    ]
+    assert _runs(output) == [(2, True)]
+
+    # Allowed explicitly, the file outside is read.
+    feeds.write_text(f"feeds:\n  - url: {secret}\n")
+    allowed = tmp_path / "allowed"
+    newsbeam(
+        "run", "--feeds", str(feeds), "--allow-feed-files-in", str(tmp_path),
+        "--output", str(allowed), timeout=TIMEOUT, cwd=elsewhere,
+    )  # fmt: skip
+    assert connect(str(allowed)).execute("SELECT title FROM articles").fetchall() == [("Ghana",)]
