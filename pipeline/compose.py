@@ -167,7 +167,9 @@ def process(
     stateful index of earlier windows instead.
     """
     pipeline = records.pipeline
-    cleaned = records | "CleanArticles" >> CleanArticles(options.min_words, options.max_chars)
+    cleaned = records | "CleanArticles" >> CleanArticles(
+        options.min_words, options.max_chars, options.max_title_chars
+    )
     exact = cleaned.articles | "DedupeExact" >> DedupeExact()
     if prior is None:
         prior = pipeline | "NoPriorIndex" >> beam.Create([])

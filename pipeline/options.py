@@ -6,6 +6,7 @@ import os
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from newsbeam.transforms.clean.rules import MAX_TITLE_CHARS
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
@@ -91,6 +92,14 @@ class NewsbeamOptions(PipelineOptions):
             type=int,
             default=200_000,
             help="Texts with more characters are rejected as too_long.",
+        )
+        parser.add_argument(
+            "--max-title-chars",
+            dest="max_title_chars",
+            type=int,
+            default=MAX_TITLE_CHARS,
+            help="Longer titles are cut at the last word boundary before this many "
+            "characters and end with '…' (counted as titles_truncated).",
         )
         parser.add_argument(
             "--min-free-bytes",
@@ -239,6 +248,7 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
     positive = (
         ("--min-words", news.min_words),
         ("--max-chars", news.max_chars),
+        ("--max-title-chars", news.max_title_chars),
         ("--max-file-bytes", news.max_file_bytes),
         ("--max-rows-per-file", news.max_rows_per_file),
         ("--fetch-concurrency", news.fetch_concurrency),

@@ -7,6 +7,7 @@ regression must fail the test, not hang the suite.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -173,3 +174,25 @@ def test_a_feeds_file_reads_local_feeds_only_beside_it_unless_allowed(tmp_path):
         "--output", str(allowed), timeout=TIMEOUT, cwd=elsewhere,
     )  # fmt: skip
     assert connect(str(allowed)).execute("SELECT title FROM articles").fetchall() == [("Ghana",)]
+
+
+def test_a_megabyte_title_is_cut_at_a_word_and_the_article_kept(tmp_path):
+    title = "Floods " + "rising water " * 80_000  # about 1 MB, words all the way
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "big-title.jsonl").write_text(
+        json.dumps(
+            {"url": "https://wire.test/peru", "title": title, "text": story_text("peru-floods")}
+        )
+        + "\n"
+    )
+    output = tmp_path / "out"
+    result = newsbeam("run", "--input", str(corpus), "--output", str(output), timeout=TIMEOUT)
+    db = connect(str(output))
+    assert db.execute("SELECT count(*) FROM rejects").fetchall() == [(0,)]
+    [(kept,)] = db.execute("SELECT title FROM articles").fetchall()
+    assert len(kept) <= 500 and kept.endswith("…")
+    assert title.startswith(kept.removesuffix("…"))
+    assert kept.removesuffix("…").split()[-1] in {"rising", "water"}  # a whole word
+    assert "titles_truncated" in result.stdout
+    assert _runs(output) == [(1, True)]
