@@ -401,9 +401,9 @@ def _beam_stages(corpus_dir: str, workdir: str) -> dict:
     what a pipeline costs whatever its size cancels (marginal cost per article). All
     pipelines run back to back, three times; each rate is the median of the three.
     """
-    from newsbeam.transforms.sources.read_article_files import expand_inputs
+    from newsbeam.transforms.sources.input_listing import expand_inputs
 
-    paths = expand_inputs([corpus_dir])
+    paths = expand_inputs([corpus_dir]).files
     halves = {"full": paths, "half": paths[: max(1, len(paths) // 2)]}
     saved = {"clean": os.path.join(workdir, "cleaned.pickles")}
     saved["exact"] = os.path.join(workdir, "exact-kept.pickles")

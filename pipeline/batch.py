@@ -24,7 +24,7 @@ from newsbeam.options import NewsbeamOptions, is_local_runner, run_info
 from newsbeam.output_dir import tidy
 from newsbeam.output_lock import hold_output
 from newsbeam.report import print_accounting, print_part, print_run
-from newsbeam.transforms.sources.read_article_files import expand_inputs
+from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
 
 __all__ = ["run_batch"]
 
@@ -45,34 +45,42 @@ def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     tidy(news.output, index_cutoff(news))
     chunks = _chunks(options, news)
     balanced = True
-    for number, files in enumerate(chunks):
+    for number, listing in enumerate(chunks):
         if len(chunks) > 1:
-            news.input = files
+            news.input = listing.files
             if number:
                 news.feed = news.feeds = None
-            print_part(number, len(chunks), files)
-        balanced = _run_once(options, news) and balanced
+            print_part(number, len(chunks), listing.files)
+        balanced = _run_once(options, news, listing) and balanced
         if number + 1 < len(chunks):
             _release_memory()
     return balanced
 
 
-def _chunks(options: PipelineOptions, news: NewsbeamOptions) -> list[list[str] | None]:
+def _chunks(options: PipelineOptions, news: NewsbeamOptions) -> list[InputListing | None]:
     """The input of each run: one run over `news.input` unless a local runner reads files
-    worth more than one chunk."""
-    if not (news.input and is_local_runner(options) and news.chunk_bytes):
-        return [news.input]
-    files = expand_inputs(news.input)
-    return plan_chunks(files, file_sizes(files), news.chunk_bytes)
+    worth more than one chunk. The entries skipped go with the first chunk."""
+    if not news.input:
+        return [None]
+    listing = expand_inputs(news.input, news.follow_symlinks)
+    if not (is_local_runner(options) and news.chunk_bytes):
+        return [listing]
+    parts = plan_chunks(listing.files, file_sizes(listing.files), news.chunk_bytes)
+    return [
+        InputListing(files, listing.skipped if number == 0 else [])
+        for number, files in enumerate(parts)
+    ]
 
 
-def _run_once(options: PipelineOptions, news: NewsbeamOptions) -> bool:
-    """One batch pipeline over news.input and the feeds; False if it does not balance."""
+def _run_once(
+    options: PipelineOptions, news: NewsbeamOptions, listing: InputListing | None
+) -> bool:
+    """One batch pipeline over `listing` and the feeds; False if it does not balance."""
     started = time.monotonic()
     run = run_info(options, "batch")
     with dask_cluster(options, news):
         pipeline = beam.Pipeline(options=options)
-        write(build(pipeline, news), news.output, news.max_rows_per_file, run=run)
+        write(build(pipeline, news, listing), news.output, news.max_rows_per_file, run=run)
         result = pipeline.run()
         result.wait_until_finish()
     print_run(run, time.monotonic() - started, newsbeam_counters(result))

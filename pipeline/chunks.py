@@ -33,12 +33,19 @@ def plan_chunks(paths: Sequence[str], sizes: Sequence[int], max_bytes: int) -> l
 
 
 def file_sizes(paths: Sequence[str]) -> list[int]:
-    """Bytes of each file, local or on a Beam file system (gs://, s3://)."""
+    """Bytes of each file, local or on a Beam file system (gs://, s3://).
+
+    A file gone or unreadable since it was listed counts 0 bytes: sizes only plan the
+    chunks, and reading it makes its reject row.
+    """
     from apache_beam.io.filesystems import FileSystems
 
     def size_of(path: str) -> int:
         if FileSystems.get_scheme(path) is None:
-            return os.path.getsize(path)
+            try:
+                return os.path.getsize(path)
+            except OSError:
+                return 0
         return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
 
     return [size_of(path) for path in paths]

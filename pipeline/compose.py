@@ -31,7 +31,8 @@ from newsbeam.transforms.extract.normalise_across_articles import NormaliseAcros
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.fetch_articles import FetchArticles
-from newsbeam.transforms.sources.read_article_files import ReadArticleFiles, expand_inputs
+from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
+from newsbeam.transforms.sources.read_article_files import ReadArticleFiles
 from newsbeam.transforms.sources.read_feeds import PollFeeds, ReadFeeds
 from newsbeam.transforms.write.accounting import RunInfo
 from newsbeam.transforms.write.tally_outcomes import TallyOutcomes
@@ -69,13 +70,21 @@ def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datet
     return (now or datetime.now(UTC)) - timedelta(seconds=options.state_expiry)
 
 
-def build(pipeline: beam.Pipeline, options: NewsbeamOptions) -> Outputs:
-    """The batch pipeline over files and one poll of each feed; returns its outputs."""
+def build(
+    pipeline: beam.Pipeline, options: NewsbeamOptions, listing: InputListing | None = None
+) -> Outputs:
+    """The batch pipeline over files and one poll of each feed; returns its outputs.
+
+    `listing`: the input files (and entries skipped) of this run, when the caller listed
+    them already (a chunk of a larger input); otherwise `--input` is listed here.
+    """
     records: list[PCollection] = []
     rejects: list[PCollection] = []
-    if options.input:
+    if listing is None and options.input:
+        listing = expand_inputs(options.input, options.follow_symlinks)
+    if listing:
         read = pipeline | "ReadArticleFiles" >> ReadArticleFiles(
-            expand_inputs(options.input), options.max_file_bytes
+            listing.files, options.max_file_bytes, listing.skipped
         )
         records.append(read.articles)
         rejects.append(read.rejects)
@@ -158,7 +167,9 @@ def process(
     stateful index of earlier windows instead.
     """
     pipeline = records.pipeline
-    cleaned = records | "CleanArticles" >> CleanArticles(options.min_words, options.max_chars)
+    cleaned = records | "CleanArticles" >> CleanArticles(
+        options.min_words, options.max_chars, options.max_title_chars
+    )
     exact = cleaned.articles | "DedupeExact" >> DedupeExact()
     if prior is None:
         prior = pipeline | "NoPriorIndex" >> beam.Create([])

@@ -6,6 +6,7 @@ import os
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from newsbeam.transforms.clean.rules import MAX_TITLE_CHARS
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
@@ -44,6 +45,14 @@ class NewsbeamOptions(PipelineOptions):
             ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate).",
         )
         parser.add_argument(
+            "--follow-symlinks",
+            dest="follow_symlinks",
+            action="store_true",
+            default=False,
+            help="Read links in --input directories that point outside them (by default each "
+            "is a symlink_outside_input reject); a directory is still walked only once.",
+        )
+        parser.add_argument(
             "--feed",
             action="append",
             default=None,
@@ -53,7 +62,16 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--feeds",
             default=None,
-            help="YAML file: feeds: [{url, name, region, language, poll_interval}].",
+            help="YAML file: feeds: [{url, name, region, language, poll_interval}]. A local "
+            "feed path in it is relative to the file and must lie in the file's directory.",
+        )
+        parser.add_argument(
+            "--allow-feed-files-in",
+            dest="allow_feed_files_in",
+            action="append",
+            default=None,
+            help="A directory whose feed files --feeds may also name (besides its own "
+            "directory). Repeatable.",
         )
         parser.add_argument(
             "--output",
@@ -74,6 +92,14 @@ class NewsbeamOptions(PipelineOptions):
             type=int,
             default=200_000,
             help="Texts with more characters are rejected as too_long.",
+        )
+        parser.add_argument(
+            "--max-title-chars",
+            dest="max_title_chars",
+            type=int,
+            default=MAX_TITLE_CHARS,
+            help="Longer titles are cut at the last word boundary before this many "
+            "characters and end with '…' (counted as titles_truncated).",
         )
         parser.add_argument(
             "--min-free-bytes",
@@ -222,6 +248,7 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
     positive = (
         ("--min-words", news.min_words),
         ("--max-chars", news.max_chars),
+        ("--max-title-chars", news.max_title_chars),
         ("--max-file-bytes", news.max_file_bytes),
         ("--max-rows-per-file", news.max_rows_per_file),
         ("--fetch-concurrency", news.fetch_concurrency),
@@ -266,7 +293,7 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
     if news.feeds:
         if not os.path.isfile(news.feeds):
             raise ValueError(f"--feeds {news.feeds!r} is not a file")
-        feeds.extend(load_feeds_file(news.feeds))
+        feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
     unique = {feed.url: feed for feed in feeds}
     return list(unique.values())
 

@@ -1,9 +1,13 @@
-"""Cleaning rules for article text, all in one place.
+"""Cleaning rules for article text and titles, all in one place.
 
 News text arrives with web boilerplate that is not the article: related-link lines
 ("Read: ...", "Also Read | ..."), agency and image credits ("(With ANI Inputs; Image
 Credit - PTI)", "Inputs: ANI/ Image: AP"), stray control and zero-width characters. The
 rules below remove exactly those and keep every sentence of the story.
+
+A title is a headline: a few dozen words at most. A source that puts a whole text (or a
+megabyte of anything) in the title field still has an article; its title is cut at a word
+boundary and marked with "…" rather than the article lost (see `clean_title`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BOILERPLATE_LINES", "clean_text", "is_boilerplate_line", "word_count"]
+__all__ = [
+    "BOILERPLATE_LINES",
+    "MAX_TITLE_CHARS",
+    "TITLE_CUT_MARK",
+    "clean_text",
+    "clean_title",
+    "is_boilerplate_line",
+    "word_count",
+]
+
+MAX_TITLE_CHARS = 500
+"""Default bound of a title, in characters: far above any headline (most are under 150)."""
+TITLE_CUT_MARK = "…"
+"""What a cut title ends with."""
+_TITLE_TRIM = " ,;:-–—|/"
 
 # Whole lines that are never part of the story. Each is short by nature, so a long
 # paragraph that happens to start the same way is never dropped (see _MAX_BOILERPLATE_CHARS).
@@ -83,6 +101,25 @@ def _strip_trailing_credits(line: str) -> str:
         if shorter == line:
             return line
         line = shorter
+
+
+def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> tuple[str | None, bool]:
+    """The title NFKC-normalised with whitespace collapsed, at most `max_chars` long; and
+    whether it was cut. A longer title is cut at the last word boundary that leaves room
+    for `TITLE_CUT_MARK` (inside a word only when its first word alone is too long)."""
+    if not title:
+        return None, False
+    # Eight times the bound is more than whitespace collapsing can take away from any
+    # real title; normalising only that keeps a 20 MB "title" from costing 20 MB twice.
+    raw_cut = len(title) > 8 * max_chars
+    title = " ".join(unicodedata.normalize("NFKC", title[: 8 * max_chars]).split())
+    if len(title) <= max_chars and not raw_cut:
+        return title or None, False
+    head = title[: max_chars - len(TITLE_CUT_MARK)]
+    if title[len(head) : len(head) + 1] not in ("", " ") and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    head = head.rstrip(_TITLE_TRIM) or head
+    return head + TITLE_CUT_MARK, True
 
 
 def word_count(text: str) -> int:

@@ -15,6 +15,8 @@ import zlib
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from newsbeam.transforms.sources.local_files import open_regular_file
+
 __all__ = ["DECOMPRESSION_ERRORS", "read_at_most"]
 
 _CHUNK = 1 << 20
@@ -40,9 +42,10 @@ def read_at_most(path: str, limit: int) -> bytes:
     """Up to `limit + 1` decompressed bytes of `path` (more than `limit` means too large).
 
     Compression follows the extension: .gz, .bz2, .zst/.zstd, .deflate; others are read
-    as they are.
+    as they are. A local path that is not a regular file (a FIFO, a socket, a device)
+    raises `NotARegularFileError` unopened.
     """
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+    with _open(path) as raw:
         lower = path.lower()
         if lower.endswith(".gz"):
             reader = gzip.GzipFile(fileobj=raw, mode="rb")
@@ -58,6 +61,12 @@ def read_at_most(path: str, limit: int) -> bytes:
             return raw.read(limit + 1)
         with reader:
             return _read_upto(reader, limit + 1)
+
+
+def _open(path: str):
+    if FileSystems.get_scheme(path) is None:
+        return open_regular_file(path)
+    return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
 
 
 def _read_upto(reader, wanted: int) -> bytes:

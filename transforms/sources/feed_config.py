@@ -1,14 +1,24 @@
-"""The feeds to read: `--feed` URLs and paths, or a YAML file of them with metadata."""
+"""The feeds to read: `--feed` URLs and paths, or a YAML file of them with metadata.
+
+A feeds file is configuration, often written by someone other than the operator who runs
+newsbeam (a shared repository, a ConfigMap): a local path in it must not make newsbeam read
+any file on the machine. Its local paths are relative to the file's own directory and must
+lie in that directory, after links are resolved, or in one the operator allowed on the
+command line (`--allow-feed-files-in`). Paths given with `--feed` are the operator's own
+and are read as given.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from newsbeam.transforms.slugs import slugify
+from newsbeam.transforms.sources.local_files import is_within
 
-__all__ = ["FeedConfig", "load_feeds_file", "optional_text"]
+__all__ = ["FeedConfig", "load_feeds_file", "local_feed_path", "optional_text"]
 
 _FEED_KEYS = frozenset({"url", "name", "region", "language", "poll_interval"})
 
@@ -57,8 +67,12 @@ class FeedConfig:
         return hashlib.sha256(self.url.encode()).hexdigest()[:20]
 
 
-def load_feeds_file(path: str) -> list[FeedConfig]:
-    """Reads `feeds: [{url: ..., name: ..., region: ..., language: ..., poll_interval: ...}]`."""
+def load_feeds_file(path: str, allowed_dirs: Sequence[str] = ()) -> list[FeedConfig]:
+    """Reads `feeds: [{url: ..., name: ..., region: ..., language: ..., poll_interval: ...}]`.
+
+    Local feed paths come back absolute (see `local_feed_path`); one outside the file's
+    directory and `allowed_dirs` is a ValueError that names it.
+    """
     import yaml
 
     with open(path, encoding="utf-8") as handle:
@@ -71,7 +85,29 @@ def load_feeds_file(path: str) -> list[FeedConfig]:
     feeds = [FeedConfig.from_dict(item) for item in document["feeds"]]
     if not feeds:
         raise ValueError(f"{path} lists no feeds")
-    return feeds
+    return [
+        feed
+        if "://" in feed.url
+        else replace(feed, url=local_feed_path(feed.url, path, allowed_dirs))
+        for feed in feeds
+    ]
+
+
+def local_feed_path(url: str, feeds_file: str, allowed_dirs: Sequence[str] = ()) -> str:
+    """The absolute path a feeds file's local `url` names, resolved against the file's
+    directory; a ValueError if it lies (links resolved) outside that directory and every
+    one of `allowed_dirs`."""
+    base = os.path.dirname(os.path.abspath(feeds_file))
+    path = os.path.normpath(os.path.join(base, url))
+    real = os.path.realpath(path)
+    allowed = [base, *(os.path.abspath(d) for d in allowed_dirs)]
+    if any(is_within(real, os.path.realpath(directory)) for directory in allowed):
+        return path
+    raise ValueError(
+        f"{feeds_file}: feed {url!r} is a local file outside the feeds file's directory "
+        f"{base} (it resolves to {real}); move it there, or allow its directory with "
+        "--allow-feed-files-in DIR"
+    )
 
 
 def optional_text(value: object) -> str | None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from apache_beam.io.filesystems import FileSystems
-
+from newsbeam.transforms.sources.bounded_read import DECOMPRESSION_ERRORS, read_at_most
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_parsing import FeedEntry, parse_feed
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import FetchError, HttpClient
+from newsbeam.transforms.sources.local_files import NotARegularFileError
 
 __all__ = ["PollOutcome", "poll_feed"]
 
@@ -76,10 +76,13 @@ def poll_feed(
 
 
 def _read_local(path: str, max_bytes: int) -> bytes:
+    """A feed file's bytes, decompressed by its extension and bounded like a file input.
+    A local path must be a regular file: a FIFO would block the poll forever."""
     try:
-        with FileSystems.open(path) as handle:
-            data = handle.read(max_bytes + 1)
-    except (OSError, ValueError) as error:
+        data = read_at_most(path, max_bytes)
+    except NotARegularFileError as error:
+        raise FetchError("not_a_regular_file", str(error)) from None
+    except DECOMPRESSION_ERRORS as error:
         raise FetchError("unreadable", str(error)[:300]) from None
     if len(data) > max_bytes:
         raise FetchError("too_large", f"over {max_bytes} bytes")

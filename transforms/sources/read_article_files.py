@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
-from newsbeam.transforms.sources.article_files import ARTICLE, format_of, parse_article_file
+from newsbeam.transforms.sources.article_files import ARTICLE, parse_article_file
 from newsbeam.transforms.sources.bounded_read import DECOMPRESSION_ERRORS, read_at_most
+from newsbeam.transforms.sources.input_listing import NOT_A_REGULAR_FILE, Skipped
+from newsbeam.transforms.sources.local_files import NotARegularFileError
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["ReadArticleFiles", "expand_inputs"]
-
-
-def expand_inputs(inputs: Sequence[str]) -> list[str]:
-    """Paths of the article files named by files, directories (walked) and globs.
-
-    A file named explicitly is read whatever it is (an unsupported one becomes a reject);
-    in a directory or glob, only article formats are taken, so a README beside the data
-    is not an input. An input that names nothing is an error, raised before the job starts.
-    """
-    found: set[str] = set()
-    for item in inputs:
-        if FileSystems.get_scheme(item) is None and os.path.isdir(item):
-            for root, dirs, files in os.walk(item):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.update(
-                    os.path.join(root, f) for f in files if not f.startswith(".") and format_of(f)
-                )
-            continue
-        if FileSystems.get_scheme(item) is None and os.path.isfile(item):
-            found.add(item)
-            continue
-        pattern = item.rstrip("/") + "/**" if item.endswith("/") else item
-        matches = [m.path for result in FileSystems.match([pattern]) for m in result.metadata_list]
-        if not matches:
-            raise ValueError(f"--input {item!r} matches no file")
-        found.update(path for path in matches if path == item or format_of(path))
-    if not found:
-        raise ValueError(f"--input {' '.join(inputs)!r} holds no .txt, .html or .jsonl file")
-    return sorted(found)
+__all__ = ["ReadArticleFiles"]
 
 
 class _ReadFileFn(beam.DoFn):
@@ -61,6 +32,11 @@ class _ReadFileFn(beam.DoFn):
         self._files.inc()
         try:
             data = read_at_most(path, self._max_file_bytes)
+        except NotARegularFileError as error:  # swapped for a FIFO since it was listed
+            self._rejected.inc()
+            row = reject(path, Stage.READ, NOT_A_REGULAR_FILE, str(error), ingested_at)
+            yield Tagged(REJECTS_TAG, row)
+            return
         except DECOMPRESSION_ERRORS as error:
             self._rejected.inc()
             yield Tagged(
@@ -86,29 +62,51 @@ class _ReadFileFn(beam.DoFn):
                 )
 
 
+def _skipped_row(entry: Skipped):
+    """An entry of the input tree that was not read: its `read` reject, counted as an input."""
+    return reject(entry.path, Stage.READ, entry.reason, entry.detail, datetime.now(UTC))
+
+
 class ReadArticleFiles(beam.PTransform):
     """PBegin -> raw article dicts (bounded), plus a `rejects` output.
 
-    Input: file paths expanded before the job starts (see `expand_inputs`). Output records
-    carry `input`, `url`, `source`, `title`, `text`, `authors`, `tags`, `feed_url`,
-    `text_source`, `published_at`, `date`, `date_source`, `ingested_at`. Reject reasons:
-    unreadable, file_too_large,
-    unsupported_format, empty_file, undecodable, invalid_json, invalid_record, no_text,
-    unparseable_html, no_main_text.
+    Input: file paths listed before the job starts, and the entries skipped when they were
+    listed (see `newsbeam.transforms.sources.input_listing`), each of which becomes a
+    reject. Output records carry `input`, `url`, `source`, `title`, `text`, `authors`,
+    `tags`, `feed_url`, `text_source`, `published_at`, `date`, `date_source`,
+    `ingested_at`. Reject reasons: not_a_regular_file, dangling_symlink,
+    symlink_outside_input, unreadable_directory (from the listing), unreadable,
+    file_too_large, unsupported_format, empty_file, undecodable, invalid_json,
+    invalid_record, no_text, unparseable_html, no_main_text.
     """
 
-    def __init__(self, paths: Sequence[str], max_file_bytes: int = 20_000_000) -> None:
+    def __init__(
+        self,
+        paths: Sequence[str],
+        max_file_bytes: int = 20_000_000,
+        skipped: Sequence[Skipped] = (),
+    ) -> None:
         super().__init__()
-        if not paths:
+        if not paths and not skipped:
             raise ValueError("ReadArticleFiles needs at least one file path")
         self._paths = list(paths)
+        self._skipped = list(skipped)
         self._max_file_bytes = max_file_bytes
 
     def expand(self, pbegin):
-        return (
+        read = (
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ParseFiles" >> beam.ParDo(_ReadFileFn(self._max_file_bytes))
             | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
         )
+        if not self._skipped:
+            return read
+        skipped = (
+            pbegin
+            | "ListSkipped" >> beam.Create(self._skipped)
+            | "SkippedRejects" >> beam.Map(_skipped_row)
+        )
+        read[REJECTS_TAG] = (read.rejects, skipped) | "AllReadRejects" >> beam.Flatten()
+        return read

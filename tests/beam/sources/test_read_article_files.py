@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 
 import apache_beam as beam
 from apache_beam.testing.util import assert_that, equal_to
 
-from newsbeam.transforms.sources.read_article_files import ReadArticleFiles, expand_inputs
+from newsbeam.transforms.sources.input_listing import Skipped, expand_inputs
+from newsbeam.transforms.sources.read_article_files import ReadArticleFiles
 from tests.support.builders import STORY
 
 
@@ -25,7 +27,7 @@ def test_read_article_files_turns_every_file_into_articles_or_rejects(tmp_path, 
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "latin1.txt").write_bytes(f"date 2025-03-06\n\nCaf\xe9 {STORY}".encode("latin-1"))
     (tmp_path / "README.md").write_text("not an input when the directory is walked")
-    paths = expand_inputs([str(tmp_path)]) + [str(tmp_path / "README.md")]
+    paths = expand_inputs([str(tmp_path)]).files + [str(tmp_path / "README.md")]
 
     with pipeline as p:
         read = p | ReadArticleFiles(paths)
@@ -72,3 +74,31 @@ def test_read_rejects_files_over_the_size_limit(tmp_path, pipeline):
         read = p | ReadArticleFiles([str(big)], max_file_bytes=1000)
         assert_that(read.articles, equal_to([]), label="none")
         assert_that(read.rejects | beam.Map(lambda r: r["reason"]), equal_to(["file_too_large"]))
+
+
+def test_entries_skipped_when_listed_and_special_files_are_read_rejects(tmp_path, pipeline):
+    """A listing's skipped entries become rejects; a path that is no regular file by the
+    time it is read (swapped since it was listed) is refused unopened. (A socket here, not a
+    FIFO: a regression must fail this test, not hang it.)"""
+    (tmp_path / "a.txt").write_text(f"date 2025-03-03\n\n{STORY}")
+    swapped = tmp_path / "swapped.txt"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(swapped))
+    skipped = [Skipped(str(tmp_path / "gone.txt"), "dangling_symlink", "links to nothing")]
+    with pipeline as p:
+        read = p | ReadArticleFiles([str(tmp_path / "a.txt"), str(swapped)], skipped=skipped)
+        assert_that(
+            read.articles | beam.Map(lambda r: r["input"]),
+            equal_to([str(tmp_path / "a.txt")]),
+            label="articles",
+        )
+        assert_that(
+            read.rejects | beam.Map(lambda r: (r["input"], r["stage"], r["reason"], r["detail"])),
+            equal_to(
+                [
+                    (str(tmp_path / "gone.txt"), "read", "dangling_symlink", "links to nothing"),
+                    (str(swapped), "read", "not_a_regular_file", "a socket: not read"),
+                ]
+            ),
+            label="rejects",
+        )

@@ -221,3 +221,32 @@ def test_word_count_keeps_every_word_of_story_lines(lines: list[str], newline: s
     """Cleaning drops whole boilerplate lines only: every other line keeps all its words."""
     expected = sum(len(line.split()) for line in lines if not is_boilerplate_line(line))
     assert word_count(clean_text(newline.join(lines))) == expected
+
+
+def test_a_title_over_the_bound_is_cut_at_a_word_and_marked():
+    from newsbeam.transforms.clean.rules import TITLE_CUT_MARK, clean_title
+
+    assert clean_title("  Floods   in\nLima ", 500) == ("Floods in Lima", False)
+    assert clean_title(None, 500) == (None, False)
+    assert clean_title(" \n ", 500) == (None, False)
+    title, cut = clean_title("Floods rising, " * 100_000, 60)
+    assert cut and len(title) <= 60 and title.endswith(TITLE_CUT_MARK)
+    assert title == "Floods rising, " * 3 + "Floods rising" + TITLE_CUT_MARK  # no ", …"
+    assert clean_title("Floods rising fast", 12) == ("Floods…", True)  # not "Floods risi…"
+    title, cut = clean_title("x" * 1_000, 60)  # one word: cut inside it
+    assert (title, cut) == ("x" * 59 + TITLE_CUT_MARK, True)
+    assert clean_title("a" * 60, 60) == ("a" * 60, False)  # at the bound: kept whole
+
+
+@given(st.text(max_size=3_000), st.integers(min_value=2, max_value=400))
+@FAST
+def test_a_clean_title_is_bounded_and_a_prefix_of_the_normalised_title(title, bound):
+    from newsbeam.transforms.clean.rules import TITLE_CUT_MARK, clean_title
+
+    cleaned, cut = clean_title(title, bound)
+    normalised = " ".join(unicodedata.normalize("NFKC", title).split())
+    if not cut:
+        assert cleaned == (normalised or None)
+    else:
+        assert len(cleaned) <= bound
+        assert normalised.startswith(cleaned.removesuffix(TITLE_CUT_MARK))

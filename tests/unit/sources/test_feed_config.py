@@ -38,3 +38,26 @@ def test_feed_config_validation(tmp_path):
     path.write_text("feeds: nope\n")
     with pytest.raises(ValueError, match="list under `feeds:`"):
         load_feeds_file(str(path))
+
+
+def test_a_feeds_file_names_local_feeds_only_in_its_directory(tmp_path):
+    config = tmp_path / "config"
+    (config / "saved").mkdir(parents=True)
+    (config / "saved" / "wire.xml").write_text("<rss/>")
+    (tmp_path / "secret.xml").write_text("<rss/>")
+    (config / "link.xml").symlink_to(tmp_path / "secret.xml")
+    path = config / "feeds.yaml"
+    path.write_text("feeds:\n  - saved/wire.xml\n  - https://a.test/feed\n  - gs://b/feed.xml\n")
+    assert [f.url for f in load_feeds_file(str(path))] == [
+        str(config / "saved" / "wire.xml"),  # relative to the feeds file, not the cwd
+        "https://a.test/feed",
+        "gs://b/feed.xml",
+    ]
+    for outside in ("../secret.xml", str(tmp_path / "secret.xml"), "link.xml", "/etc/hostname"):
+        path.write_text(f"feeds:\n  - url: {outside}\n")
+        with pytest.raises(ValueError, match="--allow-feed-files-in") as refused:
+            load_feeds_file(str(path))
+        assert outside in str(refused.value)
+    path.write_text("feeds:\n  - url: ../secret.xml\n")
+    [allowed] = load_feeds_file(str(path), allowed_dirs=[str(tmp_path)])
+    assert allowed.url == str(tmp_path / "secret.xml")
