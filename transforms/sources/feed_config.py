@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from newsbeam.transforms.slugs import slugify
+from newsbeam.transforms.sources.redact import redact
 
 __all__ = ["FeedConfig", "load_feeds_file", "optional_text"]
 
@@ -53,8 +54,9 @@ class FeedConfig:
 
     @property
     def key(self) -> str:
-        """A short stable name for files that hold this feed's state."""
-        return hashlib.sha256(self.url.encode()).hexdigest()[:20]
+        """A short stable name for files that hold this feed's state: of the URL as stored
+        (`redact`), so a feed whose token or password changes keeps its state."""
+        return hashlib.sha256(redact(self.url).encode()).hexdigest()[:20]
 
 
 def load_feeds_file(path: str) -> list[FeedConfig]:
