@@ -7,6 +7,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from newsbeam.transforms.sources.redact import redact
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -62,7 +64,9 @@ def print_accounting(output: str, run_id: str) -> bool:
 
 
 def print_where(output: str) -> None:
-    """Where the tables are, and a first query over them."""
+    """Where the tables are, and a first query over them (an `s3://key:secret@...` output
+    is named without its credentials)."""
+    output = redact(output)
     print(f"Output: {output}")
     print(f'Try: newsbeam query {output} "{EXAMPLE_QUERY}"')
 

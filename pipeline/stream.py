@@ -48,6 +48,7 @@ from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.write.accounting import balance_report
 
 __all__ = ["LocalStream", "StreamFailed", "run_stream"]
@@ -81,7 +82,7 @@ class _StageStateFn(beam.DoFn):
         path = os.path.join(self._pending_dir, f"{feed.key}.json")
         temporary = f"{path}.{uuid.uuid4().hex}.tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"url": feed.url, "state": state.to_dict()}, handle)
+            json.dump({"url": redact(feed.url), "state": state.to_dict()}, handle)
         os.replace(temporary, path)
         yield path
 
@@ -230,7 +231,7 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
     print(
         f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
-        f"polls every {news.poll_interval:g}s, output {news.output}"
+        f"polls every {news.poll_interval:g}s, output {redact(news.output)}"
     )
     sys.stdout.flush()
     LocalStream(options, feeds).run()
