@@ -37,7 +37,7 @@ REDACTED = "REDACTED"
 _NESTING = 3  # URLs inside parameter values inside URLs... looked into this deep
 
 # `scheme://` then the user-info: everything up to the last `@` before the host ends, as
-# urlsplit reads it. Not preceded by a scheme character, so `xhttp://` is not split.
+# urlsplit reads it. The scheme is matched whole (never from inside a word).
 _USERINFO = re.compile(r"(?<![A-Za-z0-9+.\-])([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#\s\"<>]*@")
 # A parameter: its lead (`?`, `&`, `;` or `#`), name, `=` and value. A value ends where the
 # next parameter or the fragment starts, or where text around a URL resumes (white space,
