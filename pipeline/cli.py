@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from newsbeam.report import QUERY_FORMATS, print_query_result, print_where
+from newsbeam.transforms.sources.redact import redact
 
 if TYPE_CHECKING:
     from apache_beam.options.pipeline_options import PipelineOptions
@@ -106,10 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args.output, args.repair)
         return _query(args.output, args.sql, args.format, args.max_rows)
     except ValueError as error:
-        print(f"newsbeam: error: {error}", file=sys.stderr)
+        print(f"newsbeam: error: {redact(str(error))}", file=sys.stderr)
         return 2
     except RuntimeError as error:  # a run that started and could not go on
-        print(f"newsbeam: failed: {error}", file=sys.stderr)
+        print(f"newsbeam: failed: {redact(str(error))}", file=sys.stderr)
         return 1
 
 
@@ -120,8 +121,9 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
 
     from newsbeam.options import resolve_runner, validate
     from newsbeam.output_dir import check_writable
+    from newsbeam.redacted_logs import redact_logs_and_tracebacks
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    redact_logs_and_tracebacks(logging.INFO)
     logging.getLogger("apache_beam").setLevel(logging.WARNING)
     options = PipelineOptions(argv)
     news = validate(options)

@@ -335,11 +335,13 @@ def is_local_runner(options: PipelineOptions) -> bool:
 
 def run_info(options: PipelineOptions, mode: str):
     """The `runs` row's description of this run: a fresh id, the runner and every newsbeam
-    flag's value, so a count can be traced back to the settings that produced it."""
+    flag's value, so a count can be traced back to the settings that produced it. URLs in
+    them (feeds, inputs, the output, a scheduler) are recorded with their secrets redacted."""
     import argparse
     import uuid
     from datetime import UTC, datetime
 
+    from newsbeam.transforms.sources.redact import redact_values
     from newsbeam.transforms.write.accounting import RunInfo
 
     parser = argparse.ArgumentParser(add_help=False)
@@ -352,5 +354,5 @@ def run_info(options: PipelineOptions, mode: str):
         mode=mode,
         runner=str(runner),
         started_at=datetime.now(UTC),
-        options=flags,
+        options=redact_values(flags),
     )

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from newsbeam.transforms.sources.redact import redact
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -72,7 +74,9 @@ def print_accounting(output: str, run_id: str) -> bool:
 
 
 def print_where(output: str) -> None:
-    """Where the tables are, and a first query over them."""
+    """Where the tables are, and a first query over them (an `s3://key:secret@...` output
+    is named without its credentials)."""
+    output = redact(output)
     print(f"Output: {output}")
     print(f'Try: newsbeam query {output} "{EXAMPLE_QUERY}"')
 

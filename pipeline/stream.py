@@ -50,6 +50,7 @@ from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.write.accounting import balance_report
 
 __all__ = ["LocalStream", "StreamFailed", "run_stream"]
@@ -83,7 +84,7 @@ class _StageStateFn(beam.DoFn):
         path = os.path.join(self._pending_dir, f"{feed.key}.json")
         temporary = f"{path}.{uuid.uuid4().hex}.tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump({"url": feed.url, "state": state.to_dict()}, handle)
+            json.dump({"url": redact(feed.url), "state": state.to_dict()}, handle)
         os.replace(temporary, path)
         yield path
 
@@ -238,7 +239,7 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
     refuse_unreadable(news.output)
     print(
         f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
-        f"polls every {news.poll_interval:g}s, output {news.output}"
+        f"polls every {news.poll_interval:g}s, output {redact(news.output)}"
     )
     sys.stdout.flush()
     LocalStream(options, feeds).run()

@@ -13,6 +13,8 @@ import hashlib
 from datetime import date, datetime
 from typing import Any, NamedTuple, TypedDict
 
+from newsbeam.transforms.sources.redact import redact
+
 __all__ = [
     "ArticleRow",
     "CleanArticle",
@@ -161,7 +163,12 @@ def reject(
     """A `rejects` row. `reason` is a short code to group by; `detail` a sentence for people.
 
     The id depends only on what was rejected and why, so a re-run does not add it twice.
+    Input, detail and source are redacted (`newsbeam.transforms.sources.redact`): a feed
+    that failed is named, and its error quoted, without the credentials in its URL. The
+    detail is cut after that, since a cut URL could keep a password and lose its `@`.
     """
+    input_ref = redact(input_ref)
+    detail = redact(detail) if detail else detail
     key = f"{input_ref}\x1f{stage}\x1f{reason}".encode()
     return {
         "reject_id": hashlib.sha256(key).hexdigest()[:32],
@@ -169,7 +176,7 @@ def reject(
         "stage": stage,
         "reason": reason,
         "detail": detail[:500] if detail else detail,
-        "source": source,
+        "source": redact(source) if source else source,
         "ingested_at": ingested_at,
     }
 

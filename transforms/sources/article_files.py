@@ -16,9 +16,10 @@ from datetime import datetime
 from newsbeam.transforms.records import DateSource, RawArticle, TextSource
 from newsbeam.transforms.sources.dates import parse_published
 from newsbeam.transforms.sources.html_pages import extract_page
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.text_headers import split_header
-from newsbeam.transforms.sources.urls import strip_credentials
+from newsbeam.transforms.sources.urls import stored_url
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
@@ -99,17 +100,22 @@ def raw_record(
     feed_url=None,
     region_hint=None,
 ) -> RawArticle:
-    """The raw article record every source produces; `date` falls back to ingestion."""
+    """The raw article record every source produces; `date` falls back to ingestion.
+
+    Every text in it has its URLs' credentials and secret parameters redacted (a feed URL
+    with a password, a link with `?token=`, a summary that quotes it): what a record does
+    not hold no table can. `url` is kept only when it is an http(s) URL (`stored_url`).
+    """
     parsed = parse_published(published, now=ingested_at) if published else None
     return {
-        "input": input_ref,
-        "url": strip_credentials(url) if url else None,
-        "source": source,
-        "title": title,
-        "text": text,
-        "authors": list(authors),
-        "tags": list(tags),
-        "feed_url": feed_url,
+        "input": redact(input_ref),
+        "url": stored_url(url),
+        "source": redact(source) if source else source,
+        "title": redact(title) if title else title,
+        "text": redact(text),
+        "authors": [redact(author) for author in authors],
+        "tags": [redact(tag) for tag in tags],
+        "feed_url": redact(feed_url) if feed_url else feed_url,
         "text_source": text_source,
         "published_at": parsed.published_at if parsed else None,
         "date": parsed.day if parsed else ingested_at.date(),

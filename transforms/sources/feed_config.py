@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from newsbeam.transforms.slugs import slugify
 from newsbeam.transforms.sources.local_files import is_within
+from newsbeam.transforms.sources.redact import redact
 
 __all__ = ["FeedConfig", "load_feeds_file", "local_feed_path", "optional_text"]
 
@@ -63,8 +64,9 @@ class FeedConfig:
 
     @property
     def key(self) -> str:
-        """A short stable name for files that hold this feed's state."""
-        return hashlib.sha256(self.url.encode()).hexdigest()[:20]
+        """A short stable name for files that hold this feed's state: of the URL as stored
+        (`redact`), so a feed whose token or password changes keeps its state."""
+        return hashlib.sha256(redact(self.url).encode()).hexdigest()[:20]
 
 
 def load_feeds_file(path: str, allowed_dirs: Sequence[str] = ()) -> list[FeedConfig]:

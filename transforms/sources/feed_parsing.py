@@ -20,6 +20,7 @@ import feedparser
 import lxml.html
 
 from newsbeam.transforms.sources.feed_config import optional_text
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.urls import canonical_url, strip_credentials
 
@@ -166,11 +167,12 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
     )
     text = html_to_text(html)
     title = html_to_text(raw.get("title", "")) or None
-    identity = raw.get("id") or canonical_url(link) or f"{title}\n{text[:500]}"
+    # Redacted as what is stored is: a feed or link whose token was rotated keeps its entries.
+    identity = redact(str(raw.get("id") or "")) or canonical_url(link) or f"{title}\n{text[:500]}"
     # dict.get: feedparser's own lookup maps a missing `published` to `updated` with a warning.
     published = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
     return FeedEntry(
-        key=_key(feed_url, identity),
+        key=_key(redact(feed_url), identity),
         feed_url=feed_url,
         link=strip_credentials(link),
         title=title,

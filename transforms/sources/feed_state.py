@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from newsbeam.schemas.layout import feed_state_dir, pending_feed_state_dir
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_parsing import FeedEntry
+from newsbeam.transforms.sources.redact import redact
 
 __all__ = ["FeedState", "FeedStateStore"]
 
@@ -37,7 +38,7 @@ class FeedStateStore:
         except FileNotFoundError:
             return FeedState()
         except (OSError, ValueError) as error:
-            _LOG.warning("state of %s unreadable (%s): polling it afresh", feed.url, error)
+            _LOG.warning("state of %s unreadable (%s): polling it afresh", redact(feed.url), error)
             return FeedState()
 
     def pending(self, run_id: str) -> str:

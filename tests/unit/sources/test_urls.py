@@ -13,9 +13,11 @@ from newsbeam.transforms.sources.urls import (
     _TRACKING_PARAMS,
     _TRACKING_PREFIXES,
     canonical_url,
+    stored_url,
     strip_credentials,
 )
 from tests.support.properties import FAST, THOROUGH
+from tests.support.secrets import MARK, secret_urls
 
 
 @pytest.mark.parametrize(
@@ -31,6 +33,8 @@ from tests.support.properties import FAST, THOROUGH
         ("not a url", None),
         ("", None),
         ("http://[::1", None),
+        ("https://x.test/a?token=t1&b=1", "https://x.test/a?b=1&token=REDACTED"),
+        ("https://x.test/a?b=1&api_key=k2", "https://x.test/a?api_key=REDACTED&b=1"),
     ],
 )
 def test_canonical_url(url, canonical):
@@ -193,3 +197,14 @@ def test_ipv6_hosts_keep_their_brackets(host: str, port: str) -> None:
     assert parts.hostname == host.lower()
     assert parts.port == (8080 if port == ":8080" else None)
     assert canonical_url(canonical) == canonical
+
+
+@THOROUGH
+@given(secret_urls(st.sampled_from(["http", "https", "HTTP"])))
+def test_an_id_comes_from_the_url_as_stored(url_secrets) -> None:
+    """The canonical URL of a link is that of its stored (redacted) form, and holds none of
+    its secrets: the article id is the same whichever of the two it is computed from."""
+    url, _ = url_secrets
+    canonical = canonical_url(url)
+    assert canonical is not None and MARK not in canonical
+    assert canonical_url(stored_url(url)) == canonical
