@@ -38,7 +38,8 @@ PIPELINE_COMMANDS = {
 
 EXIT_STATUS = """exit status:
   0  the run completed and every input is accounted for
-  1  the run started but failed, or an input is not accounted for
+  1  the run started but failed, an input is not accounted for, or a feed failed
+     entirely (run, unless --allow-feed-failures)
   2  a usage error: an unknown flag, a bad value, an unusable --output; nothing ran"""
 """What `newsbeam`'s exit status means, as its --help says it."""
 
@@ -122,7 +123,7 @@ class _HelpWithDefaults(argparse.HelpFormatter):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns its exit status (see `EXIT_STATUS`): 0 done, 1 a run that
-    failed or lost an input, 2 a usage error (argparse exits with 2 itself)."""
+    failed, lost an input or a feed, 2 a usage error (argparse exits with 2 itself)."""
     silence_optional_extras()
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only `run` and `stream` (and their --help) list newsbeam's flags, and load Beam.
@@ -174,9 +175,9 @@ def _run(argv: list[str]) -> int:
     options, news = _pipeline_options(argv)
     from newsbeam.batch import run_batch
 
-    balanced = run_batch(options, news)
+    complete = run_batch(options, news)  # balanced, and no feed failed unless allowed
     print_where(news.output)
-    return 0 if balanced else 1
+    return 0 if complete else 1
 
 
 def _stream(argv: list[str]) -> int:

@@ -42,6 +42,7 @@ ONLY_FOR: dict[str, str] = {
     "--input": "run",
     "--max-file-bytes": "run",
     "--chunk-bytes": "run",
+    "--allow-feed-failures": "run",
     "--dask-address": "run",
     "--dask-workers": "run",
     "--poll-interval": "stream",
@@ -161,6 +162,14 @@ class NewsbeamOptions(PipelineOptions):
             action="store_true",
             default=False,
             help="Allow feeds and pages on loopback and private addresses (refused by default).",
+        )
+        parser.add_argument(
+            "--allow-feed-failures",
+            dest="allow_feed_failures",
+            action="store_true",
+            default=False,
+            help="A feed that fails entirely (unreachable, refused, an HTTP error, not a feed) "
+            "is still a reject, but no longer makes the run exit 1.",
         )
         parser.add_argument(
             "--http-timeout",

@@ -120,7 +120,7 @@ def _listed_flags(help_text: str) -> set[str]:
 def test_each_command_lists_its_own_flags_with_their_defaults():
     run = newsbeam("run", "--help")
     listed = _listed_flags(run.stdout)
-    assert {"--input", "--feed", "--output", "--chunk-bytes"} <= listed
+    assert {"--input", "--feed", "--output", "--chunk-bytes", "--allow-feed-failures"} <= listed
     assert not listed & {"--poll-interval", "--window", "--duration"}
     flat = " ".join(run.stdout.split())
     assert "too_short. (default: 40)" in flat and "(default: DirectRunner)" in flat
