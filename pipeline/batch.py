@@ -19,18 +19,21 @@ from newsbeam.check import refuse_unreadable
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.compose import build, index_cutoff, write
 from newsbeam.dask_cluster import dask_cluster
-from newsbeam.metrics import newsbeam_counters
+from newsbeam.metrics import failed_feeds, newsbeam_counters
 from newsbeam.options import NewsbeamOptions, is_local_runner, run_info
 from newsbeam.output_dir import tidy
 from newsbeam.output_lock import hold_output
-from newsbeam.report import print_accounting, print_part, print_run
+from newsbeam.query import run_row_of
+from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
+from newsbeam.transforms.records import Stage
 from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
 
 __all__ = ["run_batch"]
 
 
 def run_batch(options: PipelineOptions, news: NewsbeamOptions) -> bool:
-    """Runs the batch pipeline, chunk after chunk; False if any run does not balance.
+    """Runs the batch pipeline, chunk after chunk; False if any run does not balance, or
+    a feed failed entirely without --allow-feed-failures.
 
     Feeds are polled once, with the first chunk. Raises ValueError when another newsbeam
     is writing into the output (OutputLocked), or naming them, when files of a local
@@ -75,7 +78,8 @@ def _chunks(options: PipelineOptions, news: NewsbeamOptions) -> list[InputListin
 def _run_once(
     options: PipelineOptions, news: NewsbeamOptions, listing: InputListing | None
 ) -> bool:
-    """One batch pipeline over `listing` and the feeds; False if it does not balance."""
+    """One batch pipeline over `listing` and the feeds; False if it does not balance or
+    a feed failed (unless allowed)."""
     started = time.monotonic()
     run = run_info(options, "batch")
     with dask_cluster(options, news):
@@ -84,7 +88,20 @@ def _run_once(
         result = pipeline.run()
         result.wait_until_finish()
     print_run(run, time.monotonic() - started, newsbeam_counters(result))
-    return print_accounting(news.output, run.run_id)
+    balanced = print_accounting(news.output, run.run_id)
+    return _feeds_read(result, news, run.run_id) and balanced
+
+
+def _feeds_read(result, news: NewsbeamOptions, run_id: str) -> bool:
+    """False if a feed failed entirely and --allow-feed-failures is not given; the failures
+    are printed either way."""
+    failures = failed_feeds(result)
+    feed_rejects = 0
+    if failures is None:  # no metrics on this runner: the runs row's count of feed rejects
+        row = run_row_of(news.output, run_id) or {}
+        stage = f"rejects_{Stage.FEED}"
+        feed_rejects = sum(s["count"] for s in row.get("stages", []) if s["name"] == stage)
+    return print_feed_failures(failures, feed_rejects, news.allow_feed_failures)
 
 
 def _release_memory() -> None:

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from newsbeam import __version__
+from newsbeam.beam_warnings import silence_optional_extras
 from newsbeam.report import QUERY_FORMATS, print_query_result, print_where
 from newsbeam.transforms.sources.redact import redact
 
@@ -24,53 +26,78 @@ if TYPE_CHECKING:
 
     from newsbeam.options import NewsbeamOptions
 
-__all__ = ["DEFAULT_RUNNER", "build_parser", "main"]
+__all__ = ["DEFAULT_RUNNER", "EXIT_STATUS", "PIPELINE_COMMANDS", "build_parser", "main"]
 
 DEFAULT_RUNNER = "DirectRunner"
 """`--runner` of `run` and `stream` when none is given (run as Beam's in-process runner)."""
+
+PIPELINE_COMMANDS = {
+    "run": "one pass over files and feeds, then exit",
+    "stream": "poll feeds until stopped, writing each window's files as it closes",
+}
+"""The commands that run the pipeline, and what each does; their flags are in
+`newsbeam.options` (`ONLY_FOR` says which are one command's)."""
+
+EXIT_STATUS = """exit status:
+  0  the run completed and every input is accounted for
+  1  the run started but failed, an input is not accounted for, or a feed failed
+     entirely (run, unless --allow-feed-failures)
+  2  a usage error: an unknown flag, a bad value, an unusable --output; nothing ran"""
+"""What `newsbeam`'s exit status means, as its --help says it."""
 
 
 def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
     """The `newsbeam` command line; `run` and `stream` lack newsbeam's own flags without
     `pipeline_flags` (they are declared with Beam's options, which load Beam).
 
-    Unknown flags of `run` and `stream` are Beam's pipeline options: parse with
-    `parse_known_args`, as `main` does.
+    `run` and `stream` also take Beam's pipeline options, which their parsers leave over:
+    parse with `parse_known_args` and check what is left with
+    `newsbeam.beam_flags.check_beam_arguments`, as `main` does.
     """
     # No abbreviations: Beam's own flags (--region for Dataflow) must not be taken for
     # a prefix of ours (--region-level).
     parser = argparse.ArgumentParser(
         prog="newsbeam",
         description="News ingestion on Apache Beam: articles to Parquet.",
+        epilog=EXIT_STATUS,
+        formatter_class=_HelpWithDefaults,
         allow_abbrev=False,
     )
+    parser.add_argument("--version", action="version", version=f"newsbeam {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, summary in (
-        ("run", "one pass over files and feeds, then exit"),
-        ("stream", "poll feeds until stopped, writing each window's files as it closes"),
-    ):
+    for name, summary in PIPELINE_COMMANDS.items():
         command = commands.add_parser(
             name,
             allow_abbrev=False,
             help=summary,
             description=f"{summary[0].upper()}{summary[1:]}. Any Apache Beam pipeline option may "
             "follow (--runner, --direct_num_workers, ...); DirectRunner is the default.",
+            epilog=EXIT_STATUS,
+            formatter_class=_HelpWithDefaults,
         )
         if pipeline_flags:
-            from newsbeam.options import NewsbeamOptions
+            from newsbeam.options import add_command_flags
 
-            NewsbeamOptions._add_argparse_args(command)
+            add_command_flags(command, name)
         command.add_argument("--runner", default=DEFAULT_RUNNER, help="Beam runner")
+        command.set_defaults(parser=command)
     query_parser = commands.add_parser(
-        "query", allow_abbrev=False, help="query an output directory with DuckDB"
+        "query",
+        allow_abbrev=False,
+        help="query an output directory with DuckDB",
+        formatter_class=_HelpWithDefaults,
     )
     query_parser.add_argument("output", help="the directory a run wrote into")
     query_parser.add_argument(
         "sql",
         help="SQL over the views articles, duplicates, rejects, entity_variants, runs, mentions",
     )
-    query_parser.add_argument("--format", choices=QUERY_FORMATS, default="table")
-    query_parser.add_argument("--max-rows", dest="max_rows", type=int, default=100)
+    query_parser.add_argument(
+        "--format", choices=QUERY_FORMATS, default="table", help="how rows are printed"
+    )
+    query_parser.add_argument(
+        "--max-rows", dest="max_rows", type=int, default=100, help="rows printed at most"
+    )
     check_parser = commands.add_parser(
         "check",
         allow_abbrev=False,
@@ -89,20 +116,50 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+class _HelpWithDefaults(argparse.HelpFormatter):
+    """Each flag's help ends with its default, when it has one (not for switches); a text
+    of several lines (the exit status) is kept as it is written, others are wrapped."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if (
+            action.option_strings
+            and action.nargs != 0
+            and default not in (None, argparse.SUPPRESS)
+            and "%(default)" not in text
+        ):
+            text += " (default: %(default)s)"
+        return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs one command; returns its exit status: 0 done, 1 a run that failed or does not
-    balance, 2 a usage error (argparse exits with 2 itself)."""
+    """Runs one command; returns its exit status (see `EXIT_STATUS`): 0 done, 1 a run that
+    failed, lost an input or a feed, 2 a usage error (argparse exits with 2 itself)."""
+    silence_optional_extras()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Only `run` and `stream` (and their --help) list newsbeam's flags.
-    parser = build_parser(pipeline_flags=argv[:1] not in (["query"], ["-h"], ["--help"]))
-    args, beam_args = parser.parse_known_args(argv)
+    # Only `run` and `stream` (and their --help) list newsbeam's flags, and load Beam.
+    parser = build_parser(pipeline_flags=argv[:1] in ([name] for name in PIPELINE_COMMANDS))
+    args, extras = parser.parse_known_args(argv)
     try:
-        if args.command == "run":
-            return _run(argv[1:])
-        if args.command == "stream":
-            return _stream(argv[1:])
-        if beam_args:
-            parser.error(f"unrecognised arguments: {' '.join(beam_args)}")
+        if args.command in PIPELINE_COMMANDS:
+            from newsbeam.beam_flags import check_beam_arguments
+
+            own = {flag for action in args.parser._actions for flag in action.option_strings}
+            for flag in check_beam_arguments(args.command, extras, own, args.runner):
+                print(
+                    f"newsbeam: warning: {flag} is not a flag of Beam's Python SDK: passed on "
+                    f"to {args.runner} unchecked",
+                    file=sys.stderr,
+                )
+            return _run(argv[1:]) if args.command == "run" else _stream(argv[1:])
+        if extras:
+            parser.error(f"unrecognised arguments: {' '.join(extras)}")
         if args.command == "check":
             return _check(args.output, args.repair)
         return _query(args.output, args.sql, args.format, args.max_rows)
@@ -138,9 +195,9 @@ def _run(argv: list[str]) -> int:
     options, news = _pipeline_options(argv)
     from newsbeam.batch import run_batch
 
-    balanced = run_batch(options, news)
+    complete = run_batch(options, news)  # balanced, and no feed failed unless allowed
     print_where(news.output)
-    return 0 if balanced else 1
+    return 0 if complete else 1
 
 
 def _stream(argv: list[str]) -> int:

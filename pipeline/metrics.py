@@ -1,8 +1,11 @@
-"""The pipeline's Beam counters, read back from a finished run."""
+"""The pipeline's Beam metrics, read back from a finished run: its counters, and the feeds
+that failed entirely."""
 
 from __future__ import annotations
 
-__all__ = ["newsbeam_counters"]
+from newsbeam.transforms.sources.feed_failures import FEED_FAILURES_METRIC, FeedFailure
+
+__all__ = ["failed_feeds", "newsbeam_counters"]
 
 
 def newsbeam_counters(result) -> dict[str, int]:
@@ -21,3 +24,18 @@ def newsbeam_counters(result) -> dict[str, int]:
             name = counter.key.metric.name
             counters[name] = counters.get(name, 0) + (counter.committed or 0)
     return counters
+
+
+def failed_feeds(result) -> list[FeedFailure] | None:
+    """The feeds that failed entirely in the run, sorted; None on a runner that keeps no
+    metrics (Beam's DaskRunner), where only the runs row's count of feed rejects tells."""
+    try:
+        queried = result.metrics().query()
+    except NotImplementedError:
+        return None
+    notes: set[str] = set()
+    for string_set in queried.get("string_sets", []):
+        metric = string_set.key.metric
+        if (metric.namespace, metric.name) == ("newsbeam", FEED_FAILURES_METRIC):
+            notes |= set(string_set.committed or ())
+    return sorted(FeedFailure.from_note(note) for note in notes)

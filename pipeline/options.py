@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -12,9 +13,12 @@ from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
 
 __all__ = [
+    "COMMANDS",
     "DASK_RUNNER",
     "LOCAL_RUNNER",
+    "ONLY_FOR",
     "NewsbeamOptions",
+    "add_command_flags",
     "feed_configs",
     "http_policy",
     "is_dask_runner",
@@ -31,6 +35,27 @@ Beam's DirectRunner first tries to start Prism, a binary it downloads on first u
 timeout; on a machine without that download (or behind a silent proxy) it can hang."""
 
 _LOCAL_RUNNERS = frozenset({LOCAL_RUNNER, "BundleBasedDirectRunner"})
+
+COMMANDS = ("run", "stream")
+"""The commands that take newsbeam's pipeline flags."""
+
+ONLY_FOR: dict[str, str] = {
+    "--input": "run",
+    "--max-file-bytes": "run",
+    "--chunk-bytes": "run",
+    "--allow-feed-failures": "run",
+    "--follow-symlinks": "run",
+    "--dask-address": "run",
+    "--dask-workers": "run",
+    "--poll-interval": "stream",
+    "--window": "stream",
+    "--duration": "stream",
+}
+"""Flags only one command reads, and that command; every other flag is read by both.
+
+`run` reads files and polls each feed once; `stream` reads feeds only, on a timer, in
+windows. A flag the command would ignore is refused by its command line, not accepted
+and silently unused."""
 _FEED_FILE_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed")
 
 
@@ -166,6 +191,14 @@ class NewsbeamOptions(PipelineOptions):
             help="Allow feeds and pages on loopback and private addresses (refused by default).",
         )
         parser.add_argument(
+            "--allow-feed-failures",
+            dest="allow_feed_failures",
+            action="store_true",
+            default=False,
+            help="A feed that fails entirely (unreachable, refused, an HTTP error, not a feed) "
+            "is still a reject, but no longer makes the run exit 1.",
+        )
+        parser.add_argument(
             "--http-timeout",
             dest="http_timeout",
             type=float,
@@ -191,19 +224,19 @@ class NewsbeamOptions(PipelineOptions):
             dest="poll_interval",
             type=float,
             default=300.0,
-            help="stream: seconds between polls of a feed (per-feed poll_interval wins).",
+            help="Seconds between polls of a feed (per-feed poll_interval wins).",
         )
         parser.add_argument(
             "--window",
             type=float,
             default=60.0,
-            help="stream: seconds of each window; its files are written when it closes.",
+            help="Seconds of each window; its files are written when it closes.",
         )
         parser.add_argument(
             "--duration",
             type=float,
             default=None,
-            help="stream: stop after this many seconds (default: run until stopped).",
+            help="Stop after this many seconds (none: run until stopped).",
         )
         parser.add_argument(
             "--state-expiry",
@@ -225,7 +258,7 @@ class NewsbeamOptions(PipelineOptions):
             "--dask-address",
             dest="dask_address",
             default=None,
-            help="`run --runner dask`: the scheduler of an existing dask.distributed cluster "
+            help="With --runner dask: the scheduler of an existing dask.distributed cluster "
             "(tcp://HOST:8786).",
         )
         parser.add_argument(
@@ -233,9 +266,31 @@ class NewsbeamOptions(PipelineOptions):
             dest="dask_workers",
             type=int,
             default=None,
-            help="`run --runner dask`: start a local dask.distributed cluster of this many "
+            help="With --runner dask: start a local dask.distributed cluster of this many "
             "worker processes for the run.",
         )
+
+
+class _FlagsOf:
+    """What `NewsbeamOptions._add_argparse_args` is given to declare one command's flags:
+    a parser's `add_argument`, passing on only the flags that command reads."""
+
+    def __init__(self, parser: argparse.ArgumentParser, command: str) -> None:
+        self._parser = parser
+        self._command = command
+
+    def add_argument(self, *names: str, **kwargs) -> argparse.Action | None:
+        if ONLY_FOR.get(names[0], self._command) != self._command:
+            return None
+        return self._parser.add_argument(*names, **kwargs)
+
+
+def add_command_flags(parser: argparse.ArgumentParser, command: str) -> None:
+    """Declares on `parser` the flags of `NewsbeamOptions` that `command` reads (see
+    `ONLY_FOR`)."""
+    if command not in COMMANDS:
+        raise ValueError(f"no newsbeam command {command!r} takes pipeline flags")
+    NewsbeamOptions._add_argparse_args(_FlagsOf(parser, command))
 
 
 def validate(options: PipelineOptions) -> NewsbeamOptions:

@@ -79,9 +79,10 @@ def _default(action: argparse.Action) -> str:
 
 
 def render_flags() -> str:
-    """The flag table of `newsbeam run` and `newsbeam stream`: flag, value, default, help."""
+    """The flag table of `newsbeam run` and `newsbeam stream`: flag, value, default, help
+    (which starts with the one command that reads it, for a flag only one reads)."""
     from newsbeam.cli import DEFAULT_RUNNER
-    from newsbeam.options import LOCAL_RUNNER
+    from newsbeam.options import LOCAL_RUNNER, ONLY_FOR
 
     lines = [
         f"<!-- Generated from NewsbeamOptions by `{REGENERATE}`: edit the code, not this. -->",
@@ -90,9 +91,9 @@ def render_flags() -> str:
     ]
     for action in flag_actions():
         flags = ", ".join(f"`{flag}`" for flag in action.option_strings)
-        lines.append(
-            f"| {flags} | {_value(action)} | {_default(action)} | {_cell(action.help or '')} |"
-        )
+        only = ONLY_FOR.get(action.option_strings[0])
+        meaning = f"`{only}` only. {action.help or ''}" if only else action.help or ""
+        lines.append(f"| {flags} | {_value(action)} | {_default(action)} | {_cell(meaning)} |")
     lines.append(
         f"| `--runner` | text | `{DEFAULT_RUNNER}` | Beam's own flag. `{DEFAULT_RUNNER}` runs "
         f"as Beam's in-process `{LOCAL_RUNNER}`; `dask` is Beam's DaskRunner (`run` only); "
@@ -195,6 +196,9 @@ def replace_sections(text: str, rendered: Mapping[str, str]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from newsbeam.beam_warnings import silence_optional_extras
+
+    silence_optional_extras()
     parser = argparse.ArgumentParser(
         prog="python -m newsbeam.reference",
         description="Rewrite the generated flag and column tables between marker comments.",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from newsbeam.check import CheckResult
+    from newsbeam.transforms.sources.feed_failures import FeedFailure
     from newsbeam.transforms.write.accounting import RunInfo
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "json_value",
     "print_accounting",
     "print_check",
+    "print_feed_failures",
     "print_part",
     "print_query_result",
     "print_run",
@@ -71,6 +73,47 @@ def print_accounting(output: str, run_id: str) -> bool:
             file=sys.stderr,
         )
     return row["balanced"]
+
+
+def print_feed_failures(
+    failures: Sequence[FeedFailure] | None, feed_rejects: int, allowed: bool
+) -> bool:
+    """Each feed that failed entirely, on stderr: the feed, the reason, and for a refused
+    address the flag that allows it. False (the run exits 1) if any failed, unless
+    `allowed` (--allow-feed-failures).
+
+    `failures` is None on a runner that reports no metrics: then each of the `feed_rejects`
+    the runs row counts is taken for a failure (an empty feed among them).
+    """
+    from newsbeam.transforms.sources.urls import strip_credentials
+
+    if not (failures if failures is not None else feed_rejects):
+        return True
+    level = "warning" if allowed else "error"
+    if failures is None:
+        print(
+            f"newsbeam: {level}: {feed_rejects} feed rejects; this runner reports no metrics, "
+            "so which feeds failed is only in the rejects table (stage 'feed')",
+            file=sys.stderr,
+        )
+    else:
+        count = f"{len(failures)} feed{'s' if len(failures) > 1 else ''}"
+        print(f"newsbeam: {level}: {count} failed entirely, no entry read:", file=sys.stderr)
+        for failure in failures:
+            detail = f": {failure.detail}" if failure.detail else ""
+            print(f"  {strip_credentials(failure.feed)}: {failure.reason}{detail}", file=sys.stderr)
+            if failure.private_network:
+                print(
+                    "    (a loopback or private address: add --allow-private-networks to read it)",
+                    file=sys.stderr,
+                )
+    if not allowed:
+        print(
+            "newsbeam: exit status 1 for a failed feed; --allow-feed-failures accepts it "
+            "(it stays in the rejects table)",
+            file=sys.stderr,
+        )
+    return allowed
 
 
 def print_where(output: str) -> None:

@@ -36,7 +36,7 @@ from newsbeam.compose import (
     read_feeds_once,
     write,
 )
-from newsbeam.metrics import newsbeam_counters
+from newsbeam.metrics import failed_feeds, newsbeam_counters
 from newsbeam.options import (
     NewsbeamOptions,
     feed_configs,
@@ -46,6 +46,7 @@ from newsbeam.options import (
 )
 from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
+from newsbeam.report import print_feed_failures
 from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
@@ -181,6 +182,8 @@ class LocalStream:
         if row is None or not row["balanced"]:
             _LOG.error("window %s: some inputs are not accounted for: %s", run_id, accounting)
         sys.stdout.flush()
+        # A stream goes on past a failed feed (it is polled again, backing off): said only.
+        print_feed_failures(failed_feeds(result), 0, allowed=True)
 
     def _sleep_until(self, wake: float) -> None:
         while not self._stop_requested:

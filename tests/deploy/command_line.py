@@ -39,6 +39,7 @@ def accepted(argv: Sequence[str]) -> Accepted:
     one of its flags as unknown (with a warning nobody reads in a pod's log)."""
     from apache_beam.options.pipeline_options import FlinkRunnerOptions, PipelineOptions
 
+    from newsbeam.beam_flags import check_beam_arguments
     from newsbeam.cli import build_parser
     from newsbeam.options import validate
 
@@ -46,10 +47,15 @@ def accepted(argv: Sequence[str]) -> Accepted:
     errors = io.StringIO()
     try:
         with contextlib.redirect_stderr(errors):
-            args, _ = build_parser().parse_known_args(argv)
+            args, extras = build_parser().parse_known_args(argv)
     except SystemExit:
         pytest.fail(f"newsbeam refuses {argv}: {errors.getvalue().strip()}")
     assert args.command in ("run", "stream"), argv
+    own = {flag for action in args.parser._actions for flag in action.option_strings}
+    try:
+        check_beam_arguments(args.command, extras, own, args.runner)
+    except ValueError as error:
+        pytest.fail(f"newsbeam refuses {argv}: {error}")
     options = PipelineOptions(argv[1:])
     try:
         news = validate(options)

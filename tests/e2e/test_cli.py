@@ -238,7 +238,12 @@ def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
         "<feed xmlns='http://www.w3.org/2005/Atom'><title>Nothing</title></feed>"
     )
     output = tmp_path / "out"
-    newsbeam("run", "--feed", str(feeds), "--output", str(output))
+    result = newsbeam("run", "--feed", str(feeds), "--output", str(output), check=False)
+    # A file that is not a feed failed entirely: the run says so and exits 1. An empty
+    # feed was read: it is a reject, not a failure.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{feeds / 'broken.xml'}: feed_unparseable" in result.stderr
+    assert "empty.atom" not in result.stderr
     db = connect(str(output))
     articles = db.execute(
         "SELECT source, text_source, date_source, date::VARCHAR, region FROM articles ORDER BY url"

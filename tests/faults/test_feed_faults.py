@@ -248,9 +248,11 @@ SCENARIO = Scenario("feeds", build)
 
 
 def test_the_run_ends_and_accounts_for_every_feed_and_entry(run: RunResult) -> None:
-    """Exit 0 well within the subprocess timeout, and inputs = articles + duplicates +
-    rejects, with as many inputs as this test built (an entry each, or the feed's reject)."""
-    assert run.returncode == 0, run.stdout + run.stderr
+    """The run ends well within the subprocess timeout, exit 1 for the feeds that failed
+    (below), and inputs = articles + duplicates + rejects, with as many inputs as this test
+    built (an entry each, or the feed's reject)."""
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
     assert run.elapsed < run.plan.timeout
     inputs, articles, duplicates, rejects, balanced, sources = run.runs_row()
     assert balanced
@@ -267,6 +269,17 @@ def test_a_feed_that_gives_nothing_is_one_reject(run: RunResult, name: str) -> N
         ("feed", REJECTED[name])
     ]
     assert run.tally(name) == (1, 0, 0, 1)
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_a_feed_that_gives_nothing_is_named_with_its_reason(run: RunResult, name: str) -> None:
+    (feed,) = [f for f in run.plan.feeds if f.name == name]
+    assert f"  {feed.url}: {REJECTED[name]}" in run.stderr
+
+
+def test_only_the_feeds_that_gave_nothing_are_named(run: RunResult) -> None:
+    named = {f.name for f in run.plan.feeds if f"  {f.url}: " in run.stderr}
+    assert named == set(REJECTED)
 
 
 @pytest.mark.parametrize("name", sorted(ARTICLES))

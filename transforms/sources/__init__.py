@@ -3,8 +3,8 @@
 Beam glue: `read_article_files` (files, directories, globs), `read_feeds` (one poll of each
 feed, or polls on a timer with per-feed state), `fetch_articles` (each entry's page).
 Rules: `article_files` and `text_headers` (file formats), `feed_config`, `feed_parsing`,
-`feed_polling` and `feed_state` (feeds), `http` (the crawler's client), `html_pages`
-(trafilatura), `text_decoding`, `bounded_read`, `dates`, `urls`.
+`feed_polling`, `feed_state` and `feed_failures` (feeds), `http` (the crawler's client),
+`html_pages` (trafilatura), `text_decoding`, `bounded_read`, `dates`, `urls`.
 """
 
 from newsbeam.transforms.lazy_exports import lazy_exports

@@ -17,6 +17,11 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 
 from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
 from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_failures import (
+    FEED_FAILURES_METRIC,
+    FeedFailure,
+    is_feed_failure,
+)
 from newsbeam.transforms.sources.feed_polling import entry_element, poll_feed
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
@@ -62,6 +67,7 @@ class _PollBase(beam.DoFn):
         self._not_modified = Metrics.counter("newsbeam", "feeds_not_modified")
         self._failed = Metrics.counter("newsbeam", "feeds_failed")
         self._new_entries = Metrics.counter("newsbeam", "feed_entries_new")
+        self._failures = Metrics.string_set("newsbeam", FEED_FAILURES_METRIC)
 
     def setup(self) -> None:
         self._client = HttpClient(self._policy)
@@ -85,11 +91,10 @@ class _PollBase(beam.DoFn):
             self._failed.inc()
             reason, detail = outcome.problem
             ingested = datetime.fromtimestamp(now, UTC)
-            outputs.append(
-                Tagged(
-                    REJECTS_TAG, reject(feed.url, Stage.FEED, reason, detail, ingested, feed.name)
-                )
-            )
+            row = reject(feed.url, Stage.FEED, reason, detail, ingested, feed.name)
+            if is_feed_failure(reason):
+                self._failures.add(FeedFailure(row["input"], reason, row["detail"]).note())
+            outputs.append(Tagged(REJECTS_TAG, row))
         self._new_entries.inc(len(outcome.entries))
         outputs.extend(entry_element(feed, outcome.feed_title, e) for e in outcome.entries)
         return outcome, outputs

@@ -85,3 +85,42 @@ def test_each_entry_is_emitted_once_however_often_the_feed_is_polled(server):
     assert server.statuses[("/feeds/world.xml", 304)] == 1
     assert server.hits["/feeds/world.xml"] == 4  # the tick at 102 was not due
     assert server.hits["/feeds/gone.xml"] == 2  # the tick at 105 fell in the backoff
+
+
+def test_a_feed_that_fails_entirely_is_reported_to_the_caller_and_an_empty_one_is_not(
+    server, tmp_path
+):
+    """`newsbeam run` exits 1 for a feed that failed: the poll tells it through a metric."""
+    from newsbeam.metrics import failed_feeds
+    from newsbeam.options import LOCAL_RUNNER
+    from newsbeam.transforms.sources.feed_failures import FeedFailure
+    from newsbeam.transforms.sources.feed_state import FeedState
+    from newsbeam.transforms.sources.read_feeds import ReadFeeds
+
+    site = NewsSite(server)
+    site.publish("world", "kenya-water")
+    server.routes["/feeds/gone.xml"] = Reply(404)
+    empty = tmp_path / "empty.atom"
+    empty.write_text("<feed xmlns='http://www.w3.org/2005/Atom'><title>Nothing</title></feed>")
+    not_a_feed = tmp_path / "page.xml"
+    not_a_feed.write_text("<html><body>This is not a feed</body></html>")
+    feeds = [
+        FeedConfig(site.feed_url("world")),
+        FeedConfig(server.url("/feeds/gone.xml")),
+        FeedConfig(str(empty)),
+        FeedConfig(str(not_a_feed)),
+    ]
+    policy = HttpPolicy(allow_private_networks=True, min_host_interval=0.0, max_retries=0)
+    pipeline = beam.Pipeline(runner=LOCAL_RUNNER)
+    polled = pipeline | ReadFeeds([(feed, FeedState()) for feed in feeds], policy)
+    assert_that(
+        polled.rejects | beam.Map(lambda r: r["reason"]),
+        equal_to(["feed_http_404", "feed_empty", "feed_unparseable"]),
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    failures = failed_feeds(result)
+    assert [(f.feed, f.reason) for f in failures] == sorted(
+        [(server.url("/feeds/gone.xml"), "feed_http_404"), (str(not_a_feed), "feed_unparseable")]
+    )
+    assert all(isinstance(f, FeedFailure) and f.detail for f in failures)
