@@ -14,7 +14,7 @@ reader must make of it:
     outcome     "entries" (at least one entry), "feed_empty", "feed_unparseable", or "any"
                 (broken input: entries or a reject, never a crash)
     titles      exact titles of the entries one batch poll emits, in document order (None
-                for an entry without a title; the first item of a repeated guid only), for
+                for an entry without a title; every item of a repeated guid), for
                 files whose result is certain: well-formed files, correctly declared encodings
     count       the number of entries, where titles are not certain but the count is
     recovered   titles that must survive: the items wholly before a truncation point
@@ -1105,19 +1105,30 @@ def empty_feeds(c: Corpus) -> None:
     c.add("zero-items", "rdf", "rdf", rdf([]).encode(), "feed_empty")
     c.add("zero-items", "atom10", "atom", atom([]).encode(), "feed_empty")
     c.add("zero-items", "atom03", "atom", atom03([]).encode(), "feed_empty")
+    # Items with neither a link nor text are inputs all the same: each becomes an entry,
+    # which the fetch stage rejects (`no_text`); the feed is not empty.
     hollow = [Item(title="Only a title"), Item(title=None), Item(title="Another title")]
-    c.add("zero-items", "items-without-link-or-text", "xml", rss(hollow).encode(), "feed_empty")
+    c.add(
+        "zero-items",
+        "items-without-link-or-text",
+        "xml",
+        rss(hollow).encode(),
+        "entries",
+        titles=["Only a title", None, "Another title"],
+    )
     c.add(
         "zero-items",
         "atom-entries-without-link-or-text",
         "atom",
         atom([Item(title="Title only", guid="g1")]).encode(),
-        "feed_empty",
+        "entries",
+        titles=["Title only"],
     )
 
 
 def duplicates(c: Corpus) -> None:
-    """Repeated guids: every item is parsed, and a poll keeps the first of each guid."""
+    """Repeated guids: every item is parsed, and a poll emits every item (each an input;
+    items that are the same become duplicates downstream)."""
     groups = []
     items = c.items(3)
     for item in items:
@@ -1134,8 +1145,7 @@ def duplicates(c: Corpus) -> None:
         item.guid = "same"
     groups.append(("atom-same-id", "atom", atom, items))
     for label, ext, build, items in groups:
-        seen: set[str | None] = set()
-        kept = [i.title for i in items if not (i.guid in seen or seen.add(i.guid))]
+        kept = [i.title for i in items]
         c.add(
             "duplicate-guids",
             label,
