@@ -204,9 +204,9 @@ def _stream(argv: list[str]) -> int:
     options, news = _pipeline_options(argv)
     from newsbeam.stream import run_stream
 
-    run_stream(options, news)
+    complete = run_stream(options, news)  # no window aborted, every window balanced
     print_where(news.output)
-    return 0
+    return 0 if complete else 1
 
 
 def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:

@@ -110,6 +110,13 @@ class LocalStream:
         self.totals: dict[str, int] = {}
         self.windows = 0
         self._failed_in_a_row = 0
+        self.aborted = False  # a second Ctrl-C abandoned a window: its inputs are not written
+        self.unbalanced_windows = 0
+
+    @property
+    def complete(self) -> bool:
+        """Every window the stream ran was written and balanced (the exit status says so)."""
+        return not self.aborted and self.unbalanced_windows == 0
 
     def run(self) -> dict[str, int]:
         previous = signal.signal(signal.SIGINT, self._request_stop)
@@ -117,24 +124,31 @@ class LocalStream:
         started = time.monotonic()
         deadline = started + self._news.duration if self._news.duration else None
         try:
-            while not self._stop_requested:
-                window_start = time.monotonic()
-                if deadline is not None and window_start >= deadline:
-                    break
-                due = self._due_feeds(time.time())
-                if due:
-                    self._run_window(due)
-                next_window = window_start + self._news.window
-                wake = next_window if deadline is None else min(next_window, deadline)
-                self._sleep_until(wake)
+            self._loop(deadline)
+        except KeyboardInterrupt:  # the second Ctrl-C, between or inside windows
+            self.aborted = True
         finally:
             signal.signal(signal.SIGINT, previous)
             signal.signal(signal.SIGTERM, previous_term)
+        if self.aborted:
+            self._say("newsbeam stream: aborted: the window being run was not written")
         self._say(
             f"newsbeam stream: stopped after {self.windows} windows, "
             f"{time.monotonic() - started:.0f}s; totals: {_summary(self.totals)}"
         )
         return self.totals
+
+    def _loop(self, deadline: float | None) -> None:
+        while not self._stop_requested:
+            window_start = time.monotonic()
+            if deadline is not None and window_start >= deadline:
+                break
+            due = self._due_feeds(time.time())
+            if due:
+                self._run_window(due)
+            next_window = window_start + self._news.window
+            wake = next_window if deadline is None else min(next_window, deadline)
+            self._sleep_until(wake)
 
     def _due_feeds(self, now: float) -> list[tuple[FeedConfig, FeedState]]:
         states = [(feed, self._store.load(feed)) for feed in self._feeds]
@@ -160,6 +174,8 @@ class LocalStream:
             result.wait_until_finish()
         except Exception as error:  # noqa: BLE001 - a failed window is retried with the old state
             self._store.discard(run_id)
+            if self.aborted:
+                return
             self._failed_in_a_row += 1
             _LOG.exception("window %s failed; its feeds will be polled again", run_id)
             if self._failed_in_a_row >= self.MAX_FAILED_WINDOWS:
@@ -180,6 +196,7 @@ class LocalStream:
             f" {_summary(counters)}; {accounting}"
         )
         if row is None or not row["balanced"]:
+            self.unbalanced_windows += 1
             _LOG.error("window %s: some inputs are not accounted for: %s", run_id, accounting)
         sys.stdout.flush()
         # A stream goes on past a failed feed (it is polled again, backing off): said only.
@@ -194,6 +211,7 @@ class LocalStream:
 
     def _request_stop(self, signum, _frame) -> None:
         if self._stop_requested:  # a second Ctrl-C does not wait for the window
+            self.aborted = True
             signal.signal(signal.SIGINT, signal.default_int_handler)
             raise KeyboardInterrupt
         self._stop_requested = True
@@ -207,10 +225,10 @@ def _summary(counters: dict[str, int]) -> str:
     return ", ".join(f"{name}={counters.get(name, 0)}" for name in _SUMMARY)
 
 
-def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
+def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     """`newsbeam stream`: a `LocalStream` on a local runner, else one unbounded pipeline
     (waited on for `--duration`, or until the runner stops it). Raises ValueError for
-    what a stream cannot do."""
+    what a stream cannot do. False when a window was aborted or did not balance."""
     if news.input:
         raise ValueError("stream reads feeds only: use `newsbeam run --input` for files")
     if is_dask_runner(options):
@@ -220,10 +238,10 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
         )
     feeds = feed_configs(news)
     with hold_output(news.output, "stream"):
-        _stream(options, news, feeds)
+        return _stream(options, news, feeds)
 
 
-def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[FeedConfig]) -> None:
+def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[FeedConfig]) -> bool:
     if not is_local_runner(options):
         options.view_as(StandardOptions).streaming = True
         pipeline = beam.Pipeline(options=options)
@@ -236,7 +254,7 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
         )
         result = pipeline.run()
         result.wait_until_finish(duration=int(news.duration * 1000) if news.duration else None)
-        return
+        return True
     if "://" in news.output:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
     refuse_unreadable(news.output)
@@ -245,4 +263,6 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
         f"polls every {news.poll_interval:g}s, output {redact(news.output)}"
     )
     sys.stdout.flush()
-    LocalStream(options, feeds).run()
+    stream = LocalStream(options, feeds)
+    stream.run()
+    return stream.complete

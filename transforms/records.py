@@ -159,10 +159,13 @@ def reject(
     detail: str | None,
     ingested_at: datetime,
     source: str | None = None,
+    occasion: str | None = None,
 ) -> RejectRow:
     """A `rejects` row. `reason` is a short code to group by; `detail` a sentence for people.
 
-    The id depends only on what was rejected and why, so a re-run does not add it twice.
+    The id depends only on what was rejected and why, so a re-run does not add it twice;
+    `occasion` tells apart inputs that recur under one name: each poll of a feed is an input
+    of its own, and a feed that fails in three windows is three rows, not one kept thrice.
     Input, detail and source are redacted (`newsbeam.transforms.sources.redact`): a feed
     that failed is named, and its error quoted, without the credentials in its URL. The
     detail is cut after that, since a cut URL could keep a password and lose its `@`.
@@ -170,6 +173,8 @@ def reject(
     input_ref = redact(input_ref)
     detail = redact(detail) if detail else detail
     key = f"{input_ref}\x1f{stage}\x1f{reason}".encode()
+    if occasion is not None:
+        key += f"\x1f{occasion}".encode()
     return {
         "reject_id": hashlib.sha256(key).hexdigest()[:32],
         "input": input_ref,

@@ -91,7 +91,9 @@ class _PollBase(beam.DoFn):
             self._failed.inc()
             reason, detail = outcome.problem
             ingested = datetime.fromtimestamp(now, UTC)
-            row = reject(feed.url, Stage.FEED, reason, detail, ingested, feed.name)
+            row = reject(
+                feed.url, Stage.FEED, reason, detail, ingested, feed.name, occasion=repr(now)
+            )
             if is_feed_failure(reason):
                 self._failures.add(FeedFailure(row["input"], reason, row["detail"]).note())
             outputs.append(Tagged(REJECTS_TAG, row))
