@@ -26,6 +26,8 @@ __all__ = ["Gazetteer", "Place", "rank_countries"]
 # international usage; short forms of country names that neither package lists; first-level
 # subdivisions named by a generic word ("Central"), never a place on their own.
 DISPUTED_REGIONS = name_table("disputed_regions")
+# Demonyms that news uses and countryinfo does not list ("Azeri").
+DEMONYM_ALIASES = name_table("demonym_aliases")
 _ALIASES = name_table("country_aliases")
 _GENERIC_NAMES = word_list("generic_subdivision_names")
 
@@ -135,19 +137,25 @@ class Gazetteer:
     def _load_countryinfo(self, pycountry) -> None:
         from countryinfo import CountryInfo
 
+        populations: dict[str, int] = {}
         for country in pycountry.countries:
             try:
                 info = CountryInfo(country.alpha_2)
                 demonym, spellings, point = info.demonym(), info.alt_spellings(), info.latlng()
+                population = int(info.population() or 0)
             except (KeyError, ValueError, TypeError, AttributeError):
                 continue
             if point and len(point) == 2:
                 self._country_points[country.alpha_2] = (float(point[0]), float(point[1]))
-            if demonym:
+            # A demonym shared by several countries ("French": FR, PM, GF...) goes to the
+            # most populous.
+            if demonym and population >= populations.get(demonym, -1):
                 self._demonyms[demonym] = country.alpha_2
+                populations[demonym] = population
             for spelling in spellings or []:
                 if len(spelling) > 3 and spelling.isascii():
                     self._add(Place(spelling, country.alpha_2, "country"))
+        self._demonyms.update(DEMONYM_ALIASES)
 
     def _country(self, iso2: str, fallback: str | None = None) -> Place:
         point = self._country_points.get(iso2, (None, None))

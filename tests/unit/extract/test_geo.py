@@ -89,3 +89,16 @@ def test_every_iso_code_has_an_m49_region(gazetteer):
 )
 def test_united_kingdom_and_greece_have_regions(gazetteer, country, level, region):
     assert gazetteer.region_of(country, level) == region
+
+
+@pytest.mark.parametrize(
+    ("demonym", "country"),
+    [
+        ("Azeri", "AZ"),  # absent from countryinfo, seen in real news beside "Armenian"
+        ("Azeris", "AZ"),
+        ("French", "FR"),  # shared with Saint Pierre and Miquelon: the most populous wins
+        ("Armenian", "AM"),
+    ],
+)
+def test_demonyms_name_the_country_news_means(gazetteer, demonym, country):
+    assert gazetteer.demonym_country(demonym) == country
