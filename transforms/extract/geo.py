@@ -226,8 +226,22 @@ class Gazetteer:
         )
 
 
+SUBDIVISIONS_BEFORE_CITIES = frozenset(word_list("subdivisions_before_cities"))
+MAJOR_CITY = 400_000
+"""Population from which a city's name outranks a subdivision of the same name."""
+
+
 def _outranks(new: Place, old: Place) -> bool:
     rank = {"city": 0, "subdivision": 1, "region": 2, "country": 3}
+    # A major city keeps its name against a small foreign subdivision: "Manchester" is the
+    # English city, not the Jamaican parish.
+    if (
+        new.kind == "subdivision"
+        and old.kind == "city"
+        and old.population >= MAJOR_CITY
+        and new.name not in SUBDIVISIONS_BEFORE_CITIES
+    ):
+        return False
     if rank[new.kind] != rank[old.kind]:
         return rank[new.kind] > rank[old.kind]
     return new.population > old.population

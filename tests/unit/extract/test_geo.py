@@ -102,3 +102,15 @@ def test_united_kingdom_and_greece_have_regions(gazetteer, country, level, regio
 )
 def test_demonyms_name_the_country_news_means(gazetteer, demonym, country):
     assert gazetteer.demonym_country(demonym) == country
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Manchester", "GB"),  # not Jamaica's parish: seen in a real article naming London
+        ("Portland", "US"),
+        ("Victoria", "AU"),  # the state keeps its name (data/subdivisions_before_cities.txt)
+    ],
+)
+def test_a_major_city_outranks_a_foreign_subdivision_of_its_name(gazetteer, name, country):
+    assert gazetteer.resolve(name).country == country
