@@ -117,7 +117,9 @@ class MultilingualPlaces:
             match = None
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 span = words[i : i + n]
-                if any(text[a.end() : b.start()] != " " for a, b in zip(span, span[1:])):
+                if any(
+                    text[a.end() : b.start()] != " " for a, b in zip(span, span[1:], strict=False)
+                ):
                     continue
                 surface = text[span[0].start() : span[-1].end()]
                 if surface[0].islower():  # names are capitalised where the script has case
