@@ -20,13 +20,22 @@ from newsbeam.transforms.extract.word_lists import word_list
 
 __all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
 
-_MIN_CITY_POPULATION = 100_000  # smaller towns' alternate names collide with common words
+_MIN_CITY_POPULATION = 100_000  # smaller towns' names collide with common words
+# Alternate names ("Casa", "Loja", "Kyle") are noisy: only the largest cities' are kept.
+_MIN_ALTERNATE_NAME_POPULATION = 1_000_000
 _MIN_NAME_LENGTH = 4
 _MAX_WORDS = 4  # "Bosnia and Herzegovina", "Sao Tome and Principe"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Languages whose genitive adds -s to a name: "Deutschlands", "Frankreichs".
 _GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "no", "is", "lb"})
+# Scripts written without spaces between words: names are matched at every character.
+_UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+_MAX_UNSPACED_NAME = 10
+# Korean attaches particles to the name ("한국은"): a name may be any word's beginning.
+_PARTICLES = frozenset({"ko"})
 _RANK = {"city": 0, "country": 1}
+# CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
+_NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,11 @@ def _territories(language: str) -> dict[str, str]:
         names = Locale.parse(language).territories
     except (UnknownLocaleError, ValueError, TypeError):
         return {}
-    return {code: name for code, name in names.items() if len(code) == 2 and code.isalpha()}
+    return {
+        code: name
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
 
 
 class MultilingualPlaces:
@@ -81,7 +94,8 @@ class MultilingualPlaces:
 
         def add(name: str, place: Place) -> None:
             key = name.casefold()
-            if len(key) < _MIN_NAME_LENGTH or key in excluded or name.isupper():
+            short = len(key) < (2 if _ideographic(key) else _MIN_NAME_LENGTH)
+            if short or key in excluded or name.isupper():
                 return
             old = table.get(key)
             if old is None or (_RANK[place.kind], place.population) > (
@@ -108,9 +122,15 @@ class MultilingualPlaces:
         return Place(self._gazetteer.country_name(iso2), iso2, "country")
 
     def find(self, text: str, language: str) -> list[PlaceMatch]:
-        """Every place named in the text, longest name first where names overlap."""
+        """Every place named in the text, longest name first where names overlap.
+
+        A one-word city name that the text also writes in lower case is a common word
+        there ("casa"), and no place; a word in capitals is an acronym, not a name."""
         table = self.table(language)
+        if language in _UNSPACED:
+            return _find_unspaced(text, table)
         words = list(_WORD.finditer(text))
+        lowered = {w.group() for w in words if w.group().islower()}
         found: list[PlaceMatch] = []
         i = 0
         while i < len(words):
@@ -122,11 +142,16 @@ class MultilingualPlaces:
                 ):
                     continue
                 surface = text[span[0].start() : span[-1].end()]
-                if surface[0].islower():  # names are capitalised where the script has case
+                if surface[0].islower() or (surface.isupper() and len(surface) > 1):
                     continue
                 place = table.get(surface.casefold())
                 if place is None and n == 1 and language in _GENITIVE_S and surface[-1] == "s":
                     place = table.get(surface[:-1].casefold())
+                if place is None and n == 1 and language in _PARTICLES:
+                    place = _by_prefix(surface, table)
+                if place is not None and n == 1 and place.kind == "city":
+                    if surface.casefold() in lowered:
+                        place = None
                 if place is not None:
                     match = (n, PlaceMatch(surface, span[0].start(), place))
                     break
@@ -171,6 +196,36 @@ class MultilingualPlaces:
         )
 
 
+def _ideographic(name: str) -> bool:
+    """Written in CJK or Hangul, where two characters make a name (中国, 서울)."""
+    return bool(name) and ord(name[0]) >= 0x2E80
+
+
+def _by_prefix(word: str, table: dict[str, Place]) -> Place | None:
+    """The place whose name is the longest beginning of the word (at least 2 characters)."""
+    for end in range(len(word), 1, -1):
+        place = table.get(word[:end].casefold())
+        if place is not None:
+            return place
+    return None
+
+
+def _find_unspaced(text: str, table: dict[str, Place]) -> list[PlaceMatch]:
+    """Places in text without spaces: the longest name starting at each character."""
+    found: list[PlaceMatch] = []
+    i = 0
+    while i < len(text):
+        for end in range(min(len(text), i + _MAX_UNSPACED_NAME), i + 1, -1):
+            place = table.get(text[i:end].casefold()) if _ideographic(text[i]) else None
+            if place is not None:
+                found.append(PlaceMatch(text[i:end], i, place))
+                i = end
+                break
+        else:
+            i += 1
+    return found
+
+
 @lru_cache(maxsize=1)
 def _ambiguous_names() -> frozenset[str]:
     return word_list("ambiguous_place_names")
@@ -193,7 +248,10 @@ def _cities(min_population: int) -> tuple[tuple[str, Place], ...]:
             city["longitude"],
             city["population"],
         )
-        for name in {city["name"], *city.get("alternatenames", ())}:
+        alternates = city.get("alternatenames", ())
+        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION:
+            alternates = ()
+        for name in {city["name"], *alternates}:
             if name:
                 pairs.append((name, place))
     return tuple(pairs)

@@ -43,3 +43,16 @@ def test_a_portuguese_article_on_new_york_markets_goes_to_the_united_states(plac
 
 def test_a_language_without_a_cldr_locale_or_stop_words_still_matches_english_names(places):
     assert places.extract("Kenya na Tanzania", "xx").countries == ["KE", "TZ"]
+
+
+def test_names_in_scripts_without_spaces_are_found_inside_the_text(places):
+    assert places.extract("中国和美国的贸易谈判在北京继续。", "zh").countries[:2] == ["CN", "US"]
+
+
+def test_a_korean_name_with_its_particle_attached_is_found(places):
+    assert places.extract("대한민국은 일본과 회담했다", "ko").countries == ["KR", "JP"]
+
+
+def test_a_city_name_the_text_writes_in_lower_case_is_a_common_word(places):
+    text = "Casa nova. A família comprou uma casa em São Paulo."
+    assert places.extract(text, "pt").locations == ["São Paulo"]
