@@ -162,7 +162,37 @@ def render_columns() -> str:
     return "\n".join(lines)
 
 
-SECTIONS: dict[str, Callable[[], str]] = {"flags": render_flags, "columns": render_columns}
+def render_languages() -> str:
+    """The languages table: what reads each language, from `data/spacy_models.tsv`."""
+    from newsbeam.transforms.extract.languages import model_rows
+
+    status = {
+        "loads": "installed: its model reads the language",
+        "placeholder": "placeholder release only (999.9.9): not installed, gazetteer",
+        "incompatible": "requires another spaCy than the pinned one: gazetteer",
+        "absent": "not in the package registry: gazetteer",
+    }
+    lines = [
+        f"<!-- Generated from transforms/extract/data/spacy_models.tsv by `{REGENERATE}`. -->",
+        "| Language | spaCy package | Version | What reads it |",
+        "|---|---|---|---|",
+    ]
+    for row in model_rows():
+        lines.append(
+            f"| `{row.language}` | `{row.package}` | {row.version or '—'} | {status[row.status]} |"
+        )
+    lines.append(
+        "| any other | — | — | multilingual gazetteer: places, countries, region; "
+        "no persons or organizations |"
+    )
+    return "\n".join(lines)
+
+
+SECTIONS: dict[str, Callable[[], str]] = {
+    "flags": render_flags,
+    "columns": render_columns,
+    "languages": render_languages,
+}
 """What each marked section of a document holds, by its marker name."""
 
 

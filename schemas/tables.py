@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+4: `articles` gained `ner_model`: the spaCy pipeline that read the article's language, or
+`gazetteer` where none does (places only; persons and organizations left empty).
 
 3: `duplicates` gained `content_hash` (the copy's text) and kind `revision` (a changed
 text under an id already written), its `similarity` null for revisions; `runs` gained
@@ -100,6 +103,7 @@ ARTICLES = Table(
             pa.field("region", pa.string(), nullable=False),
             pa.field("countries", pa.list_(pa.string()), nullable=False),
             pa.field("language", pa.string()),
+            pa.field("ner_model", pa.string()),
             pa.field("persons", pa.list_(pa.string()), nullable=False),
             pa.field("organizations", pa.list_(pa.string()), nullable=False),
             pa.field("locations", pa.list_(pa.string()), nullable=False),

@@ -97,6 +97,7 @@ class ArticleRow(TypedDict):
     region: str
     countries: list[str]
     language: str | None
+    ner_model: str | None
     persons: list[str]
     organizations: list[str]
     locations: list[str]

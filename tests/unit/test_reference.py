@@ -59,6 +59,11 @@ def test_the_column_reference_is_what_the_schemas_render() -> None:
     assert sections.get("columns") == reference.render_columns(), f"README columns {REGENERATE}"
 
 
+def test_the_languages_table_is_what_the_model_table_renders() -> None:
+    sections = _sections()
+    assert sections.get("languages") == reference.render_languages(), f"README {REGENERATE}"
+
+
 def test_every_flag_run_and_stream_accept_is_in_the_flag_table(capsys) -> None:
     """Each command accepts the table's flags but those marked for the other one."""
     table = _table_flags(_sections()["flags"])

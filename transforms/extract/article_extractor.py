@@ -11,14 +11,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbeam.schemas import SCHEMA_VERSION
-from newsbeam.transforms.extract.entities import Mention, build_nlp, summarise_mentions
+from newsbeam.transforms.extract.entities import (
+    PLACE_LABELS,
+    ArticleEntities,
+    Mention,
+    build_nlp,
+    summarise_mentions,
+)
 from newsbeam.transforms.extract.language import detect_language, load_language_model
+from newsbeam.transforms.extract.languages import DEFAULT_LANGUAGE, GAZETTEER, installed_models
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.extract.quotes import find_quotes
 from newsbeam.transforms.records import ArticleRow, RejectRow, Stage, reject
 from newsbeam.transforms.slugs import slugify
 
-__all__ = ["ArticleExtractor", "BatchExtraction", "NER_BATCH_SIZE", "ner_input"]
+__all__ = [
+    "ArticleExtractor",
+    "BatchExtraction",
+    "NER_BATCH_SIZE",
+    "article_language",
+    "ner_input",
+]
 
 NER_BATCH_SIZE = 64  # articles per `nlp.pipe` call, at most
 _LOG = logging.getLogger(__name__)
@@ -34,6 +47,8 @@ class BatchExtraction:
     """One `ner_failed` row (stage `extract`) for each article the model could not read."""
     ner_cpu_ms: int
     """CPU time inside `nlp.pipe`: the bare model's share of the batch's cost."""
+    gazetteer_cpu_ms: int = 0
+    """CPU time matching the multilingual gazetteer, for languages no model reads."""
 
 
 class ArticleExtractor:
@@ -59,27 +74,48 @@ class ArticleExtractor:
         self._gazetteer = None
 
     def setup(self) -> None:
-        """Loads the spaCy pipeline and the gazetteer (about 2 s the first time in a thread)."""
-        self._nlp, self._gazetteer = _models(self.model_name)
+        """Loads every installed spaCy pipeline and the gazetteers (a few seconds the first
+        time in a thread)."""
+        self._nlp, self._gazetteer, self._places = _models(self.model_name)
 
     def extract(self, batch: Sequence[dict]) -> BatchExtraction:
-        """The batch's articles with every `articles` column filled in, and its rejects."""
+        """The batch's articles with every `articles` column filled in, and its rejects.
+
+        Each article's language chooses what reads it (`languages.extraction_for`): its own
+        spaCy pipeline, or the multilingual gazetteer where no model serves the language.
+        """
         if self._nlp is None:
             self.setup()
         documents = [ner_input(article) for article in batch]
-        started = time.thread_time()
-        try:
-            docs = list(self._nlp.pipe(documents, batch_size=len(documents)))
-        except Exception:  # noqa: BLE001 - isolate the article that breaks the model
-            _LOG.warning("NER failed on a batch of %d; retrying one by one", len(batch))
-            docs = [None] * len(batch)
-        ner_cpu_ms = round((time.thread_time() - started) * 1000)
+        languages = [article_language(article) for article in batch]
+        readers = [self._reader(language) for language in languages]
+        results: list = [None] * len(batch)
+        ner_ms = 0
+        gazetteer_ms = 0
+        for reader in dict.fromkeys(readers):
+            indices = [i for i, r in enumerate(readers) if r == reader]
+            started = time.thread_time()
+            if reader == GAZETTEER:
+                for i in indices:
+                    results[i] = self._places.extract(documents[i], languages[i] or "")
+                gazetteer_ms += round((time.thread_time() - started) * 1000)
+                continue
+            nlp = self._nlp[reader]
+            try:
+                docs = list(nlp.pipe([documents[i] for i in indices], batch_size=len(indices)))
+            except Exception:  # noqa: BLE001 - isolate the article that breaks the model
+                _LOG.warning("NER failed on a batch of %d; retrying one by one", len(indices))
+                docs = [None] * len(indices)
+            ner_ms += round((time.thread_time() - started) * 1000)
+            for i, doc in zip(indices, docs, strict=True):
+                results[i] = doc
         rows: list[ArticleRow] = []
         rejects: list[RejectRow] = []
-        for article, document, doc in zip(batch, documents, docs, strict=True):
-            if doc is None:
+        for i, article in enumerate(batch):
+            found = results[i]
+            if found is None:
                 try:
-                    doc = self._nlp(document)
+                    found = self._nlp[readers[i]](documents[i])
                 except Exception as error:  # noqa: BLE001 - one bad text, one reject row
                     rejects.append(
                         reject(
@@ -92,16 +128,46 @@ class ArticleExtractor:
                         )
                     )
                     continue
-            rows.append(self._row(article, document, doc))
-        return BatchExtraction(rows, rejects, ner_cpu_ms)
+            if readers[i] != GAZETTEER:
+                found = self._from_model(found, documents[i], languages[i])
+            rows.append(self._row(article, found, languages[i], readers[i]))
+        return BatchExtraction(rows, rejects, ner_ms, gazetteer_ms)
 
-    def _row(self, article: dict, document: str, doc) -> ArticleRow:
-        mentions = [Mention(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
+    def _reader(self, language: str | None) -> str:
+        """The name of the pipeline that reads this language, or `GAZETTEER`."""
+        language = language or DEFAULT_LANGUAGE
+        if language == DEFAULT_LANGUAGE:
+            return self.model_name
+        return installed_models().get(language, GAZETTEER)
+
+    def _from_model(self, doc, document: str, language: str | None) -> ArticleEntities:
+        mentions = [
+            Mention(ent.text, _LABELS.get(ent.label_, ent.label_), ent.start_char, ent.end_char)
+            for ent in doc.ents
+        ]
         found = summarise_mentions(mentions, self._gazetteer, document)
+        if (language or DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE:
+            return found
+        # Another language's model: its persons and organizations, but places from the
+        # gazetteer of that language (the English one cannot resolve "Allemagne").
+        places = self._places.extract(document, language)
+        return ArticleEntities(
+            entities=[e for e in found.entities if e["label"] not in PLACE_LABELS]
+            + places.entities,
+            persons=found.persons,
+            organizations=found.organizations,
+            locations=places.locations,
+            countries=places.countries,
+        )
+
+    def _row(
+        self, article: dict, found: ArticleEntities, language: str | None, reader: str
+    ) -> ArticleRow:
         main_country = found.countries[0] if found.countries else None
         return {
             **article,
-            "language": detect_language(article["text"]) or article.get("language_hint"),
+            "language": language,
+            "ner_model": reader,
             "entities": found.entities,
             "quotes": find_quotes(article["text"], found.persons),
             "persons": found.persons,
@@ -119,21 +185,45 @@ _LOADED = threading.local()
 
 
 def _models(model_name: str):
-    """The spaCy pipeline and gazetteer, loaded once per thread of a worker process.
+    """The spaCy pipelines (by name), gazetteer and multilingual places, loaded once per
+    thread of a worker process.
 
     A local stream runs one bounded pipeline per window in the same process; reloading the
-    model (about 2 s with the gazetteer) for each would dominate a short window. One copy
-    per thread because spaCy pipelines are not documented as safe to share across threads.
+    models (a few seconds with the gazetteers) for each would dominate a short window. One
+    copy per thread because spaCy pipelines are not documented as safe to share across
+    threads. `model_name` reads English; every other installed pipeline its own language.
     """
     cache = getattr(_LOADED, "models", None)
     if cache is None or cache[0] != model_name:
         from newsbeam.transforms.extract.geo import Gazetteer
+        from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
 
         gazetteer = Gazetteer()
-        cache = (model_name, build_nlp(model_name, gazetteer), gazetteer)
+        names = {model_name} | {
+            name for language, name in installed_models().items() if language != DEFAULT_LANGUAGE
+        }
+        pipelines = {name: build_nlp(name, gazetteer) for name in sorted(names)}
+        cache = (model_name, pipelines, gazetteer, MultilingualPlaces(gazetteer))
         load_language_model()
         _LOADED.models = cache
-    return cache[1], cache[2]
+    return cache[1], cache[2], cache[3]
+
+
+_SHORT_TEXT_LETTERS = 200
+"""Below this many letters the identifier often misreads a short English feed entry: the
+feed's declared language, where it has one, is trusted instead."""
+_LABELS = {"PER": "PERSON", "MISC": "MISC"}
+"""Other languages' spaCy labels in the English model's terms (MISC is kept out)."""
+
+
+def article_language(article: dict) -> str | None:
+    """The article's language: detected from its text, or the feed's for a short text."""
+    hint = article.get("language_hint")
+    hint = hint.split("-")[0].lower() if hint else None
+    text = article["text"]
+    if hint and sum(ch.isalpha() for ch in text[:2_000]) < _SHORT_TEXT_LETTERS:
+        return hint
+    return detect_language(text) or hint
 
 
 def ner_input(article: dict) -> str:

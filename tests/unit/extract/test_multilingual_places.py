@@ -1,0 +1,58 @@
+"""The multilingual gazetteer: places in an article's own language, common words never."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
+
+
+@pytest.fixture(scope="module")
+def places(gazetteer):
+    return MultilingualPlaces(gazetteer)
+
+
+def test_country_and_city_names_in_the_article_language_give_their_countries(places):
+    found = places.extract(
+        "Die Regierung in Berlin warnt. Frankreich und Deutschland beraten in München.", "de"
+    )
+    assert found.countries[0] == "DE" and "FR" in found.countries
+    assert "Munich" in found.locations
+
+
+def test_a_german_genitive_names_its_country(places):
+    assert places.extract("Die Zukunft Deutschlands und Österreichs steht fest.", "de").countries
+    assert places.extract("Die Zukunft Österreichs steht fest.", "de").countries == ["AT"]
+
+
+def test_stop_words_and_common_nouns_are_never_places(places):
+    text = "Man sagt, Risiken und Zahlen der Regierung seien hoch. Sie warnt davor."
+    assert places.extract(text, "de").countries == []
+
+
+def test_persons_and_organizations_are_never_guessed(places):
+    found = places.extract("Angela Merkel traf Vertreter von Siemens in Hamburg.", "de")
+    assert found.persons == [] and found.organizations == []
+    assert found.countries == ["DE"]
+
+
+def test_a_portuguese_article_on_new_york_markets_goes_to_the_united_states(places):
+    text = "O índice Dow Jones subiu em Nova Iorque, enquanto os Estados Unidos esperam dados."
+    assert places.extract(text, "pt").countries == ["US"]
+
+
+def test_a_language_without_a_cldr_locale_or_stop_words_still_matches_english_names(places):
+    assert places.extract("Kenya na Tanzania", "xx").countries == ["KE", "TZ"]
+
+
+def test_names_in_scripts_without_spaces_are_found_inside_the_text(places):
+    assert places.extract("中国和美国的贸易谈判在北京继续。", "zh").countries[:2] == ["CN", "US"]
+
+
+def test_a_korean_name_with_its_particle_attached_is_found(places):
+    assert places.extract("대한민국은 일본과 회담했다", "ko").countries == ["KR", "JP"]
+
+
+def test_a_city_name_the_text_writes_in_lower_case_is_a_common_word(places):
+    text = "Casa nova. A família comprou uma casa em São Paulo."
+    assert places.extract(text, "pt").locations == ["São Paulo"]

