@@ -39,7 +39,9 @@ class PageContent:
     date_source: str = "html_metadata"
 
 
-# htmldate's extensive search takes any date-like number on the page: undated pages got one.
+# Not used for `published`: even without its extensive search htmldate takes a date-like
+# number from the page's text ("updated 2024-01-03" in a footer); `page_dates` reads only
+# what the page states as its date. Extensive search off keeps extraction cheaper.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
@@ -69,7 +71,7 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
         title=title,
         text=_drop_leading_title(document.text, title),
         author=document.author,
-        published=found.value if found else document.date,
+        published=found.value if found else None,
         url=_canonical_link(tree) or document.url or url,
         language=language,
         sitename=sitename,
