@@ -84,7 +84,11 @@ def test_numbers_in_the_url_that_are_no_date_are_ignored():
 
 @pytest.mark.parametrize(
     "line",
-    ["Published 10 July 2020", "Posted on July 10, 2020 at 5:30 pm", "Publicado em 10 de julho de 2020"],
+    [
+        "Published 10 July 2020",
+        "Posted on July 10, 2020 at 5:30 pm",
+        "Publicado em 10 de julho de 2020",
+    ],
 )
 def test_visible_dateline(line):
     html = page(body=f'<p class="byline">By Ana Lima. {line}</p>' + BODY)
@@ -100,7 +104,7 @@ def test_undated_page_gets_no_date_even_with_date_like_numbers():
     """Repro: pages with no date got 2024-01-01 and 2024-01-03 from htmldate's guessing."""
     body = (
         "<p>Copyright 2024. The 2024-01-01 tariff schedule and the 01/03/2024 notice are "
-        "cited below.</p>" + BODY + '<footer>© 2024 News Example, updated 2024-01-03</footer>'
+        "cited below.</p>" + BODY + "<footer>© 2024 News Example, updated 2024-01-03</footer>"
     )
     html = page(body=body)
     assert dated(html) is None
