@@ -24,7 +24,7 @@ _PUBLISHED_META = (
     "datePublished", "dateCreated", "DC.date.issued", "dc.date.issued", "dcterms.issued",
     "DC.date.created", "dcterms.created", "DC.date", "dc.date", "DC.Date",
     "parsely-pub-date", "sailthru.date", "article.published", "publish-date", "pubdate",
-    "publishdate", "citation_publication_date", "rnews:datePublished", "date",
+    "publishdate", "OriginalPublicationDate", "citation_publication_date", "rnews:datePublished", "date",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "dateModified", "DC.date.modified",
@@ -34,6 +34,7 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/.\-_]|$)"
 )
 _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/.\-_]|$)")
+_CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
     r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|pubblicato|gepubliceerd)"
     r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
@@ -111,8 +112,10 @@ def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -
 
 def _jsonld_values(tree, key: str):
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        # Some publishers wrap the JSON in CDATA markers ("<![CDATA[ ... ]]>", "//<![CDATA[").
+        script = _CDATA.sub("", script)
         try:
-            data = json.loads(script)
+            data = json.loads(script, strict=False)
         except ValueError:
             continue
         yield from _walk(data, key)
@@ -128,6 +131,8 @@ def _walk(data, key: str):
             yield from (item for item in value if isinstance(item, str))
         elif isinstance(value, str):
             yield value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            yield str(value)
         yield from _walk(data.get("@graph"), key)
         yield from _walk(data.get("mainEntity"), key)
 
