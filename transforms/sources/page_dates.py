@@ -24,7 +24,8 @@ _PUBLISHED_META = (
     "datePublished", "dateCreated", "DC.date.issued", "dc.date.issued", "dcterms.issued",
     "DC.date.created", "dcterms.created", "DC.date", "dc.date", "DC.Date",
     "parsely-pub-date", "sailthru.date", "article.published", "publish-date", "pubdate",
-    "publishdate", "OriginalPublicationDate", "citation_publication_date", "rnews:datePublished", "date",
+    "publishdate", "OriginalPublicationDate", "citation_publication_date",
+    "rnews:datePublished", "date",
 )  # fmt: skip
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "dateModified", "DC.date.modified",
