@@ -200,7 +200,10 @@ def _written_date(value: object) -> datetime | None:
         return None
     if not isinstance(written, datetime):
         written = datetime(written.year, written.month, written.day)
-    return (written if written.tzinfo else written.replace(tzinfo=UTC)).astimezone(UTC)
+    try:
+        return (written if written.tzinfo else written.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # year 1 east of Greenwich: no instant, so no date
+        return None
 
 
 def html_to_text(fragment: str) -> str:

@@ -16,7 +16,9 @@ from importlib import resources
 
 __all__ = ["month_number", "parse_written_date"]
 
-_TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}:?\d{2}\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?")
+_TOKEN = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
+)
 _ZONES = {"gmt": 0, "utc": 0, "ut": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
           "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "cet": 1, "cest": 2, "bst": 1}  # fmt: skip
 
@@ -57,10 +59,12 @@ def parse_written_date(text: str, language: str | None = None) -> datetime | dat
         lowered = token.casefold()
         if ":" in token and token[0].isdigit():
             clock = [int(part) for part in token.split(":")] + [0]
-        elif token[0] in "+-":
+        elif token[0] in "+-" and clock is not None:  # "+05", "-0300", "+01:00"
             digits = token[1:].replace(":", "")
             sign = -1 if token[0] == "-" else 1
-            offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        elif token[0] in "+-":  # "2018-09-24": a hyphen, not an offset
+            continue
         elif token.isdigit():
             if len(token) == 4 and year is None:
                 year = int(token)

@@ -55,3 +55,10 @@ def test_date_sources_match_the_documented_list():
     documented = set(__import__("re").findall(r"`([a-z_]+)` \(", line))
     values = {v for k, v in vars(DateSource).items() if k.isupper()}
     assert documented == values
+
+
+def test_an_hour_only_offset_is_an_offset():
+    """RSS in the wild writes "+05"; read as UTC it moved the story five hours."""
+    assert parse_written_date("Mon, 03 Mar 2025 10:00:00 +05") == datetime(
+        2025, 3, 3, 10, tzinfo=timezone(timedelta(hours=5))
+    )
