@@ -45,6 +45,8 @@ class DateSource:
 
     HEADER = "header"
     HTML_METADATA = "html_metadata"
+    URL = "url"
+    DATELINE = "dateline"
     RECORD = "record"
     FEED = "feed"
     INGESTED = "ingested"

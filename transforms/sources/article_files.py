@@ -174,7 +174,7 @@ def _from_html(
             authors=split_authors(page.author),
             text_source=TextSource.PAGE,
             published=published or page_published,
-            date_source=DateSource.RECORD if published else DateSource.HTML_METADATA,
+            date_source=DateSource.RECORD if published else page.date_source,
             language=page.language,
         ),
     )

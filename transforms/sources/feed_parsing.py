@@ -23,6 +23,7 @@ from newsbeam.transforms.sources.feed_config import optional_text
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.urls import canonical_url, strip_credentials
+from newsbeam.transforms.sources.written_dates import parse_written_date
 
 __all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed"]
 
@@ -177,7 +178,11 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
         link=strip_credentials(link),
         title=title,
         text=text,
-        published_at=datetime.fromtimestamp(calendar.timegm(published), UTC) if published else None,
+        published_at=(
+            datetime.fromtimestamp(calendar.timegm(published), UTC)
+            if published
+            else _written_date(dict.get(raw, "published") or dict.get(raw, "updated"))
+        ),
         authors=tuple(
             a["name"].strip() for a in raw.get("authors") or [] if a.get("name", "").strip()
         ),
@@ -185,6 +190,20 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
             t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()
         ),
     )
+
+
+def _written_date(value: object) -> datetime | None:
+    """A date feedparser could not read, such as "Seg, 24 Set 2018 10:00:00 -0300" from a
+    Portuguese feed, read with the month names of many languages; None stays unknown."""
+    written = parse_written_date(value) if isinstance(value, str) else None
+    if written is None:
+        return None
+    if not isinstance(written, datetime):
+        written = datetime(written.year, written.month, written.day)
+    try:
+        return (written if written.tzinfo else written.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:  # year 1 east of Greenwich: no instant, so no date
+        return None
 
 
 def html_to_text(fragment: str) -> str:

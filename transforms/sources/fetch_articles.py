@@ -41,7 +41,7 @@ def article_from_entry(
         return None
     published, date_source = entry.published_at, DateSource.FEED
     if published is None and page is not None and page.published:
-        published, date_source = page.published, DateSource.HTML_METADATA
+        published, date_source = page.published, page.date_source
     return raw_record(
         entry.link or f"{feed.url}#{entry.key}",
         text=text,

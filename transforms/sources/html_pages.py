@@ -12,10 +12,12 @@ import codecs
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import lxml.html
 import trafilatura
 
+from newsbeam.transforms.sources.page_dates import page_date
 from newsbeam.transforms.sources.text_decoding import decode_text
 
 __all__ = ["PageContent", "extract_page", "publisher_title", "strip_site_suffix"]
@@ -34,6 +36,13 @@ class PageContent:
     url: str | None
     language: str | None
     sitename: str | None
+    date_source: str = "html_metadata"
+
+
+# Not used for `published`: even without its extensive search htmldate takes a date-like
+# number from the page's text ("updated 2024-01-03" in a footer); `page_dates` reads only
+# what the page states as its date. Extensive search off keeps extraction cheaper.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 
 
 def extract_page(html: str | bytes, url: str | None = None) -> PageContent | None:
@@ -41,7 +50,12 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
     if isinstance(html, bytes):
         html = decode_html(html)
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params={**_DATE_PARAMS, "max_date": _today()},
     )
     if document is None or not (document.text or "").strip():
         return None
@@ -51,15 +65,22 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
         tree = None
     sitename = document.sitename or (_meta(tree, "og:site_name") if tree is not None else None)
     title = publisher_title(tree, document.title, sitename, document.hostname)
+    language = _html_lang(tree) or document.language
+    found = page_date(tree, url or document.url, language)
     return PageContent(
         title=title,
         text=_drop_leading_title(document.text, title),
         author=document.author,
-        published=_published(tree) or document.date,
+        published=found.value if found else None,
         url=_canonical_link(tree) or document.url or url,
-        language=_html_lang(tree) or document.language,
+        language=language,
         sitename=sitename,
+        date_source=found.source if found else "html_metadata",
     )
+
+
+def _today() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def decode_html(data: bytes) -> str:
@@ -146,16 +167,6 @@ def _jsonld(tree, key: str) -> str | None:
             if isinstance(item, dict) and isinstance(item.get(key), str):
                 return item[key]
     return None
-
-
-def _published(tree) -> str | None:
-    if tree is None:
-        return None
-    return (
-        _meta(tree, "article:published_time")
-        or _meta(tree, "og:article:published_time")
-        or _jsonld(tree, "datePublished")
-    )
 
 
 def _canonical_link(tree) -> str | None:

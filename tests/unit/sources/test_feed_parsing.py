@@ -107,3 +107,14 @@ def test_entries_sharing_a_guid_are_told_apart_and_copies_are_all_kept():
     keys = [entry.key for entry in feed.entries]
     # Two distinct items, and one item listed twice: three entries, two keys.
     assert len(keys) == 3 and keys[0] != keys[1] and keys[1] == keys[2]
+
+
+def test_portuguese_feed_dates_are_read_not_replaced_by_ingestion():
+    """Repro: UOL writes "Seg, 24 Set 2018 19:42:40 -0300"; feedparser reads no date from it."""
+    rss = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>UOL</title>'
+        b"<item><title>Chuva em S\xc3\xa3o Paulo</title><link>https://uol.example/a</link>"
+        b"<pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item></channel></rss>"
+    )
+    (entry,) = parse_feed(rss, "https://uol.example/feed").entries
+    assert entry.published_at == datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC)

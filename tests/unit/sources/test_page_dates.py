@@ -1,0 +1,116 @@
+"""Each rule of `page_dates`: a page's date only from what the page states, published first."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from newsbeam.transforms.sources.html_pages import extract_page
+from newsbeam.transforms.sources.page_dates import PageDate, page_date
+
+BODY = "<p>" + "The council met on Tuesday and voted on the harbour plan. " * 8 + "</p>"
+
+
+def page(head: str = "", body: str = BODY) -> str:
+    return f"<html><head><title>Harbour plan</title>{head}</head><body><article>{body}</article></body></html>"
+
+
+def dated(html: str, url: str | None = None) -> PageDate | None:
+    return page_date(lxml.html.fromstring(html), url)
+
+
+def test_jsonld_date_published_wins_over_article_modified_time():
+    """Repro: datePublished 2020-07-10 with a 2025 article:modified_time gave 2025."""
+    html = page(
+        '<meta property="article:modified_time" content="2025-02-01T09:00:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "datePublished": "2020-07-10T08:00:00+02:00", "dateModified": "2025-02-01"}</script>'
+    )
+    assert dated(html) == PageDate("2020-07-10T08:00:00+02:00", "html_metadata")
+    assert extract_page(html).published.startswith("2020-07-10")
+
+
+@pytest.mark.parametrize(
+    "jsonld",
+    [
+        '{"@graph": [{"@type": "WebPage"}, {"@type": "Article", "datePublished": "2020-07-10"}]}',
+        '[{"@type": "Organization"}, {"@type": "NewsArticle", "datePublished": "2020-07-10"}]',
+        '{"@type": "NewsArticle", "dateCreated": "2020-07-10"}',
+        '{"@type": "NewsArticle", "datePublished": ["2020-07-10", "2020-07-11"]}',
+    ],
+)
+def test_jsonld_graph_lists_and_date_created(jsonld):
+    html = page(f'<script type="application/ld+json">{jsonld}</script>')
+    assert dated(html) == PageDate("2020-07-10", "html_metadata")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="article:published_time" content="2020-07-10T10:00:00Z">',
+        '<meta property="og:published_time" content="2020-07-10T10:00:00Z">',
+        '<meta itemprop="datePublished" content="2020-07-10T10:00:00Z">',
+        '<meta name="DC.date.issued" content="2020-07-10T10:00:00Z">',
+        '<meta name="parsely-pub-date" content="2020-07-10T10:00:00Z">',
+        '<meta name="sailthru.date" content="2020-07-10T10:00:00Z">',
+        '<meta name="parsely-page" content=\'{"pub_date": "2020-07-10T10:00:00Z"}\'>',
+    ],
+)
+def test_published_meta_and_its_equivalents(head):
+    assert dated(page(head)).value.startswith("2020-07-10")
+
+
+def test_time_pubdate_element():
+    html = page(body='<time pubdate datetime="2020-07-10T10:00:00Z">10 July</time>' + BODY)
+    assert dated(html) == PageDate("2020-07-10T10:00:00Z", "html_metadata")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example/2020/07/10/harbour-plan",
+        "https://news.example/world/2020-07-10/harbour-plan.html",
+        "https://news.example/story/20200710/harbour",
+    ],
+)
+def test_date_in_the_url_path(url):
+    assert dated(page(), url) == PageDate("2020-07-10", "url")
+
+
+def test_numbers_in_the_url_that_are_no_date_are_ignored():
+    assert dated(page(), "https://news.example/story/2020/13/45/x") is None
+    assert dated(page(), "https://news.example/?from=2020/07/10") is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Published 10 July 2020",
+        "Posted on July 10, 2020 at 5:30 pm",
+        "Publicado em 10 de julho de 2020",
+    ],
+)
+def test_visible_dateline(line):
+    html = page(body=f'<p class="byline">By Ana Lima. {line}</p>' + BODY)
+    assert dated(html) == PageDate("2020-07-10", "dateline")
+
+
+def test_modified_date_only_when_no_published_date():
+    html = page('<meta property="article:modified_time" content="2025-02-01T09:00:00Z">')
+    assert dated(html) == PageDate("2025-02-01T09:00:00Z", "html_metadata")
+
+
+def test_undated_page_gets_no_date_even_with_date_like_numbers():
+    """Repro: pages with no date got 2024-01-01 and 2024-01-03 from htmldate's guessing."""
+    body = (
+        "<p>Copyright 2024. The 2024-01-01 tariff schedule and the 01/03/2024 notice are "
+        "cited below.</p>" + BODY + "<footer>© 2024 News Example, updated 2024-01-03</footer>"
+    )
+    html = page(body=body)
+    assert dated(html) is None
+    assert extract_page(html).published is None
+
+
+def test_unparseable_metadata_is_skipped_for_the_next_rule():
+    html = page('<meta property="article:published_time" content="soon">')
+    assert dated(html, "https://news.example/2020/07/10/x") == PageDate("2020-07-10", "url")

@@ -1,0 +1,165 @@
+"""An article page's publication date, only from what the page itself states.
+
+In order: published-date metadata (JSON-LD `datePublished`/`dateCreated`, including `@graph`
+and lists; `article:published_time` and its og, itemprop, Dublin Core, Parse.ly and
+Sailthru equivalents; `<time pubdate>`), a date in the URL path (`/2020/07/10/`), a
+visible dateline ("Published 10 July 2020"), and only then modified-date metadata.
+Nothing is guessed from other numbers on the page: an undated page stays undated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import NamedTuple
+
+from newsbeam.transforms.sources.dates import parse_published
+from newsbeam.transforms.sources.written_dates import parse_written_date
+
+__all__ = ["PageDate", "page_date"]
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datePublished", "dateCreated", "DC.date.issued", "dc.date.issued", "dcterms.issued",
+    "DC.date.created", "dcterms.created", "DC.date", "dc.date", "DC.Date",
+    "parsely-pub-date", "sailthru.date", "article.published", "publish-date", "pubdate",
+    "publishdate", "OriginalPublicationDate", "citation_publication_date",
+    "rnews:datePublished", "date",
+)  # fmt: skip
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "dateModified", "DC.date.modified",
+    "dcterms.modified", "last-modified",
+)  # fmt: skip
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/.\-_]|$)"
+)
+_URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/.\-_]|$)")
+_CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
+_DATELINE = re.compile(
+    r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|pubblicato|gepubliceerd)"
+    r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
+    re.IGNORECASE,
+)
+
+
+class PageDate(NamedTuple):
+    """`value` is ISO 8601; `source` is `html_metadata`, `url` or `dateline`."""
+
+    value: str
+    source: str
+
+
+def page_date(tree, url: str | None = None, language: str | None = None) -> PageDate | None:
+    """The page's own publication date, else its modified date, else None."""
+    published = _metadata_date(tree, _PUBLISHED_META, ("datePublished", "dateCreated"))
+    if published:
+        return PageDate(published, "html_metadata")
+    if tree is not None:
+        for value in tree.xpath("//time[@pubdate]/@datetime"):
+            if _valid(value):
+                return PageDate(_valid(value), "html_metadata")
+    in_url = _url_date(url)
+    if in_url:
+        return PageDate(in_url, "url")
+    dateline = _dateline(tree, language)
+    if dateline:
+        return PageDate(dateline, "dateline")
+    modified = _metadata_date(tree, _MODIFIED_META, ("dateModified",))
+    return PageDate(modified, "html_metadata") if modified else None
+
+
+def _valid(value: object) -> str | None:
+    """The value as ISO 8601 when it is a date, else None; Unix seconds and ms count."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{10}|\d{13}", text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return _valid(datetime.fromtimestamp(seconds).astimezone().isoformat())
+    if parse_published(text) is not None:
+        return text
+    written = parse_written_date(text)
+    if isinstance(written, datetime) and written.tzinfo is None:
+        written = written.date()
+    return written.isoformat() if written is not None and _valid(written.isoformat()) else None
+
+
+def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -> str | None:
+    if tree is None:
+        return None
+    for key in jsonld_keys:
+        for value in _jsonld_values(tree, key):
+            if _valid(value):
+                return _valid(value)
+    for name in names:
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            for value in tree.xpath(f'//meta[@{attribute}="{name}"]/@content'):
+                if _valid(value):
+                    return _valid(value)
+        for value in tree.xpath(f'//*[@itemprop="{name}"]/@datetime'):
+            if _valid(value):
+                return _valid(value)
+    if "parsely-pub-date" in names:
+        for script in tree.xpath('//meta[@name="parsely-page"]/@content'):
+            try:
+                value = json.loads(script).get("pub_date")
+            except (ValueError, AttributeError):
+                continue
+            if _valid(value):
+                return _valid(value)
+    return None
+
+
+def _jsonld_values(tree, key: str):
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        # Some publishers wrap the JSON in CDATA markers ("<![CDATA[ ... ]]>", "//<![CDATA[").
+        script = _CDATA.sub("", script)
+        try:
+            data = json.loads(script, strict=False)
+        except ValueError:
+            continue
+        yield from _walk(data, key)
+
+
+def _walk(data, key: str):
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, key)
+    elif isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, list):
+            yield from (item for item in value if isinstance(item, str))
+        elif isinstance(value, str):
+            yield value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            yield str(value)
+        yield from _walk(data.get("@graph"), key)
+        yield from _walk(data.get("mainEntity"), key)
+
+
+def _url_date(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.split("?")[0].split("#")[0])
+    match = _URL_DATE.search(path) or _URL_COMPACT.search(path)
+    if not match:
+        return None
+    try:
+        return _valid(date(*(int(part) for part in match.groups())).isoformat())
+    except ValueError:
+        return None
+
+
+def _dateline(tree, language: str | None) -> str | None:
+    """ "Published 10 July 2020" or "Posted on July 10, 2020" in the page's visible text."""
+    if tree is None:
+        return None
+    for node in tree.xpath("//body//*[not(self::script or self::style)]/text()"):
+        for match in _DATELINE.finditer(str(node)):
+            written = parse_written_date(match.group(1), language)
+            if written is not None:
+                day = written.date() if isinstance(written, datetime) else written
+                if _valid(day.isoformat()):
+                    return day.isoformat()
+    return None

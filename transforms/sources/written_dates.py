@@ -1,0 +1,85 @@
+"""Dates written with month names in any of the languages of `data/date_names.tsv`.
+
+feedparser reads only English RFC 2822 dates, so "Seg, 24 Set 2018 10:00:00 -0300" from a
+Brazilian feed came out as no date at all. The names come from CLDR (the generator is
+tests/data/dates/make_date_names.py). A name that means different months in different
+languages ("listopad" is November in Polish and October in Croatian) counts only with the
+feed's or page's language, or when it is English.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from functools import cache
+from importlib import resources
+
+__all__ = ["month_number", "parse_written_date"]
+
+_TOKEN = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
+)
+_ZONES = {"gmt": 0, "utc": 0, "ut": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5,
+          "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "cet": 1, "cest": 2, "bst": 1}  # fmt: skip
+
+
+@cache
+def _names() -> dict[str, dict[str, int]]:
+    """name -> {language: month number}."""
+    table: dict[str, dict[str, int]] = {}
+    text = resources.files(__package__).joinpath("data/date_names.tsv").read_text("utf-8")
+    for line in text.splitlines()[1:]:
+        language, kind, number, name = line.split("\t")
+        if kind == "month":
+            table.setdefault(name, {})[language] = int(number)
+    return table
+
+
+def month_number(word: str, language: str | None = None) -> int | None:
+    """The month a name or abbreviation stands for, None when unknown or ambiguous."""
+    meanings = _names().get(word.casefold().rstrip("."))
+    if not meanings:
+        return None
+    if language and language in meanings:
+        return meanings[language]
+    if "en" in meanings:
+        return meanings["en"]
+    numbers = set(meanings.values())
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def parse_written_date(text: str, language: str | None = None) -> datetime | date | None:
+    """ "Seg, 24 Set 2018 10:00:00 -0300", "10 July 2020", "July 10, 2020 at 5:30" ->
+    a datetime (with its offset, when one is written) or a date; None when no day, month
+    name and four-digit year are found. Weekday names and other words are skipped."""
+    day = month = year = None
+    clock: list[int] | None = None
+    offset: timedelta | None = None
+    for token in _TOKEN.findall(text):
+        lowered = token.casefold()
+        if ":" in token and token[0].isdigit():
+            clock = [int(part) for part in token.split(":")] + [0]
+        elif token[0] in "+-" and clock is not None:  # "+05", "-0300", "+01:00"
+            digits = token[1:].replace(":", "")
+            sign = -1 if token[0] == "-" else 1
+            offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        elif token[0] in "+-":  # "2018-09-24": a hyphen, not an offset
+            continue
+        elif token.isdigit():
+            if len(token) == 4 and year is None:
+                year = int(token)
+            elif len(token) <= 2 and day is None:
+                day = int(token)
+        elif lowered in _ZONES and clock is not None:
+            offset = timedelta(hours=_ZONES[lowered])
+        elif month is None:
+            month = month_number(lowered, language)
+    if None in (day, month, year):
+        return None
+    try:
+        if clock is None:
+            return date(year, month, day)
+        tz = timezone(offset) if offset is not None else None
+        return datetime(year, month, day, clock[0], clock[1], clock[2], tzinfo=tz)
+    except ValueError:
+        return None
