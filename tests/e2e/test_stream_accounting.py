@@ -35,9 +35,7 @@ def _stream(feeds_file, output, *extra: str) -> list[str]:
     ]
 
 
-def test_a_feed_that_fails_in_several_windows_has_a_reject_row_per_failed_poll(
-    server, tmp_path
-):
+def test_a_feed_that_fails_in_several_windows_has_a_reject_row_per_failed_poll(server, tmp_path):
     """Each poll is an input: a feed down for three windows is three rejects, all written,
     so that the windows' balance is the table's and an operator sees how long it was down."""
     site = NewsSite(server)
