@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 
 import pytest
 
@@ -166,6 +167,27 @@ def test_a_page_that_never_finishes_hits_the_deadline(server):
     with pytest.raises(FetchError) as slow:
         client(deadline=0.5, max_retries=0).get(server.url("/slow"))
     assert slow.value.reason == "timeout"
+
+
+def test_the_deadline_bounds_a_request_with_all_its_retries(server):
+    """A server that never finishes its body costs one deadline, not one per attempt: a
+    window of a stream waits for its slowest request, so that wait must be bounded."""
+    server.routes["/drip"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as slow:
+        client(deadline=1.0, max_retries=3).get(server.url("/drip"))
+    assert slow.value.reason == "timeout"
+    assert time.monotonic() - started < 2.0
+    assert server.hits["/drip"] == 1
+
+
+def test_no_retry_is_started_that_the_deadline_would_cut(server):
+    server.routes["/busy"] = Reply(503, headers={"Retry-After": "5"})
+    started = time.monotonic()
+    with pytest.raises(FetchError) as busy:
+        client(deadline=2.0, max_retries=3).get(server.url("/busy"))
+    assert (busy.value.reason, server.hits["/busy"]) == ("http_503", 1)
+    assert time.monotonic() - started < 1.0
 
 
 def test_conditional_get(server):
