@@ -56,6 +56,8 @@ _LOG = logging.getLogger(__name__)
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+# Deadlines a host rests for after one of its requests ran to the deadline.
+HUNG_HOST_REST = 5
 
 
 FETCH_PAGES = ("auto", "always", "never")
@@ -265,6 +267,8 @@ class HttpClient:
         self._robots: dict[str, tuple[float, robotparser.RobotFileParser | None]] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._host_next: dict[str, float] = {}
+        # host -> until when it is not asked again: it let a request run to its deadline.
+        self._host_hung: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -329,6 +333,19 @@ class HttpClient:
         return min(exponential * (0.5 + random.random() / 2), self.policy.backoff_max)
 
     def _get_once(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
+        host = urlsplit(url).netloc.lower()
+        if self._host_hung.get(host, 0.0) > time.monotonic():
+            # Each request to a server that hangs would cost a whole deadline, one after
+            # another as work is batched: it is given a rest instead.
+            raise FetchError("timeout", f"{host} let a request run to its deadline just now")
+        try:
+            return self._get_once_watched(url, headers, attempt, until)
+        except FetchError as error:
+            if error.reason == "timeout" and time.monotonic() >= until:
+                self._host_hung[host] = time.monotonic() + HUNG_HOST_REST * self.policy.deadline
+            raise
+
+    def _get_once_watched(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
         self._wait_for_host(url)
         budget = until - time.monotonic()
         if budget <= 0:

@@ -237,3 +237,18 @@ def test_unresolvable_hosts_and_bad_urls(server):
         client(resolver=StubResolver({})).get("http://newsbeam-test.invalid/x")
     assert unresolved.value.reason == "dns_failure"
     assert seen.connects == []
+
+
+def test_a_host_that_hangs_is_not_asked_again_at_once(server):
+    """A second page of a server that let the first run to its deadline fails at once: a
+    window's batches of pages would otherwise wait one deadline each for that server."""
+    server.routes["/drip"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    server.routes["/other"] = Reply(200, b"fine")
+    fetcher = client(deadline=1.0, max_retries=0)
+    with pytest.raises(FetchError):
+        fetcher.get(server.url("/drip"))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as resting:
+        fetcher.get(server.url("/other"))
+    assert resting.value.reason == "timeout" and time.monotonic() - started < 0.5
+    assert server.hits["/other"] == 0
