@@ -27,8 +27,9 @@ def kind_of(feed: int) -> str:
 class FeedFarm:
     """`feeds` feeds on `servers` threaded HTTP servers; `urls` lists them; `close()` stops."""
 
-    def __init__(self, feeds: int, servers: int = 25) -> None:
+    def __init__(self, feeds: int, servers: int = 25, hang: bool = True) -> None:
         self.requests = 0
+        self.hang = hang  # False: no body that never finishes (each costs a 30 s deadline)
         self._lock = threading.Lock()
         self._servers = [self._serve() for _ in range(servers)]
         self.urls = [
@@ -88,7 +89,7 @@ class FeedFarm:
                 kind = kind_of(n)
                 if kind == "slow_pages":
                     time.sleep(2.0)
-                    if int(tick) % 5 == 0:  # a body that never finishes
+                    if farm.hang and int(tick) % 5 == 0:  # a body that never finishes
                         self.send_response(200)
                         self.send_header("Content-Type", "text/html")
                         self.send_header("Content-Length", "100000")

@@ -29,11 +29,20 @@ from bench.feed_farm import FeedFarm
 _WINDOW = re.compile(r"^window (\d+) \((\d+) feeds due, ([\d.]+)s\): (.*)$")
 
 
-def run(feeds: int, minutes: float, window: float, http_timeout: float, poll: float) -> dict:
+def run(
+    feeds: int,
+    minutes: float,
+    window: float,
+    http_timeout: float,
+    poll: float,
+    hang: bool = True,
+    workdir: str | None = None,
+) -> dict:
+    """Runs the stream on a farm and returns the figures (`_report`)."""
     import psutil
 
-    farm = FeedFarm(feeds)
-    workdir = tempfile.mkdtemp(prefix="newsbeam-stream-load-")
+    farm = FeedFarm(feeds, hang=hang)
+    workdir = workdir or tempfile.mkdtemp(prefix="newsbeam-stream-load-")
     feeds_file = os.path.join(workdir, "feeds.yaml")
     with open(feeds_file, "w", encoding="utf-8") as handle:
         handle.write("feeds:\n" + "".join(f"  - url: {url}\n" for url in farm.urls))
