@@ -49,6 +49,9 @@ __all__ = [
     "write",
 ]
 
+# Polls are light (one feed, often a 304): several polls per page-fetch thread.
+POLLS_PER_FETCH_THREAD = 4
+
 
 _ALLOWED_LATENESS = 86_400  # seconds: a window accepts data up to a day late
 
@@ -119,7 +122,11 @@ def read_feeds_once(
     """One poll of each feed, with its known state, and the fetch of its new entries."""
     policy = http_policy(options)
     polled = pipeline | "ReadFeeds" >> ReadFeeds(
-        feeds, policy, options.poll_interval, options.state_expiry
+        feeds,
+        policy,
+        options.poll_interval,
+        options.state_expiry,
+        concurrency=POLLS_PER_FETCH_THREAD * options.fetch_concurrency,
     )
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
         policy, options.fetch_pages, options.fetch_concurrency, is_dask_runner(options)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -54,7 +55,7 @@ from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.write.accounting import balance_report
 
-__all__ = ["LocalStream", "StreamFailed", "run_stream"]
+__all__ = ["LocalStream", "StreamFailed", "run_stream", "spread_polls"]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -152,7 +153,8 @@ class LocalStream:
 
     def _due_feeds(self, now: float) -> list[tuple[FeedConfig, FeedState]]:
         states = [(feed, self._store.load(feed)) for feed in self._feeds]
-        return [(feed, state) for feed, state in states if state.next_poll_at <= now]
+        due = [(feed, state) for feed, state in states if state.next_poll_at <= now]
+        return spread_polls(due, self._feeds, self._news.window, self._news.poll_interval)
 
     def _run_window(self, due: list[tuple[FeedConfig, FeedState]]) -> None:
         run = run_info(self._options, "stream_window")
@@ -219,6 +221,25 @@ class LocalStream:
             f"newsbeam stream: {signal.Signals(signum).name} received, "
             "finishing the current window (Ctrl-C again to abort it)"
         )
+
+
+def spread_polls(
+    due: list[tuple[FeedConfig, FeedState]],
+    feeds: Sequence[FeedConfig],
+    window: float,
+    default_interval: float,
+) -> list[tuple[FeedConfig, FeedState]]:
+    """The due feeds this window polls: at most its fair share of all polls (each feed once
+    per interval), longest overdue first; the rest wait for the next windows.
+
+    At start every feed is due at once: polling them all in the first window would make it
+    overrun, and keep every later poll in step (a burst each interval). Capped, the polls
+    spread evenly over the windows of one interval and stay spread.
+    """
+    share = sum(window / (feed.poll_interval or default_interval) for feed in feeds)
+    share = math.ceil(round(share, 6))  # 500 x 0.2 sums to 100.00000000000001
+    ordered = sorted(due, key=lambda item: item[1].next_poll_at)
+    return ordered[: max(share, 1)]
 
 
 def _summary(counters: dict[str, int]) -> str:

@@ -15,6 +15,7 @@ from tests.support.faults import (
     DEADLINE,
     HTTP_TIMEOUT,
     NEVER_FINISHES_COST,
+    NEVER_FINISHES_REQUESTS,
     RUN_SLACK,
     Feed,
     Plan,
@@ -192,7 +193,7 @@ def test_a_page_that_never_finishes_is_cut_at_the_deadline(
 ) -> None:
     (detail,) = run.rows("SELECT detail FROM rejects WHERE input LIKE '%/never-finishes'")[0]
     assert detail == f"body not complete after {DEADLINE}s"
-    assert fault_server.hits["/p/bare/never-finishes"] == ATTEMPTS
+    assert fault_server.hits["/p/bare/never-finishes"] == NEVER_FINISHES_REQUESTS
 
 
 def test_a_page_over_the_limit_is_not_read_to_its_end(run: RunResult) -> None:

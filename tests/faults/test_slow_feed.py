@@ -1,8 +1,8 @@
 """A feed that never finishes: a few bytes at a time, each well within --http-timeout.
 
-It has its own CLI run because, by design, it costs every attempt's whole-body deadline
-(4 x 30 s at the shortest flags), and feeds are polled one after another: in the feed-fault
-run it would hold the others up. The body has a Content-Length, so a read waits for a
+It has its own CLI run because, by design, it costs the whole deadline of a request
+(30 s at the shortest flags, retries included): in the feed-fault run it would make that
+run wait for it. The body has a Content-Length, so a read waits for a
 whole chunk of it: before the fix, the deadline was only checked between chunks, and this
 feed held the run for hours.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 import pytest
 
 from tests.support.faults import (
-    ATTEMPTS,
     DEADLINE,
     NEVER_FINISHES_COST,
+    NEVER_FINISHES_REQUESTS,
     RSS_TYPE,
     RUN_SLACK,
     Feed,
@@ -58,4 +58,5 @@ def test_a_feed_that_never_finishes_is_cut_at_the_deadline(
     assert run.rows("SELECT stage, reason, detail FROM rejects") == [
         ("feed", "feed_timeout", f"body not complete after {DEADLINE}s")
     ]
-    assert fault_server.hits["/c/drip.xml"] == ATTEMPTS  # a timeout is retried
+    # The deadline bounds the request with its retries: no second attempt after it.
+    assert fault_server.hits["/c/drip.xml"] == NEVER_FINISHES_REQUESTS

@@ -19,6 +19,9 @@ from newsbeam.transforms.split_outputs import SplitOutputs
 __all__ = ["FETCH_PAGES", "FetchArticles", "article_from_entry"]
 
 
+# Pages in one batch per fetch thread. BatchElements' own sizing starts at one page and
+# grows by timing: slow pages kept batches small, and each one waited for its slowest page.
+PAGES_PER_THREAD = 8
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # Refused outright rather than replaced by the feed's summary: limits are not failures.
 _REFUSED = frozenset({"too_large", "refused_address"})
@@ -154,7 +157,10 @@ class FetchArticles(beam.PTransform):
     than from local files), each entry's link is fetched (robots.txt, pacing and limits of the
     `HttpPolicy`) and its main text extracted with trafilatura; when the page cannot be had,
     the feed's own content is used and `text_source` says `feed`. Entries are batched and
-    fetched `concurrency` at a time. Reject reasons (stage `fetch`): page_too_large,
+    fetched `concurrency` at a time, in batches of a fixed size (`PAGES_PER_THREAD` pages a
+    thread), so that every thread has work while a batch waits for its slowest page; the
+    entries come from `ReadFeeds` one server of each in turn, so a batch spreads over servers
+    instead of queueing on one server's pacing. Reject reasons (stage `fetch`): page_too_large,
     page_refused_address (never replaced by the feed text), page_<reason> or no_text when
     there is no text at all.
     """
@@ -177,10 +183,11 @@ class FetchArticles(beam.PTransform):
         self._concurrency = concurrency
 
     def expand(self, entries):
+        size = PAGES_PER_THREAD * self._concurrency
         return (
             entries
             | "BatchEntries"
-            >> Batch(1, 32, self._batch_by_grouping, key=lambda element: element["entry"].key)
+            >> Batch(size, size, self._batch_by_grouping, key=lambda element: element["entry"].key)
             | "FetchPages"
             >> beam.ParDo(_FetchPagesFn(self._policy, self._fetch_pages, self._concurrency))
             | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")

@@ -56,6 +56,8 @@ _LOG = logging.getLogger(__name__)
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+# Deadlines a host rests for after one of its requests ran to the deadline.
+HUNG_HOST_REST = 5
 
 
 FETCH_PAGES = ("auto", "always", "never")
@@ -265,6 +267,8 @@ class HttpClient:
         self._robots: dict[str, tuple[float, robotparser.RobotFileParser | None]] = {}
         self._host_locks: dict[str, threading.Lock] = {}
         self._host_next: dict[str, float] = {}
+        # host -> until when it is not asked again: it let a request run to its deadline.
+        self._host_hung: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -286,11 +290,14 @@ class HttpClient:
         if accept:
             headers["Accept"] = accept
         current = url
+        # One deadline for the whole request, its retries and redirects included: a server
+        # that fails slowly again and again costs one deadline, not one per attempt.
+        until = time.monotonic() + self.policy.deadline
         for _hop in range(self.policy.max_redirects + 1):
             _check_url(current)
             if self.policy.respect_robots and not self._robots_allow(current):
                 raise FetchError("robots_disallowed", f"robots.txt disallows {current}")
-            response = self._get_with_retries(current, headers)
+            response = self._get_with_retries(current, headers, until)
             if response.status in _REDIRECT_STATUSES:
                 location = response.extra_location
                 if not location:
@@ -302,18 +309,20 @@ class HttpClient:
 
     # -- one hop, retried -------------------------------------------------------------------
 
-    def _get_with_retries(self, url: str, headers: dict) -> _Hop:
+    def _get_with_retries(self, url: str, headers: dict, until: float) -> _Hop:
         attempt = 0
         while True:
             attempt += 1
             try:
-                hop = self._get_once(url, headers, attempt)
+                hop = self._get_once(url, headers, attempt, until)
             except FetchError as error:
                 error.attempts = attempt
                 if not error.transient or attempt > self.policy.max_retries:
                     raise
-                delay = error.extra.get("retry_after")
-                self._sleep(self._backoff(attempt, delay))
+                pause = self._backoff(attempt, error.extra.get("retry_after"))
+                if time.monotonic() + pause >= until:
+                    raise  # no time left for another attempt within the request's deadline
+                self._sleep(pause)
                 continue
             return hop
 
@@ -323,15 +332,30 @@ class HttpClient:
         exponential = self.policy.backoff_base * (2 ** (attempt - 1))
         return min(exponential * (0.5 + random.random() / 2), self.policy.backoff_max)
 
-    def _get_once(self, url: str, headers: dict, attempt: int) -> _Hop:
+    def _get_once(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
+        host = urlsplit(url).netloc.lower()
+        if self._host_hung.get(host, 0.0) > time.monotonic():
+            # Each request to a server that hangs would cost a whole deadline, one after
+            # another as work is batched: it is given a rest instead.
+            raise FetchError("timeout", f"{host} let a request run to its deadline just now")
+        try:
+            return self._get_once_watched(url, headers, attempt, until)
+        except FetchError as error:
+            if error.reason == "timeout" and time.monotonic() >= until:
+                self._host_hung[host] = time.monotonic() + HUNG_HOST_REST * self.policy.deadline
+            raise
+
+    def _get_once_watched(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
         self._wait_for_host(url)
-        started = time.monotonic()
+        budget = until - time.monotonic()
+        if budget <= 0:
+            raise FetchError("timeout", f"no complete answer after {self.policy.deadline}s")
         # Timeouts bound each wait for data, not their sum: a server that sends a byte of its
         # headers or of its body now and then would hold the request for days, and a read
         # that waits for a whole chunk would not even return to look at the clock. So a
         # watchdog ends the request at the deadline, whatever it is waiting for.
         watch = _Watch()
-        watchdog = threading.Timer(self.policy.deadline, watch.end)
+        watchdog = threading.Timer(budget, watch.end)
         watchdog.daemon = True
         _WATCHED.watch = watch
         watchdog.start()
@@ -339,7 +363,7 @@ class HttpClient:
             "timeout", f"no complete answer after {self.policy.deadline}s", transient=True
         )
         try:
-            hop = self._request(url, headers, attempt, started)
+            hop = self._request(url, headers, attempt, until)
         except FetchError as error:
             if watch.ended and error.reason != "timeout":
                 raise late from None
@@ -351,7 +375,7 @@ class HttpClient:
             raise late
         return hop
 
-    def _request(self, url: str, headers: dict, attempt: int, started: float) -> _Hop:
+    def _request(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
         try:
             response = self._session.get(
                 url,
@@ -392,7 +416,7 @@ class HttpClient:
             elif status >= 400:
                 raise FetchError(f"http_{status}", f"{status} from {url}")
             else:
-                body = self._read_body(response, url, started)
+                body = self._read_body(response, url, until)
             return _Hop(
                 HttpResponse(
                     url=url,
@@ -407,7 +431,7 @@ class HttpClient:
                 status,
             )
 
-    def _read_body(self, response: requests.Response, url: str, started: float) -> bytes:
+    def _read_body(self, response: requests.Response, url: str, until: float) -> bytes:
         limit = self.policy.max_body_bytes
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -421,11 +445,11 @@ class HttpClient:
                 size += len(chunk)
                 if size > limit:
                     raise FetchError("too_large", f"body over {limit} bytes from {url}")
-                if time.monotonic() - started > self.policy.deadline:
+                if time.monotonic() > until:
                     raise late
                 chunks.append(chunk)
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as error:
-            if time.monotonic() - started > self.policy.deadline:
+            if time.monotonic() > until:
                 raise late from None  # the watchdog ended it
             raise FetchError("connection_error", _short(error), transient=True) from None
         return b"".join(chunks)
@@ -458,7 +482,8 @@ class HttpClient:
     def _load_robots(self, origin: str) -> robotparser.RobotFileParser | None:
         """None (allow all) when there is no robots.txt or it cannot be read."""
         try:
-            hop = self._get_once(f"{origin}/robots.txt", {}, 1)
+            until = time.monotonic() + self.policy.deadline
+            hop = self._get_once(f"{origin}/robots.txt", {}, 1, until)
         except FetchError as error:
             if error.reason == "refused_address":
                 raise

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import pickle
+import threading
 import time
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import apache_beam as beam
 from apache_beam import DoFn
@@ -27,9 +31,31 @@ from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["FeedStateCoder", "PollFeeds", "ReadFeeds", "STATES_TAG"]
+__all__ = ["FeedStateCoder", "PollFeeds", "ReadFeeds", "STATES_TAG", "by_host_in_turn", "host_of"]
 
 STATES_TAG = "states"
+# Polls under way at once to one host: many feeds of one publisher must not have every
+# thread wait on that one server (requests to it are paced by the client anyway).
+PER_HOST_POLLS = 2
+
+
+def host_of(url: str) -> str:
+    """The server a URL is fetched from ("" for a local file)."""
+    return urlsplit(url).netloc.lower() if "://" in url else ""
+
+
+def by_host_in_turn(items: Iterable, host) -> list:
+    """`items` reordered to take one of each host in turn (first-seen order kept): work cut
+    into batches or handed to threads in this order spreads over servers, so that one slow
+    or paced server holds up as little of it as can be."""
+    queues: dict[str, list] = defaultdict(list)
+    for item in items:
+        queues[host(item)].append(item)
+    ordered, lanes = [], [list(reversed(queue)) for queue in queues.values()]
+    while lanes:
+        ordered.extend(lane.pop() for lane in lanes)
+        lanes = [lane for lane in lanes if lane]
+    return ordered
 
 
 class _LegacyFeedStateUnpickler(pickle.Unpickler):
@@ -77,10 +103,18 @@ class _PollBase(beam.DoFn):
             self._client.close()
 
     def _poll(self, feed: FeedConfig, state: FeedState, now: float):
+        return self._count(feed, self._fetch(feed, state, now), now)
+
+    def _fetch(self, feed: FeedConfig, state: FeedState, now: float):
+        """The poll itself: no Beam metrics here, so that it may run on any thread."""
         interval = feed.poll_interval or self._default_interval
-        outcome = poll_feed(
+        return poll_feed(
             self._client, feed, state, now, interval, self._expiry, self._policy.max_body_bytes
         )
+
+    def _count(self, feed: FeedConfig, outcome, now: float):
+        """Metrics and output elements of one poll: on the DoFn's own thread, where Beam
+        keeps the metrics of the bundle."""
         if outcome.status == "not_due":
             return outcome, []
         self._polled.inc()
@@ -102,14 +136,51 @@ class _PollBase(beam.DoFn):
         return outcome, outputs
 
 
-class _PollOnceFn(_PollBase):
-    """(feed, state) -> new entries; the next state on the `states` output (batch, local)."""
+class _PollBatchFn(_PollBase):
+    """A batch of (feed, state) -> new entries and states, the feeds polled `concurrency` at
+    a time, at most `PER_HOST_POLLS` to one host: a batch then takes about as long as its
+    slowest poll (bounded by the client's deadline), not the sum of them all."""
 
-    def process(self, element):
-        feed, state = element
-        outcome, outputs = self._poll(feed, state, time.time())
-        yield from outputs
-        yield Tagged(STATES_TAG, (feed, outcome.state))
+    def __init__(self, policy, default_interval, expiry, concurrency: int) -> None:
+        super().__init__(policy, default_interval, expiry)
+        self._concurrency = concurrency
+        self._pool: ThreadPoolExecutor | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="newsbeam-poll")
+
+    def teardown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        super().teardown()
+
+    def process(self, batch):
+        now = time.time()
+        hosts: dict[str, threading.Semaphore] = defaultdict(
+            lambda: threading.Semaphore(PER_HOST_POLLS)
+        )
+        for feed, _state in batch:  # made here, on one thread: defaultdict is not thread-safe
+            hosts[host_of(feed.url)]  # noqa: B018
+
+        def poll(feed: FeedConfig, state: FeedState):
+            with hosts[host_of(feed.url)]:
+                return self._fetch(feed, state, now)
+
+        futures = {self._pool.submit(poll, feed, state): feed for feed, state in batch}
+        entries = []
+        for future in as_completed(futures):
+            feed = futures[future]
+            outcome, outputs = self._count(feed, future.result(), now)
+            yield Tagged(STATES_TAG, (feed, outcome.state))
+            for output in outputs:
+                if isinstance(output, Tagged):
+                    yield output
+                else:
+                    entries.append(output)
+        # One entry of each host in turn: the page fetches downstream, cut into batches in
+        # this order, spread over servers instead of queueing on one.
+        yield from by_host_in_turn(entries, lambda element: host_of(element["entry"].link or ""))
 
 
 class _PollStatefulFn(_PollBase):
@@ -143,6 +214,10 @@ class ReadFeeds(beam.PTransform):
     `(feed, FeedState)` after the poll, for callers that keep state between runs. Reject
     reasons (stage `feed`): feed_<http reason> (e.g. feed_http_404, feed_timeout,
     feed_refused_address), feed_empty, feed_unparseable.
+
+    Feeds are polled `concurrency` at a time (at most `PER_HOST_POLLS` per host), in
+    batches of `batch_size` that take one server of each in turn: a run waits for its
+    slowest poll, bounded by the client's deadline, instead of the sum of all polls.
     """
 
     def __init__(
@@ -151,22 +226,31 @@ class ReadFeeds(beam.PTransform):
         policy: HttpPolicy,
         default_interval: float = 300.0,
         expiry: float = 7 * 86_400.0,
+        concurrency: int = 32,
+        batch_size: int = 512,
     ) -> None:
         super().__init__()
         if not feeds:
             raise ValueError("ReadFeeds needs at least one feed")
+        if concurrency < 1 or batch_size < 1:
+            raise ValueError("ReadFeeds needs concurrency and batch_size >= 1")
         self._feeds = list(feeds)
         self._policy = policy
         self._default_interval = default_interval
         self._expiry = expiry
+        self._concurrency = concurrency
+        self._batch_size = batch_size
 
     def expand(self, pbegin):
+        ordered = by_host_in_turn(self._feeds, lambda item: host_of(item[0].url))
+        size = self._batch_size
+        batches = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+        poll = _PollBatchFn(self._policy, self._default_interval, self._expiry, self._concurrency)
         return (
             pbegin
-            | "ListFeeds" >> beam.Create(self._feeds)
-            | "SpreadFeeds" >> beam.Reshuffle()
-            | "PollEachFeed"
-            >> beam.ParDo(_PollOnceFn(self._policy, self._default_interval, self._expiry))
+            | "ListFeeds" >> beam.Create(batches, reshuffle=False)
+            | "SpreadBatches" >> beam.Reshuffle()
+            | "PollFeedBatches" >> beam.ParDo(poll)
             | "SplitOutputs" >> SplitOutputs(REJECTS_TAG, STATES_TAG, main="entries")
         )
 

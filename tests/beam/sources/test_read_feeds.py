@@ -124,3 +124,47 @@ def test_a_feed_that_fails_entirely_is_reported_to_the_caller_and_an_empty_one_i
         [(server.url("/feeds/gone.xml"), "feed_http_404"), (str(not_a_feed), "feed_unparseable")]
     )
     assert all(isinstance(f, FeedFailure) and f.detail for f in failures)
+
+
+def test_slow_feeds_are_polled_at_once_not_one_after_another(server):
+    """A stream's window polls every due feed within the window: 20 feeds that each take
+    1.5 s to answer, on 20 servers, take about one feed's time, not 30 s."""
+    import time
+
+    from newsbeam.options import LOCAL_RUNNER
+    from newsbeam.transforms.sources.feed_state import FeedState
+    from newsbeam.transforms.sources.read_feeds import ReadFeeds
+    from tests.support.connections import StubResolver
+
+    rss = (
+        b"<rss version='2.0'><channel><title>Slow</title><item><title>One</title>"
+        b"<guid>one</guid><description>Rain fell on the plain.</description></item>"
+        b"</channel></rss>"
+    )
+
+    def slow(_request):
+        time.sleep(1.5)
+        return Reply(200, rss, {"Content-Type": "application/rss+xml"})
+
+    server.routes["/slow.xml"] = slow
+    port = server.url("/").split(":")[2].split("/")[0]
+    hosts = [f"feed{n}.example" for n in range(20)]
+    feeds = [FeedConfig(f"http://{host}:{port}/slow.xml") for host in hosts]
+    policy = HttpPolicy(
+        allowed_networks=("127.0.0.1/32",),
+        resolver=StubResolver({host: ["127.0.0.1"] for host in hosts}),
+        respect_robots=False,
+        max_retries=0,
+    )
+    pipeline = beam.Pipeline(runner=LOCAL_RUNNER)
+    polled = pipeline | ReadFeeds([(feed, FeedState()) for feed in feeds], policy)
+    assert_that(polled.entries | beam.combiners.Count.Globally(), equal_to([20]))
+    assert_that(
+        polled.states | "Urls" >> beam.Map(lambda fs: fs[0].url),
+        equal_to([feed.url for feed in feeds]),
+        label="EveryFeedHasItsState",
+    )
+    started = time.monotonic()
+    pipeline.run().wait_until_finish()
+    assert time.monotonic() - started < 12.0
+    assert server.hits["/slow.xml"] == 20

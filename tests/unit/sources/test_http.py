@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 
 import pytest
 
@@ -168,6 +169,27 @@ def test_a_page_that_never_finishes_hits_the_deadline(server):
     assert slow.value.reason == "timeout"
 
 
+def test_the_deadline_bounds_a_request_with_all_its_retries(server):
+    """A server that never finishes its body costs one deadline, not one per attempt: a
+    window of a stream waits for its slowest request, so that wait must be bounded."""
+    server.routes["/drip"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as slow:
+        client(deadline=1.0, max_retries=3).get(server.url("/drip"))
+    assert slow.value.reason == "timeout"
+    assert time.monotonic() - started < 2.0
+    assert server.hits["/drip"] == 1
+
+
+def test_no_retry_is_started_that_the_deadline_would_cut(server):
+    server.routes["/busy"] = Reply(503, headers={"Retry-After": "5"})
+    started = time.monotonic()
+    with pytest.raises(FetchError) as busy:
+        client(deadline=2.0, max_retries=3).get(server.url("/busy"))
+    assert (busy.value.reason, server.hits["/busy"]) == ("http_503", 1)
+    assert time.monotonic() - started < 1.0
+
+
 def test_conditional_get(server):
     def route(request):
         if request.headers.get("If-None-Match") == '"v1"':
@@ -215,3 +237,18 @@ def test_unresolvable_hosts_and_bad_urls(server):
         client(resolver=StubResolver({})).get("http://newsbeam-test.invalid/x")
     assert unresolved.value.reason == "dns_failure"
     assert seen.connects == []
+
+
+def test_a_host_that_hangs_is_not_asked_again_at_once(server):
+    """A second page of a server that let the first run to its deadline fails at once: a
+    window's batches of pages would otherwise wait one deadline each for that server."""
+    server.routes["/drip"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    server.routes["/other"] = Reply(200, b"fine")
+    fetcher = client(deadline=1.0, max_retries=0)
+    with pytest.raises(FetchError):
+        fetcher.get(server.url("/drip"))
+    started = time.monotonic()
+    with pytest.raises(FetchError) as resting:
+        fetcher.get(server.url("/other"))
+    assert resting.value.reason == "timeout" and time.monotonic() - started < 0.5
+    assert server.hits["/other"] == 0

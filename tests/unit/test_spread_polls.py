@@ -1,0 +1,39 @@
+"""Which due feeds a window of a local stream polls: its fair share, longest overdue first."""
+
+from __future__ import annotations
+
+from newsbeam.stream import spread_polls
+from newsbeam.transforms.sources.feed_config import FeedConfig
+from newsbeam.transforms.sources.feed_state import FeedState
+
+
+def feeds(count: int) -> list[FeedConfig]:
+    return [FeedConfig(f"http://news{n}.example/feed.xml") for n in range(count)]
+
+
+def test_at_start_500_feeds_spread_over_the_windows_of_one_interval():
+    """Every feed is due at start: 60 s windows and a 300 s interval poll 100 a window, so
+    every feed is polled within the first interval and no window polls them all."""
+    everyone = feeds(500)
+    due = [(feed, FeedState()) for feed in everyone]
+    polled = set()
+    for _window in range(5):
+        chosen = spread_polls(due, everyone, 60.0, 300.0)
+        assert len(chosen) == 100
+        polled |= {feed.url for feed, _ in chosen}
+        due = [item for item in due if item[0].url not in polled]
+    assert len(polled) == 500 and due == []
+
+
+def test_the_longest_overdue_go_first_and_own_intervals_count():
+    everyone = [FeedConfig("http://a.example/f", poll_interval=60.0), *feeds(3)]
+    due = [(feed, FeedState(next_poll_at=1000.0 - n)) for n, feed in enumerate(everyone)]
+    # 60/60 + 3 x 60/600 = 1.3: two polls this window, the two due longest.
+    chosen = spread_polls(due, everyone, 60.0, 600.0)
+    assert [feed.url for feed, _ in chosen] == [everyone[3].url, everyone[2].url]
+
+
+def test_a_window_always_polls_something_due():
+    one = feeds(1)
+    assert len(spread_polls([(one[0], FeedState())], one, 1.0, 86_400.0)) == 1
+    assert spread_polls([], one, 60.0, 300.0) == []
