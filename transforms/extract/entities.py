@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
 from newsbeam.transforms.extract.mentions import surface_form
 from newsbeam.transforms.extract.models import MODEL_NAME
-from newsbeam.transforms.extract.word_lists import word_list
+from newsbeam.transforms.extract.word_lists import name_table, word_list
 
 __all__ = [
     "ArticleEntities",
@@ -56,6 +56,8 @@ _MIN_POPULATION_IN_RULER = 200_000
 _AMBIGUOUS_PLACE_NAMES = word_list("ambiguous_place_names")
 # Words stripped from the front of a PERSON name, compared casefolded.
 _TITLES = word_list("titles")
+# "UN", "U.N." and "United Nations" are one organization (data/organization_aliases.tsv).
+_ORGANIZATION_ALIASES = name_table("organization_aliases")
 _PLACE_CONTEXT = re.compile(
     r"\b(?:city|town|village|province|region|district|county|port) of\s+$", re.IGNORECASE
 )
@@ -212,6 +214,8 @@ def _correct(
         full = _fuzzy_full_name(text.split()[-1], full_names)
         if full and full.split()[0] == text.split()[0]:
             return "PERSON", full, None, None  # "Stephane Dujjaric" with "Stephane Dujarric"
+    if label == "ORG":
+        return label, _ORGANIZATION_ALIASES.get(text, text), None, None
     return label, text, None, None
 
 

@@ -60,7 +60,23 @@ def test_mentions_group_by_canonical_name_and_count(gazetteer):
     assert by_canonical["United States"]["label"] == "GPE"
     assert "DATE" not in by_canonical  # only the six labels newsbeam keeps
     assert found.countries == ["US"]
-    assert found.organizations == ["UN"]
+    assert found.organizations == ["United Nations"]
+
+
+def test_an_organization_and_its_acronym_are_one_organization(gazetteer):
+    found = _summary(
+        gazetteer,
+        [
+            ("UN", "ORG", 0),
+            ("the United Nations", "ORG", 100),
+            ("U.N.", "ORG", 200),
+            ("UN Security Council", "ORG", 300),
+            ("WHO", "ORG", 400),  # not in the table: left as the model wrote it
+        ],
+    )
+    by_canonical = {e["canonical"]: e for e in found.entities}
+    assert by_canonical["United Nations"]["count"] == 3
+    assert found.organizations == ["United Nations", "United Nations Security Council", "WHO"]
 
 
 def test_ambiguous_surnames_are_left_alone(gazetteer):
