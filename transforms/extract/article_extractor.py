@@ -60,9 +60,10 @@ class ArticleExtractor:
         done.articles, done.rejects
 
     The model and gazetteer are loaded once per thread of a process and shared by every
-    extractor of that thread. The whole batch goes through one `nlp.pipe` call (at most
-    `NER_BATCH_SIZE` articles is what the pipeline passes); if it fails, the articles are
-    retried one by one, and one the model still cannot read becomes a reject row.
+    extractor of that thread (and by later threads, once it has ended). The whole batch goes
+    through one `nlp.pipe` call (at most `NER_BATCH_SIZE` articles is what the pipeline
+    passes); if it fails, the articles are retried one by one, and one the model still
+    cannot read becomes a reject row.
     """
 
     def __init__(self, model_name: str = MODEL_NAME, region_level: str = "subregion") -> None:
@@ -181,32 +182,42 @@ class ArticleExtractor:
         }
 
 
-_LOADED = threading.local()
+_POOL_LOCK = threading.Lock()
+_POOL: list[list] = []
+"""Loaded model sets, each `[thread holding it, model_name, pipelines, gazetteer, places]`."""
 
 
 def _models(model_name: str):
-    """The spaCy pipelines (by name), gazetteer and multilingual places, loaded once per
-    thread of a worker process.
+    """The spaCy pipelines (by name), gazetteer and multilingual places: one set per thread
+    that extracts, kept for the life of the process.
 
-    A local stream runs one bounded pipeline per window in the same process; reloading the
-    models (a few seconds with the gazetteers) for each would dominate a short window. One
-    copy per thread because spaCy pipelines are not documented as safe to share across
-    threads. `model_name` reads English; every other installed pipeline its own language.
+    A local stream runs one bounded pipeline per window in the same process, each on new
+    worker threads; reloading the models (about ten seconds with the gazetteers) for each
+    window would dominate a short one. So a set is lent to a thread, and a set whose thread
+    has ended goes to the next thread that asks: as many sets as threads extract at once,
+    never more. One set per thread because spaCy pipelines are not documented as safe to
+    share across threads. `model_name` reads English; every other installed pipeline its
+    own language.
     """
-    cache = getattr(_LOADED, "models", None)
-    if cache is None or cache[0] != model_name:
-        from newsbeam.transforms.extract.geo import Gazetteer
-        from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
+    me = threading.current_thread()
+    with _POOL_LOCK:
+        for held in _POOL:
+            if held[1] == model_name and (held[0] is me or not held[0].is_alive()):
+                held[0] = me
+                return held[2], held[3], held[4]
+    from newsbeam.transforms.extract.geo import Gazetteer
+    from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
 
-        gazetteer = Gazetteer()
-        names = {model_name} | {
-            name for language, name in installed_models().items() if language != DEFAULT_LANGUAGE
-        }
-        pipelines = {name: build_nlp(name, gazetteer) for name in sorted(names)}
-        cache = (model_name, pipelines, gazetteer, MultilingualPlaces(gazetteer))
-        load_language_model()
-        _LOADED.models = cache
-    return cache[1], cache[2], cache[3]
+    gazetteer = Gazetteer()
+    names = {model_name} | {
+        name for language, name in installed_models().items() if language != DEFAULT_LANGUAGE
+    }
+    pipelines = {name: build_nlp(name, gazetteer) for name in sorted(names)}
+    places = MultilingualPlaces(gazetteer)
+    load_language_model()
+    with _POOL_LOCK:
+        _POOL.append([me, model_name, pipelines, gazetteer, places])
+    return pipelines, gazetteer, places
 
 
 _SHORT_TEXT_LETTERS = 200
