@@ -7,6 +7,7 @@ removed before entity extraction, so copies cost no NLP time.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -118,8 +119,10 @@ def read_feeds_once(
     pipeline: beam.Pipeline,
     options: NewsbeamOptions,
     feeds: Sequence[tuple[FeedConfig, FeedState]],
+    pages_by: float | None = None,
 ) -> FeedArticles:
-    """One poll of each feed, with its known state, and the fetch of its new entries."""
+    """One poll of each feed, with its known state, and the fetch of its new entries:
+    pages still coming at `pages_by` (epoch seconds) are cut, and their feed text stands in."""
     policy = http_policy(options)
     polled = pipeline | "ReadFeeds" >> ReadFeeds(
         feeds,
@@ -129,7 +132,10 @@ def read_feeds_once(
         concurrency=POLLS_PER_FETCH_THREAD * options.fetch_concurrency,
     )
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
-        policy, options.fetch_pages, options.fetch_concurrency, is_dask_runner(options)
+        dataclasses.replace(policy, stop_at=pages_by),
+        options.fetch_pages,
+        options.fetch_concurrency,
+        is_dask_runner(options),
     )
     return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], polled.states)
 

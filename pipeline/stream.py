@@ -41,6 +41,7 @@ from newsbeam.metrics import failed_feeds, newsbeam_counters
 from newsbeam.options import (
     NewsbeamOptions,
     feed_configs,
+    http_policy,
     is_dask_runner,
     is_local_runner,
     run_info,
@@ -55,7 +56,7 @@ from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.write.accounting import balance_report
 
-__all__ = ["LocalStream", "StreamFailed", "run_stream", "spread_polls"]
+__all__ = ["LocalStream", "StreamFailed", "is_due", "pages_deadline", "run_stream", "spread_polls"]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -68,6 +69,10 @@ _SUMMARY = (
     "duplicates_written",
     "rejects_written",
 )
+
+
+PAGES_SHARE = 0.75
+"""The share of a window its page fetches may take; the rest is for extraction and writing."""
 
 
 class StreamFailed(RuntimeError):
@@ -141,28 +146,37 @@ class LocalStream:
 
     def _loop(self, deadline: float | None) -> None:
         while not self._stop_requested:
-            window_start = time.monotonic()
+            window_start, opened_at = time.monotonic(), time.time()
             if deadline is not None and window_start >= deadline:
                 break
-            due = self._due_feeds(time.time())
+            due = self._due_feeds(opened_at)
             if due:
-                self._run_window(due)
+                self._run_window(due, window_start, opened_at)
             next_window = window_start + self._news.window
             wake = next_window if deadline is None else min(next_window, deadline)
             self._sleep_until(wake)
 
     def _due_feeds(self, now: float) -> list[tuple[FeedConfig, FeedState]]:
         states = [(feed, self._store.load(feed)) for feed in self._feeds]
-        due = [(feed, state) for feed, state in states if state.next_poll_at <= now]
+        due = [(feed, state) for feed, state in states if is_due(state, now, self._news.window)]
         return spread_polls(due, self._feeds, self._news.window, self._news.poll_interval)
 
-    def _run_window(self, due: list[tuple[FeedConfig, FeedState]]) -> None:
+    def _run_window(
+        self, due: list[tuple[FeedConfig, FeedState]], opened: float, opened_at: float
+    ) -> None:
+        """One bounded run: polls `due`, writes its files; `opened` (monotonic) and
+        `opened_at` (epoch) are when the window opened, for its deadlines."""
         run = run_info(self._options, "stream_window")
         run_id = run.run_id
         pipeline = beam.Pipeline(options=self._options)
         cutoff = index_cutoff(self._news)
         prune_index(self._news.output, cutoff)
-        fetched = read_feeds_once(pipeline, self._news, due)
+        fetched = read_feeds_once(
+            pipeline,
+            self._news,
+            due,
+            pages_deadline(opened_at, self._news.window, http_policy(self._news).deadline),
+        )
         params = minhash_params(self._news)
         prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff, params)
         outputs = process(fetched.articles, fetched.rejects, self._news, prior)
@@ -193,10 +207,19 @@ class LocalStream:
         self.windows += 1
         row = run_row_of(self._news.output, run_id)
         accounting = balance_report(row)[0] if row else "no runs row written"
+        ran, closed = time.monotonic() - started, time.monotonic() - opened
         self._say(
-            f"window {self.windows} ({len(due)} feeds due, {time.monotonic() - started:.1f}s):"
-            f" {_summary(counters)}; {accounting}"
+            f"window {self.windows} ({len(due)} feeds due, run {ran:.1f}s, written "
+            f"{closed:.1f}s after it opened): {_summary(counters)}; {accounting}"
         )
+        if closed > self._news.window:
+            _LOG.warning(
+                "window %s was written %.1fs after it opened, later than its %gs: more work "
+                "than a window's time (or the first window, loading the models)",
+                run_id,
+                closed,
+                self._news.window,
+            )
         if row is None or not row["balanced"]:
             self.unbalanced_windows += 1
             _LOG.error("window %s: some inputs are not accounted for: %s", run_id, accounting)
@@ -223,6 +246,18 @@ class LocalStream:
         )
 
 
+def is_due(state: FeedState, window_opens: float, window: float) -> bool:
+    """Whether a window opening at `window_opens` polls the feed: it comes due before the
+    next window opens.
+
+    A feed's next poll is reckoned from when it was polled, some seconds into its window;
+    waiting until it is strictly due would push each of its polls a whole window later
+    (every 360 s instead of 300 with 60 s windows), and leave windows with nothing due
+    beside windows with twice their share.
+    """
+    return state.next_poll_at < window_opens + window
+
+
 def spread_polls(
     due: list[tuple[FeedConfig, FeedState]],
     feeds: Sequence[FeedConfig],
@@ -240,6 +275,13 @@ def spread_polls(
     share = math.ceil(round(share, 6))  # 500 x 0.2 sums to 100.00000000000001
     ordered = sorted(due, key=lambda item: item[1].next_poll_at)
     return ordered[: max(share, 1)]
+
+
+def pages_deadline(window_start: float, window: float, request_deadline: float) -> float:
+    """When a window's page fetches must end: after `PAGES_SHARE` of the window, so that a
+    page that hangs late in a window does not make the window late, but never before one
+    request's own deadline, so that a short window still gets its pages."""
+    return window_start + max(PAGES_SHARE * window, request_deadline)
 
 
 def _summary(counters: dict[str, int]) -> str:

@@ -1,8 +1,9 @@
-"""Which due feeds a window of a local stream polls: its fair share, longest overdue first."""
+"""Which feeds a window of a local stream polls: those due before the next window opens,
+at most its fair share, longest overdue first."""
 
 from __future__ import annotations
 
-from newsbeam.stream import spread_polls
+from newsbeam.stream import is_due, spread_polls
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState
 
@@ -37,3 +38,12 @@ def test_a_window_always_polls_something_due():
     one = feeds(1)
     assert len(spread_polls([(one[0], FeedState())], one, 1.0, 86_400.0)) == 1
     assert spread_polls([], one, 60.0, 300.0) == []
+
+
+def test_a_feed_polled_some_seconds_into_a_window_is_polled_again_one_interval_later():
+    """Polled 20 s into the window that opened at 0, a 300 s feed is next due at 320: the
+    window opening at 300 polls it (not the one at 360, which would make every interval
+    360 s and leave the window at 300 with nothing to do)."""
+    polled_at_20 = FeedState(next_poll_at=320.0)
+    assert not is_due(polled_at_20, 240.0, 60.0)
+    assert is_due(polled_at_20, 300.0, 60.0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 
 import apache_beam as beam
@@ -21,7 +22,9 @@ __all__ = ["FETCH_PAGES", "FetchArticles", "article_from_entry"]
 
 # Pages in one batch per fetch thread. BatchElements' own sizing starts at one page and
 # grows by timing: slow pages kept batches small, and each one waited for its slowest page.
-PAGES_PER_THREAD = 8
+# Within a batch pages are handled as they arrive, so a page that runs to its deadline
+# holds up only the end of its batch: batches are large so that this wait overlaps work.
+PAGES_PER_THREAD = 32
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 # Refused outright rather than replaced by the feed's summary: limits are not failures.
 _REFUSED = frozenset({"too_large", "refused_address"})
@@ -100,9 +103,7 @@ class _FetchPagesFn(beam.DoFn):
             self._client.close()
 
     def process(self, batch: list[dict]):
-        for element, (body, url, error) in zip(
-            batch, self._pool.map(self._page, batch), strict=True
-        ):
+        for element, (body, url, error) in self._as_fetched(batch):
             ingested_at = datetime.now(UTC)
             entry: FeedEntry = element["entry"]
             input_ref = entry.link or f"{element['feed'].url}#{entry.key}"
@@ -129,6 +130,20 @@ class _FetchPagesFn(beam.DoFn):
                 continue
             yield record
 
+    def _as_fetched(self, batch: list[dict]):
+        """(element, page) pairs in the order the pages arrive, with at most `concurrency`
+        requests in flight: one slow page does not hold back the pages after it, and only
+        that many bodies are held in memory at once."""
+        waiting = deque(batch)
+        running: dict[Future, dict] = {}
+        while waiting or running:
+            while waiting and len(running) < self._concurrency:
+                element = waiting.popleft()
+                running[self._pool.submit(self._page, element)] = element
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield running.pop(future), future.result()
+
     def _page(self, element: dict) -> tuple[bytes | None, str | None, FetchError | None]:
         link = element["entry"].link
         wanted = self._fetch_pages == "always" or (
@@ -154,15 +169,15 @@ class FetchArticles(beam.PTransform):
     """Feed entries -> raw article records (same shape as `ReadArticleFiles`), plus `rejects`.
 
     With `fetch_pages` "always" (or "auto", the default, for feeds read over HTTP rather
-    than from local files), each entry's link is fetched (robots.txt, pacing and limits of the
-    `HttpPolicy`) and its main text extracted with trafilatura; when the page cannot be had,
-    the feed's own content is used and `text_source` says `feed`. Entries are batched and
-    fetched `concurrency` at a time, in batches of a fixed size (`PAGES_PER_THREAD` pages a
-    thread), so that every thread has work while a batch waits for its slowest page; the
-    entries come from `ReadFeeds` one server of each in turn, so a batch spreads over servers
-    instead of queueing on one server's pacing. Reject reasons (stage `fetch`): page_too_large,
-    page_refused_address (never replaced by the feed text), page_<reason> or no_text when
-    there is no text at all.
+    than from local files), each entry's link is fetched (robots.txt, pacing and limits of
+    the `HttpPolicy`) and its main text extracted with trafilatura; when the page cannot be
+    had, the feed's own content is used and `text_source` says `feed`. Entries are batched
+    and fetched `concurrency` at a time, in batches of a fixed size (`PAGES_PER_THREAD`
+    pages a thread), each page handled as it arrives, so that every thread has work while a
+    batch waits for its slowest page; the entries come from `ReadFeeds` one server of each
+    in turn, so a batch spreads over servers instead of queueing on one server's pacing.
+    Reject reasons (stage `fetch`): page_too_large, page_refused_address (never replaced by
+    the feed text), page_<reason> or no_text when there is no text at all.
     """
 
     def __init__(

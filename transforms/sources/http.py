@@ -86,6 +86,9 @@ class HttpPolicy:
     # (host, port) -> addresses; None is the system's resolver. A plain function or an
     # object of a module-level class, so that the policy still pickles.
     resolver: Resolver | None = field(default=None, compare=False, repr=False)
+    # Wall-clock time (epoch seconds) by which every request must end, whatever its own
+    # deadline: a stream window's close. A request cut by it does not count against its host.
+    stop_at: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout", "deadline", "max_body_bytes"):
@@ -292,12 +295,14 @@ class HttpClient:
         current = url
         # One deadline for the whole request, its retries and redirects included: a server
         # that fails slowly again and again costs one deadline, not one per attempt.
-        until = time.monotonic() + self.policy.deadline
+        until = own = time.monotonic() + self.policy.deadline
+        if self.policy.stop_at is not None:
+            until = min(until, time.monotonic() + self.policy.stop_at - time.time())
         for _hop in range(self.policy.max_redirects + 1):
             _check_url(current)
             if self.policy.respect_robots and not self._robots_allow(current):
                 raise FetchError("robots_disallowed", f"robots.txt disallows {current}")
-            response = self._get_with_retries(current, headers, until)
+            response = self._get_with_retries(current, headers, until, own)
             if response.status in _REDIRECT_STATUSES:
                 location = response.extra_location
                 if not location:
@@ -309,12 +314,12 @@ class HttpClient:
 
     # -- one hop, retried -------------------------------------------------------------------
 
-    def _get_with_retries(self, url: str, headers: dict, until: float) -> _Hop:
+    def _get_with_retries(self, url: str, headers: dict, until: float, own: float) -> _Hop:
         attempt = 0
         while True:
             attempt += 1
             try:
-                hop = self._get_once(url, headers, attempt, until)
+                hop = self._get_once(url, headers, attempt, until, own)
             except FetchError as error:
                 error.attempts = attempt
                 if not error.transient or attempt > self.policy.max_retries:
@@ -332,7 +337,9 @@ class HttpClient:
         exponential = self.policy.backoff_base * (2 ** (attempt - 1))
         return min(exponential * (0.5 + random.random() / 2), self.policy.backoff_max)
 
-    def _get_once(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
+    def _get_once(self, url: str, headers: dict, attempt: int, until: float, own: float) -> _Hop:
+        """One attempt, ended at `until`; a host whose request ran to its `own` deadline
+        (not merely to the window's close) rests."""
         host = urlsplit(url).netloc.lower()
         if self._host_hung.get(host, 0.0) > time.monotonic():
             # Each request to a server that hangs would cost a whole deadline, one after
@@ -341,8 +348,10 @@ class HttpClient:
         try:
             return self._get_once_watched(url, headers, attempt, until)
         except FetchError as error:
-            if error.reason == "timeout" and time.monotonic() >= until:
+            if error.reason == "timeout" and time.monotonic() >= own:
                 self._host_hung[host] = time.monotonic() + HUNG_HOST_REST * self.policy.deadline
+            elif error.reason == "timeout" and time.monotonic() >= until:
+                raise FetchError("timeout", "cut when the stream window closed") from None
             raise
 
     def _get_once_watched(self, url: str, headers: dict, attempt: int, until: float) -> _Hop:
@@ -483,7 +492,7 @@ class HttpClient:
         """None (allow all) when there is no robots.txt or it cannot be read."""
         try:
             until = time.monotonic() + self.policy.deadline
-            hop = self._get_once(f"{origin}/robots.txt", {}, 1, until)
+            hop = self._get_once(f"{origin}/robots.txt", {}, 1, until, until)
         except FetchError as error:
             if error.reason == "refused_address":
                 raise

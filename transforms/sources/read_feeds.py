@@ -9,6 +9,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -164,6 +165,9 @@ class _PollBatchFn(_PollBase):
             hosts[host_of(feed.url)]  # noqa: B018
 
         def poll(feed: FeedConfig, state: FeedState):
+            # Every feed handed in is polled now: the caller chose it (a local stream's
+            # window polls feeds that come due before the next window opens).
+            state = replace(state, next_poll_at=min(state.next_poll_at, now))
             with hosts[host_of(feed.url)]:
                 return self._fetch(feed, state, now)
 
@@ -215,9 +219,10 @@ class ReadFeeds(beam.PTransform):
     reasons (stage `feed`): feed_<http reason> (e.g. feed_http_404, feed_timeout,
     feed_refused_address), feed_empty, feed_unparseable.
 
-    Feeds are polled `concurrency` at a time (at most `PER_HOST_POLLS` per host), in
-    batches of `batch_size` that take one server of each in turn: a run waits for its
-    slowest poll, bounded by the client's deadline, instead of the sum of all polls.
+    Every feed given is polled, due or not (its caller chose it). Feeds are polled
+    `concurrency` at a time (at most `PER_HOST_POLLS` per host), in batches of `batch_size`
+    that take one server of each in turn: a run waits for its slowest poll, bounded by the
+    client's deadline, instead of the sum of all polls.
     """
 
     def __init__(

@@ -252,3 +252,20 @@ def test_a_host_that_hangs_is_not_asked_again_at_once(server):
         fetcher.get(server.url("/other"))
     assert resting.value.reason == "timeout" and time.monotonic() - started < 0.5
     assert server.hits["/other"] == 0
+
+
+def test_a_request_still_running_when_the_window_closes_is_cut_and_its_host_not_rested(server):
+    """A stream window's page fetches end at its close (`stop_at`), whatever their own
+    deadline; the server is not blamed for it: its next page is asked for as usual."""
+    server.routes["/drip"] = Reply(200, b"y" * 20_000, chunk_delay=0.2)
+    server.routes["/other"] = Reply(200, b"fine")
+    started = time.monotonic()
+    fetcher = client(deadline=30.0, max_retries=3, stop_at=time.time() + 1.0)
+    with pytest.raises(FetchError) as cut:
+        fetcher.get(server.url("/drip"))
+    assert cut.value.reason == "timeout" and "window closed" in cut.value.detail
+    assert time.monotonic() - started < 3.0
+    assert server.hits["/drip"] == 1
+    later = client(deadline=30.0, stop_at=time.time() + 5.0)
+    later._host_hung = fetcher._host_hung  # the same client's memory of hung hosts
+    assert later.get(server.url("/other")).body == b"fine"
