@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
+from newsbeam.transforms.extract.geo import DEMONYM_WEIGHT, Gazetteer, Place, rank_countries
 from newsbeam.transforms.extract.mentions import surface_form
 from newsbeam.transforms.extract.models import MODEL_NAME
 from newsbeam.transforms.extract.word_lists import name_table, word_list
@@ -145,6 +145,17 @@ def summarise_mentions(
     for mention in cleaned:
         label, canonical, place, country = _correct(mention, gazetteer, full_names, person_words)
         resolved.append((Mention(mention.text, label, mention.start), canonical, place, country))
+    settled = gazetteer.settle_homonyms(
+        [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved], text
+    )
+    resolved = [
+        (mention, canonical, place, country)
+        if place is settled_place
+        else (mention, settled_place.name, settled_place, settled_place.country)
+        for (mention, canonical, place, country), settled_place in zip(
+            resolved, settled, strict=True
+        )
+    ]
 
     groups: dict[tuple[str, str], dict] = {}
     for mention, canonical, place, country in resolved:
@@ -176,7 +187,11 @@ def summarise_mentions(
         for group in ordered
     ]
     countries = rank_countries(
-        ((country, mention.start) for mention, _c, _p, country in resolved if country),
+        (
+            (country, mention.start, DEMONYM_WEIGHT if mention.label == "NORP" else 1.0)
+            for mention, _c, _p, country in resolved
+            if country
+        ),
         len(text),
     )
     return ArticleEntities(

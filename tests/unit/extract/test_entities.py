@@ -178,3 +178,52 @@ def test_the_ruler_knows_places_and_demonyms_but_not_ambiguous_names(gazetteer):
         ("NORP", "Armenians"),
     } <= patterns
     assert ("GPE", "Jordan") not in patterns and ("GPE", "Washington") not in patterns
+
+
+def _places_in(gazetteer, text, names):
+    """Mentions of `names` (each labelled GPE) at their first place in `text`."""
+    return summarise_mentions(
+        [Mention(n, "GPE", text.index(n), text.index(n) + len(n)) for n in names], gazetteer, text
+    )
+
+
+def test_a_city_name_goes_to_the_country_a_state_beside_it_names(gazetteer):
+    text = "Storms hit Paris, Texas, on Monday; the Texas governor visited the town."
+    found = _places_in(gazetteer, text, ["Paris", "Texas"])
+    assert {e["canonical"]: e["country"] for e in found.entities}["Paris"] == "US"
+    assert found.countries == ["US"]
+
+
+def test_a_state_named_anywhere_in_the_article_settles_a_shared_city_name(gazetteer):
+    text = "Flooding in London closed roads. Ontario officials said the river would crest."
+    found = _places_in(gazetteer, text, ["London", "Ontario"])
+    assert found.countries == ["CA"]
+
+
+def test_a_country_right_after_a_city_names_its_country(gazetteer):
+    text = "The festival in Valencia, Spain, drew a million visitors."
+    assert _places_in(gazetteer, text, ["Valencia", "Spain"]).countries == ["ES"]
+
+
+def test_a_country_elsewhere_is_no_evidence_and_a_city_alone_is_the_largest(gazetteer):
+    """International news names countries far from its cities: London beside Canada is
+    still England's capital, and Paris alone is France's."""
+    text = "Talks in London on Monday. Canada and Norway sent envoys to the meeting."
+    found = _places_in(gazetteer, text, ["London", "Canada", "Norway"])
+    assert {e["canonical"]: e["country"] for e in found.entities}["London"] == "GB"
+    assert _places_in(gazetteer, "Rain in Paris again.", ["Paris"]).countries == ["FR"]
+
+
+def test_a_demonym_weighs_less_than_a_place(gazetteer):
+    """Two mentions of Russians do not outweigh the country where the news happens."""
+    text = "In Kazakhstan, officials met Russian traders and Russian envoys on Monday."
+    found = summarise_mentions(
+        [
+            Mention("Kazakhstan", "GPE", 3, 13),
+            Mention("Russian", "NORP", 29, 36),
+            Mention("Russian", "NORP", 49, 56),
+        ],
+        gazetteer,
+        text,
+    )
+    assert found.countries[0] == "KZ"

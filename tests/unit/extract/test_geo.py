@@ -114,3 +114,16 @@ def test_demonyms_name_the_country_news_means(gazetteer, demonym, country):
 )
 def test_a_major_city_outranks_a_foreign_subdivision_of_its_name(gazetteer, name, country):
     assert gazetteer.resolve(name).country == country
+
+
+@pytest.mark.parametrize(("mention", "country"), [("man", None), ("turkey", None), ("Man", "CI")])
+def test_a_lowercase_word_is_no_place(gazetteer, mention, country):
+    """Case is evidence: "man" and "turkey" are words; "Man" may be the Ivorian city."""
+    place = gazetteer.resolve(mention)
+    assert (place.country if place else None) == country
+
+
+def test_a_place_in_capitals_resolves_as_in_a_dateline(gazetteer):
+    """ "MOSCOW (Reuters) -": capitals of four letters or more are read as the name."""
+    assert gazetteer.resolve("MOSCOW").country == "RU"
+    assert gazetteer.resolve("NATO") is None
