@@ -10,8 +10,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+5: `articles` gained `main_country`: the country the article is about, or null when no
+country is named often enough (twice, or in the title) to be its focus; `region` follows it.
 
 4: `articles` gained `ner_model`: the spaCy pipeline that read the article's language, or
 `gazetteer` where none does (places only; persons and organizations left empty).
@@ -102,6 +105,7 @@ ARTICLES = Table(
             pa.field("date_source", pa.string(), nullable=False),
             pa.field("region", pa.string(), nullable=False),
             pa.field("countries", pa.list_(pa.string()), nullable=False),
+            pa.field("main_country", pa.string()),
             pa.field("language", pa.string()),
             pa.field("ner_model", pa.string()),
             pa.field("persons", pa.list_(pa.string()), nullable=False),

@@ -98,6 +98,7 @@ class ArticleRow(TypedDict):
     date_source: str
     region: str
     countries: list[str]
+    main_country: str | None
     language: str | None
     ner_model: str | None
     persons: list[str]

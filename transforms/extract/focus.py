@@ -1,0 +1,27 @@
+"""The country an article is about, or none: a country named once in passing is no focus.
+
+An article on a phone, a recipe or a market names a country now and then; taking the
+most salient country of every article as its focus gave such articles a country and put
+them in that country's region. A focus must be named at least `FOCUS_MENTIONS` times
+(places and demonyms together) or in the title.
+"""
+
+from __future__ import annotations
+
+from newsbeam.transforms.extract.entities import ArticleEntities
+
+__all__ = ["FOCUS_MENTIONS", "main_country"]
+
+FOCUS_MENTIONS = 2
+
+
+def main_country(found: ArticleEntities, title: str | None) -> str | None:
+    """The first of `found.countries` when the article names it `FOCUS_MENTIONS` times or
+    in its title; else None."""
+    if not found.countries:
+        return None
+    top = found.countries[0]
+    named = [entity for entity in found.entities if entity.get("country") == top]
+    mentions = sum(entity["count"] for entity in named)
+    in_title = bool(title) and any(entity["text"] in title for entity in named)
+    return top if mentions >= FOCUS_MENTIONS or in_title else None
