@@ -30,6 +30,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from newsbeam.check import refuse_unreadable
 from newsbeam.compose import (
+    POLLS_PER_FETCH_THREAD,
     build_stream,
     index_cutoff,
     minhash_params,
@@ -159,7 +160,8 @@ class LocalStream:
     def _due_feeds(self, now: float) -> list[tuple[FeedConfig, FeedState]]:
         states = [(feed, self._store.load(feed)) for feed in self._feeds]
         due = [(feed, state) for feed, state in states if is_due(state, now, self._news.window)]
-        return spread_polls(due, self._feeds, self._news.window, self._news.poll_interval)
+        at_once = POLLS_PER_FETCH_THREAD * self._news.fetch_concurrency
+        return spread_polls(due, self._feeds, self._news.window, self._news.poll_interval, at_once)
 
     def _run_window(
         self, due: list[tuple[FeedConfig, FeedState]], opened: float, opened_at: float
@@ -263,17 +265,23 @@ def spread_polls(
     feeds: Sequence[FeedConfig],
     window: float,
     default_interval: float,
+    at_once: int = 1,
 ) -> list[tuple[FeedConfig, FeedState]]:
     """The due feeds this window polls: at most its fair share of all polls (each feed once
-    per interval), longest overdue first; the rest wait for the next windows.
+    per interval), longest overdue first; the rest wait for the next windows. A stream of
+    no more feeds than `at_once` (the polls a window makes concurrently) polls all that
+    are due.
 
     At start every feed is due at once: polling them all in the first window would make it
     overrun, and keep every later poll in step (a burst each interval). Capped, the polls
-    spread evenly over the windows of one interval and stay spread.
+    spread evenly over the windows of one interval and stay spread. Feeds that one round of
+    concurrent polls covers gain nothing from spreading: two feeds are polled together.
     """
     share = sum(window / (feed.poll_interval or default_interval) for feed in feeds)
     share = math.ceil(round(share, 6))  # 500 x 0.2 sums to 100.00000000000001
     ordered = sorted(due, key=lambda item: item[1].next_poll_at)
+    if len(feeds) <= at_once:
+        return ordered
     return ordered[: max(share, 1)]
 
 

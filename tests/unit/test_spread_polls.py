@@ -47,3 +47,11 @@ def test_a_feed_polled_some_seconds_into_a_window_is_polled_again_one_interval_l
     polled_at_20 = FeedState(next_poll_at=320.0)
     assert not is_due(polled_at_20, 240.0, 60.0)
     assert is_due(polled_at_20, 300.0, 60.0)
+
+
+def test_feeds_one_round_of_concurrent_polls_covers_are_polled_together():
+    """Two feeds, 2 s windows, a 300 s interval: a fair share of 1 a window, but a window
+    polls 32 feeds at once, so both are polled in the first window. 40 feeds still spread."""
+    two, forty = feeds(2), feeds(40)
+    assert len(spread_polls([(f, FeedState()) for f in two], two, 2.0, 300.0, 32)) == 2
+    assert len(spread_polls([(f, FeedState()) for f in forty], forty, 30.0, 60.0, 32)) == 20
