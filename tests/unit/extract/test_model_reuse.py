@@ -4,7 +4,11 @@ A local stream runs each window as a new bounded pipeline on new worker threads;
 extractor of a later window must find the models the ended threads loaded.
 """
 
+import subprocess
+import sys
 import threading
+
+import pytest
 
 from newsbeam.transforms.extract.article_extractor import ArticleExtractor
 
@@ -45,3 +49,37 @@ def test_a_thread_still_running_does_not_share_its_models():
     finally:
         release.set()
         running.join()
+
+
+_LOADS = """
+from newsbeam.transforms.extract.article_extractor import ArticleExtractor
+extractor = ArticleExtractor()
+extractor.setup()
+print(sorted(extractor._nlp))
+text = (
+    "Le gouvernement français a annoncé mardi à Paris un nouveau plan pour les agriculteurs "
+    "de Bretagne, après des semaines de manifestations dans les campagnes et sur les routes "
+    "du pays, selon le ministre de l'Agriculture, qui a promis des aides rapides."
+)
+done = extractor.extract([{"title": "Plan agricole", "text": text, "language_hint": "fr"}])
+print(done.articles[0]["ner_model"])
+print(sorted(extractor._nlp))
+"""
+
+
+def test_another_language_s_model_loads_only_when_its_first_article_comes():
+    """A run without French text never loads `fr_core_news_md` (4 s of every run); the
+    first French article loads it. In a process of its own, so that no earlier test has."""
+    from newsbeam.transforms.extract.languages import installed_models
+
+    french, english = installed_models().get("fr"), installed_models()["en"]
+    if french is None:
+        pytest.skip("no French pipeline is installed")
+    ran = subprocess.run(
+        [sys.executable, "-c", _LOADS], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert ran.stdout.splitlines() == [
+        str([english]),
+        french,
+        str(sorted([english, french])),
+    ], ran.stderr
