@@ -32,20 +32,46 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test outside every lane, or a lane with a folder that collected nothing, stops the
     run: a test moved or a folder renamed must not drop out of a lane unnoticed."""
+    problem = _lane_problem(config.getoption("lane"), items)
+    if problem is None:
+        return
+    if not hasattr(config, "workeroutput"):
+        raise pytest.UsageError(problem)
+    # A pytest-xdist worker: an error raised here would reach the terminal as the worker's
+    # traceback without its message. It runs nothing and hands the reason to the controller.
+    config.workeroutput["lane_problem"] = problem
+    items.clear()
+
+
+def _lane_problem(lane: str | None, items: list[pytest.Item]) -> str | None:
     outside = sorted({str(item.path) for item in items if entry_of(item.path) is None})
     if outside:
-        raise pytest.UsageError(
-            "test files outside every lane (tests/support/lanes.py): " + ", ".join(outside)
-        )
-    lane = config.getoption("lane")
+        return "test files outside every lane (tests/support/lanes.py): " + ", ".join(outside)
     if lane is not None:
         collected = {entry_of(item.path) for item in items}
         empty = [entry for entry in LANES[lane] if entry not in collected]
         if empty:
-            raise pytest.UsageError(
-                f"the {lane} lane collected no test in "
-                + ", ".join(f"tests/{entry}" for entry in empty)
+            return f"the {lane} lane collected no test in " + ", ".join(
+                f"tests/{entry}" for entry in empty
             )
+    return None
+
+
+_WORKER_PROBLEMS: set[str] = set()
+
+
+def pytest_testnodedown(node, error) -> None:
+    """pytest-xdist's controller: a worker's lane problem (see above)."""
+    problem = getattr(node, "workeroutput", {}).get("lane_problem")
+    if problem:
+        _WORKER_PROBLEMS.add(problem)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _WORKER_PROBLEMS:
+        for problem in sorted(_WORKER_PROBLEMS):
+            session.config.get_terminal_writer().line(f"ERROR: {problem}", red=True)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 @pytest.fixture
