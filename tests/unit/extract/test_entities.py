@@ -227,3 +227,24 @@ def test_a_demonym_weighs_less_than_a_place(gazetteer):
         text,
     )
     assert found.countries[0] == "KZ"
+
+
+def _countries_of(nlp, gazetteer, text):
+    doc = nlp(text)
+    mentions = [Mention(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents]
+    return summarise_mentions(mentions, gazetteer, text).countries
+
+
+def test_a_one_word_subdivision_name_in_a_product_or_brand_is_no_place(nlp, gazetteer):
+    # "Bar" is a municipality of Montenegro, "Meta" a department of Colombia, "Unity" a
+    # state of South Sudan: as the ruler's patterns they made every menu bar a place.
+    text = (
+        "Drag the icon to the Navigation Bar, then open the Menu Bar. Meta said the Unity "
+        "editor crashed when the Meta Quest headset was plugged in."
+    )
+    assert _countries_of(nlp, gazetteer, text) == []
+
+
+def test_states_are_still_places_and_a_place_inside_a_state_name_is_not_matched(nlp, gazetteer):
+    text = "The governor of New Jersey flew to Texas on Monday. Texas officials met him."
+    assert _countries_of(nlp, gazetteer, text) == ["US"]
