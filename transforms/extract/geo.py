@@ -173,6 +173,15 @@ class Gazetteer:
     def demonyms(self) -> dict[str, str]:
         return dict(self._demonyms)
 
+    def country_abbreviations(self) -> dict[str, str]:
+        """Countries' abbreviations in capitals ("USA", "UK") -> ISO alpha-2: the few
+        acronyms that are names of countries in many languages' news."""
+        return {
+            alias: iso2
+            for alias, iso2 in _ALIASES.items()
+            if alias.isalpha() and alias.isupper() and len(alias) > 1
+        }
+
     def _add(self, place: Place) -> None:
         for key in {place.name, place.name.casefold()}:
             existing = self._places.get(key)

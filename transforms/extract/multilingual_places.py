@@ -33,7 +33,7 @@ _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 _MAX_UNSPACED_NAME = 10
 # Korean attaches particles to the name ("한국은"): a name may be any word's beginning.
 _PARTICLES = frozenset({"ko"})
-_RANK = {"city": 0, "country": 1}
+_RANK = {"city": 0, "subdivision": 1, "country": 2}
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
 _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 
@@ -84,11 +84,15 @@ class MultilingualPlaces:
     def __init__(self, gazetteer: Gazetteer, min_city_population: int = _MIN_CITY_POPULATION):
         self._gazetteer = gazetteer
         self._cities = _cities(min_city_population)
+        self._abbreviations = {
+            name: self._country(iso2) for name, iso2 in gazetteer.country_abbreviations().items()
+        }
 
     @lru_cache(maxsize=64)  # noqa: B019 - one instance per worker, lives as long as it
     def table(self, language: str) -> dict[str, Place]:
         """Casefolded name -> place, for one language: its country names, the English ones,
-        and city names; stop words and ambiguous names left out, countries before cities."""
+        city names and subdivisions of several words; stop words and ambiguous names left
+        out, countries before subdivisions before cities."""
         excluded = stop_words(language) | {w.casefold() for w in _ambiguous_names()}
         table: dict[str, Place] = {}
 
@@ -113,6 +117,13 @@ class MultilingualPlaces:
             place = self._gazetteer.resolve(name)
             if place is not None and place.kind == "country":
                 add(name, self._country(place.country))
+        # Subdivisions of several words ("New Jersey" in any language's news), so that a
+        # shorter name inside them ("Jersey") is not matched; one word is too often a
+        # common word somewhere.
+        for name in self._gazetteer.names(("subdivision",)):
+            place = self._gazetteer.resolve(name)
+            if " " in name and place is not None and place.kind == "subdivision":
+                add(name, place)
         return table
 
     def _country(self, iso2: str) -> Place:
@@ -125,7 +136,9 @@ class MultilingualPlaces:
         """Every place named in the text, longest name first where names overlap.
 
         A one-word city name that the text also writes in lower case is a common word
-        there ("casa"), and no place; a word in capitals is an acronym, not a name."""
+        there ("casa"), and no place; a word in capitals is an acronym, not a name, unless
+        it is a country's ("USA"). A compound's first part names a place too: German
+        "US-Geschäft", "China-Reise"."""
         table = self.table(language)
         if language in _UNSPACED:
             return _find_unspaced(text, table)
@@ -142,16 +155,16 @@ class MultilingualPlaces:
                 ):
                     continue
                 surface = text[span[0].start() : span[-1].end()]
-                if surface[0].islower() or (surface.isupper() and len(surface) > 1):
+                if n == 1:
+                    place = self._one_word(surface, table, lowered, language)
+                    if place is None and "-" in surface[1:]:
+                        head = surface[: surface.index("-", 1)]
+                        place = self._one_word(head, table, lowered, language)
+                        surface = head
+                elif surface[0].islower() or surface.isupper():
                     continue
-                place = table.get(surface.casefold())
-                if place is None and n == 1 and language in _GENITIVE_S and surface[-1] == "s":
-                    place = table.get(surface[:-1].casefold())
-                if place is None and n == 1 and language in _PARTICLES:
-                    place = _by_prefix(surface, table)
-                if place is not None and n == 1 and place.kind == "city":
-                    if surface.casefold() in lowered:
-                        place = None
+                else:
+                    place = table.get(surface.casefold())
                 if place is not None:
                     match = (n, PlaceMatch(surface, span[0].start(), place))
                     break
@@ -161,6 +174,23 @@ class MultilingualPlaces:
             found.append(match[1])
             i += match[0]
         return found
+
+    def _one_word(
+        self, word: str, table: dict[str, Place], lowered: set[str], language: str
+    ) -> Place | None:
+        """The place one word names, if any (see `find`)."""
+        if word[0].islower():
+            return None
+        if word.isupper() and len(word) > 1:
+            return self._abbreviations.get(word)
+        place = table.get(word.casefold())
+        if place is None and language in _GENITIVE_S and word[-1] == "s":
+            place = table.get(word[:-1].casefold())
+        if place is None and language in _PARTICLES:
+            place = _by_prefix(word, table)
+        if place is not None and place.kind == "city" and word.casefold() in lowered:
+            return None
+        return place
 
     def extract(self, text: str, language: str) -> ArticleEntities:
         """Places and countries (by salience) of the text; no persons, no organizations."""

@@ -56,3 +56,18 @@ def test_a_korean_name_with_its_particle_attached_is_found(places):
 def test_a_city_name_the_text_writes_in_lower_case_is_a_common_word(places):
     text = "Casa nova. A família comprou uma casa em São Paulo."
     assert places.extract(text, "pt").locations == ["São Paulo"]
+
+
+def test_a_compound_s_first_part_names_its_place(places):
+    found = places.extract("Linde verkauft Teile seines US-Geschäfts an einen China-Konzern.", "de")
+    assert found.countries == ["US", "CN"]
+
+
+def test_a_country_s_abbreviation_is_a_name_and_other_acronyms_are_not(places):
+    assert places.extract("Linde macht in den USA hohe Umsätze.", "de").countries == ["US"]
+    assert places.extract("Die EZB und die NATO beraten mit der DPA.", "de").countries == []
+
+
+def test_a_place_inside_a_state_s_name_is_not_matched(places):
+    found = places.extract("Die Werke liegen in New Jersey und Texas.", "de")
+    assert "JE" not in found.countries and found.countries == ["US"]
