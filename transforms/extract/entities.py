@@ -56,6 +56,7 @@ _MIN_POPULATION_IN_RULER = 200_000
 _AMBIGUOUS_PLACE_NAMES = word_list("ambiguous_place_names")
 # Words stripped from the front of a PERSON name, compared casefolded.
 _TITLES = word_list("titles")
+_TITLE_MODIFIERS = word_list("title_modifiers")
 # "UN", "U.N." and "United Nations" are one organization (data/organization_aliases.tsv).
 _ORGANIZATION_ALIASES = name_table("organization_aliases")
 _PLACE_CONTEXT = re.compile(
@@ -251,7 +252,28 @@ def _in_context(mention: Mention, text: str) -> Mention:
         return Mention(mention.text, "GPE", mention.start, mention.end)
     if mention.label == "PERSON":
         return Mention(strip_titles(mention.text), "PERSON", mention.start, mention.end)
+    if mention.label == "ORG":
+        return _titled_person(mention) or mention
     return mention
+
+
+def _titled_person(mention: Mention) -> Mention | None:
+    """ "UN Sec-Gen Antonio Guterres", tagged ORG, is the person after the office; "UN
+    Security Council" is no person (its title words end in a modifier, not an office)."""
+    words = mention.text.split()
+    titles = 0
+    while titles < len(words) - 1 and words[titles].casefold() in _TITLES:
+        titles += 1
+    name = words[titles:]
+    if (
+        titles == 0
+        or words[titles - 1].casefold() in _TITLE_MODIFIERS
+        or not 2 <= len(name) <= 3
+        or not all(word[:1].isupper() for word in name)
+    ):
+        return None
+    start = mention.start + mention.text.index(name[0], len(" ".join(words[:titles])))
+    return Mention(" ".join(name), "PERSON", start, mention.end)
 
 
 def _untagged_misspellings(

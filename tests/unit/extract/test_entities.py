@@ -248,3 +248,16 @@ def test_a_one_word_subdivision_name_in_a_product_or_brand_is_no_place(nlp, gaze
 def test_states_are_still_places_and_a_place_inside_a_state_name_is_not_matched(nlp, gazetteer):
     text = "The governor of New Jersey flew to Texas on Monday. Texas officials met him."
     assert _countries_of(nlp, gazetteer, text) == ["US"]
+
+
+def test_an_office_holder_tagged_as_an_organization_is_the_person(gazetteer):
+    text = (
+        "UN Sec-Gen Antonio Guterres spoke. The UN Security Council and the State Department met."
+    )
+    names = ["UN Sec-Gen Antonio Guterres", "UN Security Council", "State Department"]
+    found = _summary(
+        gazetteer, [(n, "ORG", text.index(n), text.index(n) + len(n)) for n in names], text
+    )
+    assert found.persons == ["Antonio Guterres"]
+    assert "United Nations Security Council" in found.organizations
+    assert "State Department" in found.organizations

@@ -15,6 +15,7 @@ from newsbeam.transforms.extract.word_lists import name_table, word_list
 USED_BY_THE_RULES = {
     "ambiguous_place_names": entities._AMBIGUOUS_PLACE_NAMES,
     "titles": entities._TITLES,
+    "title_modifiers": entities._TITLE_MODIFIERS,
     "generic_subdivision_names": geo._GENERIC_NAMES,
 }
 TABLES_USED_BY_THE_GAZETTEER = {
