@@ -1,0 +1,56 @@
+"""Online story assignment: articles join the story they tell, ids never change, merges are
+recorded, closed stories leave the index."""
+
+from newsbeam.transforms.stories.story_index import StoryIndex
+from newsbeam.transforms.stories.story_terms import story_terms
+
+HOUR = 3600.0
+SNOWDEN = [
+    "Edward Snowden warns of personal data vulnerability at SXSW",
+    "Snowden tells SXSW crowd to encrypt personal data",
+    "At SXSW, Snowden urges tech firms to protect data",
+]
+CARNEY = [
+    "Carney questioned by Treasury committee over Bank of England forex probe",
+    "Bank of England forex probe: Carney faces Treasury committee",
+]
+
+
+def _assign(index, titles, start=0.0, prefix="a"):
+    return [
+        index.assign(f"{prefix}{i}", story_terms(title), start + i * 60)
+        for i, title in enumerate(titles)
+    ]
+
+
+def test_articles_of_one_story_join_it_under_the_first_article_s_id():
+    index = StoryIndex()
+    snowden = _assign(index, SNOWDEN)
+    carney = _assign(index, CARNEY, start=600, prefix="b")
+    assert snowden == ["a0"] * 3 and carney == ["b0"] * 2
+    assert index.merge_similar() == [] and len(index) == 2
+
+
+def test_stories_that_turn_out_to_be_one_merge_and_the_first_opened_continues():
+    index = StoryIndex(join_threshold=0.99, merge_threshold=0.2)  # every headline apart
+    assert _assign(index, SNOWDEN) == ["a0", "a1", "a2"]
+    merges = index.merge_similar()
+    assert {merge.continues for merge in merges} == {"a0"}
+    assert {merge.merged for merge in merges} == {"a1", "a2"}
+    assert index.continuing_id("a2") == "a0" and len(index) == 1
+    index.join_threshold = 0.1  # now an article like them may join: the continuing story
+    later = index.assign("a3", story_terms("Snowden at SXSW: encrypt your data"), 900)
+    assert later == "a0"
+
+
+def test_a_story_closes_after_its_open_hours_and_the_same_words_later_open_a_new_one():
+    index = StoryIndex(open_hours=48)
+    _assign(index, SNOWDEN)
+    assert index.close_before(3 * 24 * HOUR) == ["a0"] and len(index) == 0
+    assert _assign(index, SNOWDEN[:1], start=3 * 24 * HOUR, prefix="c") == ["c0"]
+
+
+def test_an_article_three_weeks_later_is_a_new_story_even_in_the_same_words():
+    index = StoryIndex()
+    _assign(index, SNOWDEN)
+    assert _assign(index, SNOWDEN[:1], start=21 * 24 * HOUR, prefix="d") == ["d0"]

@@ -1,0 +1,217 @@
+"""Online assignment of articles to stories, and the merges of stories that turn out to be one.
+
+The sparse method the literature affords on a CPU (Miranda et al., EMNLP 2018; GDELT's
+similarity graph): each article is a TF-IDF vector of its terms, each open story the sum
+of its articles' vectors (its centroid). An article joins the open story whose centroid is
+most like it, if the cosine reaches `JOIN_THRESHOLD`, or opens a story of its own, whose id
+is the article's. Candidates come from an inverted index of terms, so an article is
+compared with the stories that share a word with it, never with all of them.
+
+Early articles of a story can open stories of their own before the words they share are
+seen often; `merge_similar` then joins stories whose centroids reach `MERGE_THRESHOLD`.
+A story id is never rewritten: a merge says which id continues (the story opened first),
+and later articles join that one. A story closes `OPEN_HOURS` after its last article:
+closed stories leave the index, so memory is bounded by the open stories, not the history.
+
+The same articles in the same order give the same stories: callers order a batch by
+publication time, then id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+JOIN_THRESHOLD = 0.1
+MERGE_THRESHOLD = 0.2
+OPEN_HOURS = 48.0
+PRIOR_DOCUMENTS = 100
+"""Documents assumed seen before the first, none with any term: early in a run, before the
+frequencies mean anything, every term weighs about the same, instead of the words a few
+articles share weighing nothing."""
+CANDIDATE_TERMS = 20
+"""A story is a candidate for merging through its heaviest terms only: a large story's
+whole vocabulary would make every story a candidate."""
+
+
+class Merge(NamedTuple):
+    """Story `merged` is the same story as `continues`, which goes on under its own id."""
+
+    merged: str
+    continues: str
+
+
+@dataclass
+class _Story:
+    story_id: str
+    first: float
+    last: float
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    articles: int = 0
+
+    def add(self, vector: Mapping[str, float], published: float) -> None:
+        for term, weight in vector.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        self.first, self.last = min(self.first, published), max(self.last, published)
+
+    def top_terms(self) -> list[str]:
+        return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:CANDIDATE_TERMS]
+
+
+def _cosine(a: Mapping[str, float], norm_a: float, b: Mapping[str, float], norm_b: float):
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+
+class StoryIndex:
+    """Open stories and the document frequencies their vectors are weighed with.
+
+    index = StoryIndex()
+    story_id = index.assign("a1", story_terms(title, text), published_seconds)
+    merges = index.merge_similar()
+    """
+
+    def __init__(
+        self,
+        join_threshold: float = JOIN_THRESHOLD,
+        merge_threshold: float = MERGE_THRESHOLD,
+        open_hours: float = OPEN_HOURS,
+    ):
+        self.join_threshold = join_threshold
+        self.merge_threshold = merge_threshold
+        self.open_seconds = open_hours * 3600
+        self._document_frequency: Counter[str] = Counter()
+        self._documents = 0
+        self._stories: dict[str, _Story] = {}
+        self._postings: defaultdict[str, set[str]] = defaultdict(set)
+        self._continues: dict[str, str] = {}
+        self._touched: set[str] = set()
+
+    def __len__(self) -> int:
+        """Open stories."""
+        return len(self._stories)
+
+    def assign(self, article_id: str, terms: Mapping[str, float], published: float) -> str:
+        """The id of the story the article joins (or opens: then it is the article's id)."""
+        vector = self._weigh(terms)
+        story = self._best_story(vector, published)
+        if story is None:
+            story = _Story(article_id, published, published)
+            self._stories[article_id] = story
+        story.add(vector, published)
+        story.articles += 1
+        for term in vector:
+            self._postings[term].add(story.story_id)
+        self._touched.add(story.story_id)
+        return story.story_id
+
+    def merge_similar(self) -> list[Merge]:
+        """Merges the stories touched since the last call with the open stories like them,
+        most alike first; each merge once, in the order made."""
+        merges: list[Merge] = []
+        touched, self._touched = self._touched, set()
+        while touched:
+            pairs = sorted(self._similar_pairs(touched), reverse=True)
+            done: set[str] = set()
+            touched = set()
+            for _similarity, first_id, second_id in pairs:
+                if first_id in done or second_id in done:
+                    touched |= {first_id, second_id} - done
+                    continue
+                merge = self._merge(first_id, second_id)
+                merges.append(merge)
+                done |= {first_id, second_id}
+                touched.add(merge.continues)
+            touched = {story_id for story_id in touched if story_id in self._stories}
+        return merges
+
+    def continuing_id(self, story_id: str) -> str:
+        """The id a story goes on under after merges (its own if never merged)."""
+        while story_id in self._continues:
+            story_id = self._continues[story_id]
+        return story_id
+
+    def close_before(self, time: float) -> list[str]:
+        """Closes the stories whose last article is over `open_hours` before `time`."""
+        closed = [s.story_id for s in self._stories.values() if time - s.last > self.open_seconds]
+        for story_id in closed:
+            self._drop(story_id)
+        return closed
+
+    # --- inner steps ----------------------------------------------------------------------
+
+    def _weigh(self, terms: Mapping[str, float]) -> dict[str, float]:
+        """TF-IDF of the terms, unit length; the frequencies count this article first (and
+        `PRIOR_DOCUMENTS` without any term)."""
+        self._documents += 1
+        self._document_frequency.update(terms.keys())
+        vector = {
+            term: (1 + math.log(count))
+            * math.log(
+                (self._documents + PRIOR_DOCUMENTS + 1) / (self._document_frequency[term] + 0.5)
+            )
+            for term, count in terms.items()
+            if count > 0
+        }
+        norm = math.sqrt(sum(w * w for w in vector.values()))
+        return {term: w / norm for term, w in vector.items()} if norm else {}
+
+    def _is_open(self, story: _Story, time: float) -> bool:
+        return time - story.last <= self.open_seconds and story.first - time <= self.open_seconds
+
+    def _best_story(self, vector: Mapping[str, float], published: float) -> _Story | None:
+        candidates = set().union(*(self._postings.get(term, ()) for term in vector))
+        best, best_similarity = None, self.join_threshold
+        for story_id in sorted(candidates):
+            story = self._stories[story_id]
+            if not self._is_open(story, published):
+                continue
+            similarity = _cosine(vector, 1.0, story.centroid, story.norm)
+            if similarity >= best_similarity and (best is None or similarity > best_similarity):
+                best, best_similarity = story, similarity
+        return best
+
+    def _similar_pairs(self, touched: Iterable[str]) -> list[tuple[float, str, str]]:
+        pairs = set()
+        for story_id in sorted(touched):
+            story = self._stories[story_id]
+            candidates = set().union(*(self._postings.get(t, ()) for t in story.top_terms()))
+            for other_id in sorted(candidates - {story_id}):
+                other = self._stories[other_id]
+                if not (self._is_open(other, story.last) or self._is_open(story, other.last)):
+                    continue
+                similarity = _cosine(story.centroid, story.norm, other.centroid, other.norm)
+                if similarity >= self.merge_threshold:
+                    first, second = sorted((story_id, other_id))
+                    pairs.add((similarity, first, second))
+        return list(pairs)
+
+    def _merge(self, a_id: str, b_id: str) -> Merge:
+        """The story opened first continues (then the smaller id): ids stay stable."""
+        a, b = self._stories[a_id], self._stories[b_id]
+        keep, gone = (a, b) if (a.first, a.story_id) <= (b.first, b.story_id) else (b, a)
+        for term, weight in gone.centroid.items():
+            keep.centroid[term] = keep.centroid.get(term, 0.0) + weight
+            self._postings[term].add(keep.story_id)
+        keep.norm = math.sqrt(sum(w * w for w in keep.centroid.values()))
+        keep.first, keep.last = min(keep.first, gone.first), max(keep.last, gone.last)
+        keep.articles += gone.articles
+        self._drop(gone.story_id)
+        self._continues[gone.story_id] = keep.story_id
+        return Merge(merged=gone.story_id, continues=keep.story_id)
+
+    def _drop(self, story_id: str) -> None:
+        story = self._stories.pop(story_id)
+        for term in story.centroid:
+            postings = self._postings.get(term)
+            if postings is not None:
+                postings.discard(story_id)
+                if not postings:
+                    del self._postings[term]
