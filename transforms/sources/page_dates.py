@@ -3,7 +3,8 @@
 In order: published-date metadata (JSON-LD `datePublished`/`dateCreated`, including `@graph`
 and lists; `article:published_time` and its og, itemprop, Dublin Core, Parse.ly and
 Sailthru equivalents; `<time pubdate>`), a date in the URL path (`/2020/07/10/`), a
-visible dateline ("Published 10 July 2020"), and only then modified-date metadata.
+visible byline date (an element the page marks as its date, after the headline) or
+dateline ("Published 10 July 2020"), and only then modified-date metadata.
 Nothing is guessed from other numbers on the page: an undated page stays undated.
 """
 
@@ -37,8 +38,26 @@ _URL_DATE = re.compile(
 _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/.\-_]|$)")
 _CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
-    r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|pubblicato|gepubliceerd)"
+    r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|publiziert|pubblicato"
+    r"|gepubliceerd)"
     r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
+    re.IGNORECASE,
+)
+
+
+_LOWER_CLASS = (
+    "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz')"
+)
+_DATE_MARKED = "@itemprop='datePublished' or " + " or ".join(
+    f"contains({_LOWER_CLASS}, '{word}')" for word in ("date", "publish", "posted")
+)
+_MARKED_DATE_ELEMENTS = 5
+_MARKED_DATE_MAX_CHARS = 80
+# An element saying it holds another date: an update, or a reference's access date.
+_OTHER_DATE = re.compile(
+    r"\b(?:updated?|modified|aktualisiert|mis à jour|atualizad[oa]|retrieved|accessed"
+    r"|abgerufen|consulté|consultado)\b",
     re.IGNORECASE,
 )
 
@@ -62,7 +81,7 @@ def page_date(tree, url: str | None = None, language: str | None = None) -> Page
     in_url = _url_date(url)
     if in_url:
         return PageDate(in_url, "url")
-    dateline = _dateline(tree, language)
+    dateline = _marked_date(tree, language) or _dateline(tree, language)
     if dateline:
         return PageDate(dateline, "dateline")
     modified = _metadata_date(tree, _MODIFIED_META, ("dateModified",))
@@ -149,6 +168,35 @@ def _url_date(url: str | None) -> str | None:
         return _valid(date(*(int(part) for part in match.groups())).isoformat())
     except ValueError:
         return None
+
+
+def _marked_date(tree, language: str | None) -> str | None:
+    """The date in an element the page marks as its date, after its headline: an
+    `itemprop="datePublished"` span, a class or id naming a publish, post or date
+    ("article-publish-date", "storyDate", `abbr.published`), with the date in its text or
+    its `datetime` attribute. Only the first few such elements after the first `<h1>`
+    are read (a page without one: only those marked as published), so that a header's
+    date of the day or a list of other articles further down never dates the page; an
+    element saying it holds another date (updated, a reference retrieved) is passed over."""
+    if tree is None:
+        return None
+    after_headline = tree.xpath("(//h1)[1]/following::*[" + _DATE_MARKED + "]")
+    candidates = after_headline or tree.xpath(
+        "//*[@itemprop='datePublished' or contains(" + _LOWER_CLASS + ", 'publish')]"
+    )
+    for element in candidates[:_MARKED_DATE_ELEMENTS]:
+        text = " ".join(element.text_content().split())
+        if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(text):
+            continue
+        for value in element.xpath("./@datetime | .//time/@datetime"):
+            if _valid(value):
+                return _valid(value)
+        written = parse_written_date(text, language) if text else None
+        if written is not None:
+            day = written.date() if isinstance(written, datetime) else written
+            if _valid(day.isoformat()):
+                return day.isoformat()
+    return None
 
 
 def _dateline(tree, language: str | None) -> str | None:

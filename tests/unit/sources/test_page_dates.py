@@ -114,3 +114,29 @@ def test_undated_page_gets_no_date_even_with_date_like_numbers():
 def test_unparseable_metadata_is_skipped_for_the_next_rule():
     html = page('<meta property="article:published_time" content="soon">')
     assert dated(html, "https://news.example/2020/07/10/x") == PageDate("2020-07-10", "url")
+
+
+def test_a_byline_element_after_the_headline_dates_the_page():
+    body = (
+        "<h1>Nadal keeps Spain alive</h1><div class='byline'>Associated Press "
+        "<span class='article-publish-date'>November 19, 2019, 9:02 AM</span></div>" + BODY
+    )
+    assert dated(page(body=body)) == PageDate("2019-11-19", "dateline")
+
+
+def test_a_marked_time_element_gives_its_datetime_attribute():
+    body = (
+        "<h1>Headline</h1><abbr class='published' title='2019-11-18 17:19:53 GMT'>"
+        "<time datetime='2019-11-18T17:19:53Z'>Nov 18, 2019 @17:19 PM</time></abbr>" + BODY
+    )
+    assert dated(page(body=body)) == PageDate("2019-11-18T17:19:53Z", "dateline")
+
+
+def test_a_header_date_a_reference_s_access_date_and_an_update_date_are_no_dateline():
+    body = (
+        "<div class='header-date'>Tuesday, March 3, 2026</div><h1>Headline</h1>"
+        + BODY
+        + "<span class='post-date'>Updated March 2, 2026</span>"
+        + "<span class='reference-accessdate'>. Retrieved 1 May 2016</span>"
+    )
+    assert dated(page(body=body)) is None
