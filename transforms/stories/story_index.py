@@ -32,6 +32,9 @@ PRIOR_DOCUMENTS = 100
 """Documents assumed seen before the first, none with any term: early in a run, before the
 frequencies mean anything, every term weighs about the same, instead of the words a few
 articles share weighing nothing."""
+BOILERPLATE_MIN_ARTICLES = 20
+BOILERPLATE_SHARE = 0.5
+CENTROID_TERMS = 100
 CANDIDATE_TERMS = 20
 """A story is a candidate for merging through its heaviest terms only: a large story's
 whole vocabulary would make every story a candidate."""
@@ -56,8 +59,16 @@ class _Story:
     def add(self, vector: Mapping[str, float], published: float) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        self.prune()
         self.first, self.last = min(self.first, published), max(self.last, published)
+
+    def prune(self) -> None:
+        """Keeps the `CENTROID_TERMS` heaviest terms: a story that kept every word of its
+        articles would end up like every article, and swallow the stream."""
+        if len(self.centroid) > CENTROID_TERMS:
+            kept = sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:CENTROID_TERMS]
+            self.centroid = {term: self.centroid[term] for term in kept}
+        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
 
     def top_terms(self) -> list[str]:
         return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:CANDIDATE_TERMS]
@@ -93,22 +104,30 @@ class StoryIndex:
         self._postings: defaultdict[str, set[str]] = defaultdict(set)
         self._continues: dict[str, str] = {}
         self._touched: set[str] = set()
+        self._source_articles: dict[str, int] = {}
+        self._source_frequency: dict[str, Counter[str]] = {}
 
     def __len__(self) -> int:
         """Open stories."""
         return len(self._stories)
 
-    def assign(self, article_id: str, terms: Mapping[str, float], published: float) -> str:
-        """The id of the story the article joins (or opens: then it is the article's id)."""
-        vector = self._weigh(terms)
+    def assign(
+        self, article_id: str, terms: Mapping[str, float], published: float, source: str = ""
+    ) -> str:
+        """The id of the story the article joins (or opens: then it is the article's id).
+
+        `source` (the outlet or feed) lets the index learn each source's boilerplate: words
+        in at least half of a source's articles ("Continue reading", a podcast's name) say
+        who wrote an article, not what it reports, and are left out of its vector."""
+        vector = self._weigh(self._without_boilerplate(terms, source))
         story = self._best_story(vector, published)
         if story is None:
             story = _Story(article_id, published, published)
             self._stories[article_id] = story
+        before = set(story.centroid)
         story.add(vector, published)
         story.articles += 1
-        for term in vector:
-            self._postings[term].add(story.story_id)
+        self._repost(story, before)
         self._touched.add(story.story_id)
         return story.story_id
 
@@ -146,6 +165,16 @@ class StoryIndex:
         return closed
 
     # --- inner steps ----------------------------------------------------------------------
+
+    def _without_boilerplate(self, terms: Mapping[str, float], source: str) -> dict[str, float]:
+        if not source:
+            return dict(terms)
+        seen = self._source_articles[source] = self._source_articles.get(source, 0) + 1
+        frequency = self._source_frequency.setdefault(source, Counter())
+        frequency.update(terms.keys())
+        if seen < BOILERPLATE_MIN_ARTICLES:
+            return dict(terms)
+        return {t: w for t, w in terms.items() if frequency[t] < BOILERPLATE_SHARE * seen}
 
     def _weigh(self, terms: Mapping[str, float]) -> dict[str, float]:
         """TF-IDF of the terms, unit length; the frequencies count this article first (and
@@ -197,21 +226,32 @@ class StoryIndex:
         """The story opened first continues (then the smaller id): ids stay stable."""
         a, b = self._stories[a_id], self._stories[b_id]
         keep, gone = (a, b) if (a.first, a.story_id) <= (b.first, b.story_id) else (b, a)
+        before = set(keep.centroid)
         for term, weight in gone.centroid.items():
             keep.centroid[term] = keep.centroid.get(term, 0.0) + weight
-            self._postings[term].add(keep.story_id)
-        keep.norm = math.sqrt(sum(w * w for w in keep.centroid.values()))
+        keep.prune()
+        self._repost(keep, before)
         keep.first, keep.last = min(keep.first, gone.first), max(keep.last, gone.last)
         keep.articles += gone.articles
         self._drop(gone.story_id)
         self._continues[gone.story_id] = keep.story_id
         return Merge(merged=gone.story_id, continues=keep.story_id)
 
+    def _repost(self, story: _Story, before: set[str]) -> None:
+        """The postings follow the story's centroid terms, and no others."""
+        for term in before - story.centroid.keys():
+            self._unpost(term, story.story_id)
+        for term in story.centroid.keys() - before:
+            self._postings[term].add(story.story_id)
+
+    def _unpost(self, term: str, story_id: str) -> None:
+        postings = self._postings.get(term)
+        if postings is not None:
+            postings.discard(story_id)
+            if not postings:
+                del self._postings[term]
+
     def _drop(self, story_id: str) -> None:
         story = self._stories.pop(story_id)
         for term in story.centroid:
-            postings = self._postings.get(term)
-            if postings is not None:
-                postings.discard(story_id)
-                if not postings:
-                    del self._postings[term]
+            self._unpost(term, story_id)

@@ -54,3 +54,32 @@ def test_an_article_three_weeks_later_is_a_new_story_even_in_the_same_words():
     index = StoryIndex()
     _assign(index, SNOWDEN)
     assert _assign(index, SNOWDEN[:1], start=21 * 24 * HOUR, prefix="d") == ["d0"]
+
+
+def test_a_source_s_boilerplate_does_not_make_its_articles_one_story():
+    from newsbeam.transforms.stories.story_index import BOILERPLATE_MIN_ARTICLES
+
+    index = StoryIndex()
+
+    def episode(number: int, topic: str) -> str:
+        title = f"Taverncast weekly podcast episode: {topic}"
+        return index.assign(f"p{number:02d}", story_terms(title), number * 60.0, "taverncast")
+
+    for number in range(BOILERPLATE_MIN_ARTICLES):  # the source's words become known
+        episode(number, f"guest{chr(97 + number)} talks")
+    topics = ["volcano erupts in iceland", "parliament passes budget", "storm floods harbour"]
+    later = [episode(100 + n, topics[n % 3]) for n in range(6)]
+    assert later[:3] == later[3:] and len(set(later)) == 3
+
+
+def test_a_story_keeps_its_heaviest_terms_only_and_the_index_forgets_closed_stories():
+    from newsbeam.transforms.stories.story_index import CENTROID_TERMS
+
+    index = StoryIndex(join_threshold=0.0)  # everything joins one story
+    for i in range(60):
+        words = " ".join(f"word{chr(97 + i % 26)}{chr(97 + j)}" for j in range(10))
+        index.assign(f"w{i:02d}", story_terms(f"Snowden {words}"), i * 60.0)
+    (story,) = index._stories.values()
+    assert len(story.centroid) <= CENTROID_TERMS
+    index.close_before(10 * 24 * HOUR)
+    assert len(index) == 0 and not index._postings

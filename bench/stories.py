@@ -1,0 +1,78 @@
+"""Story clustering's cost: articles per CPU second, marginal, and the memory it keeps.
+
+    .venv/bin/python -m bench.stories [--sizes 5000 50000]
+
+Generates the bench corpus (`bench.corpus.news_articles`: English articles over seven
+days, a tenth of them syndicated copies) and runs `story_terms` and `StoryIndex` over it
+as a run would: in publication order, merging after each hour of articles and closing
+stories past their open hours. Times the clustering alone (the CPU time of this process;
+generating the corpus is outside the timing) at each size, and reports the marginal rate
+between the smallest and the largest size (so fixed costs cancel), the open stories at
+the end and the most at any time, and the Python heap the index holds (tracemalloc) at
+its largest. The issue's target: at least 1,000 articles per CPU second marginal, and
+memory bounded by the open stories, not by the history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import time
+import tracemalloc
+from datetime import datetime
+
+from bench.corpus import news_articles
+
+
+def _cluster(articles: list) -> dict:
+    from newsbeam.transforms.stories.story_index import StoryIndex
+    from newsbeam.transforms.stories.story_terms import story_terms
+
+    ordered = sorted(
+        ((datetime.fromisoformat(a.published).timestamp(), a.id, a) for a in articles),
+        key=lambda item: item[:2],
+    )
+    gc.collect()
+    tracemalloc.start()
+    cpu = time.process_time()
+    index = StoryIndex()
+    most_open = 0
+    batch_end = None
+    for published, article_id, article in ordered:
+        if batch_end is None or published >= batch_end:
+            if batch_end is not None:
+                index.merge_similar()
+                index.close_before(published)
+                most_open = max(most_open, len(index))
+            batch_end = published + 3600
+        index.assign(article_id, story_terms(article.title, article.text), published)
+    index.merge_similar()
+    most_open = max(most_open, len(index))
+    seconds = time.process_time() - cpu
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "articles": len(articles),
+        "cpu_s": round(seconds, 3),
+        "articles_per_cpu_s": round(len(articles) / seconds),
+        "open_stories_at_end": len(index),
+        "most_open_stories": most_open,
+        "peak_traced_mb": round(peak / 2**20, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
+    args = parser.parse_args()
+    runs = [_cluster(list(news_articles(size))) for size in sorted(args.sizes)]
+    first, last = runs[0], runs[-1]
+    marginal = None
+    if last["articles"] > first["articles"]:
+        marginal = round((last["articles"] - first["articles"]) / (last["cpu_s"] - first["cpu_s"]))
+    print(json.dumps({"runs": runs, "marginal_articles_per_cpu_s": marginal}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
