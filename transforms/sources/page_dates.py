@@ -189,13 +189,10 @@ def _marked_date(tree, language: str | None) -> str | None:
         if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(text):
             continue
         for value in element.xpath("./@datetime | .//time/@datetime"):
-            if _valid(value):
-                return _valid(value)
-        written = parse_written_date(text, language) if text else None
-        if written is not None:
-            day = written.date() if isinstance(written, datetime) else written
-            if _valid(day.isoformat()):
-                return day.isoformat()
+            if valid := _valid(value):
+                return valid
+        if text and (day := _written_day(text, language)):
+            return day
     return None
 
 
@@ -205,9 +202,16 @@ def _dateline(tree, language: str | None) -> str | None:
         return None
     for node in tree.xpath("//body//*[not(self::script or self::style)]/text()"):
         for match in _DATELINE.finditer(str(node)):
-            written = parse_written_date(match.group(1), language)
-            if written is not None:
-                day = written.date() if isinstance(written, datetime) else written
-                if _valid(day.isoformat()):
-                    return day.isoformat()
+            if day := _written_day(match.group(1), language):
+                return day
     return None
+
+
+def _written_day(text: str, language: str | None) -> str | None:
+    """The day a written date names ("November 19, 2019, 9:02 AM" -> "2019-11-19"), if
+    it is a plausible publication day."""
+    written = parse_written_date(text, language)
+    if written is None:
+        return None
+    day = written.date() if isinstance(written, datetime) else written
+    return _valid(day.isoformat())
