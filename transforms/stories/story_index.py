@@ -56,22 +56,19 @@ class _Story:
     norm: float = 0.0
     articles: int = 0
 
-    def add(self, vector: Mapping[str, float], published: float) -> None:
+    def absorb(self, vector: Mapping[str, float], first: float, last: float) -> None:
+        """Adds an article's vector (or a merged story's centroid) published from `first`
+        to `last`, keeping the `CENTROID_TERMS` heaviest terms: a story that kept every
+        word of its articles would end up like every article, and swallow the stream."""
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        self.prune()
-        self.first, self.last = min(self.first, published), max(self.last, published)
-
-    def prune(self) -> None:
-        """Keeps the `CENTROID_TERMS` heaviest terms: a story that kept every word of its
-        articles would end up like every article, and swallow the stream."""
         if len(self.centroid) > CENTROID_TERMS:
-            kept = sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:CENTROID_TERMS]
-            self.centroid = {term: self.centroid[term] for term in kept}
+            self.centroid = {term: self.centroid[term] for term in self.heaviest(CENTROID_TERMS)}
         self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        self.first, self.last = min(self.first, first), max(self.last, last)
 
-    def top_terms(self) -> list[str]:
-        return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:CANDIDATE_TERMS]
+    def heaviest(self, count: int) -> list[str]:
+        return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:count]
 
 
 def _cosine(a: Mapping[str, float], norm_a: float, b: Mapping[str, float], norm_b: float):
@@ -125,7 +122,7 @@ class StoryIndex:
             story = _Story(article_id, published, published)
             self._stories[article_id] = story
         before = set(story.centroid)
-        story.add(vector, published)
+        story.absorb(vector, published, published)
         story.articles += 1
         self._repost(story, before)
         self._touched.add(story.story_id)
@@ -211,7 +208,8 @@ class StoryIndex:
         pairs = set()
         for story_id in sorted(touched):
             story = self._stories[story_id]
-            candidates = set().union(*(self._postings.get(t, ()) for t in story.top_terms()))
+            heaviest = story.heaviest(CANDIDATE_TERMS)
+            candidates = set().union(*(self._postings.get(t, ()) for t in heaviest))
             for other_id in sorted(candidates - {story_id}):
                 other = self._stories[other_id]
                 if not (self._is_open(other, story.last) or self._is_open(story, other.last)):
@@ -227,12 +225,9 @@ class StoryIndex:
         a, b = self._stories[a_id], self._stories[b_id]
         keep, gone = (a, b) if (a.first, a.story_id) <= (b.first, b.story_id) else (b, a)
         before = set(keep.centroid)
-        for term, weight in gone.centroid.items():
-            keep.centroid[term] = keep.centroid.get(term, 0.0) + weight
-        keep.prune()
-        self._repost(keep, before)
-        keep.first, keep.last = min(keep.first, gone.first), max(keep.last, gone.last)
+        keep.absorb(gone.centroid, gone.first, gone.last)
         keep.articles += gone.articles
+        self._repost(keep, before)
         self._drop(gone.story_id)
         self._continues[gone.story_id] = keep.story_id
         return Merge(merged=gone.story_id, continues=keep.story_id)
