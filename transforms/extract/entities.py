@@ -92,14 +92,13 @@ class ArticleEntities:
 def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
     """Entity ruler patterns: places as GPE, demonyms (and plurals) as NORP.
 
-    A subdivision named by one word is left to the NER: one word that names some country's
-    state or municipality is often a brand or a common noun ("Meta", "Unity", the "Bar" of a
-    menu bar), and the ruler would make it a place wherever it stands. Names of several
-    words ("New Jersey") stay, so that a shorter place inside them ("Jersey") cannot match.
+    A subdivision named by one word is left to the NER, which sees its context: the ruler
+    would make "Meta" or the "Bar" of a menu bar a place wherever it stands.
     """
-    names = gazetteer.names(
-        ("country", "region", "city"), min_population=_MIN_POPULATION_IN_RULER
-    ) + [name for name in gazetteer.names(("subdivision",)) if " " in name]
+    names = (
+        gazetteer.names(("country", "region", "city"), min_population=_MIN_POPULATION_IN_RULER)
+        + gazetteer.subdivision_names_of_several_words()
+    )
     patterns = [
         {"label": "GPE", "pattern": name}
         for name in names

@@ -256,6 +256,13 @@ class Gazetteer:
         """Surface names of the given kinds (country, subdivision, city, region)."""
         return self._names(tuple(kinds), min_population)
 
+    def subdivision_names_of_several_words(self) -> list[str]:
+        """ "New Jersey", "New South Wales": the subdivision names a matcher may take as
+        they stand. One word that names some country's state or municipality is too often
+        a brand or a common word ("Meta", "Unity", "Bar"); several words are specific, and
+        matching them keeps a shorter place inside them ("Jersey") from matching."""
+        return [name for name in self.names(("subdivision",)) if " " in name]
+
     def _names(self, kinds: tuple[str, ...], min_population: int) -> list[str]:
         """Surface names of the given kinds, for building a phrase matcher."""
         wanted = set(kinds)

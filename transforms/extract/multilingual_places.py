@@ -117,12 +117,9 @@ class MultilingualPlaces:
             place = self._gazetteer.resolve(name)
             if place is not None and place.kind == "country":
                 add(name, self._country(place.country))
-        # Subdivisions of several words ("New Jersey" in any language's news), so that a
-        # shorter name inside them ("Jersey") is not matched; one word is too often a
-        # common word somewhere.
-        for name in self._gazetteer.names(("subdivision",)):
+        for name in self._gazetteer.subdivision_names_of_several_words():
             place = self._gazetteer.resolve(name)
-            if " " in name and place is not None and place.kind == "subdivision":
+            if place is not None and place.kind == "subdivision":
                 add(name, place)
         return table
 
