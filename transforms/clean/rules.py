@@ -12,6 +12,7 @@ boundary and marked with "…" rather than the article lost (see `clean_title`).
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -30,6 +31,11 @@ MAX_TITLE_CHARS = 500
 TITLE_CUT_MARK = "…"
 """What a cut title ends with."""
 _TITLE_TRIM = " ,;:-–—|/"
+# A character reference with its closing semicolon ("&#8217;", "&amp;"): left in a title
+# by an HTML-typed feed title in CDATA or by double escaping, never meant as text.
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+)
 
 # Whole lines that are never part of the story. Each is short by nature, so a long
 # paragraph that happens to start the same way is never dropped (see _MAX_BOILERPLATE_CHARS).
@@ -105,14 +111,16 @@ def _strip_trailing_credits(line: str) -> str:
 
 def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> tuple[str | None, bool]:
     """The title NFKC-normalised with whitespace collapsed, at most `max_chars` long; and
-    whether it was cut. A longer title is cut at the last word boundary that leaves room
-    for `TITLE_CUT_MARK` (inside a word only when its first word alone is too long)."""
+    whether it was cut. Character references left in it ("UK&#8217;s") are decoded. A
+    longer title is cut at the last word boundary that leaves room for `TITLE_CUT_MARK`
+    (inside a word only when its first word alone is too long)."""
     if not title:
         return None, False
     # Eight times the bound is more than whitespace collapsing can take away from any
     # real title; normalising only that keeps a 20 MB "title" from costing 20 MB twice.
     raw_cut = len(title) > 8 * max_chars
-    title = " ".join(unicodedata.normalize("NFKC", title[: 8 * max_chars]).split())
+    title = _CHARACTER_REFERENCE.sub(_decoded, title[: 8 * max_chars])
+    title = " ".join(unicodedata.normalize("NFKC", title).split())
     if len(title) <= max_chars and not raw_cut:
         return title or None, False
     head = title[: max_chars - len(TITLE_CUT_MARK)]
@@ -120,6 +128,10 @@ def clean_title(title: str | None, max_chars: int = MAX_TITLE_CHARS) -> tuple[st
         head = head.rsplit(" ", 1)[0]
     head = head.rstrip(_TITLE_TRIM) or head
     return head + TITLE_CUT_MARK, True
+
+
+def _decoded(reference: re.Match[str]) -> str:
+    return html.unescape(reference.group())
 
 
 def word_count(text: str) -> int:

@@ -31,6 +31,8 @@ DISPUTED_REGIONS = name_table("disputed_regions")
 DEMONYM_ALIASES = name_table("demonym_aliases")
 _ALIASES = name_table("country_aliases")
 _GENERIC_NAMES = word_list("generic_subdivision_names")
+# countryinfo's spellings that are words in English ("Island"), never the country.
+_NOT_COUNTRY_NAMES = word_list("spellings_not_country_names")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ class Gazetteer:
                 self._demonyms[demonym] = country.alpha_2
                 populations[demonym] = population
             for spelling in spellings or []:
-                if len(spelling) > 3 and spelling.isascii():
+                if len(spelling) > 3 and spelling.isascii() and spelling not in _NOT_COUNTRY_NAMES:
                     self._add(Place(spelling, country.alpha_2, "country"))
         self._demonyms.update(DEMONYM_ALIASES)
 

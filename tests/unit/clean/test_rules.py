@@ -228,6 +228,11 @@ def test_a_title_over_the_bound_is_cut_at_a_word_and_marked():
 
     assert clean_title("  Floods   in\nLima ", 500) == ("Floods in Lima", False)
     assert clean_title(None, 500) == (None, False)
+    # An HTML-typed feed title in CDATA keeps its references; a name that is no reference stays.
+    assert clean_title("The UK&#8217;s AT&amp;T &xyzzy; R&D", 500) == (
+        "The UK’s AT&T &xyzzy; R&D",
+        False,
+    )
     assert clean_title(" \n ", 500) == (None, False)
     title, cut = clean_title("Floods rising, " * 100_000, 60)
     assert cut and len(title) <= 60 and title.endswith(TITLE_CUT_MARK)

@@ -27,7 +27,10 @@ def test_places_resolve_to_countries(gazetteer, mention, country, kind):
     assert (place.country, place.kind) == (country, kind)
 
 
-@pytest.mark.parametrize("mention", ["IT", "AT", "Secretary", "", "the"])
+@pytest.mark.parametrize(
+    "mention",
+    ["IT", "AT", "Secretary", "", "the", "Island", "Dominique", "Mann"],  # not IS, DM, IM
+)
 def test_non_places_do_not_resolve(gazetteer, mention):
     assert gazetteer.resolve(mention) is None
 

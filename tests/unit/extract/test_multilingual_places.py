@@ -20,6 +20,12 @@ def test_country_and_city_names_in_the_article_language_give_their_countries(pla
     assert "Munich" in found.locations
 
 
+def test_a_country_name_that_is_an_english_word_is_read_in_its_own_language(places):
+    assert places.extract("Der Vulkan auf Island ist wieder ausgebrochen.", "de").countries == [
+        "IS"
+    ]
+
+
 def test_a_german_genitive_names_its_country(places):
     assert places.extract("Die Zukunft Deutschlands und Österreichs steht fest.", "de").countries
     assert places.extract("Die Zukunft Österreichs steht fest.", "de").countries == ["AT"]
