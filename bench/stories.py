@@ -3,14 +3,14 @@
     .venv/bin/python -m bench.stories [--sizes 5000 50000]
 
 Generates the bench corpus (`bench.corpus.news_articles`: English articles over seven
-days, a tenth of them syndicated copies) and runs `story_terms` and `StoryIndex` over it
-as a run would: in publication order, merging after each hour of articles and closing
-stories past their open hours. Times the clustering alone (the CPU time of this process;
-generating the corpus is outside the timing) at each size, and reports the marginal rate
-between the smallest and the largest size (so fixed costs cancel), the open stories at
-the end and the most at any time, and the Python heap the index holds (tracemalloc) at
-its largest. The issue's target: at least 1,000 articles per CPU second marginal, and
-memory bounded by the open stories, not by the history.
+days, a tenth of them syndicated copies) and runs `story_terms` and `assign_batch` over it
+as a stream of hourly windows would: each hour a batch, in publication order, merging at
+its end and closing stories past their open hours. Times the clustering alone (the CPU
+time of this process; generating the corpus is outside the timing) at each size, and
+reports the marginal rate between the smallest and the largest size (so fixed costs
+cancel), the open stories at the end and the most at any time, and the Python heap the
+index holds (tracemalloc) at its largest. The issue's target: at least 1,000 articles per
+CPU second marginal, and memory bounded by the open stories, not by the history.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bench.corpus import news_articles
 
 
 def _cluster(articles: list) -> dict:
-    from newsbeam.transforms.stories.story_index import StoryIndex
+    from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
     from newsbeam.transforms.stories.story_terms import story_terms
 
     ordered = sorted(
@@ -36,18 +36,18 @@ def _cluster(articles: list) -> dict:
     gc.collect()
     tracemalloc.start()
     cpu = time.process_time()
-    index = StoryIndex()
+    state = StoryState()
     most_open = 0
-    batch_end = None
+    hour: list = []
     for published, article_id, article in ordered:
-        if batch_end is None or published >= batch_end:
-            if batch_end is not None:
-                index.merge_similar()
-                index.close_before(published)
-                most_open = max(most_open, len(index))
-            batch_end = published + 3600
-        index.assign(article_id, story_terms(article.title, article.text), published)
-    index.merge_similar()
+        if hour and published >= hour[0].published + 3600:
+            assign_batch(state, hour)
+            most_open = max(most_open, len(state.index))
+            hour = []
+        terms = story_terms(article.title, article.text)
+        hour.append(StoryCard(article_id, published, terms, title=article.title))
+    assign_batch(state, hour)
+    index = state.index
     most_open = max(most_open, len(index))
     seconds = time.process_time() - cpu
     _current, peak = tracemalloc.get_traced_memory()

@@ -2,7 +2,7 @@
 
 `../shared/data/stories_uci_news_aggregator/` holds 2,413 headlines of 10-12 March 2014
 from 1,948 publishers, in 40 stories (the UCI News Aggregator set; headlines only). They
-are fed to `StoryIndex` as a stream would feed them: in publication order, with the
+are fed to `StoryIndex` as a stream would feed them (`assign_batch`): in publication order, with the
 merges of stories that turn out to be one made after each hour, like a window. Measured
 with B-cubed and pairwise precision and recall (`tests/support/clustering.py`). Skipped,
 naming the path, where the shared data is absent.
@@ -19,7 +19,7 @@ import csv
 
 import pytest
 
-from newsbeam.transforms.stories.story_index import StoryIndex
+from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
 from newsbeam.transforms.stories.story_terms import story_terms
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA
@@ -40,20 +40,14 @@ def _headlines() -> list[dict]:
 
 
 def _stories(rows: list[dict]) -> list[str]:
-    index = StoryIndex()
-    assigned = []
-    window_end = None
-    for row in rows:
-        published = float(row["TIMESTAMP"]) / 1000
-        if window_end is None:
-            window_end = published + WINDOW_SECONDS
-        if published >= window_end:
-            index.merge_similar()
-            window_end = published + WINDOW_SECONDS
-        terms = story_terms(row["TITLE"])
-        assigned.append(index.assign(row["ID"], terms, published, source=row["HOSTNAME"]))
-    index.merge_similar()
-    return [index.continuing_id(story_id) for story_id in assigned]
+    cards = [
+        StoryCard(
+            row["ID"], float(row["TIMESTAMP"]) / 1000, story_terms(row["TITLE"]), row["HOSTNAME"]
+        )
+        for row in rows
+    ]
+    story_of = assign_batch(StoryState(), cards, merge_every=WINDOW_SECONDS).story_of
+    return [story_of[row["ID"]] for row in rows]
 
 
 def test_headlines_cluster_into_their_stories_above_the_floors():

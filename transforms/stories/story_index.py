@@ -154,6 +154,52 @@ class StoryIndex:
             story_id = self._continues[story_id]
         return story_id
 
+    def story_ids(self) -> set[str]:
+        """The ids of the open stories."""
+        return set(self._stories)
+
+    def articles_in(self, story_id: str) -> int:
+        """Articles in an open story so far, over every batch and merge."""
+        return self._stories[self.continuing_id(story_id)].articles
+
+    def state(self) -> dict:
+        """Everything the index knows, as JSON-able data: what a later run resumes from."""
+        return {
+            "thresholds": [self.join_threshold, self.merge_threshold, self.open_seconds],
+            "documents": self._documents,
+            "document_frequency": dict(self._document_frequency),
+            "stories": [
+                [s.story_id, s.first, s.last, s.articles, s.centroid]
+                for s in self._stories.values()
+            ],
+            "continues": {
+                gone: self.continuing_id(gone)
+                for gone in self._continues
+                if self.continuing_id(gone) in self._stories
+            },
+            "source_articles": self._source_articles,
+            "source_frequency": {s: dict(c) for s, c in self._source_frequency.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping) -> StoryIndex:
+        """The index `state()` described; merges made before it stay made."""
+        join, merge, open_seconds = state["thresholds"]
+        index = cls(join, merge, open_seconds / 3600)
+        index._documents = int(state["documents"])
+        index._document_frequency = Counter(state["document_frequency"])
+        for story_id, first, last, articles, centroid in state["stories"]:
+            story = _Story(story_id, first, last, dict(centroid), articles=articles)
+            story.norm = math.sqrt(sum(w * w for w in story.centroid.values()))
+            index._stories[story_id] = story
+            index._repost(story, set())
+        index._continues = dict(state["continues"])
+        index._source_articles = dict(state["source_articles"])
+        index._source_frequency = {
+            source: Counter(counts) for source, counts in state["source_frequency"].items()
+        }
+        return index
+
     def close_before(self, time: float) -> list[str]:
         """Closes the stories whose last article is over `open_hours` before `time`."""
         closed = [s.story_id for s in self._stories.values() if time - s.last > self.open_seconds]

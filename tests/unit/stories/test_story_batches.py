@@ -1,0 +1,103 @@
+"""Batches through the story index: one order on every runner, state that a later run
+resumes from, merges of written stories recorded, a re-run counted once."""
+
+import json
+
+from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
+from newsbeam.transforms.stories.story_index import StoryIndex
+from newsbeam.transforms.stories.story_terms import story_terms
+
+HOUR = 3600.0
+SNOWDEN = [
+    "Edward Snowden warns of personal data vulnerability at SXSW",
+    "Snowden tells SXSW crowd to encrypt personal data",
+    "At SXSW, Snowden urges tech firms to protect data",
+    "Snowden at SXSW: encrypt your personal data",
+]
+CARNEY = [
+    "Carney questioned by Treasury committee over Bank of England forex probe",
+    "Bank of England forex probe: Carney faces Treasury committee",
+]
+
+
+def _cards(titles, start=0.0, prefix="a", source="", country=None):
+    return [
+        StoryCard(
+            f"{prefix}{i}",
+            start + i * 60,
+            story_terms(title),
+            source=f"{source}{i}",
+            title=title,
+            main_country=country,
+            names=("Edward Snowden",) if "Snowden" in title else (),
+        )
+        for i, title in enumerate(titles)
+    ]
+
+
+def _resumed(state: StoryState) -> StoryState:
+    """The state as a later run reads it back: through JSON text."""
+    return StoryState.from_json(json.loads(json.dumps(state.to_json())))
+
+
+def test_the_order_of_the_input_does_not_change_the_stories():
+    cards = _cards(SNOWDEN) + _cards(CARNEY, start=30, prefix="b")
+    forward = assign_batch(StoryState(), cards).story_of
+    backward = assign_batch(StoryState(), list(reversed(cards))).story_of
+    assert forward == backward
+    assert {forward[f"a{i}"] for i in range(4)} == {"a0"}
+    assert {forward["b0"], forward["b1"]} == {"b0"}
+
+
+def test_a_later_run_resumes_the_stories_of_an_earlier_one_from_its_saved_state():
+    state = StoryState()
+    assign_batch(state, _cards(SNOWDEN[:2]))
+    later = assign_batch(_resumed(state), _cards(SNOWDEN[2:], start=HOUR, prefix="c"))
+    assert set(later.story_of.values()) == {"a0"}
+    (summary,) = later.summaries
+    assert (summary["story_id"], summary["articles_added"], summary["articles_total"]) == (
+        "a0",
+        2,
+        4,
+    )
+
+
+def test_an_input_run_again_keeps_its_story_and_is_not_counted_twice():
+    state = StoryState()
+    first = assign_batch(state, _cards(SNOWDEN))
+    again = assign_batch(_resumed(state), _cards(SNOWDEN))
+    assert again.story_of == first.story_of
+    assert again.summaries == [] and again.merges == []
+
+
+def test_a_merge_of_stories_already_written_is_recorded_and_ids_in_the_batch_are_final():
+    # Every headline apart, no merges: two runs write two stories of one event.
+    state = StoryState(StoryIndex(join_threshold=0.99, merge_threshold=0.99))
+    assign_batch(state, _cards(SNOWDEN[:1], prefix="a"))
+    assign_batch(state, _cards(SNOWDEN[1:2], start=60, prefix="b"))
+    state.index.merge_threshold = 0.2  # a third run finds them one story
+    result = assign_batch(state, _cards(SNOWDEN[2:3], start=120, prefix="c"))
+    recorded = [(merge.merged, merge.continues) for merge in result.merges]
+    assert ("b0", "a0") in recorded and all(merged != "c0" for merged, _ in recorded)
+    assert result.story_of == {"c0": "a0"}
+
+
+def test_a_summary_names_what_the_batch_added_to_its_story():
+    cards = _cards(SNOWDEN, source="outlet", country="US")
+    (summary,) = assign_batch(StoryState(), cards).summaries
+    assert summary["story_id"] == "a0"
+    assert summary["articles_added"] == summary["articles_total"] == 4
+    assert summary["sources"] == ["outlet0", "outlet1", "outlet2", "outlet3"]
+    assert summary["main_countries"] == ["US"]
+    assert summary["names"] == ["Edward Snowden"]
+    assert summary["title"] == SNOWDEN[0]
+    assert summary["first_published_at"] < summary["last_published_at"]
+
+
+def test_closed_stories_leave_the_saved_state():
+    state = StoryState()
+    assign_batch(state, _cards(SNOWDEN))
+    assign_batch(state, _cards(CARNEY, start=10 * 24 * HOUR, prefix="b"))
+    saved = state.to_json()
+    assert [story[0] for story in saved["index"]["stories"]] == ["b0"]
+    assert set(saved["story_of"]) == {"b0", "b1"}

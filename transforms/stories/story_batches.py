@@ -1,0 +1,154 @@
+"""A batch of articles (a run, a chunk, a window) through the story index, in one order.
+
+The index is online and order decides its result, so a batch is fed in publication order
+(then id), with the merges of stories that turn out to be one made after each
+`MERGE_EVERY_SECONDS` of publication time, as a stream of hourly windows would make them,
+and once more at the end. Every runner gives the same stories for the same input: the
+batch is gathered in one place and sorted before anything is assigned.
+
+What the batch says: each article's story (its id after the batch's merges: ids of this
+batch are not written yet, so they may still change), the merges of stories written by an
+earlier batch (those ids are on disk: the merge is recorded, the files are not rewritten),
+and one summary per story the batch added to. An article the state already placed (the
+same input run again) keeps its story and is not counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from newsbeam.transforms.stories.story_index import Merge, StoryIndex
+
+__all__ = ["MERGE_EVERY_SECONDS", "BatchStories", "StoryCard", "StoryState", "assign_batch"]
+
+MERGE_EVERY_SECONDS = 3600.0
+SUMMARY_COUNTRIES = 3
+SUMMARY_ENTITIES = 5
+
+
+@dataclass(frozen=True)
+class StoryCard:
+    """What the story index needs of an article: small enough to gather a batch in one place."""
+
+    article_id: str
+    published: float
+    """Epoch seconds: the publication time, or the ingestion time where none is known."""
+    terms: Mapping[str, float]
+    source: str = ""
+    title: str = ""
+    main_country: str | None = None
+    names: tuple[str, ...] = ()
+    """The article's persons and organizations, canonical."""
+
+
+@dataclass
+class StoryState:
+    """The index and the story of each article of its open stories: what a batch resumes
+    from (duplicates of an earlier batch's article take that article's story)."""
+
+    index: StoryIndex = field(default_factory=StoryIndex)
+    story_of: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        open_ids = self.index.story_ids()
+        story_of = {
+            article: self.index.continuing_id(story) for article, story in self.story_of.items()
+        }
+        return {
+            "index": self.index.state(),
+            "story_of": {a: s for a, s in story_of.items() if s in open_ids},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> StoryState:
+        return cls(StoryIndex.from_state(data["index"]), dict(data["story_of"]))
+
+
+class BatchStories(NamedTuple):
+    story_of: dict[str, str]
+    """Article id -> story id, for every card of the batch."""
+    merges: list[Merge]
+    """Merges of stories an earlier batch wrote."""
+    summaries: list[dict]
+    """One `stories` row (without `ingested_at`) per story the batch added to."""
+
+
+def assign_batch(
+    state: StoryState,
+    cards: Iterable[StoryCard],
+    merge_every: float = MERGE_EVERY_SECONDS,
+) -> BatchStories:
+    """Assigns the cards to stories in publication order; updates `state`."""
+    index = state.index
+    ordered = sorted(cards, key=lambda card: (card.published, card.article_id))
+    written_before = index.story_ids()
+    new = [card for card in ordered if card.article_id not in state.story_of]
+    merges: list[Merge] = []
+    merge_at = None
+    assigned: dict[str, str] = {}
+    for card in new:
+        if merge_at is None:
+            merge_at = card.published + merge_every
+        if card.published >= merge_at:
+            merges += index.merge_similar()
+            index.close_before(card.published)
+            merge_at = card.published + merge_every
+        assigned[card.article_id] = index.assign(
+            card.article_id, card.terms, card.published, card.source
+        )
+    merges += index.merge_similar()
+    state.story_of.update(assigned)
+    story_of = {
+        card.article_id: index.continuing_id(state.story_of[card.article_id]) for card in ordered
+    }
+    if ordered:
+        index.close_before(ordered[-1].published)
+    recorded = [merge for merge in merges if merge.merged in written_before]
+    return BatchStories(story_of, recorded, _summaries(new, story_of, index))
+
+
+def _summaries(
+    cards: list[StoryCard], story_of: Mapping[str, str], index: StoryIndex
+) -> list[dict]:
+    rows = []
+    by_story: dict[str, list[StoryCard]] = {}
+    for card in cards:
+        by_story.setdefault(story_of[card.article_id], []).append(card)
+    for story_id, members in sorted(by_story.items()):
+        countries = Counter(card.main_country for card in members if card.main_country)
+        names = Counter(name for card in members for name in card.names)
+        ids = "\x1f".join(sorted(card.article_id for card in members))
+        rows.append(
+            {
+                "story_row_id": hashlib.sha256(f"{story_id}\x1e{ids}".encode()).hexdigest()[:32],
+                "story_id": story_id,
+                "first_published_at": _utc(members[0].published),
+                "last_published_at": _utc(members[-1].published),
+                "articles_added": len(members),
+                "articles_total": _total(index, story_id, len(members)),
+                "sources": sorted({card.source for card in members if card.source}),
+                "main_countries": [c for c, _ in _ranked(countries)[:SUMMARY_COUNTRIES]],
+                "names": [n for n, _ in _ranked(names)[:SUMMARY_ENTITIES]],
+                "title": next((card.title for card in members if card.title), None),
+            }
+        )
+    return rows
+
+
+def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _total(index: StoryIndex, story_id: str, added: int) -> int:
+    """Articles in the story so far; a story already closed by this batch's end counts only
+    what is known here."""
+    return index.articles_in(story_id) if story_id in index.story_ids() else added
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
