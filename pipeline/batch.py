@@ -27,6 +27,7 @@ from newsbeam.query import run_row_of
 from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
 from newsbeam.transforms.records import Stage
 from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
+from newsbeam.transforms.stories.story_state_files import commit_story_state
 
 __all__ = ["run_batch"]
 
@@ -84,9 +85,12 @@ def _run_once(
     run = run_info(options, "batch")
     with dask_cluster(options, news):
         pipeline = beam.Pipeline(options=options)
-        write(build(pipeline, news, listing), news.output, news.max_rows_per_file, run=run)
+        outputs = build(pipeline, news, listing)
+        write(outputs, news.output, news.max_rows_per_file, run=run)
         result = pipeline.run()
         result.wait_until_finish()
+    # Its files are in: the next run adds to the stories this one left open.
+    commit_story_state(news.output, outputs.stories_token)
     print_run(run, time.monotonic() - started, newsbeam_counters(result))
     balanced = print_accounting(news.output, run.run_id)
     return _feeds_read(result, news, run.run_id) and balanced

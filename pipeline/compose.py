@@ -1,4 +1,5 @@
-"""The newsbeam graph: sources -> clean -> exact dedupe -> near dedupe -> extract -> write.
+"""The newsbeam graph: sources -> clean -> exact dedupe -> near dedupe -> extract -> stories
+-> write.
 
 Batch and streaming share everything after the source; only the source (files and one
 poll of each feed, or feeds polled on a timer) and the windowing differ. Duplicates are
@@ -8,6 +9,7 @@ removed before entity extraction, so copies cost no NLP time.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -18,7 +20,15 @@ from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
 from newsbeam.options import NewsbeamOptions, feed_configs, http_policy, is_dask_runner
-from newsbeam.schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, MINHASH_INDEX, REJECTS
+from newsbeam.schemas import (
+    ARTICLES,
+    DUPLICATES,
+    ENTITY_VARIANTS,
+    MINHASH_INDEX,
+    REJECTS,
+    STORIES,
+    STORY_MERGES,
+)
 from newsbeam.schemas.layout import state_dir
 from newsbeam.transforms.clean.clean_articles import CleanArticles
 from newsbeam.transforms.dedupe.cross_window_dedupe import CrossWindowDedupe
@@ -35,10 +45,12 @@ from newsbeam.transforms.sources.fetch_articles import FetchArticles
 from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
 from newsbeam.transforms.sources.read_article_files import ReadArticleFiles
 from newsbeam.transforms.sources.read_feeds import PollFeeds, ReadFeeds
+from newsbeam.transforms.stories.assign_stories import AssignStories
+from newsbeam.transforms.stories.story_state_files import stage_story_state
 from newsbeam.transforms.write.accounting import RunInfo
 from newsbeam.transforms.write.tally_outcomes import TallyOutcomes
 from newsbeam.transforms.write.validate_rows import ValidateRows
-from newsbeam.transforms.write.write_tables import WriteRunRow, WriteTables
+from newsbeam.transforms.write.write_tables import WriteRunRow, WriteTables, Written
 
 __all__ = [
     "Outputs",
@@ -59,7 +71,9 @@ _ALLOWED_LATENESS = 86_400  # seconds: a window accepts data up to a day late
 
 class Outputs(NamedTuple):
     """The tables as PCollections of row dicts, the MinHash index rows, and the tally of
-    inputs and outcomes the `runs` row is made of."""
+    inputs and outcomes the `runs` row is made of. `open_stories` is the story state the
+    run leaves; `write` stages it under `stories_token`, and `commit_story_state` makes it
+    current once the run's files are written."""
 
     articles: PCollection
     duplicates: PCollection
@@ -67,6 +81,10 @@ class Outputs(NamedTuple):
     index: PCollection | None = None
     variants: PCollection | None = None
     tally: PCollection | None = None
+    stories: PCollection | None = None
+    story_merges: PCollection | None = None
+    open_stories: PCollection | None = None
+    stories_token: str | None = None
 
 
 def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datetime:
@@ -212,8 +230,14 @@ def process(
         options.spacy_model, options.region_level, batch_by_grouping=by_grouping
     )
     normalised = extracted.articles | "NormaliseAcrossArticles" >> NormaliseAcrossArticles()
-    articles = normalised["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)
-    duplicates = all_duplicates | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
+    storied = {
+        "articles": normalised["articles"],
+        "duplicates": all_duplicates,
+    } | "AssignStories" >> AssignStories(
+        options.output, options.state_expiry, in_keyed_state=across_windows
+    )
+    articles = storied["articles"] | "ValidateArticles" >> ValidateRows(ARTICLES)
+    duplicates = storied["duplicates"] | "ValidateDuplicates" >> ValidateRows(DUPLICATES)
     index = kept | "IndexRows" >> beam.Map(index_row, params.scheme)
     all_rejects = _flatten(
         [*rejects, cleaned.rejects, extracted.rejects, articles.rejects, duplicates.rejects],
@@ -226,7 +250,16 @@ def process(
         "rejects": all_rejects,
     } | "Account" >> TallyOutcomes()
     return Outputs(
-        articles.valid, duplicates.valid, all_rejects, index, normalised["variants"], tally
+        articles.valid,
+        duplicates.valid,
+        all_rejects,
+        index,
+        normalised["variants"],
+        tally,
+        storied["stories"],
+        storied["story_merges"],
+        storied["open_stories"],
+        uuid.uuid4().hex,
     )
 
 
@@ -249,23 +282,38 @@ def write(
         "duplicates": (output_dir, DUPLICATES),
         "rejects": (output_dir, REJECTS),
         "variants": (output_dir, ENTITY_VARIANTS),
+        "stories": (output_dir, STORIES),
+        "story_merges": (output_dir, STORY_MERGES),
     }
     tables = {
         "articles": outputs.articles,
         "duplicates": outputs.duplicates,
         "rejects": outputs.rejects,
         "variants": outputs.variants,
+        "stories": outputs.stories,
+        "story_merges": outputs.story_merges,
     }
     if outputs.index is not None and skip_existing:
         targets["index"] = (state_dir(output_dir), MINHASH_INDEX)
         tables["index"] = outputs.index
     tables = {label: rows for label, rows in tables.items() if rows is not None}
     written = tables | "WriteTables" >> WriteTables(targets, max_rows_per_file, skip_existing)
+    if outputs.open_stories is not None and outputs.stories_token:
+        staged = outputs.open_stories | "StageOpenStories" >> beam.Map(
+            _stage_stories, output_dir, outputs.stories_token
+        )
+        written = (written, staged) | "WrittenAndStaged" >> beam.Flatten()
     if run is None or outputs.tally is None:
         return
     _ = {"tally": outputs.tally, "written": written} | "WriteRuns" >> WriteRunRow(
         output_dir, run, per_window=not skip_existing
     )
+
+
+def _stage_stories(state, output_dir: str, token: str) -> Written:
+    """Stages the open stories; the `runs` row waits for it like for any file."""
+    path = stage_story_state(output_dir, token, state)
+    return Written("open_stories", "story_state", path, {})
 
 
 def _flatten(collections: list[PCollection], label: str) -> PCollection:

@@ -243,8 +243,8 @@ class NewsbeamOptions(PipelineOptions):
             dest="state_expiry",
             type=float,
             default=7 * 86_400.0,
-            help="Seconds a feed entry is remembered as seen, and an article's MinHash kept "
-            "for finding later copies (bounds the state).",
+            help="Seconds a feed entry is remembered as seen, an article's MinHash kept "
+            "for finding later copies, and its story kept for them (bounds the state).",
         )
         parser.add_argument(
             "--near-threshold",

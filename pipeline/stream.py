@@ -55,6 +55,7 @@ from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
 from newsbeam.transforms.sources.redact import redact
+from newsbeam.transforms.stories.story_state_files import commit_story_state
 from newsbeam.transforms.write.accounting import balance_report
 
 __all__ = ["LocalStream", "StreamFailed", "is_due", "pages_deadline", "run_stream", "spread_polls"]
@@ -203,6 +204,7 @@ class LocalStream:
             return
         self._failed_in_a_row = 0
         self._store.commit(run_id)
+        commit_story_state(self._news.output, outputs.stories_token)
         counters = newsbeam_counters(result)
         for name, value in counters.items():
             self.totals[name] = self.totals.get(name, 0) + value

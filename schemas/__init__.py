@@ -12,6 +12,8 @@ from newsbeam.schemas.tables import (
     REJECTS,
     RUNS,
     SCHEMA_VERSION,
+    STORIES,
+    STORY_MERGES,
     TABLES,
     Table,
 )
@@ -24,6 +26,8 @@ __all__ = [
     "REJECTS",
     "RUNS",
     "SCHEMA_VERSION",
+    "STORIES",
+    "STORY_MERGES",
     "TABLES",
     "Table",
 ]

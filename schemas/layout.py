@@ -6,6 +6,8 @@
     DIR/_state/minhash/    the MinHash index later runs compare new articles against
     DIR/_state/feeds/      a local stream's per-feed state, one JSON file a feed
     DIR/_state/pending/    a stream window's feed states, made current once its files are in
+    DIR/_state/stories/    the open stories later runs add to (current.json.gz), and each
+                           run's staged copy (pending/), made current once its files are in
     DIR/_state/writer.lock who is writing into DIR now (one `run` or `stream` at a time)
     DIR/_quarantine/       unreadable files `newsbeam check --repair` moved aside, each under
                            its path relative to DIR (read by nothing)
@@ -26,6 +28,7 @@ __all__ = [
     "pending_feed_states_dir",
     "quarantine_dir",
     "state_dir",
+    "story_state_path",
     "temporary_dir",
     "writer_lock_path",
 ]
@@ -36,6 +39,7 @@ _STATE = "_state"
 _FEEDS = "feeds"
 _PENDING = "pending"
 _WRITER_LOCK = "writer.lock"
+_STORIES = "stories"
 
 
 def temporary_dir(output_dir: str) -> str:
@@ -54,6 +58,13 @@ def feed_state_dir(output_dir: str) -> str:
 
 def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
     return FileSystems.join(output_dir, _STATE, _PENDING, run_id)
+
+
+def story_state_path(output_dir: str, pending_token: str | None = None) -> str:
+    """The open stories later runs resume from; with `pending_token`, a run's staged copy."""
+    if pending_token is None:
+        return FileSystems.join(output_dir, _STATE, _STORIES, "current.json.gz")
+    return FileSystems.join(output_dir, _STATE, _STORIES, _PENDING, f"{pending_token}.json.gz")
 
 
 def writer_lock_path(output_dir: str) -> str:

@@ -1,4 +1,5 @@
-"""The output tables: articles, duplicates, rejects, entity_variants and runs.
+"""The output tables: articles, duplicates, rejects, entity_variants, stories, story_merges
+and runs.
 
 Each `Table` knows its full logical schema, the hive partition columns that live in the
 directory names rather than in the files, and the key column that makes re-runs idempotent.
@@ -10,8 +11,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+6: `articles` and `duplicates` gained `story_id` (a duplicate's is its kept article's); new
+tables `stories` (what each run added to each story) and `story_merges` (a story id that
+continues as another). Older files read with `story_id` null.
 
 5: `articles` gained `main_country`: the country the article is about, or null when no
 country is named often enough (twice, or in the title) to be its focus; `region` follows it.
@@ -121,6 +126,7 @@ ARTICLES = Table(
             pa.field("content_hash", pa.string(), nullable=False),
             pa.field("word_count", pa.int32(), nullable=False),
             pa.field("duplicate_count", pa.int32(), nullable=False),
+            pa.field("story_id", pa.string(), nullable=False),
             pa.field("ingested_at", _UTC_TS, nullable=False),
             pa.field("schema_version", pa.int16(), nullable=False),
         ]
@@ -134,6 +140,7 @@ DUPLICATES = Table(
         [
             pa.field("id", pa.string(), nullable=False),
             pa.field("duplicate_of", pa.string(), nullable=False),
+            pa.field("story_id", pa.string()),
             pa.field("kind", pa.string(), nullable=False),
             pa.field("similarity", pa.float32()),
             pa.field("url", pa.string()),
@@ -176,6 +183,42 @@ ENTITY_VARIANTS = Table(
         ]
     ),
 )
+
+STORIES = Table(
+    name="stories",
+    key="story_row_id",
+    schema=pa.schema(
+        [
+            pa.field("story_row_id", pa.string(), nullable=False),
+            pa.field("story_id", pa.string(), nullable=False),
+            pa.field("first_published_at", _UTC_TS, nullable=False),
+            pa.field("last_published_at", _UTC_TS, nullable=False),
+            pa.field("articles_added", pa.int32(), nullable=False),
+            pa.field("articles_total", pa.int32(), nullable=False),
+            pa.field("sources", pa.list_(pa.string()), nullable=False),
+            pa.field("main_countries", pa.list_(pa.string()), nullable=False),
+            pa.field("names", pa.list_(pa.string()), nullable=False),
+            pa.field("title", pa.string()),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+"""One row per story per run (or window) that added articles to it: a view grouping by
+`story_id` gives each story's whole life. The times and lists are of the articles added."""
+
+STORY_MERGES = Table(
+    name="story_merges",
+    key="story_id",
+    schema=pa.schema(
+        [
+            pa.field("story_id", pa.string(), nullable=False),
+            pa.field("continues_as", pa.string(), nullable=False),
+            pa.field("ingested_at", _UTC_TS, nullable=False),
+        ]
+    ),
+)
+"""A story written under `story_id` turned out to be the story `continues_as`: its articles
+keep their id on disk; later articles join `continues_as`."""
 
 SOURCE_COUNTS = pa.struct(
     [
@@ -220,7 +263,8 @@ RUNS = Table(
 """One row per run (a batch run, or a window of a stream): what came in, where it went."""
 
 TABLES: dict[str, Table] = {
-    table.name: table for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS, RUNS)
+    table.name: table
+    for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS, STORIES, STORY_MERGES, RUNS)
 }
 """The tables analysts query."""
 

@@ -91,8 +91,9 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
             payload = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload)
             if payload.state_specs:
                 stateful[transform.unique_name] = sorted(payload.state_specs)
-    # Three stateful steps, each with bounded state: the feed poller, and the index of
-    # earlier windows for near-duplicates with its per-article gather step.
+    # Stateful steps, each with bounded state: the feed poller, the index of earlier
+    # windows for near-duplicates with its per-article gather step, the open stories, and
+    # the join of each row with its story id (held until both are in).
     by_step = {
         name.split("/")[0] + "/" + name.split("/")[1]: specs for name, specs in stateful.items()
     }
@@ -100,6 +101,8 @@ def test_the_streaming_graph_for_cluster_runners_builds_and_serialises(tmp_path)
         "PollFeeds/PollDueFeeds": ["feed_state"],
         "CrossWindowDedupe/MatchEarlierWindows": ["band_entries"],
         "CrossWindowDedupe/Decide": ["article", "band_results"],
+        "AssignStories/AssignInKeyedState": ["open_stories"],
+        "AssignStories/GatherStoryId": ["row", "story"],
     }
     assert outputs.articles.is_bounded is False
     assert outputs.articles.windowing.windowfn.size == 60

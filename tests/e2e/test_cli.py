@@ -87,7 +87,7 @@ def test_sample_rows_are_clean_and_complete(sample_output):
                   count(*) FILTER (WHERE language = 'en'),
                   count(*) FILTER (WHERE len(countries) > 0 AND len(persons) > 0),
                   count(*) FILTER (WHERE title LIKE '%|%'),
-                  count(*) FILTER (WHERE schema_version = 5 AND word_count >= 150)
+                  count(*) FILTER (WHERE schema_version = 6 AND word_count >= 150)
            FROM articles""",
     )
     assert rows == [(0, 12, 12, 0, 12)]
@@ -207,6 +207,14 @@ def test_seed_articles(seeds_dir, tmp_path):
     assert {"Armenia", "Azerbaijan"} <= set(locations) and {"AM", "AZ"} <= set(countries)
     assert "Ganja" in locations and "Ganja" not in persons
     assert not any("Ganja" == p for row in rows for p in row[5])
+    # Two stories of one conflict, three weeks apart: two stories, each its own row.
+    stories = _rows(
+        tmp_path,
+        "SELECT s.story_id, s.articles_added, a.input FROM stories s "
+        "JOIN articles a ON a.story_id = s.story_id ORDER BY a.input",
+    )
+    assert len({story_id for story_id, *_ in stories}) == 2 and len(stories) == 2
+    assert all(added == 1 for _id, added, _input in stories)
 
 
 def test_run_reads_a_directory_of_feed_files_offline(tmp_path):
@@ -362,11 +370,46 @@ def test_a_later_run_records_a_copy_against_the_article_already_written(sample_o
     newsbeam("run", "--input", str(copy_file.parent), "--output", str(earlier))
     rows = _rows(
         earlier,
-        "SELECT d.kind, d.similarity >= 0.8, d.source, a.source FROM duplicates d "
-        "JOIN articles a ON a.id = d.duplicate_of WHERE d.source = 'Later Wire'",
+        "SELECT d.kind, d.similarity >= 0.8, d.source, a.source, d.story_id = a.story_id "
+        "FROM duplicates d JOIN articles a ON a.id = d.duplicate_of "
+        "WHERE d.source = 'Later Wire'",
     )
-    assert rows == [("near", True, "Later Wire", "Example News")]
+    # The copy belongs to its article's story, although that story was written a run ago.
+    assert rows == [("near", True, "Later Wire", "Example News", True)]
     assert _rows(earlier, "SELECT count(*) FROM articles") == [(12,)]
+
+
+def test_a_later_run_adds_an_article_to_the_story_an_earlier_run_opened(sample_output, tmp_path):
+    import shutil
+
+    earlier = tmp_path / "out"
+    shutil.copytree(sample_output, earlier)
+    follow_up = tmp_path / "later" / "canada-follow-up.txt"
+    follow_up.parent.mkdir()
+    follow_up.write_text(
+        "date 2025-03-07\ntitle Alberta wants water bombers from Ottawa's wildfire money"
+        "\nsource Prairie Post\n\nAlberta will ask Ottawa for water bombers out of the 850 "
+        "million dollars the government of Canada pledged on Thursday to prepare provinces "
+        "for the wildfire season, Forestry Minister Karen Olson said on Friday. Emergency "
+        "Preparedness Minister Marc-Andre Tremblay had said the largest share of the wildfire "
+        "money would go to Alberta, British Columbia and Quebec. Firefighters in northern "
+        "Alberta are already watching holdover fires, with snowpack well below normal.\n"
+    )
+    newsbeam("run", "--input", str(follow_up.parent), "--output", str(earlier))
+    rows = _rows(
+        earlier,
+        "SELECT source, story_id FROM articles WHERE source IN ('Prairie Post', 'Maple Daily') "
+        "ORDER BY source",
+    )
+    assert [source for source, _ in rows] == ["Maple Daily", "Prairie Post"]
+    assert rows[0][1] == rows[1][1], "the follow-up joins the story the first run opened"
+    # A row per run that added to the story: its life is the sum of them.
+    life = _rows(
+        earlier,
+        "SELECT count(*), sum(articles_added), max(articles_total), list(sources) "
+        f"FROM stories WHERE story_id = '{rows[0][1]}'",
+    )
+    assert life[0][:3] == (2, 2, 2)
 
 
 def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):

@@ -12,7 +12,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from newsbeam.schemas import ARTICLES, DUPLICATES, ENTITY_VARIANTS, RUNS, SCHEMA_VERSION
+from newsbeam.schemas import (
+    ARTICLES,
+    DUPLICATES,
+    ENTITY_VARIANTS,
+    RUNS,
+    SCHEMA_VERSION,
+    STORIES,
+    STORY_MERGES,
+)
 from newsbeam.transforms.clean.clean_articles import clean_article as _clean
 from newsbeam.transforms.records import (
     ArticleRow,
@@ -149,6 +157,7 @@ def article_row(**overrides: Any) -> ArticleRow:
         "content_hash": "c" * 32,
         "word_count": 1,
         "duplicate_count": 0,
+        "story_id": "a" * 32,
         "ingested_at": NOW,
         "schema_version": SCHEMA_VERSION,
     }
@@ -160,6 +169,7 @@ def duplicate_row(**overrides: Any) -> DuplicateRow:
     example = {
         "id": "b" * 32,
         "duplicate_of": "a" * 32,
+        "story_id": "a" * 32,
         "kind": "exact",
         "similarity": 1.0,
         "url": None,
@@ -183,6 +193,30 @@ def variant_row(**overrides: Any) -> dict:
         "ingested_at": NOW,
     }
     return _row(ENTITY_VARIANTS, example, overrides)
+
+
+def story_row(**overrides: Any) -> dict:
+    """A complete `stories` row: the first run of a story of two articles."""
+    example = {
+        "story_row_id": "s" * 32,
+        "story_id": "a" * 32,
+        "first_published_at": NOW,
+        "last_published_at": NOW,
+        "articles_added": 2,
+        "articles_total": 2,
+        "sources": ["S"],
+        "main_countries": ["KE"],
+        "names": ["Grace Wanjiru"],
+        "title": "T",
+        "ingested_at": NOW,
+    }
+    return _row(STORIES, example, overrides)
+
+
+def story_merge_row(**overrides: Any) -> dict:
+    """A complete `story_merges` row: story b continues as story a."""
+    example = {"story_id": "b" * 32, "continues_as": "a" * 32, "ingested_at": NOW}
+    return _row(STORY_MERGES, example, overrides)
 
 
 def reject_row(

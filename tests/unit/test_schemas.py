@@ -5,13 +5,23 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsbeam.schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION, TABLES
-from tests.support.builders import article_row, duplicate_row, reject_row, run_row, variant_row
+from tests.support.builders import (
+    article_row,
+    duplicate_row,
+    reject_row,
+    run_row,
+    story_merge_row,
+    story_row,
+    variant_row,
+)
 
 # One complete row of each table, as the builders make it.
 EXAMPLES = {
     "articles": article_row(),
     "duplicates": duplicate_row(),
     "entity_variants": variant_row(),
+    "stories": story_row(),
+    "story_merges": story_merge_row(),
     "runs": run_row(),
     "rejects": reject_row(),
 }

@@ -10,7 +10,9 @@ What the batch says: each article's story (its id after the batch's merges: ids 
 batch are not written yet, so they may still change), the merges of stories written by an
 earlier batch (those ids are on disk: the merge is recorded, the files are not rewritten),
 and one summary per story the batch added to. An article the state already placed (the
-same input run again) keeps its story and is not counted twice.
+same input run again) keeps its story and is not counted twice. The state remembers each
+article's story for `--state-expiry` of publication time, as the MinHash index remembers
+its signature, so that a copy found by a later run joins its article's story.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from newsbeam.transforms.stories.story_index import Merge, StoryIndex
 __all__ = ["MERGE_EVERY_SECONDS", "BatchStories", "StoryCard", "StoryState", "assign_batch"]
 
 MERGE_EVERY_SECONDS = 3600.0
+REMEMBER_SECONDS = 7 * 86_400.0
+"""How long the story of each article is kept by default (a run passes `--state-expiry`)."""
 SUMMARY_COUNTRIES = 3
 SUMMARY_ENTITIES = 5
 
@@ -44,29 +48,51 @@ class StoryCard:
     main_country: str | None = None
     names: tuple[str, ...] = ()
     """The article's persons and organizations, canonical."""
+    dated: bool = True
+    """False when `published` is only the ingestion time."""
 
 
 @dataclass
 class StoryState:
-    """The index and the story of each article of its open stories: what a batch resumes
-    from (duplicates of an earlier batch's article take that article's story)."""
+    """The index, and the story of each article placed in the last `remember_s` seconds of
+    publication time: what a batch resumes from (a copy found runs later takes its
+    article's story, even once that story has closed)."""
 
     index: StoryIndex = field(default_factory=StoryIndex)
     story_of: dict[str, str] = field(default_factory=dict)
+    published: dict[str, float] = field(default_factory=dict)
+    remember_s: float = REMEMBER_SECONDS
+
+    def place(self, article_id: str, story_id: str, published: float) -> None:
+        self.story_of[article_id] = story_id
+        self.published[article_id] = published
+
+    def story_of_article(self, article_id: str) -> str | None:
+        story_id = self.story_of.get(article_id)
+        return story_id and self.index.continuing_id(story_id)
+
+    def forget_before(self, time: float) -> None:
+        """Forgets the articles published over `remember_s` before `time`."""
+        old = [a for a, published in self.published.items() if published < time - self.remember_s]
+        for article_id in old:
+            del self.story_of[article_id], self.published[article_id]
 
     def to_json(self) -> dict:
-        open_ids = self.index.story_ids()
-        story_of = {
-            article: self.index.continuing_id(story) for article, story in self.story_of.items()
-        }
         return {
             "index": self.index.state(),
-            "story_of": {a: s for a, s in story_of.items() if s in open_ids},
+            "articles": {
+                article: [self.story_of_article(article), self.published[article]]
+                for article in self.story_of
+            },
+            "remember_s": self.remember_s,
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> StoryState:
-        return cls(StoryIndex.from_state(data["index"]), dict(data["story_of"]))
+        state = cls(StoryIndex.from_state(data["index"]), remember_s=data["remember_s"])
+        for article, (story_id, published) in data["articles"].items():
+            state.place(article, story_id, published)
+        return state
 
 
 class BatchStories(NamedTuple):
@@ -90,24 +116,32 @@ def assign_batch(
     new = [card for card in ordered if card.article_id not in state.story_of]
     merges: list[Merge] = []
     merge_at = None
+    clock = None  # the newest dated article's time: see below
     assigned: dict[str, str] = {}
     for card in new:
         if merge_at is None:
             merge_at = card.published + merge_every
         if card.published >= merge_at:
             merges += index.merge_similar()
-            index.close_before(card.published)
+            index.close_before(clock if clock is not None else card.published)
             merge_at = card.published + merge_every
+        if card.dated:
+            clock = card.published
         assigned[card.article_id] = index.assign(
             card.article_id, card.terms, card.published, card.source
         )
     merges += index.merge_similar()
-    state.story_of.update(assigned)
-    story_of = {
-        card.article_id: index.continuing_id(state.story_of[card.article_id]) for card in ordered
-    }
+    for card in new:
+        state.place(card.article_id, assigned[card.article_id], card.published)
+    story_of = {card.article_id: state.story_of_article(card.article_id) for card in ordered}
     if ordered:
-        index.close_before(ordered[-1].published)
+        # The batch's clock: its newest dated article. An undated one stands at its
+        # ingestion time, which in a backfill is years after the others: it must not close
+        # them (a batch of undated articles only goes by ingestion time).
+        clock = max((card.published for card in ordered if card.dated), default=None)
+        clock = ordered[-1].published if clock is None else clock
+        index.close_before(clock)
+        state.forget_before(clock)
     recorded = [merge for merge in merges if merge.merged in written_before]
     return BatchStories(story_of, recorded, _summaries(new, story_of, index))
 

@@ -94,10 +94,22 @@ def test_a_summary_names_what_the_batch_added_to_its_story():
     assert summary["first_published_at"] < summary["last_published_at"]
 
 
-def test_closed_stories_leave_the_saved_state():
-    state = StoryState()
+def test_closed_stories_leave_the_saved_state_and_their_articles_are_remembered_a_while():
+    state = StoryState(remember_s=20 * 24 * HOUR)
     assign_batch(state, _cards(SNOWDEN))
     assign_batch(state, _cards(CARNEY, start=10 * 24 * HOUR, prefix="b"))
-    saved = state.to_json()
+    saved = _resumed(state).to_json()
     assert [story[0] for story in saved["index"]["stories"]] == ["b0"]
-    assert set(saved["story_of"]) == {"b0", "b1"}
+    # A copy of a0 found now still takes its story, closed or not.
+    assert _resumed(state).story_of_article("a2") == "a0"
+    assign_batch(state, _cards(CARNEY[:1], start=40 * 24 * HOUR, prefix="c"))
+    assert set(state.to_json()["articles"]) == {"c0"}
+
+
+def test_an_undated_article_at_its_ingestion_time_does_not_close_a_backfill_s_stories():
+    cards = _cards(SNOWDEN[:2])
+    undated = StoryCard("u0", 1e9, story_terms("Carney faces Treasury committee"), dated=False)
+    state = StoryState()
+    assign_batch(state, [*cards, undated])
+    assert {"a0", "u0"} <= state.index.story_ids()
+    assert state.story_of_article("a1") == "a0"

@@ -1,0 +1,66 @@
+"""The open stories beside the output, so that later runs and windows add to them.
+
+A run reads `_state/stories/current.json.gz`, stages what it leaves under a token of its
+own (`pending/`), and the caller makes that current once the run's files are written: a
+run that fails leaves the stories as the last complete run left them, like the feed
+states. State older than `--state-expiry` is not resumed (its stories are long closed; its
+word frequencies stale). Through Beam's file systems, so a `gs://` or `s3://` output works.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+from newsbeam.schemas.layout import story_state_path
+from newsbeam.transforms.stories.story_batches import StoryState
+
+__all__ = ["commit_story_state", "load_story_state", "stage_story_state"]
+
+
+def load_story_state(output_dir: str, expiry_s: float, now: float | None = None) -> StoryState:
+    """The stories the last complete run left open, or none if it is older than `expiry_s`."""
+    path = story_state_path(output_dir)
+    if not FileSystems.exists(path):
+        return StoryState()
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        saved = json.loads(gzip.decompress(handle.read()))
+    if saved["saved_at"] < (time.time() if now is None else now) - expiry_s:
+        return StoryState()
+    return StoryState.from_json(saved["state"])
+
+
+def stage_story_state(output_dir: str, token: str, state: StoryState) -> str:
+    """Writes the run's stories under its token; `commit_story_state` makes them current."""
+    path = story_state_path(output_dir, token)
+    data = gzip.compress(json.dumps({"saved_at": time.time(), "state": state.to_json()}).encode())
+    _make_parent(path)
+    temporary = f"{path}.tmp"
+    with FileSystems.create(temporary, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        handle.write(data)
+    FileSystems.rename([temporary], [path])
+    return path
+
+
+def commit_story_state(output_dir: str, token: str) -> bool:
+    """Makes the run's staged stories current; False if it staged none (no articles)."""
+    staged, current = story_state_path(output_dir, token), story_state_path(output_dir)
+    if not FileSystems.exists(staged):
+        return False
+    if FileSystems.get_scheme(current) is None:
+        os.replace(staged, current)  # atomic: a reader sees the old stories or the new
+        return True
+    if FileSystems.exists(current):
+        FileSystems.delete([current])
+    FileSystems.rename([staged], [current])
+    return True
+
+
+def _make_parent(path: str) -> None:
+    if FileSystems.get_scheme(path) is None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
