@@ -14,6 +14,7 @@ Local outputs only: an object store (gs://, s3://) keeps an object whole or not 
 from __future__ import annotations
 
 import glob
+import gzip
 import json
 import os
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from newsbeam.schemas.layout import (
     pending_feed_states_dir,
     quarantine_dir,
     state_dir,
+    story_state_path,
 )
 from newsbeam.transforms.write.parquet_files import (
     UnreadableFile,
@@ -64,13 +66,18 @@ class CheckResult:
 
 def output_files(output_dir: str) -> list[str]:
     """Every file newsbeam reads back from the output: each table's Parquet files, the
-    MinHash index's, and a local stream's feed states (current and pending). Files being
+    MinHash index's, a local stream's feed states (current and pending) and the open
+    stories (current and staged). Files being
     written (`_temporary`) and files already set aside (`_quarantine`) are not among them."""
     files = [path for table in TABLES.values() for path in list_table_files(output_dir, table)]
     files += list_table_files(state_dir(output_dir), MINHASH_INDEX)
     files += sorted(glob.glob(os.path.join(glob.escape(feed_state_dir(output_dir)), "*.json")))
     pending = glob.escape(pending_feed_states_dir(output_dir))
     files += sorted(glob.glob(os.path.join(pending, "*", "*.json")))
+    current_stories = story_state_path(output_dir)
+    files += [current_stories] if os.path.exists(current_stories) else []
+    staged = os.path.dirname(story_state_path(output_dir, "any"))
+    files += sorted(glob.glob(os.path.join(glob.escape(staged), "*.json.gz")))
     return files
 
 
@@ -89,7 +96,7 @@ def unreadable_files(output_dir: str, thorough: bool = True) -> CheckResult:
 
 def _problem(path: str, thorough: bool) -> str | None:
     """Why the file cannot be read, or None when it can."""
-    if path.endswith(".json"):
+    if path.endswith((".json", ".json.gz")):
         return _json_problem(path)
     try:
         if thorough:
@@ -103,9 +110,10 @@ def _problem(path: str, thorough: bool) -> str | None:
 
 def _json_problem(path: str) -> str | None:
     try:
-        with open(path, encoding="utf-8") as handle:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as handle:
             state = json.load(handle)
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, EOFError) as error:
         return f"not a JSON file: {error}"
     return None if isinstance(state, dict) else "not a JSON object"
 

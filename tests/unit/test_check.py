@@ -10,7 +10,14 @@ import pytest
 
 from newsbeam.check import check_output, quarantine, refuse_unreadable, unreadable_files
 from newsbeam.schemas import ARTICLES, DUPLICATES, MINHASH_INDEX, RUNS
-from newsbeam.schemas.layout import feed_state_dir, pending_feed_state_dir, state_dir
+from newsbeam.schemas.layout import (
+    feed_state_dir,
+    pending_feed_state_dir,
+    state_dir,
+    story_state_path,
+)
+from newsbeam.transforms.stories.story_batches import StoryState
+from newsbeam.transforms.stories.story_state_files import commit_story_state, stage_story_state
 from newsbeam.transforms.write.parquet_files import read_parquet_metadata, write_rows
 from tests.support.builders import STORY, article_row, duplicate_row, run_row
 
@@ -40,13 +47,17 @@ def _output(root) -> dict[str, str]:
         paths[name] = os.path.join(folder, "f.json")
         with open(paths[name], "w", encoding="utf-8") as handle:
             json.dump({"url": "https://example.com/feed", "state": {}}, handle)
+    stage_story_state(out, "r1", StoryState())
+    commit_story_state(out, "r1")
+    paths["stories"] = story_state_path(out)
     return paths
 
 
 def test_every_kind_of_file_is_read_and_the_unreadable_ones_named(tmp_path):
     paths = _output(tmp_path)
-    assert unreadable_files(str(tmp_path)).checked == 6
+    assert unreadable_files(str(tmp_path)).checked == 7
     assert unreadable_files(str(tmp_path)).unreadable == []
+    os.truncate(paths["stories"], 20)  # a power cut in the middle of the open stories
     os.truncate(paths["runs"], 100)
     os.truncate(paths["index"], 0)
     os.truncate(paths["pending"], 5)
@@ -57,9 +68,10 @@ def test_every_kind_of_file_is_read_and_the_unreadable_ones_named(tmp_path):
         os.makedirs(tmp_path / folder, exist_ok=True)
         (tmp_path / folder / "part-x.parquet").write_bytes(b"")
     result = unreadable_files(str(tmp_path))
-    assert result.checked == 6
+    assert result.checked == 7
     found = {item.path: item.reason for item in result.unreadable}
-    assert sorted(found) == sorted(paths[name] for name in ("runs", "index", "pending", "feed"))
+    damaged = ("runs", "index", "pending", "feed", "stories")
+    assert sorted(found) == sorted(paths[name] for name in damaged)
     assert "0 bytes" in found[paths["index"]] and found[paths["feed"]] == "not a JSON object"
 
 
