@@ -19,8 +19,9 @@ from newsbeam.check import refuse_unreadable
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.compose import build, index_cutoff, write
 from newsbeam.dask_cluster import dask_cluster
+from newsbeam.graph_guard import dask_hazards
 from newsbeam.metrics import failed_feeds, newsbeam_counters
-from newsbeam.options import NewsbeamOptions, is_local_runner, run_info
+from newsbeam.options import NewsbeamOptions, is_dask_runner, is_local_runner, run_info
 from newsbeam.output_dir import tidy
 from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
@@ -87,6 +88,7 @@ def _run_once(
         pipeline = beam.Pipeline(options=options)
         outputs = build(pipeline, news, listing)
         write(outputs, news.output, news.max_rows_per_file, run=run)
+        _refuse_dask_hazards(options, pipeline)
         result = pipeline.run()
         result.wait_until_finish()
     # Its files are in: the next run adds to the stories this one left open.
@@ -94,6 +96,16 @@ def _run_once(
     print_run(run, time.monotonic() - started, newsbeam_counters(result))
     balanced = print_accounting(news.output, run.run_id)
     return _feeds_read(result, news, run.run_id) and balanced
+
+
+def _refuse_dask_hazards(options: PipelineOptions, pipeline: beam.Pipeline) -> None:
+    """On Dask, a graph the runner would run wrongly without a word is not run at all."""
+    hazards = dask_hazards(pipeline) if is_dask_runner(options) else []
+    if hazards:
+        raise RuntimeError(
+            "this graph would lose rows on Beam's DaskRunner, nothing was run: "
+            + "; ".join(map(str, hazards))
+        )
 
 
 def _feeds_read(result, news: NewsbeamOptions, run_id: str) -> bool:

@@ -130,7 +130,7 @@ def minhash_params(options) -> MinHashParams:
 class FeedArticles(NamedTuple):
     articles: PCollection
     rejects: list[PCollection]
-    states: PCollection
+    states: PCollection | None
 
 
 def read_feeds_once(
@@ -138,9 +138,11 @@ def read_feeds_once(
     options: NewsbeamOptions,
     feeds: Sequence[tuple[FeedConfig, FeedState]],
     pages_by: float | None = None,
+    with_states: bool = False,
 ) -> FeedArticles:
     """One poll of each feed, with its known state, and the fetch of its new entries:
-    pages still coming at `pages_by` (epoch seconds) are cut, and their feed text stands in."""
+    pages still coming at `pages_by` (epoch seconds) are cut, and their feed text stands in.
+    `with_states`: the feeds' states after the poll too, for a caller that keeps them."""
     policy = http_policy(options)
     polled = pipeline | "ReadFeeds" >> ReadFeeds(
         feeds,
@@ -148,6 +150,7 @@ def read_feeds_once(
         options.poll_interval,
         options.state_expiry,
         concurrency=POLLS_PER_FETCH_THREAD * options.fetch_concurrency,
+        with_states=with_states,
     )
     fetched = polled.entries | "FetchArticles" >> FetchArticles(
         dataclasses.replace(policy, stop_at=pages_by),
@@ -155,7 +158,8 @@ def read_feeds_once(
         options.fetch_concurrency,
         is_dask_runner(options),
     )
-    return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], polled.states)
+    states = polled.states if with_states else None
+    return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], states)
 
 
 def build_stream(

@@ -179,6 +179,7 @@ class LocalStream:
             self._news,
             due,
             pages_deadline(opened_at, self._news.window, http_policy(self._news).deadline),
+            with_states=True,
         )
         params = minhash_params(self._news)
         prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff, params)

@@ -215,7 +215,9 @@ class ReadFeeds(beam.PTransform):
     """PBegin -> feed entries (bounded), one poll of each feed; outputs `states`, `rejects`.
 
     Each element of the main output is `{"feed", "feed_title", "entry"}`. `states` carries
-    `(feed, FeedState)` after the poll, for callers that keep state between runs. Reject
+    `(feed, FeedState)` after the poll, for callers that keep state between runs
+    (`with_states`; without it there is no `states` output, and no branch that ends
+    unread, which Beam's DaskRunner would not compute: `newsbeam.graph_guard`). Reject
     reasons (stage `feed`): feed_<http reason> (e.g. feed_http_404, feed_timeout,
     feed_refused_address), feed_empty, feed_unparseable.
 
@@ -233,6 +235,7 @@ class ReadFeeds(beam.PTransform):
         expiry: float = 7 * 86_400.0,
         concurrency: int = 32,
         batch_size: int = 512,
+        with_states: bool = True,
     ) -> None:
         super().__init__()
         if not feeds:
@@ -245,18 +248,20 @@ class ReadFeeds(beam.PTransform):
         self._expiry = expiry
         self._concurrency = concurrency
         self._batch_size = batch_size
+        self._with_states = with_states
 
     def expand(self, pbegin):
         ordered = by_host_in_turn(self._feeds, lambda item: host_of(item[0].url))
         size = self._batch_size
         batches = [ordered[start : start + size] for start in range(0, len(ordered), size)]
         poll = _PollBatchFn(self._policy, self._default_interval, self._expiry, self._concurrency)
+        tags = (REJECTS_TAG, STATES_TAG) if self._with_states else (REJECTS_TAG,)
         return (
             pbegin
             | "ListFeeds" >> beam.Create(batches, reshuffle=False)
             | "SpreadBatches" >> beam.Reshuffle()
             | "PollFeedBatches" >> beam.ParDo(poll)
-            | "SplitOutputs" >> SplitOutputs(REJECTS_TAG, STATES_TAG, main="entries")
+            | "SplitOutputs" >> SplitOutputs(*tags, main="entries")
         )
 
 
