@@ -363,7 +363,7 @@ def http_policy(news: NewsbeamOptions) -> HttpPolicy:
     )
 
 
-DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+DASK_RUNNER = "newsbeam.dask_runner.NewsbeamDaskRunner"
 
 
 def resolve_runner(options: PipelineOptions) -> str:

@@ -23,8 +23,8 @@ class _TallyFn(beam.CombineFn):
     def create_accumulator(self) -> Tally:
         return empty_tally()
 
-    def add_input(self, accumulator: Tally, element: tuple[str, int, str]) -> Tally:
-        return add_outcome(accumulator, element)
+    def add_input(self, accumulator: Tally, element: tuple[str, int, str] | None) -> Tally:
+        return accumulator if element is None else add_outcome(accumulator, element)
 
     def merge_accumulators(self, accumulators: Iterable[Tally]) -> Tally:
         return merge_tallies(accumulators)
@@ -36,8 +36,10 @@ class _TallyFn(beam.CombineFn):
 class TallyOutcomes(beam.PTransform):
     """{"inputs", "articles", "duplicates", "rejects": PCollections of rows} -> one tally.
 
-    Batch: one tally for the run, even when
-    nothing came in. Windowed (streaming): one tally per window that saw anything.
+    Batch: one tally for the run, even when nothing came in: a `None` unit that counts
+    for nothing stands in for Beam's default value, which is a side input (recomputed
+    with everything before it inside a task on Beam's DaskRunner). Windowed (streaming):
+    one tally per window that saw anything.
     """
 
     def expand(self, flows):
@@ -45,7 +47,7 @@ class TallyOutcomes(beam.PTransform):
             flows[outcome] | f"Count{outcome.title()}" >> beam.Map(outcome_of, outcome)
             for outcome in OUTCOMES
         ]
-        combine = beam.CombineGlobally(_TallyFn())
-        if not isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
-            combine = combine.without_defaults()
+        if isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
+            units.append(flows["inputs"].pipeline | "EvenIfEmpty" >> beam.Create([None]))
+        combine = beam.CombineGlobally(_TallyFn()).without_defaults()
         return tuple(units) | "AllOutcomes" >> beam.Flatten() | "TallyRun" >> combine

@@ -1,0 +1,75 @@
+"""newsbeam's Dask translation: Beam's results, with side inputs computed once and the
+partitions bounded. Computed with dask's synchronous scheduler (no cluster needed);
+`tests/e2e/test_runners.py` runs the whole pipeline on a real cluster."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+import pytest
+from apache_beam.runners.dask.overrides import dask_overrides
+from apache_beam.utils.windowed_value import WindowedValue
+
+from newsbeam.dask_runner import _BagVisitor
+
+pytest.importorskip("dask.bag")
+
+_PARTITIONS = 3
+
+
+def _bags(pipeline: beam.Pipeline) -> dict[str, object]:
+    pipeline.replace_all(dask_overrides())
+    visitor = _BagVisitor(_PARTITIONS)
+    pipeline.visit(visitor)
+    return {applied.full_label: bag for applied, bag in visitor.bags.items()}
+
+
+def _values(bag) -> list:
+    return [v.value if isinstance(v, WindowedValue) else v for v in bag.compute(scheduler="sync")]
+
+
+def _with_total(grouped, whole):
+    rest, numbers = grouped
+    return rest, sum(numbers), whole
+
+
+def test_groups_joins_and_side_inputs_give_beams_results_in_bounded_partitions():
+    pipeline = beam.Pipeline(runner="DirectRunner")  # built here, computed by dask
+    numbers = pipeline | "Numbers" >> beam.Create(range(40))
+    more = pipeline | "More" >> beam.Create(range(40, 60))
+    both = (numbers, more) | "Both" >> beam.Flatten()
+    total = both | "Total" >> beam.CombineGlobally(sum).without_defaults()
+    _ = (
+        both
+        | "ByRest" >> beam.Map(lambda n: (n % 5, n))
+        | "Group" >> beam.GroupByKey()
+        | "Share" >> beam.Map(_with_total, beam.pvalue.AsSingleton(total))
+    )
+    bags = _bags(pipeline)
+    assert bags["Numbers"].npartitions == _PARTITIONS  # the Create is spread
+    assert bags["Group/GroupByKey"].npartitions <= _PARTITIONS  # not 2 x 3 after the Flatten
+    shares = sorted(_values(bags["Share"]))
+    assert shares == [(rest, sum(range(rest, 60, 5)), sum(range(60))) for rest in range(5)]
+
+
+class _CountsAtTheEnd(beam.DoFn):
+    def start_bundle(self):
+        self._seen = 0
+
+    def process(self, element):
+        self._seen += 1
+        yield element
+
+    def finish_bundle(self):
+        from apache_beam.transforms.window import GlobalWindow
+
+        yield WindowedValue(("seen", self._seen), 0, [GlobalWindow()])
+
+
+def test_what_a_dofn_emits_when_its_bundle_ends_is_kept():
+    pipeline = beam.Pipeline(runner="DirectRunner")
+    _ = pipeline | "Words" >> beam.Create(list("abcdef")) | "Count" >> beam.ParDo(_CountsAtTheEnd())
+    outputs = _values(_bags(pipeline)["Count"])
+    assert sorted(o for o in outputs if isinstance(o, str)) == list("abcdef")
+    # One count per partition (bundle), adding up to every element.
+    counts = [o[1] for o in outputs if isinstance(o, tuple)]
+    assert len(counts) == _PARTITIONS and sum(counts) == 6
