@@ -57,7 +57,19 @@ class NewsbeamDaskRunner(DaskRunner):
         # elsewhere is computed too.
         ends = [bag for applied, bag in visitor.bags.items() if applied not in visitor.consumed]
         futures = client.compute(dask.optimize(*ends))
-        return DaskRunnerResult(client, futures)
+        return _ClosingResult(client, futures)
+
+
+class _ClosingResult(DaskRunnerResult):
+    """Beam's result, which also closes its client once the run is over: left open, it
+    tries to reconnect to a cluster stopped after the run and prints tracebacks."""
+
+    def wait_until_finish(self, duration=None) -> str:
+        try:
+            return super().wait_until_finish(duration)
+        finally:
+            if duration is None:
+                self.client.close()
 
 
 class _BagVisitor(PipelineVisitor):
@@ -123,7 +135,11 @@ def _par_do(applied: AppliedPTransform, bag, sides: list):
     main = next(iter(applied.main_inputs.values()))
     window_fn = main.windowing.windowfn if hasattr(main, "windowing") else None
     side_specs = [(type(side), side._view_options(), side._window_mapping_fn) for side, _ in sides]
-    side_values = [dask.delayed(_all_of)(side_bag.to_delayed()) for _, side_bag in sides]
+    # Unoptimised: the side input's tasks keep the keys they have in the main graph, so
+    # they are computed once for both.
+    side_values = [
+        dask.delayed(_all_of)(side_bag.to_delayed(optimize_graph=False)) for _, side_bag in sides
+    ]
     # Side inputs stand as placeholders in `args`, filled in from `side_inputs` in order.
     spec = (
         transform.fn,

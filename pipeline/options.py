@@ -368,7 +368,7 @@ DASK_RUNNER = "newsbeam.dask_runner.NewsbeamDaskRunner"
 
 def resolve_runner(options: PipelineOptions) -> str:
     """Replaces DirectRunner (or no runner) by the local runner that never tries Prism,
-    and `dask` by Beam's DaskRunner."""
+    and `dask` by newsbeam's variant of Beam's DaskRunner (`newsbeam.dask_runner`)."""
     standard = options.view_as(StandardOptions)
     if standard.runner in (None, "DirectRunner", "SwitchingDirectRunner"):
         standard.runner = LOCAL_RUNNER
@@ -378,7 +378,8 @@ def resolve_runner(options: PipelineOptions) -> str:
 
 
 def is_dask_runner(options: PipelineOptions) -> bool:
-    """Beam's DaskRunner: batches by grouping, no streaming (see `newsbeam.transforms.batch`)."""
+    """Beam's DaskRunner or newsbeam's variant: batches by grouping, no streaming (see
+    `newsbeam.transforms.batch`)."""
     runner = options.view_as(StandardOptions).runner
     name = runner if isinstance(runner, str) else type(runner).__name__
     return "dask" in (name or "").lower()

@@ -96,7 +96,8 @@ def render_flags() -> str:
         lines.append(f"| {flags} | {_value(action)} | {_default(action)} | {_cell(meaning)} |")
     lines.append(
         f"| `--runner` | text | `{DEFAULT_RUNNER}` | Beam's own flag. `{DEFAULT_RUNNER}` runs "
-        f"as Beam's in-process `{LOCAL_RUNNER}`; `dask` is Beam's DaskRunner (`run` only); "
+        f"as Beam's in-process `{LOCAL_RUNNER}`; `dask` is Beam's DaskRunner with newsbeam's "
+        "translation to dask bags (`run` only); "
         "`FlinkRunner`, `DataflowRunner` and any other name go to Beam unchanged |"
     )
     return "\n".join(lines)

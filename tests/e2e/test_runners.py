@@ -1,10 +1,12 @@
 """The batch pipeline gives the same tables on every runner it supports: in-process,
-multi-process DirectRunner, and Beam's DaskRunner.
+multi-process DirectRunner, and Dask (newsbeam's translation of Beam's DaskRunner,
+`newsbeam.dask_runner`, whose partitioning and side inputs differ from Beam's).
 
 Beam's DaskRunner (2.77) computes only a graph's last branch, drops what a DoFn emits at
 the end of a bundle, and sends every output of a multi-output ParDo to each tagged output;
 newsbeam's graph is shaped so that none of these changes its result (see
-`newsbeam.transforms.write.write_tables`, `newsbeam.transforms.batch`, `newsbeam.transforms.split_outputs.SplitOutputs`).
+`newsbeam.graph_guard`, `newsbeam.transforms.write.write_tables`,
+`newsbeam.transforms.batch`, `newsbeam.transforms.split_outputs.SplitOutputs`).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ class TallyOutcomes(beam.PTransform):
 
     Batch: one tally for the run, even when nothing came in: a `None` unit that counts
     for nothing stands in for Beam's default value, which is a side input (recomputed
-    with everything before it inside a task on Beam's DaskRunner). Windowed (streaming):
+    with everything before it inside a task on Beam's own DaskRunner). Windowed (streaming):
     one tally per window that saw anything.
     """
 

@@ -1,0 +1,88 @@
+"""Scaling: one corpus, one `newsbeam run` per runner set-up, wall time and CPU.
+
+    python -m bench.scaling [--size 2000] [--seed 11] [--setups direct1,direct2,dask1,dask2]
+
+Set-ups: `direct1` (DirectRunner, one process, unchunked), `direct2` (two DirectRunner
+worker processes), `daskN` (a local dask.distributed cluster of N single-thread worker
+processes, started for the run). Each run writes into a fresh output; CPU is the run's
+whole process tree (user + system of the command and every process it waited for: the
+scheduler runs in the command's process, the workers are its children). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import tempfile
+import time
+
+from bench import newsbeam_command
+from bench.corpus import news_articles, write_jsonl
+
+_SETUPS = {
+    "direct1": ["--chunk-bytes", "0"],
+    "direct2": [
+        "--chunk-bytes", "0", "--direct_num_workers", "2",
+        "--direct_running_mode", "multi_processing",
+    ],
+    "dask1": ["--runner", "dask", "--dask-workers", "1"],
+    "dask2": ["--runner", "dask", "--dask-workers", "2"],
+}  # fmt: skip
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_setup(name: str, corpus: str, output: str) -> dict:
+    """One run of set-up `name` over `corpus`: wall and CPU seconds, articles per second."""
+    cpu_before, started = _children_cpu(), time.monotonic()
+    subprocess.run(
+        [*newsbeam_command(), "run", "--input", corpus, "--output", output, *_SETUPS[name]],
+        check=True,
+        capture_output=True,
+    )
+    wall, cpu = time.monotonic() - started, _children_cpu() - cpu_before
+    from newsbeam.query import connect
+
+    ((articles, balanced),) = (
+        connect(output).execute("SELECT articles, balanced FROM runs").fetchall()
+    )
+    return {
+        "setup": name,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "articles_written": articles,
+        "balanced": balanced,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--setups", default="direct1,direct2,dask1,dask2")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as work:
+        corpus = os.path.join(work, "corpus")
+        write_jsonl(news_articles(args.size, seed=args.seed), corpus)
+        runs = []
+        for name in args.setups.split(","):
+            run = run_setup(name, corpus, os.path.join(work, f"out-{name}"))
+            run["articles_per_s"] = round(args.size / run["wall_s"], 1)
+            runs.append(run)
+            print(json.dumps(run), flush=True)
+    base = next((r["wall_s"] for r in runs if r["setup"] == "direct1"), None)
+    for run in runs:
+        run["speedup_vs_direct1"] = round(base / run["wall_s"], 2) if base else None
+    report = {"articles": args.size, "cores": os.cpu_count(), "runs": runs}
+    print(json.dumps(report, indent=2))
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""`python -m bench.scaling` runs each set-up on one corpus and reports what each wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import scaling
+
+
+def test_the_scaling_bench_runs_direct_and_dask_on_one_corpus():
+    pytest.importorskip("distributed")
+    report = scaling.main(["--size", "40", "--setups", "direct1,dask2"])
+    runs = {run["setup"]: run for run in report["runs"]}
+    assert set(runs) == {"direct1", "dask2"}
+    # The same corpus gives the same rows on both, balanced; the figures are there.
+    assert runs["direct1"]["articles_written"] == runs["dask2"]["articles_written"] > 30
+    assert all(run["balanced"] and run["wall_s"] > 0 and run["cpu_s"] > 0 for run in runs.values())
+    assert runs["direct1"]["speedup_vs_direct1"] == 1.0
