@@ -38,15 +38,41 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _process_cpu(process, seen: dict[int, float]) -> None:
+    """Records the CPU seconds so far of `process` and each descendant, by pid."""
+    import psutil
+
+    for member in [process, *process.children(recursive=True)]:
+        try:
+            times = member.cpu_times()
+        except psutil.Error:  # ended between listing and reading: its last reading stands
+            continue
+        seen[member.pid] = times.user + times.system
+
+
 def run_setup(name: str, corpus: str, output: str) -> dict:
-    """One run of set-up `name` over `corpus`: wall and CPU seconds, articles per second."""
+    """One run of set-up `name` over `corpus`: wall and CPU seconds (the whole tree, and
+    per process as last sampled: `command` holds the Dask scheduler, `others` the
+    workers, largest first), and what the run wrote."""
+    import psutil
+
     cpu_before, started = _children_cpu(), time.monotonic()
-    subprocess.run(
-        [*newsbeam_command(), "run", "--input", corpus, "--output", output, *_SETUPS[name]],
-        check=True,
-        capture_output=True,
-    )
+    command = [*newsbeam_command(), "run", "--input", corpus, "--output", output]
+    # stderr to a file: Dask logs more than a pipe holds while nobody reads it.
+    with tempfile.TemporaryFile("w+") as errors:
+        with subprocess.Popen(
+            [*command, *_SETUPS[name]], stdout=subprocess.DEVNULL, stderr=errors
+        ) as process:
+            watched, per_process = psutil.Process(process.pid), {}
+            while process.poll() is None:
+                _process_cpu(watched, per_process)
+                time.sleep(0.5)
+        if process.returncode:
+            errors.seek(0)
+            raise RuntimeError(f"{name} failed ({process.returncode}): {errors.read()[-2000:]}")
     wall, cpu = time.monotonic() - started, _children_cpu() - cpu_before
+    command_cpu = per_process.pop(process.pid, 0.0)
+    others = sorted((round(v, 1) for v in per_process.values() if v >= 0.5), reverse=True)
     from newsbeam.query import connect
 
     ((articles, balanced),) = (
@@ -56,6 +82,8 @@ def run_setup(name: str, corpus: str, output: str) -> dict:
         "setup": name,
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
+        "cpu_s_command": round(command_cpu, 1),
+        "cpu_s_other_processes": others,
         "articles_written": articles,
         "balanced": balanced,
     }

@@ -55,7 +55,11 @@ class NewsbeamDaskRunner(DaskRunner):
         pipeline.visit(visitor)
         # Every end of the graph, not only the last step visited: a branch that ends
         # elsewhere is computed too.
-        ends = [bag for applied, bag in visitor.bags.items() if applied not in visitor.consumed]
+        ends = [
+            bag
+            for applied, bag in visitor.bags.items()
+            if applied not in visitor.consumed and dask.is_dask_collection(bag)
+        ]
         futures = client.compute(dask.optimize(*ends))
         return _ClosingResult(client, futures)
 

@@ -16,3 +16,5 @@ def test_the_scaling_bench_runs_direct_and_dask_on_one_corpus():
     assert runs["direct1"]["articles_written"] == runs["dask2"]["articles_written"] > 30
     assert all(run["balanced"] and run["wall_s"] > 0 and run["cpu_s"] > 0 for run in runs.values())
     assert runs["direct1"]["speedup_vs_direct1"] == 1.0
+    # The two workers are processes of their own, each with its CPU.
+    assert len(runs["dask2"]["cpu_s_other_processes"]) >= 2
