@@ -48,10 +48,11 @@ def dask_hazards(pipeline: beam.Pipeline) -> list[Hazard]:
     leaves = visitor.leaves
     if not leaves:
         return []
+    computed = _feeding(leaves[-1], leaves)
     hazards = [
         Hazard(applied.full_label, "is not computed: it does not lead to the last step")
         for applied in leaves
-        if applied not in _feeding(leaves[-1], leaves)
+        if applied not in computed
     ]
     for applied in leaves:
         dofn = _dofn_of(applied)
