@@ -15,7 +15,8 @@ it; a `Create` is cut into as many partitions as the cluster has threads, twice 
 (`--dask_npartitions` sets another number), and a `GroupByKey` shuffles into at most that
 many. A ParDo's outputs are gathered per task, including what `finish_bundle` emits.
 Everything else, and the results, are Beam's: `tests/e2e/test_runners.py` holds the
-tables equal to DirectRunner's.
+tables equal to DirectRunner's. Like Beam's, this module needs the `dask` extra; only
+`--runner dask` imports it.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ from __future__ import annotations
 import collections
 from typing import Any
 
-from apache_beam import pvalue
+import dask
+import dask.bag as db
+import dask.distributed as ddist
+from apache_beam import DoFn, ParDo, pvalue
 from apache_beam.pipeline import AppliedPTransform, PipelineVisitor
+from apache_beam.runners.common import DoFnContext, DoFnInvoker, DoFnSignature, _OutputHandler
 from apache_beam.runners.dask.dask_runner import DaskOptions, DaskRunner, DaskRunnerResult
 from apache_beam.runners.dask.overrides import _Create, _Flatten, _GroupByKeyOnly, dask_overrides
 from apache_beam.runners.dask.transform_evaluator import (
@@ -32,6 +37,7 @@ from apache_beam.runners.dask.transform_evaluator import (
     defenestrate,
     get_windowed_value,
 )
+from apache_beam.transforms.sideinputs import SideInputMap
 
 __all__ = ["NewsbeamDaskRunner"]
 
@@ -40,9 +46,6 @@ class NewsbeamDaskRunner(DaskRunner):
     """Beam's DaskRunner with side inputs computed once and partitions sized by the cluster."""
 
     def run_pipeline(self, pipeline, options):
-        import dask
-        import dask.distributed as ddist
-
         dask_options = options.view_as(DaskOptions).get_all_options(
             drop_default=True, current_only=True
         )
@@ -101,9 +104,6 @@ class _BagVisitor(PipelineVisitor):
 def _translate(applied: AppliedPTransform, inputs: list, sides: list, partitions: int):
     """Beam's translation, by exact class as Beam's: the rest (a grouping's windows, a
     reshuffle, the ParDo subclasses of Beam's overrides) pass their input through."""
-    import dask.bag as db
-    from apache_beam import ParDo
-
     transform, kind = applied.transform, type(applied.transform)
     if kind is _Create:
         items = list(transform.values)
@@ -133,8 +133,6 @@ def _grouped_values(grouped):
 
 def _par_do(applied: AppliedPTransform, bag, sides: list):
     """The ParDo on each partition; each side input one task, computed once."""
-    import dask
-
     transform = applied.transform
     main = next(iter(applied.main_inputs.values()))
     window_fn = main.windowing.windowfn if hasattr(main, "windowing") else None
@@ -164,15 +162,6 @@ def _all_of(partitions: list) -> list:
 
 def _run_bundle(items, spec, *side_values) -> list:
     """One partition through the DoFn, as one bundle, with receivers of its own."""
-    from apache_beam import DoFn
-    from apache_beam.runners.common import (
-        DoFnContext,
-        DoFnInvoker,
-        DoFnSignature,
-        _OutputHandler,
-    )
-    from apache_beam.transforms.sideinputs import SideInputMap
-
     fn, label, args, kwargs, window_fn, side_specs = spec
     side_inputs = [
         SideInputMap(view_class, view_options, [get_windowed_value(v, mapping_fn) for v in values])

@@ -9,9 +9,9 @@ import pytest
 from apache_beam.runners.dask.overrides import dask_overrides
 from apache_beam.utils.windowed_value import WindowedValue
 
-from newsbeam.dask_runner import _BagVisitor
+pytest.importorskip("dask.bag", reason="the dask extra is not installed")
 
-pytest.importorskip("dask.bag")
+from newsbeam.dask_runner import _BagVisitor  # noqa: E402 - needs dask
 
 _PARTITIONS = 3
 
