@@ -14,7 +14,7 @@ Here a side input is a task of its own, computed once and handed to each task th
 it; a `Create` is cut into as many partitions as the cluster has threads, twice over
 (`--dask_npartitions` sets another number), and a `GroupByKey` shuffles into at most that
 many. A ParDo's outputs are gathered per task, including what `finish_bundle` emits.
-Everything else, and the results, are Beam's: `tests/e2e/test_runners.py` holds the
+Everything else, and the results, are Beam's: `tests/e2e/test_dask_cluster.py` holds the
 tables equal to DirectRunner's. Like Beam's, this module needs the `dask` extra; only
 `--runner dask` imports it.
 """
@@ -22,6 +22,7 @@ tables equal to DirectRunner's. Like Beam's, this module needs the `dask` extra;
 from __future__ import annotations
 
 import collections
+import re
 from typing import Any
 
 import dask
@@ -153,7 +154,15 @@ def _par_do(applied: AppliedPTransform, bag, sides: list):
     )
     # One key for the DoFn and its arguments, shipped once per worker, not per task.
     shared = dask.delayed(spec, traverse=False)
-    return bag.map_partitions(_run_bundle, shared, *side_values)
+    # Keys named after the step, so that a dashboard or a task stream tells which step a
+    # task belongs to.
+    return bag.map_partitions(
+        _run_bundle, shared, *side_values, token=_step_name(applied.full_label)
+    )
+
+
+def _step_name(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_") or "step"
 
 
 def _all_of(partitions: list) -> list:

@@ -1,6 +1,6 @@
 """newsbeam's Dask translation: Beam's results, with side inputs computed once and the
 partitions bounded. Computed with dask's synchronous scheduler (no cluster needed);
-`tests/e2e/test_runners.py` runs the whole pipeline on a real cluster."""
+`tests/e2e/test_dask_cluster.py` runs the whole pipeline on a real cluster."""
 
 from __future__ import annotations
 
@@ -73,3 +73,13 @@ def test_what_a_dofn_emits_when_its_bundle_ends_is_kept():
     # One count per partition (bundle), adding up to every element.
     counts = [o[1] for o in outputs if isinstance(o, tuple)]
     assert len(counts) == _PARTITIONS and sum(counts) == 6
+
+
+def test_task_keys_name_the_beam_step_they_run():
+    """What an operator reads on the dashboard, and the cluster test on the task stream."""
+    pipeline = beam.Pipeline(runner="DirectRunner")
+    _ = pipeline | "Read Files" >> beam.Create(range(9)) | "Clean/Trim" >> beam.Map(abs)
+    bag = _bags(pipeline)["Clean/Trim"]
+    names = {key[0] for key in bag.__dask_keys__()}
+    assert len(names) == 1 and next(iter(names)).startswith("Clean_Trim-")
+    assert len(bag.__dask_keys__()) == _PARTITIONS

@@ -1,0 +1,222 @@
+"""`newsbeam run --runner dask` on a real dask.distributed cluster: `dask scheduler` and two
+`dask worker` processes on 127.0.0.1, as a platform team runs them, with work enough that
+every step has several partitions. The tables must equal DirectRunner's row for row, in
+the same files, with both workers doing pipeline work; and the same again when one worker
+is killed mid-run (Dask recomputes what it held on the other).
+
+Inputs: bench articles in several files (with syndicated copies, so near-duplicates and
+stories form), the samples, the shared seeds when beside the repo, three briefings that
+spell one spokesman two ways (so `entity_variants` has a row), and a feed file read
+without fetching pages.
+"""
+
+from __future__ import annotations
+
+import collections
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import distributed
+import pytest
+
+from bench.corpus import news_articles, write_jsonl
+from newsbeam.query import connect
+from tests.support.builders import rss
+from tests.support.dask_cli_cluster import DaskCliCluster, dask_cli_cluster
+from tests.support.news_site import story_text
+from tests.support.paths import SAMPLES, SEEDS
+from tests.support.run_cli import newsbeam, newsbeam_command
+
+pytestmark = pytest.mark.e2e
+
+_BENCH_ARTICLES, _PER_FILE = 120, 30
+_TABLES = ("articles", "duplicates", "rejects", "entity_variants", "stories", "story_merges")
+# Columns that differ between two runs of the same input by design (the run's clock).
+_PER_RUN = {"ingested_at", "first_published_at", "last_published_at"}
+# Steps of the article path: each must run in several partitions, on more than one worker.
+_ARTICLE_STEPS = ("ReadArticleFiles_ParseFiles", "CleanArticles_Clean", "NearDedupe_Sign_Sign")
+
+_BRIEFING = """title UN spokesman briefs reporters on aid convoys
+source {source}
+date 2025-03-0{day}
+
+{name}, spokesman for the Secretary-General, told reporters in New York on {weekday}
+that aid convoys had reached {place} after days of delay. {name} said the United Nations
+was asking all parties to keep the roads open and to let humanitarian workers pass.
+"We need safe, sustained access," {name} said, adding that the World Food Programme had
+pre-positioned supplies for {people} people. He gave no date for the next convoy and said
+the Office for the Coordination of Humanitarian Affairs would publish figures on {weekday}.
+"""
+
+
+def _briefing(name: str, source: str, day: int, place: str, people: str) -> str:
+    weekday = ("Monday", "Tuesday", "Wednesday")[day % 3]
+    return _BRIEFING.format(
+        name=name, source=source, day=day, place=place, people=people, weekday=weekday
+    )
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory) -> list[str]:
+    root = tmp_path_factory.mktemp("corpus")
+    paths = write_jsonl(news_articles(_BENCH_ARTICLES, seed=5), str(root / "bench"), _PER_FILE)
+    assert len(paths) == _BENCH_ARTICLES // _PER_FILE
+    shutil.copytree(SAMPLES, root / "samples")
+    if SEEDS.is_dir():
+        shutil.copytree(SEEDS, root / "seeds")
+    briefings = root / "briefings"
+    briefings.mkdir()
+    for number, (name, source, day, place, people) in enumerate(
+        [
+            ("Stephane Dujarric", "Relief Desk", 3, "Goma", "40,000"),
+            ("Stephane Dujarric", "Capital Courier", 4, "Kharkiv", "12,000"),
+            ("Stephane Dujjaric", "Harbour Times", 5, "Port-au-Prince", "8,500"),
+        ]
+    ):
+        (briefings / f"briefing-{number}.txt").write_text(
+            _briefing(name, source, day, place, people)
+        )
+    feed = root / "wire.xml"
+    feed.write_text(
+        rss(
+            "Feed Wire",
+            [
+                ("Chile copper", "https://wire.test/chile", story_text("chile-copper")),
+                ("Poland grid", "https://wire.test/poland", story_text("poland-grid")),
+                ("Brief", "https://wire.test/brief", "Shares rose."),
+            ],
+        )
+    )
+    inputs = [
+        str(root / d) for d in ("bench", "samples", "seeds", "briefings") if (root / d).is_dir()
+    ]
+    return ["--input", *inputs, "--feed", str(feed), "--fetch-pages", "never"]
+
+
+@pytest.fixture(scope="module")
+def direct(sources, tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("direct")
+    newsbeam("run", *sources, "--output", str(output))
+    return output
+
+
+def _table(output: Path, table: str) -> list[tuple]:
+    db = connect(str(output))
+    columns = [c[0] for c in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
+    kept = ", ".join(f'"{c}"' for c in columns if c not in _PER_RUN)
+    return sorted(db.execute(f"SELECT {kept} FROM {table}").fetchall(), key=repr)
+
+
+def _files(output: Path) -> list[str]:
+    """The data files, by path under the output: named by the keys they hold, so the same
+    rows give the same paths. The runs table (a new run id each run) and the state aside."""
+    top = {"runs", "_state"}
+    return sorted(
+        str(path.relative_to(output))
+        for path in output.rglob("*.parquet")
+        if path.relative_to(output).parts[0] not in top
+    )
+
+
+def _assert_same_as_direct(output: Path, direct: Path) -> None:
+    for table in _TABLES:
+        assert _table(output, table) == _table(direct, table), table
+    assert _files(output) == _files(direct)
+    ((inputs, articles, balanced),) = (
+        connect(str(output)).execute("SELECT inputs, articles, balanced FROM runs").fetchall()
+    )
+    # Bench articles, 14 samples, 2 seeds, 3 briefings, 3 feed entries.
+    expected_inputs = _BENCH_ARTICLES + 14 + (2 if SEEDS.is_dir() else 0) + 3 + 3
+    assert balanced and inputs == expected_inputs and articles > _BENCH_ARTICLES / 2
+
+
+class _TaskLog:
+    """The scheduler's task stream: which worker ran which step's partitions."""
+
+    def __init__(self, cluster: DaskCliCluster) -> None:
+        self.client = distributed.Client(cluster.address, timeout=60)
+        self.client.get_task_stream()  # installs the scheduler's task-stream plugin
+        self.names = {
+            address: worker["name"]
+            for address, worker in self.client.scheduler_info()["workers"].items()
+        }
+        self.since = time.time()
+
+    def partitions_per_worker(self) -> dict[str, dict[str, set[int]]]:
+        """{step: {worker name: partition numbers it ran}}."""
+        steps: dict[str, dict[str, set[int]]] = collections.defaultdict(
+            lambda: collections.defaultdict(set)
+        )
+        for record in self.client.get_task_stream(start=self.since):
+            key = record["key"]
+            if isinstance(key, tuple) and record.get("status") == "OK":
+                step = str(key[0]).rsplit("-", 1)[0]
+                steps[step][self.names.get(record["worker"], record["worker"])].add(key[-1])
+        return steps
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _run_on_dask(sources, output: Path, cluster: DaskCliCluster) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*newsbeam_command(), "run", *sources, "--output", str(output),
+         "--runner", "dask", "--dask-address", cluster.address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
+def _finish(process: subprocess.Popen) -> str:
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, f"{stdout}\n{stderr[-4000:]}"
+    return stdout
+
+
+def test_a_scheduler_and_two_workers_write_directrunners_tables(sources, direct, tmp_path):
+    assert connect(str(direct)).execute("SELECT count(*) FROM entity_variants").fetchone()[0]
+    with dask_cli_cluster(tmp_path / "cluster", ["alpha", "beta"]) as cluster:
+        log = _TaskLog(cluster)
+        try:
+            stdout = _finish(_run_on_dask(sources, tmp_path / "out", cluster))
+            steps = log.partitions_per_worker()
+        finally:
+            log.close()
+    assert "NewsbeamDaskRunner" in stdout
+    _assert_same_as_direct(tmp_path / "out", direct)
+    for step in _ARTICLE_STEPS:
+        by_worker = steps[step]
+        assert set(by_worker) == {"alpha", "beta"}, (step, dict(by_worker))
+        assert len(set().union(*by_worker.values())) > 1, step
+
+
+def test_a_worker_killed_mid_run_changes_nothing(sources, direct, tmp_path):
+    with dask_cli_cluster(tmp_path / "cluster", ["alpha", "beta"]) as cluster:
+        log, run = _TaskLog(cluster), _run_on_dask(sources, tmp_path / "out", cluster)
+        try:
+            # Kill "beta" once it has run steps of the article path (what it holds in
+            # memory is then lost and must be recomputed), while the run still runs.
+            deadline = time.monotonic() + 300
+            while run.poll() is None and time.monotonic() < deadline:
+                if "beta" in log.partitions_per_worker()[_ARTICLE_STEPS[1]]:
+                    break
+                time.sleep(0.2)
+            assert run.poll() is None, "the run ended before a worker could be killed"
+            cluster.kill_worker("beta")
+            killed_at = time.time()
+            _finish(run)
+            after = [
+                record
+                for record in log.client.get_task_stream(start=killed_at)
+                if record.get("status") == "OK"
+            ]
+        finally:
+            log.close()
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
+    assert after and {log.names.get(record["worker"]) for record in after} == {"alpha"}
+    _assert_same_as_direct(tmp_path / "out", direct)
