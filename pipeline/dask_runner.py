@@ -39,6 +39,8 @@ from apache_beam.runners.dask.transform_evaluator import (
     get_windowed_value,
 )
 from apache_beam.transforms.sideinputs import SideInputMap
+from dask.bag.core import groupby_tasks
+from dask.base import tokenize
 
 __all__ = ["NewsbeamDaskRunner"]
 
@@ -50,6 +52,9 @@ class NewsbeamDaskRunner(DaskRunner):
         dask_options = options.view_as(DaskOptions).get_all_options(
             drop_default=True, current_only=True
         )
+        if not dask_options.get("address"):
+            # dask's Client() would start a cluster of its own, as many workers as cores.
+            raise ValueError("the Dask runner needs the scheduler's address")
         bag_kwargs = DaskOptions._extract_bag_kwargs(dask_options)
         client = ddist.Client(**dask_options)
         threads = sum(client.nthreads().values()) or 1
@@ -116,7 +121,7 @@ def _translate(applied: AppliedPTransform, inputs: list, sides: list, partitions
         # The tasks shuffle keeps its input's partitions: fewer first, by merging them.
         if bag.npartitions > partitions:
             bag = bag.repartition(npartitions=partitions)
-        return bag.groupby(_key, shuffle="tasks").map(_grouped_values)
+        return groupby_tasks(bag, _key, hash=_partition_of).map(_grouped_values)
     if kind is ParDo:
         (bag,) = inputs
         return _par_do(applied, bag, sides)
@@ -125,6 +130,17 @@ def _translate(applied: AppliedPTransform, inputs: list, sides: list, partitions
 
 def _key(item):
     return item[0]
+
+
+def _partition_of(key) -> int:
+    """Where the shuffle sends a key. A small whole number is a shard a step chose (`Batch`
+    cuts articles into 64 shards for NER): taken as it is, shards spread evenly over the
+    partitions, where dask's hash of its token leaves one partition with twice another's
+    work and a worker idle while it finishes. Anything else: dask's own hash, the same in
+    every process (Python's `hash` of a string is not)."""
+    if type(key) is int and 0 <= key < 1 << 16:
+        return key
+    return int(tokenize(key), 16)
 
 
 def _grouped_values(grouped):

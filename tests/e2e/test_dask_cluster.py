@@ -13,6 +13,7 @@ without fetching pages.
 from __future__ import annotations
 
 import collections
+import os
 import shutil
 import subprocess
 import time
@@ -183,10 +184,13 @@ def test_a_scheduler_and_two_workers_write_directrunners_tables(sources, direct,
         try:
             stdout = _finish(_run_on_dask(sources, tmp_path / "out", cluster))
             steps = log.partitions_per_worker()
+            environments = log.client.run(lambda: dict(os.environ))
         finally:
             log.close()
     assert "NewsbeamDaskRunner" in stdout
     _assert_same_as_direct(tmp_path / "out", direct)
+    # deploy/dask/distributed.yaml took effect: glibc keeps its own mmap threshold.
+    assert all("MALLOC_TRIM_THRESHOLD_" not in env for env in environments.values())
     for step in _ARTICLE_STEPS:
         by_worker = steps[step]
         assert set(by_worker) == {"alpha", "beta"}, (step, dict(by_worker))

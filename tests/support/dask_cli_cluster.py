@@ -2,7 +2,8 @@
 processes started from the installed commands, each its own process, on 127.0.0.1 only.
 
 The workers run from an empty directory with no PYTHONPATH, so they import newsbeam as the
-environment installed it, not from a source tree beside them. Every process is started in
+environment installed it, not from a source tree beside them, and with the dask
+configuration the project ships for its workers (`deploy/dask/`). Every process is started in
 a session of its own and killed, with its children, on leaving."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support.paths import DEPLOY
 
 # Long enough for a loaded CI machine to import dask and distributed in each process.
 _START_TIMEOUT_S = 90.0
@@ -75,6 +78,7 @@ def dask_cli_cluster(directory: Path, worker_names: list[str]) -> Iterator[DaskC
     directory.mkdir(parents=True, exist_ok=True)
     scheduler_file = directory / "scheduler.json"
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment["DASK_CONFIG"] = str(DEPLOY / "dask")
     started: list[subprocess.Popen] = []
 
     def start(arguments: list[str], log: str) -> subprocess.Popen:

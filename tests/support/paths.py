@@ -11,6 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
 TEST_DATA = REPO / "tests" / "data"
+DEPLOY = REPO / "deploy"
 SHARED = REPO.parent / "shared"
 SHARED_DATA = SHARED / "data"
 SEEDS = SHARED / "seeds"

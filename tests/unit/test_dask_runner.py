@@ -83,3 +83,26 @@ def test_task_keys_name_the_beam_step_they_run():
     names = {key[0] for key in bag.__dask_keys__()}
     assert len(names) == 1 and next(iter(names)).startswith("Clean_Trim-")
     assert len(bag.__dask_keys__()) == _PARTITIONS
+
+
+def test_a_cluster_started_for_a_run_keeps_glibcs_own_memory_thresholds():
+    """`--dask-workers N`: dask's nanny would set MALLOC_TRIM_THRESHOLD_ in each worker,
+    which makes glibc map and unmap every large array spaCy allocates."""
+    import os
+
+    import distributed
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.runners.dask.dask_runner import DaskOptions
+
+    from newsbeam.dask_cluster import dask_cluster
+    from newsbeam.options import NewsbeamOptions, resolve_runner
+
+    options = PipelineOptions(["--runner", "dask", "--dask-workers", "1"])
+    resolve_runner(options)
+    with dask_cluster(options, options.view_as(NewsbeamOptions)):
+        address = options.view_as(DaskOptions).address
+        with distributed.Client(address) as client:
+            (environment,) = client.run(lambda: dict(os.environ)).values()
+    assert address.startswith("tcp://127.0.0.1:")
+    assert "MALLOC_TRIM_THRESHOLD_" not in environment
+    assert environment["OMP_NUM_THREADS"] == "1"  # dask's other settings stay
