@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import tempfile
@@ -59,10 +60,8 @@ def run_setup(name: str, corpus: str, output: str) -> dict:
     cpu_before, started = _children_cpu(), time.monotonic()
     command = [*newsbeam_command(), "run", "--input", corpus, "--output", output]
     # stderr to a file: Dask logs more than a pipe holds while nobody reads it.
-    with tempfile.TemporaryFile("w+") as errors:
-        with subprocess.Popen(
-            [*command, *_SETUPS[name]], stdout=subprocess.DEVNULL, stderr=errors
-        ) as process:
+    with tempfile.TemporaryFile("w+") as errors, tempfile.TemporaryFile("w+") as summary:
+        with subprocess.Popen([*command, *_SETUPS[name]], stdout=summary, stderr=errors) as process:
             watched, per_process = psutil.Process(process.pid), {}
             while process.poll() is None:
                 _process_cpu(watched, per_process)
@@ -70,6 +69,8 @@ def run_setup(name: str, corpus: str, output: str) -> dict:
         if process.returncode:
             errors.seek(0)
             raise RuntimeError(f"{name} failed ({process.returncode}): {errors.read()[-2000:]}")
+        summary.seek(0)
+        tasks = re.search(r"^\s*dask_tasks\s+(\d+)", summary.read(), re.MULTILINE)
     wall, cpu = time.monotonic() - started, _children_cpu() - cpu_before
     command_cpu = per_process.pop(process.pid, 0.0)
     others = sorted((round(v, 1) for v in per_process.values() if v >= 0.5), reverse=True)
@@ -86,6 +87,8 @@ def run_setup(name: str, corpus: str, output: str) -> dict:
         "cpu_s_other_processes": others,
         "articles_written": articles,
         "balanced": balanced,
+        # The graph's size on Dask (the run's summary prints it); None on DirectRunner.
+        "dask_tasks": int(tasks.group(1)) if tasks else None,
     }
 
 
@@ -107,6 +110,10 @@ def main(argv: list[str] | None = None) -> dict:
     base = next((r["wall_s"] for r in runs if r["setup"] == "direct1"), None)
     for run in runs:
         run["speedup_vs_direct1"] = round(base / run["wall_s"], 2) if base else None
+        if run["dask_tasks"]:
+            run["dask_tasks_per_article"] = round(run["dask_tasks"] / args.size, 2)
+            # The command holds the scheduler (and the client): its share of the CPU.
+            run["command_cpu_share"] = round(run["cpu_s_command"] / run["cpu_s"], 3)
     report = {"articles": args.size, "cores": os.cpu_count(), "runs": runs}
     print(json.dumps(report, indent=2))
     return report

@@ -69,13 +69,20 @@ class NewsbeamDaskRunner(DaskRunner):
             for applied, bag in visitor.bags.items()
             if applied not in visitor.consumed and dask.is_dask_collection(bag)
         ]
-        futures = client.compute(dask.optimize(*ends))
-        return _ClosingResult(client, futures)
+        optimized = dask.optimize(*ends)
+        tasks = len({key for bag in optimized for key in bag.__dask_graph__()})
+        futures = client.compute(optimized)
+        return _ClosingResult(client, futures, tasks)
 
 
 class _ClosingResult(DaskRunnerResult):
     """Beam's result, which also closes its client once the run is over: left open, it
-    tries to reconnect to a cluster stopped after the run and prints tracebacks."""
+    tries to reconnect to a cluster stopped after the run and prints tracebacks. `tasks`:
+    the size of the graph sent to the scheduler, which the run's summary prints."""
+
+    def __init__(self, client, futures, tasks: int) -> None:
+        super().__init__(client, futures)
+        self.tasks = tasks
 
     def wait_until_finish(self, duration=None) -> str:
         try:

@@ -12,9 +12,12 @@ def newsbeam_counters(result) -> dict[str, int]:
     """Committed values of every counter in the `newsbeam` namespace, summed over steps.
 
     Empty on runners that keep no metrics (Beam's DaskRunner raises NotImplementedError):
-    the run's accounting, in the `runs` table, does not depend on them.
+    the run's accounting, in the `runs` table, does not depend on them. On Dask, instead,
+    `dask_tasks`: how many tasks the run's graph had.
     """
     counters: dict[str, int] = {}
+    if isinstance(getattr(result, "tasks", None), int):  # newsbeam's Dask runner
+        counters["dask_tasks"] = result.tasks
     try:
         queried = result.metrics().query()["counters"]
     except NotImplementedError:

@@ -18,3 +18,6 @@ def test_the_scaling_bench_runs_direct_and_dask_on_one_corpus():
     assert runs["direct1"]["speedup_vs_direct1"] == 1.0
     # The two workers are processes of their own, each with its CPU.
     assert len(runs["dask2"]["cpu_s_other_processes"]) >= 2
+    # The graph's size and the command's (scheduler's) share of the CPU, on Dask only.
+    assert runs["dask2"]["dask_tasks"] > 100 and runs["direct1"]["dask_tasks"] is None
+    assert 0 < runs["dask2"]["command_cpu_share"] < 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -187,7 +188,7 @@ def test_a_scheduler_and_two_workers_write_directrunners_tables(sources, direct,
             environments = log.client.run(lambda: dict(os.environ))
         finally:
             log.close()
-    assert "NewsbeamDaskRunner" in stdout
+    assert "NewsbeamDaskRunner" in stdout and re.search(r"dask_tasks +[1-9]", stdout)
     _assert_same_as_direct(tmp_path / "out", direct)
     # deploy/dask/distributed.yaml took effect: glibc keeps its own mmap threshold.
     assert all("MALLOC_TRIM_THRESHOLD_" not in env for env in environments.values())
