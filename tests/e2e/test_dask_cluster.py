@@ -39,6 +39,7 @@ _TABLES = ("articles", "duplicates", "rejects", "entity_variants", "stories", "s
 _PER_RUN = {"ingested_at", "first_published_at", "last_published_at"}
 # Steps of the article path: each must run in several partitions, on more than one worker.
 _ARTICLE_STEPS = ("ReadArticleFiles_ParseFiles", "CleanArticles_Clean", "NearDedupe_Sign_Sign")
+_EXTRACTOR = "newsbeam.transforms.extract.article_extractor"
 
 _BRIEFING = """title UN spokesman briefs reporters on aid convoys
 source {source}
@@ -186,13 +187,19 @@ def test_a_scheduler_and_two_workers_write_directrunners_tables(sources, direct,
             stdout = _finish(_run_on_dask(sources, tmp_path / "out", cluster))
             steps = log.partitions_per_worker()
             environments = log.client.run(lambda: dict(os.environ))
+            # Model sets each worker process loaded (spaCy pipelines and gazetteers).
+            model_sets = log.client.run(
+                lambda: len(__import__(_EXTRACTOR, fromlist=["_POOL"])._POOL)
+            )
         finally:
             log.close()
     assert "NewsbeamDaskRunner" in stdout and re.search(r"dask_tasks +[1-9]", stdout)
     _assert_same_as_direct(tmp_path / "out", direct)
     # deploy/dask/distributed.yaml took effect: glibc keeps its own mmap threshold.
     assert all("MALLOC_TRIM_THRESHOLD_" not in env for env in environments.values())
-    for step in _ARTICLE_STEPS:
+    # Once per worker process, however many partitions it ran.
+    assert sorted(model_sets.values()) == [1, 1]
+    for step in (*_ARTICLE_STEPS, "ExtractEntities_RecogniseEntities"):
         by_worker = steps[step]
         assert set(by_worker) == {"alpha", "beta"}, (step, dict(by_worker))
         assert len(set().union(*by_worker.values())) > 1, step
