@@ -24,6 +24,7 @@ from newsbeam.metrics import failed_feeds, newsbeam_counters
 from newsbeam.options import NewsbeamOptions, is_dask_runner, is_local_runner, run_info
 from newsbeam.output_dir import tidy
 from newsbeam.output_lock import hold_output
+from newsbeam.progress import RunProgress
 from newsbeam.query import run_row_of
 from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
 from newsbeam.transforms.records import Stage
@@ -50,38 +51,53 @@ def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     tidy(news.output, index_cutoff(news))
     chunks = _chunks(options, news)
     balanced = True
-    for number, listing in enumerate(chunks):
-        if len(chunks) > 1:
-            news.input = listing.files
-            if number:
-                news.feed = news.feeds = None
-            print_part(number, len(chunks), listing.files)
-        balanced = _run_once(options, news, listing) and balanced
-        if number + 1 < len(chunks):
-            _release_memory()
+    files = sum(len(listing.files) for listing, _ in chunks if listing)
+    total_bytes = sum(size for _, size in chunks)
+    interval = news.progress_interval if files else 0
+    with RunProgress(files, total_bytes, interval) as progress:
+        for number, (listing, size) in enumerate(chunks):
+            if len(chunks) > 1:
+                news.input = listing.files
+                if number:
+                    news.feed = news.feeds = None
+                print_part(number, len(chunks), listing.files)
+            run_id, complete = _run_once(options, news, listing)
+            balanced = complete and balanced
+            row = run_row_of(news.output, run_id) or {}
+            progress.chunk_done(len(listing.files) if listing else 0, size, row.get("inputs", 0))
+            if number + 1 < len(chunks):
+                _release_memory()
     return balanced
 
 
-def _chunks(options: PipelineOptions, news: NewsbeamOptions) -> list[InputListing | None]:
-    """The input of each run: one run over `news.input` unless a local runner reads files
-    worth more than one chunk. The entries skipped go with the first chunk."""
+def _chunks(
+    options: PipelineOptions, news: NewsbeamOptions
+) -> list[tuple[InputListing | None, int]]:
+    """The input of each run, with its files' bytes: one run over `news.input` unless a
+    local runner reads files worth more than one chunk. The entries skipped go with the
+    first chunk."""
     if not news.input:
-        return [None]
+        return [(None, 0)]
     listing = expand_inputs(news.input, news.follow_symlinks)
+    sizes = file_sizes(listing.files)
     if not (is_local_runner(options) and news.chunk_bytes):
-        return [listing]
-    parts = plan_chunks(listing.files, file_sizes(listing.files), news.chunk_bytes)
+        return [(listing, sum(sizes))]
+    size_of = dict(zip(listing.files, sizes, strict=True))
+    parts = plan_chunks(listing.files, sizes, news.chunk_bytes)
     return [
-        InputListing(files, listing.skipped if number == 0 else [])
+        (
+            InputListing(files, listing.skipped if number == 0 else []),
+            sum(size_of[path] for path in files),
+        )
         for number, files in enumerate(parts)
     ]
 
 
 def _run_once(
     options: PipelineOptions, news: NewsbeamOptions, listing: InputListing | None
-) -> bool:
-    """One batch pipeline over `listing` and the feeds; False if it does not balance or
-    a feed failed (unless allowed)."""
+) -> tuple[str, bool]:
+    """One batch pipeline over `listing` and the feeds: its run id, and False if it does
+    not balance or a feed failed (unless allowed)."""
     started = time.monotonic()
     run = run_info(options, "batch")
     with dask_cluster(options, news):
@@ -95,7 +111,7 @@ def _run_once(
     commit_story_state(news.output, outputs.stories_token)
     print_run(run, time.monotonic() - started, newsbeam_counters(result))
     balanced = print_accounting(news.output, run.run_id)
-    return _feeds_read(result, news, run.run_id) and balanced
+    return run.run_id, _feeds_read(result, news, run.run_id) and balanced
 
 
 def _refuse_dask_hazards(options: PipelineOptions, pipeline: beam.Pipeline) -> None:

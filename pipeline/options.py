@@ -47,6 +47,7 @@ ONLY_FOR: dict[str, str] = {
     "--follow-symlinks": "run",
     "--dask-address": "run",
     "--dask-workers": "run",
+    "--progress-interval": "run",
     "--poll-interval": "stream",
     "--window": "stream",
     "--duration": "stream",
@@ -268,6 +269,15 @@ class NewsbeamOptions(PipelineOptions):
             default=None,
             help="With --runner dask: start a local dask.distributed cluster of this many "
             "worker processes for the run.",
+        )
+        parser.add_argument(
+            "--progress-interval",
+            dest="progress_interval",
+            type=float,
+            default=60.0,
+            help="Progress of the input files on stderr: a bar on a terminal; elsewhere a "
+            "line per chunk of files and at most one every this many seconds between. "
+            "0: none.",
         )
 
 

@@ -12,6 +12,7 @@ from apache_beam.metrics import Metrics
 from newsbeam.transforms.batch import Batch
 from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
 from newsbeam.transforms.extract.models import MODEL_NAME
+from newsbeam.transforms.progress import note_extracted
 from newsbeam.transforms.records import (
     REJECTS_TAG,
     Tagged,
@@ -37,6 +38,7 @@ class _ExtractFn(beam.DoFn):
 
     def process(self, batch: list[dict]):
         done = self._extractor.extract(batch)
+        note_extracted(len(batch))
         self._ner_cpu_ms.inc(done.ner_cpu_ms)
         if done.articles:
             self._extracted.inc(len(done.articles))
