@@ -28,8 +28,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsbeam run --input samples --output $(OUT)
 
+# Debian's chromium, for the tests that open `newsbeam report`'s page in a real browser
+# (tests/support/browser.py). Installed once, as root, from Debian's packages.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+		echo "make: the report tests need Debian's chromium: sudo apt-get install chromium" >&2; \
+		exit 1; fi
+	export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq chromium >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 # The whole suite, as CI runs it: under 20 minutes on two idle cores.
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(call lane,all)
 

@@ -113,6 +113,17 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
         help="move unreadable files to DIR/_quarantine/ (nothing is deleted); the next run "
         "over the same inputs writes their rows again",
     )
+    report_parser = commands.add_parser(
+        "report",
+        allow_abbrev=False,
+        help="write one self-contained HTML page of plots over an output directory",
+        description="Plots of an output directory (articles per day and region, countries, "
+        "names, stories, duplicates per outlet, rejects, runs) in one HTML file that opens "
+        "offline: plotly.js is inside it.",
+        formatter_class=_HelpWithDefaults,
+    )
+    report_parser.add_argument("output", help="the directory a run wrote into")
+    report_parser.add_argument("--out", default="report.html", help="the HTML file to write")
     return parser
 
 
@@ -162,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognised arguments: {' '.join(extras)}")
         if args.command == "check":
             return _check(args.output, args.repair)
+        if args.command == "report":
+            return _report(args.output, args.out)
         return _query(args.output, args.sql, args.format, args.max_rows)
     except ValueError as error:
         print(f"newsbeam: error: {redact(str(error))}", file=sys.stderr)
@@ -233,6 +246,16 @@ def _check(output_dir: str, repair: bool) -> int:
     result, moves = check_output(output_dir, repair)
     print_check(output_dir, result, moves, repair)
     return 1 if result.unreadable else 0
+
+
+def _report(output_dir: str, out_path: str) -> int:
+    from newsbeam.dataset_report import write_report
+
+    if not os.path.isdir(output_dir):
+        raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
+    plots = write_report(output_dir, out_path)
+    print(f"newsbeam: wrote {out_path} ({plots} plots); open it in a browser")
+    return 0
 
 
 if __name__ == "__main__":
