@@ -90,7 +90,8 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
     query_parser.add_argument("output", help="the directory a run wrote into")
     query_parser.add_argument(
         "sql",
-        help="SQL over the views articles, duplicates, rejects, entity_variants, runs, mentions",
+        help="SQL over the views articles, duplicates, rejects, entity_variants, stories, "
+        "story_merges, runs, mentions, source_health, source_health_flags",
     )
     query_parser.add_argument(
         "--format", choices=QUERY_FORMATS, default="table", help="how rows are printed"

@@ -74,6 +74,20 @@ def _stacked(x_title: str, y_title: str):
     return figure
 
 
+def _table(headers: list[str]):
+    def figure(rows: list[tuple]):
+        import plotly.graph_objects as go
+
+        columns = [
+            ["" if value is None else value for value in column]
+            for column in zip(*rows, strict=True)
+        ]
+        fig = go.Figure(go.Table(header={"values": headers}, cells={"values": columns}))
+        return fig
+
+    return figure
+
+
 PLOTS: tuple[Plot, ...] = (
     Plot(
         "articles_per_day",
@@ -112,6 +126,28 @@ PLOTS: tuple[Plot, ...] = (
         f"ORDER BY sum(n) DESC, source LIMIT {_TOP}) "
         "SELECT source, kind, n FROM d JOIN top USING (source) ORDER BY ALL",
         _stacked("outlet", "duplicates"),
+    ),
+    Plot(
+        "source_health",
+        "Sources, flagged first (source_health of each source's last day)",
+        "SELECT h.source, h.day, h.articles, h.exact_duplicates + h.near_duplicates, "
+        "h.rejects, h.feed_failures, round(h.share_undated, 2), h.median_words, f.flag "
+        "FROM source_health AS h LEFT JOIN source_health_flags AS f USING (source, day) "
+        "QUALIFY h.day = max(h.day) OVER (PARTITION BY h.source) "
+        "ORDER BY f.flag IS NULL, h.articles DESC, h.source LIMIT 100",
+        _table(
+            [
+                "source",
+                "day",
+                "articles",
+                "duplicates",
+                "rejects",
+                "feed failures",
+                "share undated",
+                "median words",
+                "flag",
+            ]
+        ),  # fmt: skip
     ),
     Plot(
         "rejects",

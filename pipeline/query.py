@@ -1,5 +1,6 @@
 """DuckDB over the output directory: a view per table (`articles`, `duplicates`, `rejects`,
-`entity_variants`, `runs`) and `mentions`, one row per entity of an article."""
+`entity_variants`, `stories`, `story_merges`, `runs`), `mentions` (one row per entity of an
+article) and `source_health`/`source_health_flags` (`newsbeam.source_health`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 
 from newsbeam.schemas import TABLES
 from newsbeam.schemas.tables import Table
+from newsbeam.source_health import SOURCE_HEALTH_VIEWS
 
 __all__ = ["check_output_dir", "connect", "query_error", "run_row_of", "view_sql"]
 
@@ -73,6 +75,8 @@ def _create_views(connection: duckdb.DuckDBPyConnection, output_dir: str) -> Non
         else:
             connection.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}_empty")
     connection.execute(_MENTIONS_VIEW)
+    for view in SOURCE_HEALTH_VIEWS:
+        connection.execute(view)
 
 
 _FILE_ERRORS = (duckdb.IOException, duckdb.InvalidInputException)

@@ -13,7 +13,7 @@ from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 
-_PLOTS = 7  # dataset_report.PLOTS: every one has rows on the samples
+_PLOTS = 8  # dataset_report.PLOTS: every one has rows on the samples
 
 
 @pytest.fixture(scope="module")

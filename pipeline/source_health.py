@@ -1,0 +1,95 @@
+"""`source_health` and `source_health_flags`: how each source did each day, for an operator
+watching hundreds of feeds, as DuckDB views over the tables a run writes.
+
+A day is the UTC day of ingestion (when newsbeam read the source), not of publication: a
+feed that stops answering shows on the day it stopped. Every number is a count over
+`articles`, `duplicates` and `rejects` rows of that source and day, so it adds up to the
+`runs` rows of that day (`sources` holds the same counts per run), and each reject behind
+a failure can be listed from `rejects`. The days are those on which some run ran, so a
+source with no row on such a day shows a day of zeros: it went quiet.
+
+`source_health_flags` compares each source-day with the same source's mean over the seven
+days before it, and names why it stands out: no articles where there were some, articles
+fewer than half, text shorter than half, or feed failures where there were none.
+
+Not in it yet: polls, 304 answers and entries seen per feed (a run does not record them;
+issue #20), and the time extraction took.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SOURCE_HEALTH_VIEWS"]
+
+# The mean of the last week must rest on at least this many articles a day for a drop to
+# be flagged: a source of one article a week is not "down" on a day without one.
+MIN_DAILY_ARTICLES = 3
+
+_SOURCE_HEALTH = """
+CREATE VIEW source_health AS
+WITH days AS (SELECT DISTINCT CAST(started_at AS DATE) AS day FROM runs),
+written AS (
+    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+           count(*) AS articles,
+           count(*) FILTER (WHERE date_source = 'ingested') AS articles_undated,
+           count(*) FILTER (WHERE text_source = 'feed') AS articles_feed_text,
+           median(word_count) AS median_words
+    FROM articles GROUP BY ALL),
+copies AS (
+    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+           count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
+           count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
+    FROM duplicates GROUP BY ALL),
+failed AS (
+    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+           count(*) AS rejects,
+           count(*) FILTER (WHERE stage = 'feed') AS feed_failures,
+           histogram(stage || ': ' || reason) AS rejects_by_reason
+    FROM rejects GROUP BY ALL),
+sources AS (
+    SELECT source, min(day) AS first_day FROM (
+        SELECT source, day FROM written UNION ALL SELECT source, day FROM copies
+        UNION ALL SELECT source, day FROM failed)
+    GROUP BY source)
+SELECT s.source, d.day,
+       coalesce(w.articles, 0) AS articles,
+       coalesce(c.exact_duplicates, 0) AS exact_duplicates,
+       coalesce(c.near_duplicates, 0) AS near_duplicates,
+       coalesce(f.rejects, 0) AS rejects,
+       coalesce(f.feed_failures, 0) AS feed_failures,
+       f.rejects_by_reason,
+       w.articles_undated / w.articles AS share_undated,
+       w.articles_feed_text / w.articles AS share_feed_text,
+       w.median_words
+FROM sources AS s CROSS JOIN days AS d
+LEFT JOIN written AS w ON w.source = s.source AND w.day = d.day
+LEFT JOIN copies AS c ON c.source = s.source AND c.day = d.day
+LEFT JOIN failed AS f ON f.source = s.source AND f.day = d.day
+WHERE d.day >= s.first_day
+"""
+
+_SOURCE_HEALTH_FLAGS = f"""
+CREATE VIEW source_health_flags AS
+WITH week AS (
+    SELECT *,
+           avg(articles) OVER last_week AS articles_last_week,
+           avg(median_words) OVER last_week AS median_words_last_week,
+           sum(feed_failures) OVER last_week AS feed_failures_last_week,
+           count(*) OVER last_week AS days_last_week
+    FROM source_health
+    WINDOW last_week AS (PARTITION BY source ORDER BY day
+                         RANGE BETWEEN INTERVAL 7 DAYS PRECEDING AND INTERVAL 1 DAYS PRECEDING))
+SELECT source, day, articles, articles_last_week, median_words, median_words_last_week,
+       feed_failures, rejects_by_reason,
+       CASE
+           WHEN feed_failures > 0 AND coalesce(feed_failures_last_week, 0) = 0
+                AND days_last_week > 0 THEN 'feed failing'
+           WHEN articles = 0 AND articles_last_week >= {MIN_DAILY_ARTICLES} THEN 'no articles'
+           WHEN articles < articles_last_week / 2
+                AND articles_last_week >= {MIN_DAILY_ARTICLES} THEN 'articles halved'
+           WHEN median_words < median_words_last_week / 2 THEN 'text halved'
+       END AS flag
+FROM week
+WHERE flag IS NOT NULL
+"""
+
+SOURCE_HEALTH_VIEWS = (_SOURCE_HEALTH, _SOURCE_HEALTH_FLAGS)

@@ -1,0 +1,106 @@
+"""`source_health` and `source_health_flags` over real Parquet files read by DuckDB: a
+fortnight of one steady source and one that goes wrong in each way an operator must see."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsbeam.query import connect
+from newsbeam.schemas import ARTICLES, DUPLICATES, REJECTS, RUNS
+from newsbeam.transforms.write.parquet_files import partition_dir, write_rows
+from tests.support.builders import article_row, duplicate_row, reject_row, run_row
+
+_START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+_DAYS = 14
+
+
+def _write(output, table, rows) -> None:
+    by_partition: dict[str, list[dict]] = {}
+    for row in rows:
+        by_partition.setdefault(partition_dir(table, row), []).append(row)
+    for partition, group in by_partition.items():
+        write_rows(str(output), table, partition, group)
+
+
+def _articles(source: str, day: int, count: int, words: int) -> list[dict]:
+    at = _START + timedelta(days=day)
+    return [
+        article_row(
+            id=f"{source}-{day}-{n}".ljust(32, "0"),
+            source=source,
+            ingested_at=at,
+            date=at.date(),
+            word_count=words,
+            date_source="ingested" if n == 0 else "html_metadata",
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory):
+    """Steady Wire: 6 articles of 500 words a day. Flaky Post: 6 a day until day 9, then a
+    feed failure and nothing (day 10), 2 articles (day 11), 6 of 100 words (day 12)."""
+    out = tmp_path_factory.mktemp("health")
+    articles, rejects, duplicates, runs = [], [], [], []
+    for day in range(_DAYS):
+        at = _START + timedelta(days=day)
+        runs.append(run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at))
+        articles += _articles("Steady Wire", day, 6, 500)
+        flaky = {10: 0, 11: 2, 12: 6}.get(day, 6 if day < 10 else 0)
+        articles += _articles("Flaky Post", day, flaky, 100 if day == 12 else 500)
+        duplicates.append(
+            duplicate_row(id=f"dup{day}".ljust(32, "0"), source="Steady Wire", ingested_at=at)
+        )
+    failure = reject_row("https://flaky.test/feed", "feed", "http_error", "HTTP 503", "Flaky Post")
+    rejects.append({**failure, "ingested_at": _START + timedelta(days=10)})
+    _write(out, ARTICLES, articles)
+    _write(out, DUPLICATES, duplicates)
+    _write(out, REJECTS, rejects)
+    _write(out, RUNS, runs)
+    return out
+
+
+def test_each_source_has_a_row_every_day_a_run_ran_even_a_day_of_nothing(output):
+    db = connect(str(output))
+    rows = db.execute(
+        "SELECT day, articles, feed_failures, rejects_by_reason FROM source_health "
+        "WHERE source = 'Flaky Post' ORDER BY day"
+    ).fetchall()
+    assert len(rows) == _DAYS
+    day10 = rows[10]
+    assert day10[1:] == (0, 1, {"feed: http_error": 1})  # quiet, with the failure named
+    assert rows[13][1] == 0  # no rows at all that day: still a row of zeros
+
+
+def test_the_numbers_add_up_to_what_was_written(output):
+    db = connect(str(output))
+    health = db.execute(
+        "SELECT sum(articles), sum(exact_duplicates + near_duplicates), sum(rejects) "
+        "FROM source_health"
+    ).fetchone()
+    written = tuple(
+        db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("articles", "duplicates", "rejects")
+    )
+    assert health == written
+    share = db.execute(
+        "SELECT share_undated, median_words FROM source_health "
+        "WHERE source = 'Steady Wire' AND day = DATE '2025-03-02'"
+    ).fetchone()
+    assert share == (pytest.approx(1 / 6), 500)
+
+
+def test_flags_name_the_days_a_source_went_wrong_and_nothing_else(output):
+    db = connect(str(output))
+    flags = db.execute(
+        "SELECT source, day - DATE '2025-03-01', flag FROM source_health_flags ORDER BY ALL"
+    ).fetchall()
+    assert flags == [
+        ("Flaky Post", 10, "feed failing"),  # the day it started failing
+        ("Flaky Post", 11, "articles halved"),
+        ("Flaky Post", 12, "text halved"),
+        ("Flaky Post", 13, "no articles"),
+    ]
