@@ -25,9 +25,8 @@ import pytest
 
 from bench.corpus import news_articles, write_jsonl
 from newsbeam.query import connect
-from tests.support.builders import rss
 from tests.support.dask_cli_cluster import DaskCliCluster, dask_cli_cluster
-from tests.support.news_site import story_text
+from tests.support.news_site import write_wire_feed
 from tests.support.paths import SAMPLES, SEEDS
 from tests.support.run_cli import newsbeam, newsbeam_command
 
@@ -81,17 +80,7 @@ def sources(tmp_path_factory) -> list[str]:
         (briefings / f"briefing-{number}.txt").write_text(
             _briefing(name, source, day, place, people)
         )
-    feed = root / "wire.xml"
-    feed.write_text(
-        rss(
-            "Feed Wire",
-            [
-                ("Chile copper", "https://wire.test/chile", story_text("chile-copper")),
-                ("Poland grid", "https://wire.test/poland", story_text("poland-grid")),
-                ("Brief", "https://wire.test/brief", "Shares rose."),
-            ],
-        )
-    )
+    feed = write_wire_feed(root / "wire.xml")
     inputs = [
         str(root / d) for d in ("bench", "samples", "seeds", "briefings") if (root / d).is_dir()
     ]

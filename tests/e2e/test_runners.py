@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
-from tests.support.builders import rss
-from tests.support.news_site import story_text
+from tests.support.news_site import write_wire_feed
 from tests.support.paths import SAMPLES, SEEDS
 from tests.support.run_cli import newsbeam
 
@@ -46,17 +45,7 @@ def sources(tmp_path_factory) -> list[str]:
     shutil.copytree(SAMPLES, root / "samples")
     if SEEDS.is_dir():
         shutil.copytree(SEEDS, root / "seeds")
-    feed = root / "wire.xml"
-    feed.write_text(
-        rss(
-            "Feed Wire",
-            [
-                ("Chile copper", "https://wire.test/chile", story_text("chile-copper")),
-                ("Poland grid", "https://wire.test/poland", story_text("poland-grid")),
-                ("Brief", "https://wire.test/brief", "Shares rose."),
-            ],
-        )
-    )
+    feed = write_wire_feed(root / "wire.xml")
     inputs = [str(root / "samples"), *([str(root / "seeds")] if SEEDS.is_dir() else [])]
     return ["--input", *inputs, "--feed", str(feed), "--fetch-pages", "never"]
 

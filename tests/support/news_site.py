@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tests.support.local_server import LocalServer, Reply, Request
@@ -184,3 +185,21 @@ class NewsSite:
             f"<title>Test Wire {feed}</title><link>{self.server.base}</link>"
             f"<description>{feed} news</description>{items}</channel></rss>"
         ).encode()
+
+
+def write_wire_feed(path: Path) -> Path:
+    """A feed file of three entries, one too short to keep: two articles and a reject, with
+    their source, for runs that read feed files without fetching pages."""
+    from tests.support.builders import rss
+
+    path.write_text(
+        rss(
+            "Feed Wire",
+            [
+                ("Chile copper", "https://wire.test/chile", story_text("chile-copper")),
+                ("Poland grid", "https://wire.test/poland", story_text("poland-grid")),
+                ("Brief", "https://wire.test/brief", "Shares rose."),
+            ],
+        )
+    )
+    return path
