@@ -52,7 +52,7 @@ def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
     chunks = _chunks(options, news)
     balanced = True
     files = sum(len(listing.files) for listing, _ in chunks if listing)
-    total_bytes = sum(size for _, size in chunks)
+    total_bytes = sum(size or 0 for _, size in chunks)
     interval = news.progress_interval if files else 0
     with RunProgress(files, total_bytes, interval) as progress:
         for number, (listing, size) in enumerate(chunks):
@@ -61,10 +61,10 @@ def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
                 if number:
                     news.feed = news.feeds = None
                 print_part(number, len(chunks), listing.files)
-            run_id, complete = _run_once(options, news, listing)
+            row, complete = _run_once(options, news, listing)
             balanced = complete and balanced
-            row = run_row_of(news.output, run_id) or {}
-            progress.chunk_done(len(listing.files) if listing else 0, size, row.get("inputs", 0))
+            written = (row or {}).get("articles", 0)
+            progress.chunk_done(len(listing.files) if listing else 0, size or 0, written)
             if number + 1 < len(chunks):
                 _release_memory()
     return balanced
@@ -72,16 +72,19 @@ def _run_chunks(options: PipelineOptions, news: NewsbeamOptions) -> bool:
 
 def _chunks(
     options: PipelineOptions, news: NewsbeamOptions
-) -> list[tuple[InputListing | None, int]]:
+) -> list[tuple[InputListing | None, int | None]]:
     """The input of each run, with its files' bytes: one run over `news.input` unless a
     local runner reads files worth more than one chunk. The entries skipped go with the
-    first chunk."""
+    first chunk. Files are sized only where that costs a local stat each, or to plan
+    chunks (on a cluster runner over `gs://`, a request per object would delay the launch;
+    the bytes are then None and progress counts files)."""
     if not news.input:
         return [(None, 0)]
     listing = expand_inputs(news.input, news.follow_symlinks)
-    sizes = file_sizes(listing.files)
     if not (is_local_runner(options) and news.chunk_bytes):
-        return [(listing, sum(sizes))]
+        local = all("://" not in path for path in listing.files)
+        return [(listing, sum(file_sizes(listing.files)) if local else None)]
+    sizes = file_sizes(listing.files)
     size_of = dict(zip(listing.files, sizes, strict=True))
     parts = plan_chunks(listing.files, sizes, news.chunk_bytes)
     return [
@@ -95,9 +98,9 @@ def _chunks(
 
 def _run_once(
     options: PipelineOptions, news: NewsbeamOptions, listing: InputListing | None
-) -> tuple[str, bool]:
-    """One batch pipeline over `listing` and the feeds: its run id, and False if it does
-    not balance or a feed failed (unless allowed)."""
+) -> tuple[dict | None, bool]:
+    """One batch pipeline over `listing` and the feeds: its `runs` row as written (None if
+    it wrote none), and False if it does not balance or a feed failed (unless allowed)."""
     started = time.monotonic()
     run = run_info(options, "batch")
     with dask_cluster(options, news):
@@ -110,8 +113,9 @@ def _run_once(
     # Its files are in: the next run adds to the stories this one left open.
     commit_story_state(news.output, outputs.stories_token)
     print_run(run, time.monotonic() - started, newsbeam_counters(result))
-    balanced = print_accounting(news.output, run.run_id)
-    return run.run_id, _feeds_read(result, news, run.run_id) and balanced
+    row = run_row_of(news.output, run.run_id)
+    balanced = print_accounting(news.output, run.run_id, row)
+    return row, _feeds_read(result, news, row) and balanced
 
 
 def _refuse_dask_hazards(options: PipelineOptions, pipeline: beam.Pipeline) -> None:
@@ -124,13 +128,13 @@ def _refuse_dask_hazards(options: PipelineOptions, pipeline: beam.Pipeline) -> N
         )
 
 
-def _feeds_read(result, news: NewsbeamOptions, run_id: str) -> bool:
+def _feeds_read(result, news: NewsbeamOptions, row: dict | None) -> bool:
     """False if a feed failed entirely and --allow-feed-failures is not given; the failures
     are printed either way."""
     failures = failed_feeds(result)
     feed_rejects = 0
     if failures is None:  # no metrics on this runner: the runs row's count of feed rejects
-        row = run_row_of(news.output, run_id) or {}
+        row = row or {}
         stage = f"rejects_{Stage.FEED}"
         feed_rejects = sum(s["count"] for s in row.get("stages", []) if s["name"] == stage)
     return print_feed_failures(failures, feed_rejects, news.allow_feed_failures)

@@ -46,6 +46,10 @@ def file_sizes(paths: Sequence[str]) -> list[int]:
                 return os.path.getsize(path)
             except OSError:
                 return 0
-        return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+        try:
+            found = FileSystems.match([path])[0].metadata_list
+        except Exception:  # noqa: BLE001 - a file system's own errors: unreadable counts 0
+            return 0
+        return found[0].size_in_bytes if found else 0
 
     return [size_of(path) for path in paths]

@@ -252,8 +252,13 @@ def _check(output_dir: str, repair: bool) -> int:
 def _report(output_dir: str, out_path: str) -> int:
     from newsbeam.dataset_report import write_report
 
+    if "://" in output_dir:
+        raise ValueError("report reads a local output directory (copy it down first)")
     if not os.path.isdir(output_dir):
         raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
+    folder = os.path.dirname(os.path.abspath(out_path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"--out {out_path!r}: the folder {folder!r} does not exist")
     plots = write_report(output_dir, out_path)
     print(f"newsbeam: wrote {out_path} ({plots} plots); open it in a browser")
     return 0

@@ -159,7 +159,7 @@ PLOTS: tuple[Plot, ...] = (
     Plot(
         "runs",
         "Inputs of each run (articles, duplicates, rejects)",
-        "SELECT strftime(started_at, '%Y-%m-%d %H:%M:%S'), kind, n FROM ("
+        "SELECT strftime(timezone('UTC', started_at), '%Y-%m-%d %H:%M:%S'), kind, n FROM ("
         "SELECT started_at, articles, duplicates, rejects FROM runs) "
         "UNPIVOT (n FOR kind IN (articles, duplicates, rejects)) ORDER BY ALL",
         _stacked("run started (UTC)", "inputs"),

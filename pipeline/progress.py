@@ -7,8 +7,9 @@ seconds while articles go through NER.
 
 Files are counted when their chunk's run has written (`newsbeam.chunks`); articles as
 they leave NER where the pipeline runs in this process (`newsbeam.transforms.progress`),
-else as each chunk's `runs` row counts them. Time left is estimated from the
-bytes of the files done, so a run of one chunk shows none until it ends.
+and as each chunk's `runs` row counts them written. Time left is estimated from the bytes
+of the files done (from the files, where remote files are not sized), so a run of one
+chunk shows none until it ends.
 """
 
 from __future__ import annotations
@@ -51,7 +52,10 @@ class RunProgress:
         stream: TextIO | None = None,
         terminal: bool | None = None,
     ) -> None:
-        self.files, self.total_bytes, self.interval = files, max(total_bytes, 1), interval
+        self.files, self.total_bytes, self.interval = files, total_bytes, interval
+        # Bytes measure how far the run is; where they are unknown (0: files on a remote
+        # file system, not sized), files do.
+        self._by_bytes = total_bytes > 0
         self.stream = stream or sys.stderr
         self.terminal = self.stream.isatty() if terminal is None else terminal
         self.files_done = self.bytes_done = self.articles_done = 0
@@ -59,6 +63,7 @@ class RunProgress:
         self._started = time.monotonic()
         self._last_line = self.line()  # off a terminal, a line only when something moved
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # the ticker thread and chunk_done both show
         self._ticker: threading.Thread | None = None
         self._bar = None
 
@@ -72,9 +77,9 @@ class RunProgress:
             # a screen of 24 lines: tqdm draws nothing on a screen of none.
             sized = _terminal_columns(self.stream) > 0
             self._bar = tqdm(
-                total=self.total_bytes,
-                unit="B",
-                unit_scale=True,
+                total=self._total(),
+                unit="B" if self._by_bytes else " files",
+                unit_scale=self._by_bytes,
                 desc="newsbeam",
                 file=self.stream,
                 dynamic_ncols=sized,
@@ -93,16 +98,23 @@ class RunProgress:
         if self._bar is not None:
             self._bar.close()
 
-    def chunk_done(self, files: int, chunk_bytes: int, inputs: int) -> None:
-        """A chunk's run has written: its files, their bytes and its `runs` row's inputs."""
+    def chunk_done(self, files: int, chunk_bytes: int, articles: int) -> None:
+        """A chunk's run has written: its files, their bytes and the articles its `runs`
+        row counts as written."""
         self.files_done += files
         self.bytes_done += chunk_bytes
-        self.articles_done += inputs
+        self.articles_done += articles
         self._extracted_at_chunk = extracted_so_far()
         self._show(force=True)
 
+    def _done(self) -> int:
+        return self.bytes_done if self._by_bytes else self.files_done
+
+    def _total(self) -> int:
+        return max(self.total_bytes if self._by_bytes else self.files, 1)
+
     def articles(self) -> int:
-        """Inputs counted by finished chunks, plus articles past NER in the current one."""
+        """Articles written by finished chunks, plus articles past NER in the current one."""
         return self.articles_done + extracted_so_far() - self._extracted_at_chunk
 
     def line(self) -> str:
@@ -110,12 +122,12 @@ class RunProgress:
         elapsed = max(time.monotonic() - self._started, 1e-6)
         articles = self.articles()
         parts = [
-            f"files {self.files_done}/{self.files} ({100 * self.bytes_done // self.total_bytes}%)",
+            f"files {self.files_done}/{self.files} ({100 * self._done() // self._total()}%)",
             f"{articles:,} articles",
             f"{articles / elapsed:.1f} articles/s",
         ]
-        if 0 < self.bytes_done < self.total_bytes:
-            left = elapsed * (self.total_bytes - self.bytes_done) / self.bytes_done
+        if 0 < self._done() < self._total():
+            left = elapsed * (self._total() - self._done()) / self._done()
             parts.append(f"about {_duration(left)} left")
         return " · ".join(parts)
 
@@ -127,8 +139,12 @@ class RunProgress:
     def _show(self, force: bool) -> None:
         if self.interval <= 0:
             return
+        with self._lock:
+            self._show_locked(force)
+
+    def _show_locked(self, force: bool) -> None:
         if self._bar is not None:
-            self._bar.n = self.bytes_done
+            self._bar.n = self._done()
             self._bar.set_postfix_str(
                 f"files {self.files_done}/{self.files}, {self.articles():,} articles",
                 refresh=True,

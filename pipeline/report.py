@@ -55,13 +55,14 @@ def print_run(run: RunInfo, elapsed: float, counters: Mapping[str, int]) -> None
     sys.stdout.flush()
 
 
-def print_accounting(output: str, run_id: str) -> bool:
+def print_accounting(output: str, run_id: str, row: dict | None = None) -> bool:
     """Prints the run's inputs = articles + duplicates + rejects, read back from its `runs`
-    row; False, with an error on stderr, if the row is missing or does not balance."""
+    row (`row`, when the caller has read it); False, with an error on stderr, if the row is
+    missing or does not balance."""
     from newsbeam.query import run_row_of
     from newsbeam.transforms.write.accounting import balance_report
 
-    row = run_row_of(output, run_id)
+    row = row or run_row_of(output, run_id)
     if row is None:
         print(f"newsbeam: error: the run wrote no runs row for {run_id}", file=sys.stderr)
         return False

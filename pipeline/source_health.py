@@ -4,9 +4,12 @@ watching hundreds of feeds, as DuckDB views over the tables a run writes.
 A day is the UTC day of ingestion (when newsbeam read the source), not of publication: a
 feed that stops answering shows on the day it stopped. Every number is a count over
 `articles`, `duplicates` and `rejects` rows of that source and day, so it adds up to the
-`runs` rows of that day (`sources` holds the same counts per run), and each reject behind
-a failure can be listed from `rejects`. The days are those on which some run ran, so a
-source with no row on such a day shows a day of zeros: it went quiet.
+`runs` rows (`sources` holds the same counts per run; a run that crosses midnight counts
+its rows on the day each was read), and each reject behind a failure can be listed from
+`rejects`. The days are those on which some run ran or some row was read, so a source
+with no row on such a day shows a day of zeros: it went quiet. Runs record which sources
+they read only through the rows they wrote, so where several schedules read different
+sources, a source not read that day shows zeros too (and may be flagged `no articles`).
 
 `source_health_flags` compares each source-day with the same source's mean over the seven
 days before it, and names why it stands out: no articles where there were some, articles
@@ -26,30 +29,34 @@ MIN_DAILY_ARTICLES = 3
 
 _SOURCE_HEALTH = """
 CREATE VIEW source_health AS
-WITH days AS (SELECT DISTINCT CAST(started_at AS DATE) AS day FROM runs),
-written AS (
-    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+WITH written AS (
+    SELECT coalesce(source, '(unknown)') AS source,
+           CAST(timezone('UTC', ingested_at) AS DATE) AS day,
            count(*) AS articles,
            count(*) FILTER (WHERE date_source = 'ingested') AS articles_undated,
            count(*) FILTER (WHERE text_source = 'feed') AS articles_feed_text,
            median(word_count) AS median_words
     FROM articles GROUP BY ALL),
 copies AS (
-    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+    SELECT coalesce(source, '(unknown)') AS source,
+           CAST(timezone('UTC', ingested_at) AS DATE) AS day,
            count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
            count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
     FROM duplicates GROUP BY ALL),
 failed AS (
-    SELECT coalesce(source, '(unknown)') AS source, CAST(ingested_at AS DATE) AS day,
+    SELECT coalesce(source, '(unknown)') AS source,
+           CAST(timezone('UTC', ingested_at) AS DATE) AS day,
            count(*) AS rejects,
            count(*) FILTER (WHERE stage = 'feed') AS feed_failures,
            histogram(stage || ': ' || reason) AS rejects_by_reason
     FROM rejects GROUP BY ALL),
-sources AS (
-    SELECT source, min(day) AS first_day FROM (
-        SELECT source, day FROM written UNION ALL SELECT source, day FROM copies
-        UNION ALL SELECT source, day FROM failed)
-    GROUP BY source)
+seen AS (
+    SELECT source, day FROM written UNION ALL SELECT source, day FROM copies
+    UNION ALL SELECT source, day FROM failed),
+days AS (
+    SELECT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
+    UNION SELECT day FROM seen),
+sources AS (SELECT source, min(day) AS first_day FROM seen GROUP BY source)
 SELECT s.source, d.day,
        coalesce(w.articles, 0) AS articles,
        coalesce(c.exact_duplicates, 0) AS exact_duplicates,

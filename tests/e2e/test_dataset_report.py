@@ -55,3 +55,10 @@ def test_an_empty_output_gives_a_page_that_says_so(tmp_path):
     result = newsbeam("report", str(tmp_path / "out"), "--out", str(tmp_path / "r.html"))
     assert "(0 plots)" in result.stdout
     assert (tmp_path / "r.html").read_text().count("No rows.") == _PLOTS
+
+
+def test_an_out_path_in_a_missing_folder_is_a_usage_error(report, tmp_path):
+    output = report.parent / "out"
+    result = newsbeam("report", str(output), "--out", str(tmp_path / "no" / "r.html"), check=False)
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -6,14 +6,17 @@ for anything; what a page's scripts print to the console comes back with the pag
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 _CONSOLE = re.compile(r":INFO:CONSOLE[^\]]*\] (.*)$", re.MULTILINE)
 _FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -46,8 +49,18 @@ def render(page: Path, budget_ms: int = 15_000, screenshot: Path | None = None) 
             ]
         else:
             command.append("--dump-dom")
-        result = subprocess.run(
-            [*command, page.resolve().as_uri()], capture_output=True, text=True, timeout=180
-        )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return RenderedPage(result.stdout, _CONSOLE.findall(result.stderr))
+        # A session of its own: on a timeout its renderer and GPU processes go too.
+        with subprocess.Popen(
+            [*command, page.resolve().as_uri()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        ) as browser:
+            try:
+                dom, log = browser.communicate(timeout=180)
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(browser.pid, signal.SIGKILL)
+    assert browser.returncode == 0, log[-2000:]
+    return RenderedPage(dom, _CONSOLE.findall(log))
