@@ -72,7 +72,8 @@ def test_make_runs_each_lane_and_ci_runs_the_whole_suite() -> None:
     """The targets run the lanes by name, so tests/support/lanes.py decides what each holds."""
     (fast,) = _make("test-fast")
     assert "pytest --lane fast" in fast
-    lint, whole = _make("test")
+    *set_up, lint, whole = _make("test")
     assert lint.endswith("ruff check .") and "pytest --lane all" in whole
+    assert any("chromium" in line for line in set_up)  # the browser the report tests open
     ci = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line[:1] != "#"]
     assert ci[-1] == "make test"
