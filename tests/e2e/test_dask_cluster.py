@@ -28,15 +28,13 @@ from newsbeam.query import connect
 from tests.support.dask_cli_cluster import DaskCliCluster, dask_cli_cluster
 from tests.support.news_site import write_wire_feed
 from tests.support.paths import SAMPLES, SEEDS
-from tests.support.run_cli import newsbeam, newsbeam_command
+from tests.support.run_cli import newsbeam_command
+from tests.support.same_tables import COMPARED_TABLES, direct_output, table_rows
 
 pytestmark = pytest.mark.e2e
 
 _BENCH_ARTICLES, _PER_FILE = 120, 30
-_TABLES = ("articles", "duplicates", "rejects", "entity_variants", "stories", "story_merges")
-# Columns that differ between two runs of the same input by design (the run's clock).
-_PER_RUN = {"ingested_at", "first_published_at", "last_published_at"}
-# Steps of the article path: each must run in several partitions, on more than one worker.
+# Steps of the article path: each must run in several partitions.
 _ARTICLE_STEPS = ("ReadArticleFiles_ParseFiles", "CleanArticles_Clean", "NearDedupe_Sign_Sign")
 _EXTRACTOR = "newsbeam.transforms.extract.article_extractor"
 
@@ -89,16 +87,7 @@ def sources(tmp_path_factory) -> list[str]:
 
 @pytest.fixture(scope="module")
 def direct(sources, tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("direct")
-    newsbeam("run", *sources, "--output", str(output))
-    return output
-
-
-def _table(output: Path, table: str) -> list[tuple]:
-    db = connect(str(output))
-    columns = [c[0] for c in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    kept = ", ".join(f'"{c}"' for c in columns if c not in _PER_RUN)
-    return sorted(db.execute(f"SELECT {kept} FROM {table}").fetchall(), key=repr)
+    return direct_output(sources, tmp_path_factory.mktemp("direct"))
 
 
 def _files(output: Path) -> list[str]:
@@ -113,8 +102,8 @@ def _files(output: Path) -> list[str]:
 
 
 def _assert_same_as_direct(output: Path, direct: Path) -> None:
-    for table in _TABLES:
-        assert _table(output, table) == _table(direct, table), table
+    for table in COMPARED_TABLES:
+        assert table_rows(output, table) == table_rows(direct, table), table
     assert _files(output) == _files(direct)
     ((inputs, articles, balanced),) = (
         connect(str(output)).execute("SELECT inputs, articles, balanced FROM runs").fetchall()

@@ -20,21 +20,9 @@ from newsbeam.query import connect
 from tests.support.news_site import write_wire_feed
 from tests.support.paths import SAMPLES, SEEDS
 from tests.support.run_cli import newsbeam
+from tests.support.same_tables import COMPARED_TABLES, direct_output, table_rows
 
 pytestmark = pytest.mark.e2e
-
-# Every table an analyst reads, stories included: the same input gives the same rows.
-_COMPARED = ("articles", "duplicates", "rejects", "entity_variants", "stories", "story_merges")
-# Columns that differ between two runs of the same input by design: a story's times are
-# its articles' publication times, or for an undated article (one seed) its ingestion.
-_PER_RUN = {"ingested_at", "first_published_at", "last_published_at"}
-
-
-def _table(output: Path, table: str) -> list[tuple]:
-    db = connect(str(output))
-    columns = [c[0] for c in db.execute(f"SELECT * FROM {table} LIMIT 0").description]
-    kept = ", ".join(f'"{c}"' for c in columns if c not in _PER_RUN)
-    return sorted(db.execute(f"SELECT {kept} FROM {table}").fetchall(), key=repr)
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +40,13 @@ def sources(tmp_path_factory) -> list[str]:
 
 @pytest.fixture(scope="module")
 def direct(sources, tmp_path_factory) -> Path:
-    output = tmp_path_factory.mktemp("direct")
-    newsbeam("run", *sources, "--output", str(output))
-    return output
+    return direct_output(sources, tmp_path_factory.mktemp("direct"))
 
 
 def _assert_same_tables(output: Path, expected: Path) -> None:
-    for table in _COMPARED:
-        assert _table(output, table) == _table(expected, table), table
-    assert len(_table(expected, "articles")) >= 12
+    for table in COMPARED_TABLES:
+        assert table_rows(output, table) == table_rows(expected, table), table
+    assert len(table_rows(expected, "articles")) >= 12
     ((inputs, balanced),) = (
         connect(str(output)).execute("SELECT inputs, balanced FROM runs").fetchall()
     )
