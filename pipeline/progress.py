@@ -61,7 +61,7 @@ class RunProgress:
         self.files_done = self.bytes_done = self.articles_done = 0
         self._extracted_at_chunk = extracted_so_far()
         self._started = time.monotonic()
-        self._last_line = self.line()  # off a terminal, a line only when something moved
+        self._last_shown = (0, self.articles())  # off a terminal, a line only when these move
         self._stop = threading.Event()
         self._lock = threading.Lock()  # the ticker thread and chunk_done both show
         self._ticker: threading.Thread | None = None
@@ -150,7 +150,7 @@ class RunProgress:
                 refresh=True,
             )
             return
-        line = self.line()
-        if force or line.split(" · ")[:2] != self._last_line.split(" · ")[:2]:
-            print(f"newsbeam: progress: {line}", file=self.stream, flush=True)
-            self._last_line = line
+        shown = (self.files_done, self.articles())
+        if force or shown != self._last_shown:
+            print(f"newsbeam: progress: {self.line()}", file=self.stream, flush=True)
+            self._last_shown = shown
