@@ -13,6 +13,7 @@ import gc
 import time
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsbeam.check import refuse_unreadable
@@ -82,7 +83,7 @@ def _chunks(
         return [(None, 0)]
     listing = expand_inputs(news.input, news.follow_symlinks)
     if not (is_local_runner(options) and news.chunk_bytes):
-        local = all("://" not in path for path in listing.files)
+        local = all(FileSystems.get_scheme(path) is None for path in listing.files)
         return [(listing, sum(file_sizes(listing.files)) if local else None)]
     sizes = file_sizes(listing.files)
     size_of = dict(zip(listing.files, sizes, strict=True))
