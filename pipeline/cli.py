@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from newsbeam import __version__
 from newsbeam.beam_warnings import silence_optional_extras
+from newsbeam.compaction import DEFAULT_QUIET_FOR, DEFAULT_TARGET_BYTES
 from newsbeam.report import QUERY_FORMATS, print_query_result, print_where
 from newsbeam.transforms.sources.redact import redact
 
@@ -125,6 +126,31 @@ def build_parser(pipeline_flags: bool = True) -> argparse.ArgumentParser:
     )
     report_parser.add_argument("output", help="the directory a run wrote into")
     report_parser.add_argument("--out", default="report.html", help="the HTML file to write")
+    compact_parser = commands.add_parser(
+        "compact",
+        allow_abbrev=False,
+        help="merge the small files of partitions no longer being written",
+        description="Rewrite the small Parquet files of each closed partition (and the "
+        "older files of each flat table) into files of up to --target-mb, atomically: a "
+        "reader sees the old files or the new, a kill at any point loses nothing. Takes "
+        "the output's writer lock: a running stream compacts itself (--compact-after).",
+        formatter_class=_HelpWithDefaults,
+    )
+    compact_parser.add_argument("output", help="the directory a run wrote into (local)")
+    compact_parser.add_argument(
+        "--quiet-for",
+        dest="quiet_for",
+        type=float,
+        default=DEFAULT_QUIET_FOR,
+        help="seconds since a partition was last written before it is merged (0: all)",
+    )
+    compact_parser.add_argument(
+        "--target-mb",
+        dest="target_mb",
+        type=float,
+        default=DEFAULT_TARGET_BYTES / 2**20,
+        help="size a merged file grows to; files over half of it are left as they are",
+    )
     return parser
 
 
@@ -176,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args.output, args.repair)
         if args.command == "report":
             return _report(args.output, args.out)
+        if args.command == "compact":
+            return _compact(args.output, args.quiet_for, args.target_mb)
         return _query(args.output, args.sql, args.format, args.max_rows)
     except ValueError as error:
         print(f"newsbeam: error: {redact(str(error))}", file=sys.stderr)
@@ -261,6 +289,32 @@ def _report(output_dir: str, out_path: str) -> int:
         raise ValueError(f"--out {out_path!r}: the folder {folder!r} does not exist")
     plots = write_report(output_dir, out_path)
     print(f"newsbeam: wrote {out_path} ({plots} plots); open it in a browser")
+    return 0
+
+
+def _compact(output_dir: str, quiet_for: float, target_mb: float) -> int:
+    from newsbeam.compaction import compact_output
+    from newsbeam.folder_exchange import FolderExchangeUnsupported
+    from newsbeam.output_lock import hold_output
+    from newsbeam.query import check_output_dir
+    from newsbeam.report import compaction_summary
+
+    if "://" in output_dir:
+        raise ValueError(
+            "compact rewrites a local output directory (object stores cannot "
+            "swap a folder atomically)"
+        )
+    if not os.path.isdir(output_dir):
+        raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
+    if quiet_for < 0 or target_mb <= 0:
+        raise ValueError("--quiet-for cannot be negative and --target-mb must be positive")
+    check_output_dir(output_dir)
+    try:
+        with hold_output(os.path.abspath(output_dir), "compact"):
+            result = compact_output(output_dir, int(target_mb * 2**20), quiet_for)
+    except FolderExchangeUnsupported as error:
+        raise ValueError(f"{error.strerror}: nothing was compacted") from error
+    print(f"newsbeam compact: {compaction_summary(result)}")
     return 0
 
 

@@ -51,6 +51,7 @@ ONLY_FOR: dict[str, str] = {
     "--poll-interval": "stream",
     "--window": "stream",
     "--duration": "stream",
+    "--compact-after": "stream",
 }
 """Flags only one command reads, and that command; every other flag is read by both.
 
@@ -240,6 +241,15 @@ class NewsbeamOptions(PipelineOptions):
             help="Stop after this many seconds (none: run until stopped).",
         )
         parser.add_argument(
+            "--compact-after",
+            dest="compact_after",
+            type=float,
+            default=None,
+            help="Merge the small files of partitions no window has written into for this "
+            "many seconds, between windows, at most once per that time (as `newsbeam "
+            "compact --quiet-for`; none: never).",
+        )
+        parser.add_argument(
             "--state-expiry",
             dest="state_expiry",
             type=float,
@@ -330,6 +340,10 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
         raise ValueError(f"--near-threshold must be in (0, 1], not {news.near_threshold}")
     if news.duration is not None and news.duration <= 0:
         raise ValueError(f"--duration must be a positive number of seconds, not {news.duration}")
+    if news.compact_after is not None and news.compact_after <= 0:
+        raise ValueError(
+            f"--compact-after must be a positive number of seconds, not {news.compact_after}"
+        )
     if news.chunk_bytes < 0:
         raise ValueError(f"--chunk-bytes cannot be negative, not {news.chunk_bytes}")
     if news.host_interval < 0:

@@ -20,12 +20,14 @@ if TYPE_CHECKING:
     import duckdb
 
     from newsbeam.check import CheckResult
+    from newsbeam.compaction import CompactionResult
     from newsbeam.transforms.sources.feed_failures import FeedFailure
     from newsbeam.transforms.write.accounting import RunInfo
 
 __all__ = [
     "EXAMPLE_QUERY",
     "QUERY_FORMATS",
+    "compaction_summary",
     "json_value",
     "print_accounting",
     "print_check",
@@ -225,3 +227,16 @@ def print_check(
         )
     else:
         print(f"Run `newsbeam check {output} --repair` to move them aside.")
+
+
+def compaction_summary(result: CompactionResult) -> str:
+    """`12 folders: 3,410 files into 14, 52,004 rows in 2.1s` and what was left, and why."""
+    line = (
+        f"{result.folders:,} folders: {result.files_merged:,} files into "
+        f"{result.files_written:,}, {result.rows:,} rows in {result.seconds:.1f}s"
+    )
+    if result.repeated_rows_dropped:
+        line += f"; {result.repeated_rows_dropped:,} rows repeated under one key written once"
+    for reason, files in sorted(result.files_left.items()):
+        line += f"; {files:,} files left as they are: {reason}"
+    return line

@@ -29,6 +29,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from newsbeam.check import refuse_unreadable
+from newsbeam.compaction import compact_output
 from newsbeam.compose import (
     POLLS_PER_FETCH_THREAD,
     build_stream,
@@ -49,7 +50,7 @@ from newsbeam.options import (
 )
 from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
-from newsbeam.report import print_feed_failures
+from newsbeam.report import compaction_summary, print_feed_failures
 from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
@@ -120,6 +121,7 @@ class LocalStream:
         self._failed_in_a_row = 0
         self.aborted = False  # a second Ctrl-C abandoned a window: its inputs are not written
         self.unbalanced_windows = 0
+        self._compacted_at = time.monotonic()
 
     @property
     def complete(self) -> bool:
@@ -154,6 +156,7 @@ class LocalStream:
             due = self._due_feeds(opened_at)
             if due:
                 self._run_window(due, window_start, opened_at)
+            self._compact_if_due()
             next_window = window_start + self._news.window
             wake = next_window if deadline is None else min(next_window, deadline)
             self._sleep_until(wake)
@@ -231,6 +234,18 @@ class LocalStream:
         sys.stdout.flush()
         # A stream goes on past a failed feed (it is polled again, backing off): said only.
         print_feed_failures(failed_feeds(result), 0, allowed=True)
+
+    def _compact_if_due(self) -> None:
+        """Between windows, at most once per `--compact-after`: merges the small files of
+        the partitions no window has written into for that long (`newsbeam.compaction`).
+        The stream holds the writer lock, and no window is writing now."""
+        every = self._news.compact_after
+        if not every or time.monotonic() - self._compacted_at < every:
+            return
+        self._compacted_at = time.monotonic()
+        done = compact_output(self._news.output, quiet_for=every)
+        if done.folders:
+            self._say(f"newsbeam stream: compacted {compaction_summary(done)}")
 
     def _sleep_until(self, wake: float) -> None:
         while not self._stop_requested:

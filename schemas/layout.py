@@ -18,8 +18,6 @@ Every module that reads or writes one of these paths asks this one; names starti
 
 from __future__ import annotations
 
-from apache_beam.io.filesystems import FileSystems
-
 __all__ = [
     "QUARANTINE",
     "TEMPORARY",
@@ -42,41 +40,48 @@ _WRITER_LOCK = "writer.lock"
 _STORIES = "stories"
 
 
+def _join(*parts: str) -> str:
+    """Beam's join, imported when first used: naming a path should not load Beam."""
+    from apache_beam.io.filesystems import FileSystems
+
+    return FileSystems.join(*parts)
+
+
 def temporary_dir(output_dir: str) -> str:
     """Where a file is written before it is renamed into its table (local, gs://, s3://)."""
-    return FileSystems.join(output_dir, TEMPORARY)
+    return _join(output_dir, TEMPORARY)
 
 
 def state_dir(output_dir: str) -> str:
     """The root of newsbeam's state; the MinHash index is a table under it."""
-    return FileSystems.join(output_dir, _STATE)
+    return _join(output_dir, _STATE)
 
 
 def feed_state_dir(output_dir: str) -> str:
-    return FileSystems.join(output_dir, _STATE, _FEEDS)
+    return _join(output_dir, _STATE, _FEEDS)
 
 
 def pending_feed_state_dir(output_dir: str, run_id: str) -> str:
-    return FileSystems.join(output_dir, _STATE, _PENDING, run_id)
+    return _join(output_dir, _STATE, _PENDING, run_id)
 
 
 def story_state_path(output_dir: str, pending_token: str | None = None) -> str:
     """The open stories later runs resume from; with `pending_token`, a run's staged copy."""
     if pending_token is None:
-        return FileSystems.join(output_dir, _STATE, _STORIES, "current.json.gz")
-    return FileSystems.join(output_dir, _STATE, _STORIES, _PENDING, f"{pending_token}.json.gz")
+        return _join(output_dir, _STATE, _STORIES, "current.json.gz")
+    return _join(output_dir, _STATE, _STORIES, _PENDING, f"{pending_token}.json.gz")
 
 
 def writer_lock_path(output_dir: str) -> str:
     """The file a `run` or `stream` locks while it writes into `output_dir` (local only)."""
-    return FileSystems.join(output_dir, _STATE, _WRITER_LOCK)
+    return _join(output_dir, _STATE, _WRITER_LOCK)
 
 
 def pending_feed_states_dir(output_dir: str) -> str:
     """The folder of every window's pending folder (`pending_feed_state_dir`)."""
-    return FileSystems.join(output_dir, _STATE, _PENDING)
+    return _join(output_dir, _STATE, _PENDING)
 
 
 def quarantine_dir(output_dir: str) -> str:
     """Where `newsbeam check --repair` moves unreadable files, keeping their relative path."""
-    return FileSystems.join(output_dir, QUARANTINE)
+    return _join(output_dir, QUARANTINE)
