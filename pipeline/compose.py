@@ -102,6 +102,7 @@ def build(
     """
     records: list[PCollection] = []
     rejects: list[PCollection] = []
+    polls: list[PCollection] = []
     if listing is None and options.input:
         listing = expand_inputs(options.input, options.follow_symlinks)
     if listing:
@@ -115,10 +116,11 @@ def build(
         fetched = read_feeds_once(pipeline, options, [(feed, FeedState()) for feed in feeds])
         records.append(fetched.articles)
         rejects.extend(fetched.rejects)
+        polls.append(fetched.polls)
     prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(
         options.output, index_cutoff(options), minhash_params(options)
     )
-    return process(_flatten(records, "AllSources"), rejects, options, prior)
+    return process(_flatten(records, "AllSources"), rejects, options, prior, polls=polls)
 
 
 def minhash_params(options) -> MinHashParams:
@@ -131,6 +133,8 @@ class FeedArticles(NamedTuple):
     articles: PCollection
     rejects: list[PCollection]
     states: PCollection | None
+    polls: PCollection
+    """One record per poll (`read_feeds.poll_record`), for the runs row's `feeds`."""
 
 
 def read_feeds_once(
@@ -159,7 +163,7 @@ def read_feeds_once(
         is_dask_runner(options),
     )
     states = polled.states if with_states else None
-    return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], states)
+    return FeedArticles(fetched.articles, [polled.rejects, fetched.rejects], states, polled.polls)
 
 
 def build_stream(
@@ -185,7 +189,8 @@ def build_stream(
         polled.rejects | "WindowFeedRejects" >> beam.WindowInto(**windows),
         fetched.rejects | "WindowFetchRejects" >> beam.WindowInto(**windows),
     ]
-    return process(records, rejects, options, across_windows=True)
+    polls = polled.polls | "WindowFeedPolls" >> beam.WindowInto(**windows)
+    return process(records, rejects, options, across_windows=True, polls=[polls])
 
 
 def process(
@@ -194,12 +199,14 @@ def process(
     options: NewsbeamOptions,
     prior: PCollection | None = None,
     across_windows: bool = False,
+    polls: list[PCollection] | None = None,
 ) -> Outputs:
     """Raw article records -> the three output tables (any windowing is kept).
 
     `prior` holds (id, signature) of articles already written; without it, near-duplicates
     are found within the input (or window) only. `across_windows` (true streaming) adds a
-    stateful index of earlier windows instead.
+    stateful index of earlier windows instead. `polls`: the feeds' poll records, counted
+    into the runs row.
     """
     pipeline = records.pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(
@@ -247,12 +254,15 @@ def process(
         [*rejects, cleaned.rejects, extracted.rejects, articles.rejects, duplicates.rejects],
         "AllRejects",
     )
-    tally = {
+    flows = {
         "inputs": _flatten([records, *rejects], "AllInputs"),
         "articles": articles.valid,
         "duplicates": duplicates.valid,
         "rejects": all_rejects,
-    } | "Account" >> TallyOutcomes()
+    }
+    if polls:
+        flows["polls"] = _flatten(polls, "AllPolls")
+    tally = flows | "Account" >> TallyOutcomes()
     return Outputs(
         articles.valid,
         duplicates.valid,

@@ -186,7 +186,9 @@ class LocalStream:
         )
         params = minhash_params(self._news)
         prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff, params)
-        outputs = process(fetched.articles, fetched.rejects, self._news, prior)
+        outputs = process(
+            fetched.articles, fetched.rejects, self._news, prior, polls=[fetched.polls]
+        )
         write(outputs, self._news.output, self._news.max_rows_per_file, run=run)
         _ = fetched.states | "StageFeedStates" >> beam.ParDo(
             _StageStateFn(self._store.pending(run_id))

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+7: `runs` gained `feeds`: per feed polled, its polls (and how many were 304 or failed) and
+the entries its document listed and those new. Older files read with `feeds` null.
 
 6: `articles` and `duplicates` gained `story_id` (a duplicate's is its kept article's); new
 tables `stories` (what each run added to each story) and `story_merges` (a story id that
@@ -231,6 +234,18 @@ SOURCE_COUNTS = pa.struct(
     ]
 )
 
+FEED_POLLS = pa.struct(
+    [
+        pa.field("source", pa.string()),
+        pa.field("feed_url", pa.string(), nullable=False),
+        pa.field("polls", pa.int64(), nullable=False),
+        pa.field("polls_not_modified", pa.int64(), nullable=False),
+        pa.field("polls_failed", pa.int64(), nullable=False),
+        pa.field("entries_seen", pa.int64(), nullable=False),
+        pa.field("entries_new", pa.int64(), nullable=False),
+    ]
+)
+
 STAGE_COUNT = pa.struct(
     [
         pa.field("name", pa.string(), nullable=False),
@@ -257,6 +272,7 @@ RUNS = Table(
             pa.field("sources", pa.list_(SOURCE_COUNTS), nullable=False),
             pa.field("stages", pa.list_(STAGE_COUNT), nullable=False),
             pa.field("options", pa.string(), nullable=False),
+            pa.field("feeds", pa.list_(FEED_POLLS)),
         ]
     ),
 )

@@ -158,6 +158,22 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
         (site.page_url("partner-kenya-water"), "near", True, site.page_url("kenya-water"))
     ]
     assert not list(output.rglob("*.tmp"))
+    # Every poll is in the runs rows, and in source_health under the feed's source: as
+    # many as the server answered, its 304s too.
+    for feed, source in (("world", "Test Wire World"), ("business", "Test Wire Business")):
+        path = f"/feeds/{feed}.xml"
+        polls = db.execute(
+            "SELECT sum(polls), sum(polls_not_modified), sum(polls_failed), sum(entries_new) "
+            "FROM source_health WHERE source = ?",
+            [source],
+        ).fetchone()
+        assert polls[:3] == (server.hits[path], server.statuses[(path, 304)], 0), feed
+        # Each new entry is an input of its source (no poll failed: no feed reject).
+        inputs = db.execute(
+            "SELECT sum(s.inputs) FROM runs, unnest(sources) AS t(s) WHERE s.source = ?",
+            [source],
+        ).fetchone()[0]
+        assert polls[3] == inputs, feed
 
 
 def test_a_stream_that_cannot_write_stops_with_a_clear_error(server, tmp_path):

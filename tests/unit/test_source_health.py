@@ -107,3 +107,56 @@ def test_flags_name_the_days_a_source_went_wrong_and_nothing_else(output):
         ("Flaky Post", 12, "text halved"),
         ("Flaky Post", 13, "no articles"),
     ]
+
+
+def _feed(source: str | None, polls: int, not_modified: int, new: int) -> dict:
+    return {
+        "source": source,
+        "feed_url": "https://polled.test/feed.xml",
+        "polls": polls,
+        "polls_not_modified": not_modified,
+        "polls_failed": 0,
+        "entries_seen": 20 * (polls - not_modified),
+        "entries_new": new,
+    }
+
+
+def test_polls_are_counted_per_source_and_a_day_no_run_polled_a_feed_is_not_flagged(tmp_path):
+    """A named feed, polled every day but day 8 (another schedule's day), and all 304s on
+    day 9; an unnamed feed's 304 polls count under the source its articles carry."""
+    articles, runs = [], []
+    for day in range(10):
+        at = _START + timedelta(days=day)
+        new = 0 if day >= 8 else 5
+        feeds = [] if day == 8 else [_feed("Polled Feed", 4, 4 if day == 9 else 1, new)]
+        feeds.append(
+            {**_feed(None, 2, 2, 0), "feed_url": "https://other.test/rss"}
+        )  # unnamed, unchanged
+        runs.append(
+            run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at, feeds=feeds)
+        )
+        for row in _articles("Polled Feed", day, new, 400):
+            articles.append({**row, "feed_url": "https://polled.test/feed.xml"})
+        if day == 0:
+            other = _articles("Other Wire", 0, 1, 400)[0]
+            articles.append({**other, "feed_url": "https://other.test/rss"})
+    _write(tmp_path, ARTICLES, articles)
+    _write(tmp_path, RUNS, runs)
+    db = connect(str(tmp_path))
+
+    rows = db.execute(
+        "SELECT day - DATE '2025-03-01', polls, polls_not_modified, entries_seen, entries_new, "
+        "articles FROM source_health WHERE source = 'Polled Feed' ORDER BY day"
+    ).fetchall()
+    assert rows[0] == (0, 4, 1, 60, 5, 5)
+    assert rows[8] == (8, 0, 0, 0, 0, 0)  # not polled that day
+    assert rows[9] == (9, 4, 4, 0, 0, 0)  # polled, unchanged all day
+    other = db.execute(
+        "SELECT sum(polls), sum(polls_not_modified) FROM source_health WHERE source = 'Other Wire'"
+    ).fetchone()
+    assert other == (20, 20)
+    flags = db.execute(
+        "SELECT day - DATE '2025-03-01', flag FROM source_health_flags "
+        "WHERE source = 'Polled Feed' ORDER BY ALL"
+    ).fetchall()
+    assert flags == [(9, "no articles")]

@@ -32,6 +32,7 @@ class PollOutcome:
     entries: list[FeedEntry]
     state: FeedState
     problem: tuple[str, str] | None = None  # (reason, detail) for a rejects row
+    entries_seen: int = 0  # entries the feed document listed, new or not
 
 
 def poll_feed(
@@ -71,7 +72,11 @@ def poll_feed(
         )
     fresh, remembered = state.new_entries(parsed.entries, now, expiry)
     return PollOutcome(
-        "fetched", parsed.title, fresh, remembered.polled(now, interval, etag, modified)
+        "fetched",
+        parsed.title,
+        fresh,
+        remembered.polled(now, interval, etag, modified),
+        entries_seen=len(parsed.entries),
     )
 
 

@@ -30,11 +30,39 @@ from newsbeam.transforms.sources.feed_failures import (
 from newsbeam.transforms.sources.feed_polling import entry_element, poll_feed
 from newsbeam.transforms.sources.feed_state import FeedState
 from newsbeam.transforms.sources.http import HttpClient, HttpPolicy
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["FeedStateCoder", "PollFeeds", "ReadFeeds", "STATES_TAG", "by_host_in_turn", "host_of"]
+__all__ = [
+    "POLLS_TAG",
+    "FeedStateCoder",
+    "PollFeeds",
+    "ReadFeeds",
+    "STATES_TAG",
+    "by_host_in_turn",
+    "host_of",
+    "poll_record",
+]
 
 STATES_TAG = "states"
+POLLS_TAG = "polls"
+"""One record per poll of a feed (`poll_record`), for the runs row's `feeds`."""
+
+
+def poll_record(feed: FeedConfig, outcome) -> dict:
+    """What one poll did, per feed: its status, the entries its document listed (seen) and
+    those new since the last poll. The source is the feed's name, else its title when the
+    poll read it (a 304 does not: the reader of the runs row maps `feed_url` to the
+    source its articles carry). The URL is redacted like every stored URL."""
+    return {
+        "source": feed.name or outcome.feed_title,
+        "feed_url": redact(feed.url),
+        "status": outcome.status,
+        "entries_seen": outcome.entries_seen,
+        "entries_new": len(outcome.entries),
+    }
+
+
 # Polls under way at once to one host: many feeds of one publisher must not have every
 # thread wait on that one server (requests to it are paced by the client anyway).
 PER_HOST_POLLS = 2
@@ -133,6 +161,7 @@ class _PollBase(beam.DoFn):
                 self._failures.add(FeedFailure(row["input"], reason, row["detail"]).note())
             outputs.append(Tagged(REJECTS_TAG, row))
         self._new_entries.inc(len(outcome.entries))
+        outputs.append(Tagged(POLLS_TAG, poll_record(feed, outcome)))
         outputs.extend(entry_element(feed, outcome.feed_title, e) for e in outcome.entries)
         return outcome, outputs
 
@@ -255,7 +284,9 @@ class ReadFeeds(beam.PTransform):
         size = self._batch_size
         batches = [ordered[start : start + size] for start in range(0, len(ordered), size)]
         poll = _PollBatchFn(self._policy, self._default_interval, self._expiry, self._concurrency)
-        tags = (REJECTS_TAG, STATES_TAG) if self._with_states else (REJECTS_TAG,)
+        tags = (
+            (REJECTS_TAG, POLLS_TAG, STATES_TAG) if self._with_states else (REJECTS_TAG, POLLS_TAG)
+        )
         return (
             pbegin
             | "ListFeeds" >> beam.Create(batches, reshuffle=False)
@@ -315,5 +346,5 @@ class PollFeeds(beam.PTransform):
             )
             | "PollDueFeeds"
             >> beam.ParDo(_PollStatefulFn(self._policy, self._default_interval, self._expiry))
-            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="entries")
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, POLLS_TAG, main="entries")
         )

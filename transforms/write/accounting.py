@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 __all__ = [
     "RunInfo",
     "UNKNOWN_SOURCE",
+    "FEED_COUNTS",
     "add_outcome",
+    "add_poll",
     "balance_report",
     "empty_tally",
     "merge_tallies",
@@ -30,7 +32,11 @@ UNKNOWN_SOURCE = "(unknown)"
 OUTCOMES = ("inputs", "articles", "duplicates", "rejects")
 
 Tally = dict
-"""{"sources": {source: [inputs, articles, duplicates, rejects]}, "stages": {name: count}}"""
+"""{"sources": {source: [inputs, articles, duplicates, rejects]}, "stages": {name: count},
+"feeds": {(source, feed url): [polls, not modified, failed, entries seen, entries new]}}"""
+
+FEED_COUNTS = ("polls", "polls_not_modified", "polls_failed", "entries_seen", "entries_new")
+"""What the runs row's `feeds` counts per feed: polls by status, and the entries seen."""
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class RunInfo:
 
 
 def empty_tally() -> Tally:
-    return {"sources": {}, "stages": {}}
+    return {"sources": {}, "stages": {}, "feeds": {}}
 
 
 def outcome_of(row: dict, outcome: str) -> tuple[str, int, str]:
@@ -76,6 +82,18 @@ def add_outcome(tally: Tally, unit: tuple[str, int, str]) -> Tally:
     return tally
 
 
+def add_poll(tally: Tally, poll: dict) -> Tally:
+    """Counts one poll record (`read_feeds.poll_record`) into `tally`, in place."""
+    key = (poll["source"], poll["feed_url"])
+    counts = tally["feeds"].setdefault(key, [0] * len(FEED_COUNTS))
+    counts[0] += 1
+    counts[1] += poll["status"] == "not_modified"
+    counts[2] += poll["status"] == "failed"
+    counts[3] += poll["entries_seen"]
+    counts[4] += poll["entries_new"]
+    return tally
+
+
 def merge_tallies(tallies: Iterable[Tally]) -> Tally:
     merged = empty_tally()
     for tally in tallies:
@@ -85,6 +103,10 @@ def merge_tallies(tallies: Iterable[Tally]) -> Tally:
                 total[i] += count
         for stage, count in tally["stages"].items():
             merged["stages"][stage] = merged["stages"].get(stage, 0) + count
+        for key, counts in tally.get("feeds", {}).items():
+            total = merged["feeds"].setdefault(key, [0] * len(FEED_COUNTS))
+            for i, count in enumerate(counts):
+                total[i] += count
     return merged
 
 
@@ -135,6 +157,12 @@ def run_row(
             for source, counts in sorted(by_source.items())
         ],
         "stages": [{"name": name, "count": n} for name, n in sorted(tally["stages"].items())],
+        "feeds": [
+            dict(zip(("source", "feed_url", *FEED_COUNTS), (*key, *counts), strict=True))
+            for key, counts in sorted(
+                tally.get("feeds", {}).items(), key=lambda item: (item[0][1], item[0][0] or "")
+            )
+        ],
         "options": json.dumps(info.options, sort_keys=True, default=str),
     }
 

@@ -11,6 +11,7 @@ from newsbeam.transforms.write.accounting import (
     OUTCOMES,
     Tally,
     add_outcome,
+    add_poll,
     empty_tally,
     merge_tallies,
     outcome_of,
@@ -23,8 +24,12 @@ class _TallyFn(beam.CombineFn):
     def create_accumulator(self) -> Tally:
         return empty_tally()
 
-    def add_input(self, accumulator: Tally, element: tuple[str, int, str] | None) -> Tally:
-        return accumulator if element is None else add_outcome(accumulator, element)
+    def add_input(self, accumulator: Tally, element: tuple[str, int, str] | dict | None) -> Tally:
+        if element is None:
+            return accumulator
+        if isinstance(element, dict):  # a feed's poll record
+            return add_poll(accumulator, element)
+        return add_outcome(accumulator, element)
 
     def merge_accumulators(self, accumulators: Iterable[Tally]) -> Tally:
         return merge_tallies(accumulators)
@@ -34,7 +39,8 @@ class _TallyFn(beam.CombineFn):
 
 
 class TallyOutcomes(beam.PTransform):
-    """{"inputs", "articles", "duplicates", "rejects": PCollections of rows} -> one tally.
+    """{"inputs", "articles", "duplicates", "rejects": PCollections of rows, and optionally
+    "polls": the feeds' poll records} -> one tally.
 
     Batch: one tally for the run, even when nothing came in: a `None` unit that counts
     for nothing stands in for Beam's default value, which is a side input (recomputed
@@ -47,6 +53,8 @@ class TallyOutcomes(beam.PTransform):
             flows[outcome] | f"Count{outcome.title()}" >> beam.Map(outcome_of, outcome)
             for outcome in OUTCOMES
         ]
+        if "polls" in flows:
+            units.append(flows["polls"])
         if isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
             units.append(flows["inputs"].pipeline | "EvenIfEmpty" >> beam.Create([None]))
         combine = beam.CombineGlobally(_TallyFn()).without_defaults()

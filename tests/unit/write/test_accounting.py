@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from newsbeam.transforms.write.accounting import (
     RunInfo,
     add_outcome,
+    add_poll,
     balance_report,
     empty_tally,
     merge_tallies,
@@ -48,7 +49,41 @@ def test_tallies_merge_in_any_order():
     assert merge_tallies([a, b, c]) == {
         "sources": {"Wire": [2, 1, 1, 0], "Post": [1, 0, 0, 1]},
         "stages": {"inputs": 3, "articles": 1, "rejects_clean": 1, "duplicates_exact": 1},
+        "feeds": {},
     }
+
+
+def _poll(status: str, seen: int = 0, new: int = 0, source: str | None = "Wire") -> dict:
+    return {
+        "source": source,
+        "feed_url": "https://wire.test/feed.xml",
+        "status": status,
+        "entries_seen": seen,
+        "entries_new": new,
+    }
+
+
+def test_each_feeds_polls_are_counted_per_status_and_merge_in_any_order():
+    a, b = empty_tally(), empty_tally()
+    add_poll(a, _poll("fetched", seen=20, new=3))
+    add_poll(a, _poll("not_modified"))
+    add_poll(b, _poll("failed"))
+    add_poll(b, _poll("fetched", seen=21, new=1))
+    merged = merge_tallies([a, b])
+    assert merged == merge_tallies([b, a])
+    row = run_row(RUN, merged)
+    assert row["feeds"] == [
+        {
+            "source": "Wire",
+            "feed_url": "https://wire.test/feed.xml",
+            "polls": 4,
+            "polls_not_modified": 1,
+            "polls_failed": 1,
+            "entries_seen": 41,
+            "entries_new": 4,
+        }
+    ]
+    assert run_row(RUN, empty_tally())["feeds"] == []
 
 
 def test_a_run_balances_only_when_every_source_does():
