@@ -19,7 +19,13 @@ from apache_beam.pvalue import PCollection
 from apache_beam.transforms import window
 from apache_beam.utils.timestamp import Duration
 
-from newsbeam.options import NewsbeamOptions, feed_configs, http_policy, is_dask_runner
+from newsbeam.options import (
+    NewsbeamOptions,
+    feed_configs,
+    http_policy,
+    include_hosts,
+    is_dask_runner,
+)
 from newsbeam.schemas import (
     ARTICLES,
     DUPLICATES,
@@ -103,14 +109,20 @@ def build(
     records: list[PCollection] = []
     rejects: list[PCollection] = []
     polls: list[PCollection] = []
+    skipped: list[PCollection] = []
     if listing is None and options.input:
         listing = expand_inputs(options.input, options.follow_symlinks)
     if listing:
         read = pipeline | "ReadArticleFiles" >> ReadArticleFiles(
-            listing.files, options.max_file_bytes, listing.skipped
+            listing.files,
+            options.max_file_bytes,
+            listing.skipped,
+            options.max_page_bytes,
+            include_hosts(options.include_hosts),
         )
         records.append(read.articles)
         rejects.append(read.rejects)
+        skipped.append(read.skipped)
     feeds = feed_configs(options)
     if feeds:
         fetched = read_feeds_once(pipeline, options, [(feed, FeedState()) for feed in feeds])
@@ -120,7 +132,9 @@ def build(
     prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(
         options.output, index_cutoff(options), minhash_params(options)
     )
-    return process(_flatten(records, "AllSources"), rejects, options, prior, polls=polls)
+    return process(
+        _flatten(records, "AllSources"), rejects, options, prior, polls=polls, skipped=skipped
+    )
 
 
 def minhash_params(options) -> MinHashParams:
@@ -200,13 +214,15 @@ def process(
     prior: PCollection | None = None,
     across_windows: bool = False,
     polls: list[PCollection] | None = None,
+    skipped: list[PCollection] | None = None,
 ) -> Outputs:
     """Raw article records -> the three output tables (any windowing is kept).
 
     `prior` holds (id, signature) of articles already written; without it, near-duplicates
     are found within the input (or window) only. `across_windows` (true streaming) adds a
-    stateful index of earlier windows instead. `polls`: the feeds' poll records, counted
-    into the runs row.
+    stateful index of earlier windows instead. `polls`: the feeds' poll records, and
+    `skipped`: why each archive record that is no input was skipped, both counted into
+    the runs row.
     """
     pipeline = records.pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(
@@ -262,6 +278,8 @@ def process(
     }
     if polls:
         flows["polls"] = _flatten(polls, "AllPolls")
+    if skipped:
+        flows["skipped"] = _flatten(skipped, "AllSkipped")
     tally = flows | "Account" >> TallyOutcomes()
     return Outputs(
         articles.valid,

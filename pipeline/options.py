@@ -45,6 +45,7 @@ ONLY_FOR: dict[str, str] = {
     "--chunk-bytes": "run",
     "--allow-feed-failures": "run",
     "--follow-symlinks": "run",
+    "--include-hosts": "run",
     "--dask-address": "run",
     "--dask-workers": "run",
     "--progress-interval": "run",
@@ -69,7 +70,8 @@ class NewsbeamOptions(PipelineOptions):
             nargs="+",
             default=None,
             help="Article files, directories (walked recursively) or globs: .txt/.text, "
-            ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate).",
+            ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate), "
+            "and web archives (.warc, .warc.gz: each HTML response record one input).",
         )
         parser.add_argument(
             "--follow-symlinks",
@@ -78,6 +80,14 @@ class NewsbeamOptions(PipelineOptions):
             default=False,
             help="Read links in --input directories that point outside them (by default each "
             "is a symlink_outside_input reject); a directory is still walked only once.",
+        )
+        parser.add_argument(
+            "--include-hosts",
+            dest="include_hosts",
+            default=None,
+            help="A file of host names, one a line ('#' starts a comment): of the pages in "
+            "WARC inputs, read only those of these hosts and their subdomains; the others are "
+            "skipped before parsing and counted in runs.stages as skipped_host_not_included.",
         )
         parser.add_argument(
             "--feed",
@@ -348,6 +358,7 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
         raise ValueError(f"--chunk-bytes cannot be negative, not {news.chunk_bytes}")
     if news.host_interval < 0:
         raise ValueError("--host-interval cannot be negative")
+    include_hosts(news.include_hosts)  # a missing or empty file fails before the job
     return news
 
 
@@ -375,6 +386,24 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
         feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
     unique = {feed.url: feed for feed in feeds}
     return list(unique.values())
+
+
+def include_hosts(path: str | None) -> frozenset[str] | None:
+    """The hosts of an `--include-hosts` file, lower case; None without one. Raises
+    ValueError for a missing file or one naming no host."""
+    if path is None:
+        return None
+    if not os.path.isfile(path):
+        raise ValueError(f"--include-hosts {path!r} is not a file")
+    with open(path, encoding="utf-8") as handle:
+        hosts = frozenset(
+            line.split("#", 1)[0].strip().lower().rstrip(".")
+            for line in handle
+            if line.split("#", 1)[0].strip()
+        )
+    if not hosts:
+        raise ValueError(f"--include-hosts {path!r} names no host")
+    return hosts
 
 
 def http_policy(news: NewsbeamOptions) -> HttpPolicy:

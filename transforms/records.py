@@ -49,6 +49,7 @@ class DateSource:
     DATELINE = "dateline"
     RECORD = "record"
     FEED = "feed"
+    ARCHIVE = "archive"
     INGESTED = "ingested"
 
 

@@ -24,6 +24,7 @@ from newsbeam.transforms.sources.urls import stored_url
 __all__ = [
     "ARTICLE_EXTENSIONS",
     "format_of",
+    "html_record",
     "parse_article_file",
     "raw_record",
     "split_authors",
@@ -36,6 +37,7 @@ ARTICLE_EXTENSIONS = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
 }
 _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
 
@@ -70,7 +72,7 @@ def parse_article_file(
         yield REJECT, ("empty_file", "the file is empty", name)
         return
     if kind == "html":
-        yield from _from_html(name, data, ingested_at)
+        yield from html_record(name, data, ingested_at)
         return
     try:
         text = decode_text(data)
@@ -143,7 +145,7 @@ def _from_txt(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[str
     )
 
 
-def _from_html(
+def html_record(
     name: str,
     data: bytes,
     ingested_at: datetime,
@@ -152,7 +154,11 @@ def _from_html(
     source=None,
     published=None,
     title=None,
+    archived_at: datetime | None = None,
 ) -> Iterator[tuple[str, object]]:
+    """The record of one HTML page (or its reject). `published` (a record's own date) wins
+    over the page's; `archived_at`, when the page was archived, stands in for a page
+    without a date (`date_source` `archive`)."""
     try:
         page = extract_page(data, url=url)
     except (ValueError, TypeError) as error:  # lxml's parse errors are ValueErrors
@@ -162,6 +168,9 @@ def _from_html(
         yield REJECT, ("no_main_text", "no article text found in the page", name)
         return
     page_published = page.published
+    date_source = DateSource.RECORD if published else page.date_source
+    if not (published or page_published) and archived_at is not None:
+        page_published, date_source = archived_at.isoformat(), DateSource.ARCHIVE
     yield (
         ARTICLE,
         raw_record(
@@ -174,7 +183,7 @@ def _from_html(
             authors=split_authors(page.author),
             text_source=TextSource.PAGE,
             published=published or page_published,
-            date_source=DateSource.RECORD if published else page.date_source,
+            date_source=date_source,
             language=page.language,
         ),
     )
@@ -227,6 +236,6 @@ def _from_jsonl(name: str, text: str, ingested_at: datetime) -> Iterator[tuple[s
                 ),
             )
         elif isinstance(html, str) and html.strip():
-            yield from _from_html(input_ref, html.encode("utf-8"), ingested_at, **fields)
+            yield from html_record(input_ref, html.encode("utf-8"), ingested_at, **fields)
         else:
             yield REJECT, ("no_text", "record has neither `text` nor `html`", input_ref)

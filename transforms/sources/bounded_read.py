@@ -17,7 +17,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.transforms.sources.local_files import open_regular_file
 
-__all__ = ["DECOMPRESSION_ERRORS", "read_at_most"]
+__all__ = ["DECOMPRESSION_ERRORS", "open_input", "read_at_most"]
 
 _CHUNK = 1 << 20
 
@@ -45,7 +45,7 @@ def read_at_most(path: str, limit: int) -> bytes:
     as they are. A local path that is not a regular file (a FIFO, a socket, a device)
     raises `NotARegularFileError` unopened.
     """
-    with _open(path) as raw:
+    with open_input(path) as raw:
         lower = path.lower()
         if lower.endswith(".gz"):
             reader = gzip.GzipFile(fileobj=raw, mode="rb")
@@ -63,7 +63,9 @@ def read_at_most(path: str, limit: int) -> bytes:
             return _read_upto(reader, limit + 1)
 
 
-def _open(path: str):
+def open_input(path: str):
+    """The file's bytes as stored (not decompressed), as a binary file object: a local
+    regular file opened without blocking, or a `gs://`/`s3://` object through Beam."""
     if FileSystems.get_scheme(path) is None:
         return open_regular_file(path)
     return FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)

@@ -9,27 +9,44 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
-from newsbeam.transforms.sources.article_files import ARTICLE, parse_article_file
-from newsbeam.transforms.sources.bounded_read import DECOMPRESSION_ERRORS, read_at_most
+from newsbeam.transforms.sources.article_files import ARTICLE, format_of, parse_article_file
+from newsbeam.transforms.sources.bounded_read import (
+    DECOMPRESSION_ERRORS,
+    open_input,
+    read_at_most,
+)
 from newsbeam.transforms.sources.input_listing import NOT_A_REGULAR_FILE, Skipped
 from newsbeam.transforms.sources.local_files import NotARegularFileError
+from newsbeam.transforms.sources.warc_records import SKIPPED, warc_records
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["ReadArticleFiles"]
+__all__ = ["SKIPPED_TAG", "ReadArticleFiles"]
+
+SKIPPED_TAG = "skipped"
+"""Why each archive record that is no input was skipped (a request, a redirect, an image,
+a host not included): counted into the runs row's `stages`, never an input."""
 
 
 class _ReadFileFn(beam.DoFn):
     """Opens one file (decompressing .gz/.bz2/.zst) and parses its articles."""
 
-    def __init__(self, max_file_bytes: int) -> None:
+    def __init__(
+        self, max_file_bytes: int, max_page_bytes: int, include_hosts: frozenset[str] | None
+    ) -> None:
         self._max_file_bytes = max_file_bytes
+        self._max_page_bytes = max_page_bytes
+        self._include_hosts = include_hosts
         self._files = Metrics.counter("newsbeam", "files_read")
+        self._skipped = Metrics.counter("newsbeam", "archive_records_skipped")
         self._articles = Metrics.counter("newsbeam", "articles_read")
         self._rejected = Metrics.counter("newsbeam", "rejected_read")
 
     def process(self, path: str) -> Iterable:
         ingested_at = datetime.now(UTC)
         self._files.inc()
+        if format_of(path) == "warc":
+            yield from self._archive(path, ingested_at)
+            return
         try:
             data = read_at_most(path, self._max_file_bytes)
         except NotARegularFileError as error:  # swapped for a FIFO since it was listed
@@ -61,6 +78,34 @@ class _ReadFileFn(beam.DoFn):
                     REJECTS_TAG, reject(input_ref, Stage.READ, reason, detail, ingested_at)
                 )
 
+    def _archive(self, path: str, ingested_at: datetime) -> Iterable:
+        """A WARC file, streamed record by record (no --max-file-bytes: it is an archive
+        of pages, each bounded by --max-page-bytes)."""
+        try:
+            stream = open_input(path)
+        except (NotARegularFileError, OSError) as error:
+            self._rejected.inc()
+            reason = NOT_A_REGULAR_FILE if isinstance(error, NotARegularFileError) else "unreadable"
+            yield Tagged(REJECTS_TAG, reject(path, Stage.READ, reason, str(error), ingested_at))
+            return
+        with stream:
+            records = warc_records(
+                stream, path, ingested_at, self._max_page_bytes, self._include_hosts
+            )
+            for kind, value in records:
+                if kind == ARTICLE:
+                    self._articles.inc()
+                    yield value
+                elif kind == SKIPPED:
+                    self._skipped.inc()
+                    yield Tagged(SKIPPED_TAG, value)
+                else:
+                    reason, detail, input_ref = value
+                    self._rejected.inc()
+                    yield Tagged(
+                        REJECTS_TAG, reject(input_ref, Stage.READ, reason, detail, ingested_at)
+                    )
+
 
 def _skipped_row(entry: Skipped):
     """An entry of the input tree that was not read: its `read` reject, counted as an input."""
@@ -77,7 +122,13 @@ class ReadArticleFiles(beam.PTransform):
     `ingested_at`. Reject reasons: not_a_regular_file, dangling_symlink,
     symlink_outside_input, unreadable_directory (from the listing), unreadable,
     file_too_large, unsupported_format, empty_file, undecodable, invalid_json,
-    invalid_record, no_text, unparseable_html, no_main_text.
+    invalid_record, no_text, unparseable_html, no_main_text, and for WARC records
+    page_too_large, warc_truncated, warc_unreadable.
+
+    WARC files (`.warc`, `.warc.gz`) are read record by record
+    (`newsbeam.transforms.sources.warc_records`); the records that are no input leave as
+    the `skipped` output (their reasons), for the runs row. `include_hosts` keeps only the
+    archived pages of those hosts.
     """
 
     def __init__(
@@ -85,6 +136,8 @@ class ReadArticleFiles(beam.PTransform):
         paths: Sequence[str],
         max_file_bytes: int = 20_000_000,
         skipped: Sequence[Skipped] = (),
+        max_page_bytes: int = 5_000_000,
+        include_hosts: frozenset[str] | None = None,
     ) -> None:
         super().__init__()
         if not paths and not skipped:
@@ -92,14 +145,19 @@ class ReadArticleFiles(beam.PTransform):
         self._paths = list(paths)
         self._skipped = list(skipped)
         self._max_file_bytes = max_file_bytes
+        self._max_page_bytes = max_page_bytes
+        self._include_hosts = include_hosts
 
     def expand(self, pbegin):
         read = (
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
             | "SpreadFiles" >> beam.Reshuffle()
-            | "ParseFiles" >> beam.ParDo(_ReadFileFn(self._max_file_bytes))
-            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, main="articles")
+            | "ParseFiles"
+            >> beam.ParDo(
+                _ReadFileFn(self._max_file_bytes, self._max_page_bytes, self._include_hosts)
+            )
+            | "SplitRejects" >> SplitOutputs(REJECTS_TAG, SKIPPED_TAG, main="articles")
         )
         if not self._skipped:
             return read

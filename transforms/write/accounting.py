@@ -20,6 +20,7 @@ __all__ = [
     "FEED_COUNTS",
     "add_outcome",
     "add_poll",
+    "add_skipped",
     "balance_report",
     "empty_tally",
     "merge_tallies",
@@ -91,6 +92,14 @@ def add_poll(tally: Tally, poll: dict) -> Tally:
     counts[2] += poll["status"] == "failed"
     counts[3] += poll["entries_seen"]
     counts[4] += poll["entries_new"]
+    return tally
+
+
+def add_skipped(tally: Tally, reason: str) -> Tally:
+    """Counts one archive record that was no input (a request, a redirect, an image) as
+    the stage `skipped_<reason>`, in place: counted in the runs row, never an input."""
+    stage = f"skipped_{reason}"
+    tally["stages"][stage] = tally["stages"].get(stage, 0) + 1
     return tally
 
 

@@ -12,6 +12,7 @@ from newsbeam.transforms.write.accounting import (
     Tally,
     add_outcome,
     add_poll,
+    add_skipped,
     empty_tally,
     merge_tallies,
     outcome_of,
@@ -29,6 +30,8 @@ class _TallyFn(beam.CombineFn):
             return accumulator
         if isinstance(element, dict):  # a feed's poll record
             return add_poll(accumulator, element)
+        if isinstance(element, str):  # why an archive record was skipped
+            return add_skipped(accumulator, element)
         return add_outcome(accumulator, element)
 
     def merge_accumulators(self, accumulators: Iterable[Tally]) -> Tally:
@@ -40,7 +43,8 @@ class _TallyFn(beam.CombineFn):
 
 class TallyOutcomes(beam.PTransform):
     """{"inputs", "articles", "duplicates", "rejects": PCollections of rows, and optionally
-    "polls": the feeds' poll records} -> one tally.
+    "polls": the feeds' poll records and "skipped": the reasons archive records were
+    skipped} -> one tally.
 
     Batch: one tally for the run, even when nothing came in: a `None` unit that counts
     for nothing stands in for Beam's default value, which is a side input (recomputed
@@ -53,8 +57,9 @@ class TallyOutcomes(beam.PTransform):
             flows[outcome] | f"Count{outcome.title()}" >> beam.Map(outcome_of, outcome)
             for outcome in OUTCOMES
         ]
-        if "polls" in flows:
-            units.append(flows["polls"])
+        for optional in ("polls", "skipped"):
+            if optional in flows:
+                units.append(flows[optional])
         if isinstance(flows["inputs"].windowing.windowfn, window.GlobalWindows):
             units.append(flows["inputs"].pipeline | "EvenIfEmpty" >> beam.Create([None]))
         combine = beam.CombineGlobally(_TallyFn()).without_defaults()

@@ -1,0 +1,189 @@
+"""`newsbeam run --input crawl.warc.gz` end to end: real pages archived as a crawler writes
+them, each one input named by its record's offset, every other record counted; a record
+cut short is a reject; a rerun adds nothing; a page archived and then linked from a live
+feed on 127.0.0.1 is one article; and memory does not grow with the file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+
+import pytest
+
+from newsbeam.query import connect
+from tests.support.news_site import NewsSite, page_html
+from tests.support.paths import SHARED_DATA
+from tests.support.run_cli import newsbeam, newsbeam_peak_rss
+from tests.support.warc_files import Record, page, write_warc
+
+pytestmark = pytest.mark.e2e
+
+AEB = SHARED_DATA / "articles_scrapinghub_aeb"
+PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def real_pages() -> list[tuple[str, bytes, str]]:
+    """(url, html, article body) of the first real pages of the scrapinghub set."""
+    if not AEB.is_dir():
+        pytest.skip(f"the shared real pages are not at {AEB}")
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    names = sorted(truth)[:PAGES]
+    return [
+        (
+            truth[name]["url"],
+            gzip.decompress((AEB / "html" / f"{name}.html.gz").read_bytes()),
+            truth[name]["articleBody"],
+        )
+        for name in names
+    ]
+
+
+@pytest.fixture(scope="module")
+def crawl(real_pages, tmp_path_factory):
+    """A WARC as a crawler leaves it: per page a request and a response, a metadata
+    record, a redirect, an image, and a last page whose gzip member was cut short."""
+    records = [Record("warcinfo", "", b"software: test-crawler\r\n")]
+    for url, html, _body in real_pages:
+        records.append(Record("request", url, b"GET / HTTP/1.1\r\n\r\n"))
+        records.append(page(url, html))
+    records.append(Record("metadata", real_pages[0][0], b"fetchTimeMs: 120\r\n"))
+    records.append(
+        Record(
+            "response",
+            "https://example.test/old",
+            status="301 Moved Permanently",
+            headers=[("Location", real_pages[0][0])],
+        )
+    )
+    records.append(
+        Record(
+            "response",
+            "https://example.test/logo.png",
+            b"\x89PNG\r\n",
+            headers=[("Content-Type", "image/png")],
+        )
+    )
+    folder = tmp_path_factory.mktemp("crawl")
+    whole = write_warc(folder / "whole.warc.gz", records)
+    last = write_warc(folder / "last.warc.gz", [page(real_pages[0][0] + "?cut", real_pages[0][1])])
+    path = folder / "crawl.warc.gz"
+    path.write_bytes(whole.read_bytes() + last.read_bytes()[:-300])
+    whole.unlink()
+    last.unlink()
+    output = folder / "out"
+    result = newsbeam("run", "--input", str(path), "--output", str(output))
+    return path, output, result
+
+
+def test_each_archived_page_is_one_input_named_by_its_offset_and_the_rest_counted(
+    crawl, real_pages
+):
+    path, output, result = crawl
+    db = connect(str(output))
+    run = db.execute("SELECT inputs, balanced, stages FROM runs").fetchone()
+    inputs, balanced, stages = run
+    assert balanced and inputs == PAGES + 1  # the pages, and the record cut short
+    counts = {stage["name"]: stage["count"] for stage in stages}
+    assert counts["skipped_warc_request"] == PAGES
+    assert counts["skipped_warc_warcinfo"] == counts["skipped_warc_metadata"] == 1
+    assert counts["skipped_warc_redirect"] == counts["skipped_warc_not_html"] == 1
+    rows = db.execute(
+        "SELECT url, input, text, date_source FROM articles "
+        "UNION ALL SELECT url, input, NULL, NULL FROM duplicates ORDER BY input"
+    ).fetchall()
+    rejects = db.execute("SELECT input, stage, reason FROM rejects").fetchall()
+    by_url = {url: body for url, _html, body in real_pages}
+    urls = {row[0] for row in rows} | {url for url in by_url if any(url in str(r) for r in rejects)}
+    assert len(rows) + len(rejects) == PAGES + 1
+    assert all(row[1].startswith(f"{path}#") and row[1].rsplit("#", 1)[1].isdigit() for row in rows)
+    assert {row[0] for row in rows} <= set(by_url)
+    # The text is the page's article: most of its first words are the gold body's.
+    for url, _input, text, _source in rows:
+        if text is None:
+            continue
+        gold = set(by_url[url].split()[:60])
+        assert len(gold & set(text.split())) >= 0.8 * len(gold), url
+    assert "warc_truncated" in {reason for _i, _s, reason in rejects}, rejects
+    assert len(urls) >= PAGES - 1
+    assert "DOES NOT BALANCE" not in result.stdout
+
+
+def test_running_the_same_archive_again_adds_no_row(crawl):
+    path, output, _result = crawl
+    before = connect(str(output)).execute("SELECT count(*) FROM articles").fetchone()[0]
+    again = newsbeam("run", "--input", str(path), "--output", str(output))
+    db = connect(str(output))
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == before
+    last = db.execute(
+        "SELECT inputs, already_written, balanced FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    assert last == (PAGES + 1, PAGES + 1, True), again.stdout
+
+
+def test_a_page_from_an_archive_and_then_from_a_live_feed_is_one_article(server, tmp_path):
+    site = NewsSite(server)
+    site.publish("world", "chile-copper")
+    url = site.page_url("chile-copper")
+    html = page_html("chile-copper", site.feeds["world"][0].title)
+    archive = write_warc(tmp_path / "backfill.warc.gz", [page(url, html)])
+    output = str(tmp_path / "out")
+    newsbeam("run", "--input", str(archive), "--output", output)
+    newsbeam(
+        "run",
+        "--feed",
+        site.feed_url("world"),
+        "--output",
+        output,
+        "--allow-private-networks",
+        "--host-interval",
+        "0",
+    )
+    db = connect(output)
+    assert db.execute("SELECT count(*), any_value(input) FROM articles").fetchone() == (
+        1,
+        f"{archive}#0",
+    )
+    live = db.execute(
+        "SELECT inputs, already_written FROM runs ORDER BY started_at DESC LIMIT 1"
+    ).fetchone()
+    assert live == (1, 1)  # the feed's entry: read, fetched, found already written
+    assert server.hits["/news/chile-copper"] == 1
+
+
+def test_memory_stays_flat_however_large_the_archive(tmp_path):
+    """A 200 MB WARC of repeated records (incompressible pages of 100 KB), its host left
+    out: every record is read and counted, and the run's peak memory is that of a run
+    over a small file."""
+    noise = random.Random(7)
+    body = (
+        "<html><body><p>"
+        + "".join(noise.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(100_000))
+        + "</p></body></html>"
+    )
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text("# only this outlet\nkept.test\n")
+    small = write_warc(tmp_path / "small.warc", [page("https://big.test/0", body)] * 20, gzip=False)
+    large = write_warc(
+        tmp_path / "large.warc", [page("https://big.test/0", body)] * 2_000, gzip=False
+    )
+    assert large.stat().st_size > 200_000_000
+    peaks = {}
+    for name, path in (("small", small), ("large", large)):
+        result, peaks[name] = newsbeam_peak_rss(
+            "run",
+            "--input",
+            str(path),
+            "--output",
+            str(tmp_path / f"out-{name}"),
+            "--include-hosts",
+            str(hosts),
+        )
+        assert result.returncode == 0, result.stderr
+    stages = (
+        connect(str(tmp_path / "out-large")).execute("SELECT stages, inputs FROM runs").fetchone()
+    )
+    assert {s["name"]: s["count"] for s in stages[0]}["skipped_host_not_included"] == 2_000
+    assert stages[1] == 0
+    assert peaks["large"] < peaks["small"] + 64 * 2**20, peaks

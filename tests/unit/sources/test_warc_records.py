@@ -1,0 +1,168 @@
+"""`warc_records`: each HTML response of a WARC file is one input, named by its offset;
+every other record is skipped with its reason; a record cut short is a reject."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from datetime import UTC, datetime
+
+from warcio.archiveiterator import ArchiveIterator
+
+from newsbeam.transforms.sources.article_files import ARTICLE, REJECT
+from newsbeam.transforms.sources.warc_records import SKIPPED, warc_records
+from tests.support.warc_files import Record, page, write_warc
+
+NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+BODY = " ".join(
+    "The port authority said on Monday that container traffic rose for a third month, "
+    "as shipping lines returned to routes they had left during the strike.".split()
+)
+
+
+def _html(title: str, dated: bool = False) -> str:
+    meta = (
+        '<meta property="article:published_time" content="2024-05-01T10:00:00Z">' if dated else ""
+    )
+    paragraphs = "".join(f"<p>{BODY} {title} paragraph {n}.</p>" for n in range(4))
+    return f"<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+
+
+def _read(path, **options) -> list[tuple[str, object]]:
+    with open(path, "rb") as handle:
+        return list(
+            warc_records(handle, str(path), NOW, options.pop("max_page_bytes", 10**6), **options)
+        )
+
+
+def _crawl() -> list[Record]:
+    return [
+        Record("warcinfo", "", b"software: test-crawler\r\n"),
+        Record("request", "https://port.test/news/rise", b"GET /news/rise HTTP/1.1\r\n\r\n"),
+        page("https://port.test/news/rise", _html("Traffic rises")),
+        Record("metadata", "https://port.test/news/rise", b"fetchTimeMs: 120\r\n"),
+        page("https://port.test/news/dated", _html("Dated page", dated=True)),
+        Record(
+            "response",
+            "https://port.test/old",
+            status="301 Moved Permanently",
+            headers=[("Location", "https://port.test/news/rise")],
+        ),
+        Record(
+            "response",
+            "https://port.test/gone",
+            b"not here",
+            status="404 Not Found",
+            headers=[("Content-Type", "text/html")],
+        ),
+        Record(
+            "response",
+            "https://port.test/logo.png",
+            b"\x89PNG\r\n",
+            headers=[("Content-Type", "image/png")],
+        ),
+    ]
+
+
+def test_each_html_response_is_an_input_named_by_its_records_offset(tmp_path):
+    path = write_warc(tmp_path / "crawl.warc.gz", _crawl())
+    found = _read(path)
+    articles = [value for kind, value in found if kind == ARTICLE]
+    assert [a["url"] for a in articles] == [
+        "https://port.test/news/rise",
+        "https://port.test/news/dated",
+    ]
+    # The page without a date takes the record's; the page's own date wins over it.
+    assert [(a["date_source"], str(a["date"])) for a in articles] == [
+        ("archive", "2024-05-06"),
+        ("html_metadata", "2024-05-01"),
+    ]
+    for article in articles:
+        name, offset = article["input"].rsplit("#", 1)
+        assert name == str(path)
+        with open(path, "rb") as handle:  # the offset is where that record starts
+            handle.seek(int(offset))
+            record = next(iter(ArchiveIterator(handle)))
+            assert record.rec_headers.get_header("WARC-Target-URI") == article["url"]
+    skipped = sorted(value for kind, value in found if kind == SKIPPED)
+    assert skipped == [
+        "warc_http_error",
+        "warc_metadata",
+        "warc_not_html",
+        "warc_redirect",
+        "warc_request",
+        "warc_warcinfo",
+    ]
+    assert not [value for kind, value in found if kind == REJECT]
+
+
+def test_plain_and_gzipped_files_read_alike(tmp_path):
+    plain = _read(write_warc(tmp_path / "crawl.warc", _crawl(), gzip=False))
+    zipped = _read(write_warc(tmp_path / "crawl.warc.gz", _crawl()))
+    assert [kind for kind, _ in plain] == [kind for kind, _ in zipped]
+
+
+def test_a_record_cut_short_is_a_reject_and_the_records_before_it_are_kept(tmp_path):
+    records = [page(f"https://port.test/news/{n}", _html(f"Story {n}")) for n in range(3)]
+    for gzipped in (False, True):
+        path = write_warc(tmp_path / f"full{gzipped}.warc", records, gzip=gzipped)
+        data = path.read_bytes()
+        cut = tmp_path / f"cut{gzipped}.warc"
+        cut.write_bytes(data[: len(data) - 200])
+        found = _read(cut)
+        assert [kind for kind, _ in found] == [ARTICLE, ARTICLE, REJECT], gzipped
+        reason, detail, input_ref = found[2][1]
+        assert reason == "warc_truncated", detail
+        assert (
+            input_ref == f"{cut}#{found[1][1]['input'].rsplit('#', 1)[1] and _third_offset(path)}"
+        )
+
+
+def _third_offset(path) -> int:
+    with open(path, "rb") as handle:
+        records = ArchiveIterator(handle)
+        offsets = []
+        for record in records:
+            record.content_stream().read()
+            offsets.append(records.get_record_offset())
+    return offsets[2]
+
+
+def test_bytes_that_are_no_warc_stop_the_file_with_a_reject_not_a_crash(tmp_path):
+    path = write_warc(tmp_path / "crawl.warc.gz", [page("https://port.test/a", _html("A"))])
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(
+        path.read_bytes() + gzip.compress(b"HTTP/1.1 200 OK\r\nnot a warc record\r\n")
+    )
+    found = _read(broken)
+    assert [kind for kind, _ in found] == [ARTICLE, REJECT]
+    assert found[1][1][0] == "warc_unreadable"
+
+
+def test_only_the_hosts_asked_for_are_read_and_the_others_are_skipped_unparsed(tmp_path):
+    records = [
+        page("https://www.port.test/a", _html("A")),
+        page("https://news.port.test/b", _html("B")),
+        page("https://elsewhere.test/c", _html("C")),
+    ]
+    found = _read(
+        write_warc(tmp_path / "crawl.warc.gz", records), include_hosts=frozenset({"port.test"})
+    )
+    assert [kind for kind, _ in found] == [ARTICLE, ARTICLE, SKIPPED]
+    assert found[2][1] == "host_not_included"
+
+
+def test_a_page_over_the_limit_is_a_reject_and_reading_goes_on(tmp_path):
+    records = [
+        page("https://port.test/big", _html("Big") * 50),
+        page("https://port.test/small", _html("Small")),
+    ]
+    found = _read(write_warc(tmp_path / "crawl.warc.gz", records), max_page_bytes=5_000)
+    assert [kind for kind, _ in found] == [REJECT, ARTICLE]
+    assert found[0][1][0] == "page_too_large"
+
+
+def test_a_stream_that_is_not_a_file_is_read_the_same(tmp_path):
+    path = write_warc(tmp_path / "crawl.warc.gz", _crawl())
+    streamed = list(warc_records(io.BytesIO(path.read_bytes()), "mem.warc.gz", NOW, 10**6))
+    assert [kind for kind, _ in streamed] == [kind for kind, _ in _read(path)]
