@@ -119,6 +119,7 @@ def build(
             listing.skipped,
             options.max_page_bytes,
             include_hosts(options.include_hosts),
+            options.split_bytes,
         )
         records.append(read.articles)
         rejects.append(read.rejects)

@@ -46,6 +46,7 @@ ONLY_FOR: dict[str, str] = {
     "--allow-feed-failures": "run",
     "--follow-symlinks": "run",
     "--include-hosts": "run",
+    "--split-bytes": "run",
     "--dask-address": "run",
     "--dask-workers": "run",
     "--progress-interval": "run",
@@ -88,6 +89,15 @@ class NewsbeamOptions(PipelineOptions):
             help="A file of host names, one a line ('#' starts a comment): of the pages in "
             "WARC inputs, read only those of these hosts and their subdomains; the others are "
             "skipped before parsing and counted in runs.stages as skipped_host_not_included.",
+        )
+        parser.add_argument(
+            "--split-bytes",
+            dest="split_bytes",
+            type=int,
+            default=64 * 2**20,
+            help="A WARC input larger than this is read in ranges of about this many bytes, "
+            "spread over the workers (the same records as one reader). 0: each file by one "
+            "reader.",
         )
         parser.add_argument(
             "--feed",
@@ -354,6 +364,8 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
         raise ValueError(
             f"--compact-after must be a positive number of seconds, not {news.compact_after}"
         )
+    if news.split_bytes < 0:
+        raise ValueError(f"--split-bytes cannot be negative, not {news.split_bytes}")
     if news.chunk_bytes < 0:
         raise ValueError(f"--chunk-bytes cannot be negative, not {news.chunk_bytes}")
     if news.host_interval < 0:

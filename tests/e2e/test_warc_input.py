@@ -15,6 +15,7 @@ from newsbeam.query import connect
 from tests.support.news_site import NewsSite, page_html
 from tests.support.paths import SHARED_DATA
 from tests.support.run_cli import newsbeam, newsbeam_peak_rss
+from tests.support.same_tables import COMPARED_TABLES, table_rows
 from tests.support.warc_files import Record, page, write_warc
 
 pytestmark = pytest.mark.e2e
@@ -187,3 +188,32 @@ def test_memory_stays_flat_however_large_the_archive(tmp_path):
     assert {s["name"]: s["count"] for s in stages[0]}["skipped_host_not_included"] == 2_000
     assert stages[1] == 0
     assert peaks["large"] < peaks["small"] + 64 * 2**20, peaks
+
+
+def test_an_archive_read_in_ranges_by_two_processes_gives_the_same_tables(crawl, tmp_path):
+    """`--split-bytes` cuts the file into ranges of about 60 kB (the crawl is several
+    times that), read by two worker processes: the same rows as one reader, and the same
+    records skipped."""
+    path, output, _result = crawl
+    assert path.stat().st_size > 3 * 60_000
+    split = tmp_path / "split"
+    newsbeam(
+        "run",
+        "--input",
+        str(path),
+        "--output",
+        str(split),
+        "--split-bytes",
+        "60000",
+        "--direct_num_workers",
+        "2",
+        "--direct_running_mode",
+        "multi_processing",
+    )
+    for table in COMPARED_TABLES:
+        assert table_rows(split, table) == table_rows(output, table), table
+    stages = "SELECT stages FROM runs ORDER BY started_at LIMIT 1"
+    assert (
+        connect(str(split)).execute(stages).fetchone()
+        == connect(str(output)).execute(stages).fetchone()
+    )

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
@@ -20,7 +21,7 @@ from newsbeam.transforms.sources.local_files import NotARegularFileError
 from newsbeam.transforms.sources.warc_records import SKIPPED, warc_records
 from newsbeam.transforms.split_outputs import SplitOutputs
 
-__all__ = ["SKIPPED_TAG", "ReadArticleFiles"]
+__all__ = ["SKIPPED_TAG", "ReadArticleFiles", "reading_units"]
 
 SKIPPED_TAG = "skipped"
 """Why each archive record that is no input was skipped (a request, a redirect, an image,
@@ -41,11 +42,13 @@ class _ReadFileFn(beam.DoFn):
         self._articles = Metrics.counter("newsbeam", "articles_read")
         self._rejected = Metrics.counter("newsbeam", "rejected_read")
 
-    def process(self, path: str) -> Iterable:
+    def process(self, unit: tuple[str, int, int | None]) -> Iterable:
+        path, start, end = unit
         ingested_at = datetime.now(UTC)
-        self._files.inc()
+        if start == 0:
+            self._files.inc()
         if format_of(path) == "warc":
-            yield from self._archive(path, ingested_at)
+            yield from self._archive(path, start, end, ingested_at)
             return
         try:
             data = read_at_most(path, self._max_file_bytes)
@@ -78,9 +81,9 @@ class _ReadFileFn(beam.DoFn):
                     REJECTS_TAG, reject(input_ref, Stage.READ, reason, detail, ingested_at)
                 )
 
-    def _archive(self, path: str, ingested_at: datetime) -> Iterable:
-        """A WARC file, streamed record by record (no --max-file-bytes: it is an archive
-        of pages, each bounded by --max-page-bytes)."""
+    def _archive(self, path: str, start: int, end: int | None, ingested_at: datetime):
+        """The records of a WARC file that start in [start, end), streamed one by one (no
+        --max-file-bytes: it is an archive of pages, each bounded by --max-page-bytes)."""
         try:
             stream = open_input(path)
         except (NotARegularFileError, OSError) as error:
@@ -90,7 +93,7 @@ class _ReadFileFn(beam.DoFn):
             return
         with stream:
             records = warc_records(
-                stream, path, ingested_at, self._max_page_bytes, self._include_hosts
+                stream, path, ingested_at, self._max_page_bytes, self._include_hosts, start, end
             )
             for kind, value in records:
                 if kind == ARTICLE:
@@ -105,6 +108,23 @@ class _ReadFileFn(beam.DoFn):
                     yield Tagged(
                         REJECTS_TAG, reject(input_ref, Stage.READ, reason, detail, ingested_at)
                     )
+
+
+def reading_units(path: str, split_bytes: int) -> list[tuple[str, int, int | None]]:
+    """(path, start, end) ranges one reader each: a WARC file larger than `split_bytes` in
+    ranges of that size (`warc_records` reads the records that start in each), any other
+    file whole (`(path, 0, None)`). Sized where it runs, so a listing stays cheap."""
+    if not split_bytes or format_of(path) != "warc":
+        return [(path, 0, None)]
+    try:
+        size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    except Exception:  # noqa: BLE001 - gone or unreadable: its reader says why
+        return [(path, 0, None)]
+    starts = range(0, size, split_bytes)
+    return [
+        (path, start, start + split_bytes if start + split_bytes < size else None)
+        for start in starts
+    ] or [(path, 0, None)]
 
 
 def _skipped_row(entry: Skipped):
@@ -128,7 +148,8 @@ class ReadArticleFiles(beam.PTransform):
     WARC files (`.warc`, `.warc.gz`) are read record by record
     (`newsbeam.transforms.sources.warc_records`); the records that are no input leave as
     the `skipped` output (their reasons), for the runs row. `include_hosts` keeps only the
-    archived pages of those hosts.
+    archived pages of those hosts. A WARC file larger than `split_bytes` is read in
+    ranges of that size, spread over the workers, with the same records as one reader.
     """
 
     def __init__(
@@ -138,6 +159,7 @@ class ReadArticleFiles(beam.PTransform):
         skipped: Sequence[Skipped] = (),
         max_page_bytes: int = 5_000_000,
         include_hosts: frozenset[str] | None = None,
+        split_bytes: int = 64 * 2**20,
     ) -> None:
         super().__init__()
         if not paths and not skipped:
@@ -147,11 +169,13 @@ class ReadArticleFiles(beam.PTransform):
         self._max_file_bytes = max_file_bytes
         self._max_page_bytes = max_page_bytes
         self._include_hosts = include_hosts
+        self._split_bytes = split_bytes
 
     def expand(self, pbegin):
         read = (
             pbegin
             | "ListFiles" >> beam.Create(self._paths)
+            | "SplitArchives" >> beam.FlatMap(reading_units, self._split_bytes)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ParseFiles"
             >> beam.ParDo(

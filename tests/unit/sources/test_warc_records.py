@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from warcio.archiveiterator import ArchiveIterator
 
 from newsbeam.transforms.sources.article_files import ARTICLE, REJECT
-from newsbeam.transforms.sources.warc_records import SKIPPED, warc_records
+from newsbeam.transforms.sources.warc_records import SKIPPED, next_record_start, warc_records
 from tests.support.warc_files import Record, page, write_warc
 
 NOW = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
@@ -166,3 +166,57 @@ def test_a_stream_that_is_not_a_file_is_read_the_same(tmp_path):
     path = write_warc(tmp_path / "crawl.warc.gz", _crawl())
     streamed = list(warc_records(io.BytesIO(path.read_bytes()), "mem.warc.gz", NOW, 10**6))
     assert [kind for kind, _ in streamed] == [kind for kind, _ in _read(path)]
+
+
+def _in_ranges(path, size: int) -> list[tuple[str, object]]:
+    """The file read in ranges of `size` bytes, one reader each, outputs in order."""
+    total = path.stat().st_size
+    found = []
+    for start in range(0, total, size):
+        end = start + size if start + size < total else None
+        with open(path, "rb") as handle:
+            found += list(warc_records(handle, str(path), NOW, 10**6, start=start, end=end))
+    return found
+
+
+def _crawl_with_faults(tmp_path, gzipped: bool):
+    """Twenty pages, a request before each, bytes that are no record after the seventh
+    page, and the last page cut short."""
+    records = []
+    for n in range(20):
+        records.append(Record("request", f"https://port.test/{n}", b"GET / HTTP/1.1\r\n\r\n"))
+        records.append(page(f"https://port.test/{n}", _html(f"Story {n}")))
+    suffix = ".warc.gz" if gzipped else ".warc"
+    head = write_warc(tmp_path / f"head{suffix}", records[:14], gzip=gzipped).read_bytes()
+    tail = write_warc(tmp_path / f"tail{suffix}", records[14:], gzip=gzipped).read_bytes()
+    junk = gzip.compress(b"not a record at all\r\n" * 40) if gzipped else b"garbage " * 300
+    path = tmp_path / f"crawl{suffix}"
+    path.write_bytes(head + junk + tail[:-150])
+    return path
+
+
+def test_read_in_ranges_a_file_gives_what_it_gives_read_whole(tmp_path):
+    for gzipped in (True, False):
+        path = _crawl_with_faults(tmp_path, gzipped)
+        whole = _read(path)
+        kinds = [kind for kind, _ in whole]
+        # Seven pages, the junk, twelve pages after it (the reader resumes), the cut page.
+        assert kinds.count(ARTICLE) == 19 and kinds.count(REJECT) == 2, (gzipped, kinds)
+        reasons = [value[0] for kind, value in whole if kind == REJECT]
+        assert reasons == ["warc_unreadable", "warc_truncated"]
+        for size in (997, 4096, 20_000, 10**9):
+            assert _in_ranges(path, size) == whole, (gzipped, size)
+
+
+def test_the_next_record_is_found_from_any_byte(tmp_path):
+    path = write_warc(tmp_path / "crawl.warc.gz", _crawl())
+    with open(path, "rb") as handle:
+        records = ArchiveIterator(handle)
+        starts = []
+        for record in records:
+            record.content_stream().read()
+            starts.append(records.get_record_offset())
+    with open(path, "rb") as handle:
+        for before, after in zip(starts, starts[1:] + [None], strict=True):
+            assert next_record_start(handle, before) == before
+            assert next_record_start(handle, before + 1) == after
