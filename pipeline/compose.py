@@ -21,9 +21,9 @@ from apache_beam.utils.timestamp import Duration
 
 from newsbeam.options import (
     NewsbeamOptions,
+    archive_filter,
     feed_configs,
     http_policy,
-    include_hosts,
     is_dask_runner,
 )
 from newsbeam.schemas import (
@@ -118,7 +118,7 @@ def build(
             options.max_file_bytes,
             listing.skipped,
             options.max_page_bytes,
-            include_hosts(options.include_hosts),
+            archive_filter(options),
             options.split_bytes,
         )
         records.append(read.articles)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from newsbeam.transforms.clean.rules import MAX_TITLE_CHARS
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
+from newsbeam.transforms.sources.archive_filter import ArchiveFilter
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
 
@@ -46,6 +48,8 @@ ONLY_FOR: dict[str, str] = {
     "--allow-feed-failures": "run",
     "--follow-symlinks": "run",
     "--include-hosts": "run",
+    "--include-urls": "run",
+    "--languages": "run",
     "--split-bytes": "run",
     "--dask-address": "run",
     "--dask-workers": "run",
@@ -89,6 +93,22 @@ class NewsbeamOptions(PipelineOptions):
             help="A file of host names, one a line ('#' starts a comment): of the pages in "
             "WARC inputs, read only those of these hosts and their subdomains; the others are "
             "skipped before parsing and counted in runs.stages as skipped_host_not_included.",
+        )
+        parser.add_argument(
+            "--include-urls",
+            dest="include_urls",
+            default=None,
+            help="A regular expression: of the pages in WARC inputs, read only those whose "
+            "URL it matches (searched, not anchored); the others are skipped before parsing "
+            "(runs.stages skipped_url_not_included).",
+        )
+        parser.add_argument(
+            "--languages",
+            default=None,
+            help="Comma-separated ISO 639-1 codes (de,fr): of the pages in WARC inputs, read "
+            "only those in these languages, by the language a page declares (skipped before "
+            "extraction) or else the one detected in its text (runs.stages "
+            "skipped_language_not_included).",
         )
         parser.add_argument(
             "--split-bytes",
@@ -370,7 +390,7 @@ def validate(options: PipelineOptions) -> NewsbeamOptions:
         raise ValueError(f"--chunk-bytes cannot be negative, not {news.chunk_bytes}")
     if news.host_interval < 0:
         raise ValueError("--host-interval cannot be negative")
-    include_hosts(news.include_hosts)  # a missing or empty file fails before the job
+    archive_filter(news)  # a missing hosts file, a bad pattern: fail before the job
     return news
 
 
@@ -398,6 +418,29 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
         feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
     unique = {feed.url: feed for feed in feeds}
     return list(unique.values())
+
+
+def archive_filter(news: NewsbeamOptions) -> ArchiveFilter | None:
+    """What to keep of the pages in WARC inputs (`--include-hosts`, `--include-urls`,
+    `--languages`); None keeps them all. Raises ValueError for a bad value."""
+    if not (news.include_hosts or news.include_urls or news.languages):
+        return None
+    if news.include_urls:
+        try:
+            re.compile(news.include_urls)
+        except re.error as error:
+            raise ValueError(f"--include-urls {news.include_urls!r}: {error}") from None
+    languages = None
+    if news.languages:
+        languages = frozenset(
+            code.strip().lower() for code in news.languages.split(",") if code.strip()
+        )
+        bad = sorted(code for code in languages if not re.fullmatch(r"[a-z]{2,3}", code))
+        if bad or not languages:
+            raise ValueError(
+                f"--languages takes ISO 639-1 codes like de,fr, not {news.languages!r}"
+            )
+    return ArchiveFilter(include_hosts(news.include_hosts), news.include_urls or None, languages)
 
 
 def include_hosts(path: str | None) -> frozenset[str] | None:

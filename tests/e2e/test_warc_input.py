@@ -217,3 +217,19 @@ def test_an_archive_read_in_ranges_by_two_processes_gives_the_same_tables(crawl,
         connect(str(split)).execute(stages).fetchone()
         == connect(str(output)).execute(stages).fetchone()
     )
+
+
+def test_a_language_filter_leaves_the_other_pages_out_counted_and_a_bad_one_is_refused(
+    crawl, tmp_path
+):
+    path, _output, _result = crawl
+    output = tmp_path / "german-only"
+    newsbeam("run", "--input", str(path), "--output", str(output), "--languages", "de,fr")
+    inputs, stages = connect(str(output)).execute("SELECT inputs, stages FROM runs").fetchone()
+    counts = {stage["name"]: stage["count"] for stage in stages}
+    assert counts["skipped_language_not_included"] == PAGES  # the real pages are English
+    assert inputs == 1  # the record cut short is still a reject
+    refused = newsbeam(
+        "run", "--input", str(path), "--output", str(output), "--languages", "german", check=False
+    )
+    assert refused.returncode == 2 and "--languages" in refused.stderr

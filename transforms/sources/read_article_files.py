@@ -10,6 +10,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from newsbeam.transforms.records import REJECTS_TAG, Stage, Tagged, reject
+from newsbeam.transforms.sources.archive_filter import ArchiveFilter
 from newsbeam.transforms.sources.article_files import ARTICLE, format_of, parse_article_file
 from newsbeam.transforms.sources.bounded_read import (
     DECOMPRESSION_ERRORS,
@@ -32,11 +33,11 @@ class _ReadFileFn(beam.DoFn):
     """Opens one file (decompressing .gz/.bz2/.zst) and parses its articles."""
 
     def __init__(
-        self, max_file_bytes: int, max_page_bytes: int, include_hosts: frozenset[str] | None
+        self, max_file_bytes: int, max_page_bytes: int, keep: ArchiveFilter | None
     ) -> None:
         self._max_file_bytes = max_file_bytes
         self._max_page_bytes = max_page_bytes
-        self._include_hosts = include_hosts
+        self._keep = keep
         self._files = Metrics.counter("newsbeam", "files_read")
         self._skipped = Metrics.counter("newsbeam", "archive_records_skipped")
         self._articles = Metrics.counter("newsbeam", "articles_read")
@@ -93,7 +94,7 @@ class _ReadFileFn(beam.DoFn):
             return
         with stream:
             records = warc_records(
-                stream, path, ingested_at, self._max_page_bytes, self._include_hosts, start, end
+                stream, path, ingested_at, self._max_page_bytes, self._keep, start, end
             )
             for kind, value in records:
                 if kind == ARTICLE:
@@ -147,8 +148,8 @@ class ReadArticleFiles(beam.PTransform):
 
     WARC files (`.warc`, `.warc.gz`) are read record by record
     (`newsbeam.transforms.sources.warc_records`); the records that are no input leave as
-    the `skipped` output (their reasons), for the runs row. `include_hosts` keeps only the
-    archived pages of those hosts. A WARC file larger than `split_bytes` is read in
+    the `skipped` output (their reasons), for the runs row. `keep` says which archived
+    pages to read (hosts, URLs, languages). A WARC file larger than `split_bytes` is read in
     ranges of that size, spread over the workers, with the same records as one reader.
     """
 
@@ -158,7 +159,7 @@ class ReadArticleFiles(beam.PTransform):
         max_file_bytes: int = 20_000_000,
         skipped: Sequence[Skipped] = (),
         max_page_bytes: int = 5_000_000,
-        include_hosts: frozenset[str] | None = None,
+        keep: ArchiveFilter | None = None,
         split_bytes: int = 64 * 2**20,
     ) -> None:
         super().__init__()
@@ -168,7 +169,7 @@ class ReadArticleFiles(beam.PTransform):
         self._skipped = list(skipped)
         self._max_file_bytes = max_file_bytes
         self._max_page_bytes = max_page_bytes
-        self._include_hosts = include_hosts
+        self._keep = keep
         self._split_bytes = split_bytes
 
     def expand(self, pbegin):
@@ -178,9 +179,7 @@ class ReadArticleFiles(beam.PTransform):
             | "SplitArchives" >> beam.FlatMap(reading_units, self._split_bytes)
             | "SpreadFiles" >> beam.Reshuffle()
             | "ParseFiles"
-            >> beam.ParDo(
-                _ReadFileFn(self._max_file_bytes, self._max_page_bytes, self._include_hosts)
-            )
+            >> beam.ParDo(_ReadFileFn(self._max_file_bytes, self._max_page_bytes, self._keep))
             | "SplitRejects" >> SplitOutputs(REJECTS_TAG, SKIPPED_TAG, main="articles")
         )
         if not self._skipped:

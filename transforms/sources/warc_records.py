@@ -28,12 +28,12 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from newsbeam.transforms.sources.article_files import REJECT, html_record
+from newsbeam.transforms.sources.archive_filter import ArchiveFilter
+from newsbeam.transforms.sources.article_files import ARTICLE, REJECT, html_record
 
 __all__ = ["SKIPPED", "next_record_start", "warc_records"]
 
@@ -53,7 +53,7 @@ def warc_records(
     name: str,
     ingested_at: datetime,
     max_page_bytes: int,
-    include_hosts: frozenset[str] | None = None,
+    keep: ArchiveFilter | None = None,
     start: int = 0,
     end: int | None = None,
 ) -> Iterator[tuple[str, object]]:
@@ -65,13 +65,13 @@ def warc_records(
     Reading a file in ranges gives what reading it whole gives: a range begins at the first
     record that starts in it, and reads on past its end to finish that record. Bytes that
     are no record are a reject, and reading resumes at the next record after them.
-    `include_hosts`: only pages of these hosts (and their subdomains) are read; the others
-    are skipped before their page is parsed, so a filtered crawl costs little.
+    `keep`: which pages to read of a crawl of everything (hosts, URLs, languages); the
+    others are skipped as early as their rule allows (`ArchiveFilter`).
     """
     position = next_record_start(stream, start)
     while position is not None and (end is None or position < end):
         broken_at = yield from _records_from(
-            stream, position, end, name, ingested_at, max_page_bytes, include_hosts
+            stream, position, end, name, ingested_at, max_page_bytes, keep
         )
         if broken_at is None:
             return
@@ -120,7 +120,7 @@ def _starts_a_record(stream: BinaryIO, offset: int, gzipped: bool) -> bool:
         return False
 
 
-def _records_from(stream, base, end, name, ingested_at, max_page_bytes, include_hosts):
+def _records_from(stream, base, end, name, ingested_at, max_page_bytes, keep):
     """Reads records from the one starting at `base` until one starts at `end` or later,
     or the file ends; returns None then, or the offset where the bytes stopped parsing."""
     stream.seek(base)
@@ -134,9 +134,7 @@ def _records_from(stream, base, end, name, ingested_at, max_page_bytes, include_
                 # warcio takes a line of five words for an ARC record and reads on by
                 # its "length": not a WARC, and never what was written here.
                 raise ArchiveLoadFailed(f"a line that is no WARC header ({record.format})")
-            yield from _one_record(
-                record, records, base, name, ingested_at, max_page_bytes, include_hosts
-            )
+            yield from _one_record(record, records, base, name, ingested_at, max_page_bytes, keep)
     except _PARSE_ERRORS as error:
         broken_at = base + records.offset
         detail = f"no WARC record here ({error}); reading resumes at the next record"
@@ -151,7 +149,7 @@ def _records_from(stream, base, end, name, ingested_at, max_page_bytes, include_
     return None
 
 
-def _one_record(record, records, base, name, ingested_at, max_page_bytes, include_hosts):
+def _one_record(record, records, base, name, ingested_at, max_page_bytes, keep):
     kind = record.rec_type
     if kind != "response":
         yield SKIPPED, f"warc_{kind}"
@@ -161,8 +159,9 @@ def _one_record(record, records, base, name, ingested_at, max_page_bytes, includ
         yield SKIPPED, "warc_not_http"
         return
     status = record.http_headers.get_statuscode()
-    if include_hosts is not None and not _host_included(target, include_hosts):
-        yield SKIPPED, "host_not_included"
+    left_out = keep.before_reading(target) if keep else None
+    if left_out:
+        yield SKIPPED, left_out
         return
     if status is not None and status.startswith("3"):
         yield SKIPPED, "warc_redirect"
@@ -189,16 +188,20 @@ def _one_record(record, records, base, name, ingested_at, max_page_bytes, includ
     if not content_type and b"<html" not in page[:2048].lower():
         yield SKIPPED, "warc_not_html"
         return
-    yield from html_record(input_ref, page, ingested_at, url=target, archived_at=_warc_date(record))
-
-
-def _host_included(url: str, hosts: frozenset[str]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    while host:
-        if host in hosts:
-            return True
-        host = host.partition(".")[2]
-    return False
+    content_language = record.http_headers.get_header("Content-Language")
+    left_out = keep.before_extraction(page, content_language) if keep else None
+    if left_out:
+        yield SKIPPED, left_out
+        return
+    archived_at = _warc_date(record)
+    found = html_record(input_ref, page, ingested_at, url=target, archived_at=archived_at)
+    for kind, value in found:
+        if kind == ARTICLE and keep:
+            left_out = keep.after_extraction(value, page, content_language)
+            if left_out:
+                yield SKIPPED, left_out
+                continue
+        yield kind, value
 
 
 def _warc_date(record) -> datetime | None:

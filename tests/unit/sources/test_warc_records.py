@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
+from newsbeam.transforms.sources.archive_filter import ArchiveFilter
 from newsbeam.transforms.sources.article_files import ARTICLE, REJECT
 from newsbeam.transforms.sources.warc_records import SKIPPED, next_record_start, warc_records
 from tests.support.warc_files import Record, page, write_warc
@@ -146,7 +147,8 @@ def test_only_the_hosts_asked_for_are_read_and_the_others_are_skipped_unparsed(t
         page("https://elsewhere.test/c", _html("C")),
     ]
     found = _read(
-        write_warc(tmp_path / "crawl.warc.gz", records), include_hosts=frozenset({"port.test"})
+        write_warc(tmp_path / "crawl.warc.gz", records),
+        keep=ArchiveFilter(hosts=frozenset({"port.test"})),
     )
     assert [kind for kind, _ in found] == [ARTICLE, ARTICLE, SKIPPED]
     assert found[2][1] == "host_not_included"
@@ -220,3 +222,42 @@ def test_the_next_record_is_found_from_any_byte(tmp_path):
         for before, after in zip(starts, starts[1:] + [None], strict=True):
             assert next_record_start(handle, before) == before
             assert next_record_start(handle, before + 1) == after
+
+
+GERMAN = (
+    "Die Hafenbehörde teilte am Montag mit, dass der Containerverkehr den dritten Monat in "
+    "Folge gestiegen sei, da die Reedereien auf die Routen zurückkehrten, die sie während "
+    "des Streiks verlassen hatten. Die Zahl der Schiffe lag deutlich über dem Vorjahr."
+)
+
+
+def test_languages_are_kept_by_what_a_page_declares_or_else_by_its_text(tmp_path):
+    def page_in(lang: str | None, text: str, url: str) -> Record:
+        attribute = f' lang="{lang}"' if lang else ""
+        paragraphs = "".join(f"<p>{text} ({n})</p>" for n in range(4))
+        return page(url, f"<html{attribute}><body><article>{paragraphs}</article></body></html>")
+
+    records = [
+        page_in("de", GERMAN, "https://port.test/de-declared"),
+        page_in("en", BODY, "https://port.test/en-declared"),  # left out unparsed
+        page_in(None, GERMAN, "https://port.test/de-detected"),
+        page_in(None, BODY, "https://port.test/en-detected"),  # parsed, then left out
+    ]
+    found = _read(
+        write_warc(tmp_path / "crawl.warc.gz", records),
+        keep=ArchiveFilter(languages=frozenset({"de", "fr"})),
+    )
+    assert [a["url"] for kind, a in found if kind == ARTICLE] == [
+        "https://port.test/de-declared",
+        "https://port.test/de-detected",
+    ]
+    assert [value for kind, value in found if kind == SKIPPED] == ["language_not_included"] * 2
+
+
+def test_a_url_pattern_keeps_the_pages_it_matches(tmp_path):
+    records = [page(f"https://port.test/{path}", _html(path)) for path in ("news/a", "sport/b")]
+    found = _read(
+        write_warc(tmp_path / "crawl.warc.gz", records), keep=ArchiveFilter(url_pattern=r"/news/")
+    )
+    assert [kind for kind, _ in found] == [ARTICLE, SKIPPED]
+    assert found[1][1] == "url_not_included"
