@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import gc
 import time
 
@@ -16,6 +17,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from newsbeam.archive_resume import archives_already_read, archives_of
 from newsbeam.check import refuse_unreadable
 from newsbeam.chunks import file_sizes, plan_chunks
 from newsbeam.compose import build, index_cutoff, write
@@ -30,6 +32,7 @@ from newsbeam.query import run_row_of
 from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
 from newsbeam.transforms.records import Stage
 from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
+from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.stories.story_state_files import commit_story_state
 
 __all__ = ["run_batch"]
@@ -81,7 +84,13 @@ def _chunks(
     the bytes are then None and progress counts files)."""
     if not news.input:
         return [(None, 0)]
-    listing = expand_inputs(news.input, news.follow_symlinks)
+    listing = _without_archives_read(expand_inputs(news.input, news.follow_symlinks), news)
+    if not (listing.files or listing.skipped):
+        if news.feed or news.feeds:
+            news.input = None  # every file was read before: the feeds alone
+            return [(None, 0)]
+        print("newsbeam: nothing left to read")
+        return []
     if not (is_local_runner(options) and news.chunk_bytes):
         local = all(FileSystems.get_scheme(path) is None for path in listing.files)
         return [(listing, sum(file_sizes(listing.files)) if local else None)]
@@ -97,6 +106,23 @@ def _chunks(
     ]
 
 
+def _without_archives_read(listing: InputListing, news: NewsbeamOptions) -> InputListing:
+    """The listing less the web archive files balanced earlier runs read whole, said on
+    stdout (`newsbeam.archive_resume`)."""
+    done = archives_already_read(news.output)
+    if not done:
+        return listing
+    archives = archives_of(listing.files)
+    read_before = {path for path, size in archives if (path, size) in done}
+    kept = [path for path in listing.files if redact(path) not in read_before]
+    if len(kept) < len(listing.files):
+        print(
+            f"newsbeam: {len(listing.files) - len(kept)} web archive files were read whole by "
+            "earlier runs into this output: not read again"
+        )
+    return InputListing(kept, listing.skipped)
+
+
 def _run_once(
     options: PipelineOptions, news: NewsbeamOptions, listing: InputListing | None
 ) -> tuple[dict | None, bool]:
@@ -104,6 +130,8 @@ def _run_once(
     it wrote none), and False if it does not balance or a feed failed (unless allowed)."""
     started = time.monotonic()
     run = run_info(options, "batch")
+    if listing:
+        run = dataclasses.replace(run, archives=archives_of(listing.files))
     with dask_cluster(options, news):
         pipeline = beam.Pipeline(options=options)
         outputs = build(pipeline, news, listing)

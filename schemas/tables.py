@@ -15,7 +15,9 @@ SCHEMA_VERSION = 7
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
 
 7: `runs` gained `feeds`: per feed polled, its polls (and how many were 304 or failed) and
-the entries its document listed and those new. Older files read with `feeds` null.
+the entries its document listed and those new; and `archives`: the web archive files the
+run read whole (path, bytes), which a later run over the same files does not read again.
+Older files read with both null. `articles.date_source` may be `archive`.
 
 6: `articles` and `duplicates` gained `story_id` (a duplicate's is its kept article's); new
 tables `stories` (what each run added to each story) and `story_merges` (a story id that
@@ -246,6 +248,13 @@ FEED_POLLS = pa.struct(
     ]
 )
 
+ARCHIVE_READ = pa.struct(
+    [
+        pa.field("path", pa.string(), nullable=False),
+        pa.field("bytes", pa.int64(), nullable=False),
+    ]
+)
+
 STAGE_COUNT = pa.struct(
     [
         pa.field("name", pa.string(), nullable=False),
@@ -273,6 +282,7 @@ RUNS = Table(
             pa.field("stages", pa.list_(STAGE_COUNT), nullable=False),
             pa.field("options", pa.string(), nullable=False),
             pa.field("feeds", pa.list_(FEED_POLLS)),
+            pa.field("archives", pa.list_(ARCHIVE_READ)),
         ]
     ),
 )

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
+import signal
+import subprocess
+import time
 
 import pytest
 
 from newsbeam.query import connect
 from tests.support.news_site import NewsSite, page_html
 from tests.support.paths import SHARED_DATA
-from tests.support.run_cli import newsbeam, newsbeam_peak_rss
+from tests.support.run_cli import newsbeam, newsbeam_command, newsbeam_peak_rss
 from tests.support.same_tables import COMPARED_TABLES, table_rows
 from tests.support.warc_files import Record, page, write_warc
 
@@ -233,3 +237,55 @@ def test_a_language_filter_leaves_the_other_pages_out_counted_and_a_bad_one_is_r
         "run", "--input", str(path), "--output", str(output), "--languages", "german", check=False
     )
     assert refused.returncode == 2 and "--languages" in refused.stderr
+
+
+def test_a_backfill_killed_midway_resumes_without_reading_the_archives_it_completed(
+    real_pages, tmp_path
+):
+    """Three daily archives, one run each (--chunk-bytes 1): SIGKILL once the first day's
+    runs row is written; the rerun reads only the other two, and the tables are those of
+    a run that was never killed."""
+    days = []
+    for day in range(3):
+        pages = real_pages[day * 4 : day * 4 + 4]
+        days.append(write_warc(tmp_path / f"day{day}.warc.gz", [page(u, h) for u, h, _ in pages]))
+    inputs = [str(path) for path in days]
+    output = tmp_path / "out"
+    command = [
+        *newsbeam_command(),
+        "run",
+        "--input",
+        *inputs,
+        "--output",
+        str(output),
+        "--chunk-bytes",
+        "1",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    runs = output / "runs"
+    deadline = time.monotonic() + 300
+    while not (runs.is_dir() and any(runs.glob("*.parquet"))) and time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be killed"
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    first = connect(str(output)).execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert first == 1
+
+    resumed = newsbeam("run", "--input", *inputs, "--output", str(output), "--chunk-bytes", "1")
+    assert "1 web archive files were read whole by earlier runs" in resumed.stdout
+    db = connect(str(output))
+    read = db.execute(
+        "SELECT a.path FROM runs CROSS JOIN unnest(archives) AS t(a) ORDER BY started_at"
+    ).fetchall()
+    assert [row[0] for row in read] == inputs  # each day read once, in order
+    # Every page counted once over all runs: the completed day was not read again.
+    assert db.execute("SELECT bool_and(balanced), sum(inputs) FROM runs").fetchone() == (True, 12)
+    whole = tmp_path / "whole"
+    newsbeam("run", "--input", *inputs, "--output", str(whole), "--chunk-bytes", "1")
+    for table in COMPARED_TABLES:
+        assert table_rows(output, table) == table_rows(whole, table), table
+    again = newsbeam("run", "--input", *inputs, "--output", str(output))
+    assert "nothing left to read" in again.stdout

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsbeam.transforms.extract.article_extractor import article_language
-
 __all__ = ["ArchiveFilter"]
 
 _DECLARED_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([a-zA-Z]{2,3})", re.IGNORECASE)
@@ -53,6 +51,9 @@ class ArchiveFilter:
         """Why an extracted page of no declared language is skipped, or None to keep it."""
         if self.languages is None or _declared_language(page, content_language) is not None:
             return None
+        # Here, not at import: naming the filter (flag parsing) must not load the models.
+        from newsbeam.transforms.extract.article_extractor import article_language
+
         if article_language(record) not in self.languages:
             return "language_not_included"
         return None

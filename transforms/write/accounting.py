@@ -49,6 +49,8 @@ class RunInfo:
     runner: str
     started_at: datetime
     options: dict = field(default_factory=dict)
+    archives: tuple[tuple[str, int], ...] = ()
+    """(path, bytes) of the web archive files the run reads whole."""
 
 
 def empty_tally() -> Tally:
@@ -173,6 +175,7 @@ def run_row(
             )
         ],
         "options": json.dumps(info.options, sort_keys=True, default=str),
+        "archives": [{"path": path, "bytes": size} for path, size in info.archives],
     }
 
 
