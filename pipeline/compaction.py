@@ -10,8 +10,8 @@ table the files older than that, the files under half of `target_bytes`, packed 
 first into files of up to `target_bytes`. A file an older version wrote is brought to the
 current schema (its missing columns null, as the views read it), or, if it lacks a column
 the current schema requires, merged only with files of its own schema; a file with a
-column the current schema lacks is left as it is. Rows repeated under one key (and
-version) are written once.
+column the current schema lacks is left as it is. A row repeated whole is written once;
+rows under one key that differ in any column are all kept.
 
 How it stays atomic: a folder's new contents are built beside it under `DIR/_temporary/`
 (hard links to the files it keeps, the merged files written and synced), then the two
@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newsbeam.folder_exchange import exchange_folders, fsync_folder
+from newsbeam.folder_exchange import FolderExchangeUnsupported, exchange_folders, fsync_folder
 from newsbeam.schemas import TABLES
 from newsbeam.schemas.layout import TEMPORARY
 from newsbeam.schemas.tables import Table
@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_TARGET_BYTES",
     "STAGING_PREFIX",
     "CompactionResult",
+    "check_folder_exchange",
     "FolderPlan",
     "compact_output",
     "plan_compaction",
@@ -185,6 +186,24 @@ def compact_output(
     return result
 
 
+def check_folder_exchange(output_dir: str) -> None:
+    """Raises ValueError when the output's file system cannot exchange two folders
+    atomically (compaction would refuse there): tried once on two empty folders."""
+    folder = os.path.join(output_dir, TEMPORARY)
+    os.makedirs(folder, exist_ok=True)
+    first = os.path.join(folder, f"{STAGING_PREFIX}probe-{uuid.uuid4().hex}")
+    second = f"{first}-other"
+    os.mkdir(first)
+    os.mkdir(second)
+    try:
+        exchange_folders(first, second)
+    except FolderExchangeUnsupported as error:
+        raise ValueError(f"--compact-after: {error.strerror}") from None
+    finally:
+        os.rmdir(first)
+        os.rmdir(second)
+
+
 def remove_abandoned_staging(output_dir: str) -> int:
     """Deletes the folders a killed compaction left under `DIR/_temporary/`: a new folder
     never exchanged, or an old one exchanged out. Only under the writer lock: a live
@@ -250,9 +269,11 @@ def _merge(merge: Merge, table: Table, staging: str) -> tuple[int, int]:
         temporary, merge.schema, compression="zstd", use_dictionary=True
     ) as writer:
         for part in _conformed_parts(paths, merge.schema):
-            identities = zip(*(part.column(column).to_pylist() for column in columns), strict=True)
             keep = []
-            for identity in identities:
+            for row in part.to_pylist():
+                # A row repeated whole (the same run written twice) goes; rows under one
+                # key that differ in any column are all kept: nothing is decided here.
+                identity = (*(row[column] for column in columns), _digest(row))
                 keep.append(identity not in seen)
                 seen.add(identity)
             repeated += keep.count(False)
@@ -272,6 +293,10 @@ def _merge(merge: Merge, table: Table, staging: str) -> tuple[int, int]:
     digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:24]
     os.rename(temporary, os.path.join(staging, f"part-{digest}.parquet"))
     return written, repeated
+
+
+def _digest(row: dict) -> bytes:
+    return hashlib.blake2b(repr(sorted(row.items())).encode(), digest_size=16).digest()
 
 
 def _write_sorted(writer: pq.ParquetWriter, parts: list[pa.Table], table: Table) -> int:

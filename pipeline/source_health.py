@@ -11,10 +11,12 @@ with no row on such a day shows a day of zeros: it went quiet.
 
 Feeds add what no row shows: each run records, per feed it polled, its polls, the 304s,
 the failed polls and the entries its document listed (`runs.feeds`, schema version 7).
-A poll of an unnamed feed that answered 304 has no source of its own; it is counted
-under the source that feed's articles carry. Where several schedules read different
-sources, a feed source that no run polled that day is not flagged `no articles` (zero
-polls); a file source, which no run records reading, still may be.
+A feed with no configured name has no source of its own when a poll does not read its
+title (a 304, a failure): its polls, and its `feed` rejects (which `runs.sources` counts
+under `(unknown)`), count here under the source that feed's articles carry, matched by
+URL. Where several schedules read different sources, a feed source that no run polled
+on a day its runs recorded polls is not flagged `no articles`; a file source, which no
+run records reading, still may be, and so may any source on days before version 7.
 
 `source_health_flags` compares each source-day with the same source's mean over the seven
 days before it, and names why it stands out: no articles where there were some, articles
@@ -47,16 +49,18 @@ copies AS (
            count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
            count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
     FROM duplicates GROUP BY ALL),
-failed AS (
-    SELECT coalesce(source, '(unknown)') AS source,
-           CAST(timezone('UTC', ingested_at) AS DATE) AS day,
-           count(*) AS rejects,
-           count(*) FILTER (WHERE stage = 'feed') AS feed_failures,
-           histogram(stage || ': ' || reason) AS rejects_by_reason
-    FROM rejects GROUP BY ALL),
 feed_sources AS (
     SELECT feed_url, any_value(source) AS source FROM articles
     WHERE feed_url IS NOT NULL AND source IS NOT NULL GROUP BY feed_url),
+failed AS (
+    SELECT coalesce(r.source, CASE WHEN r.stage = 'feed' THEN named.source END, '(unknown)')
+               AS source,
+           CAST(timezone('UTC', r.ingested_at) AS DATE) AS day,
+           count(*) AS rejects,
+           count(*) FILTER (WHERE r.stage = 'feed') AS feed_failures,
+           histogram(r.stage || ': ' || r.reason) AS rejects_by_reason
+    FROM rejects AS r LEFT JOIN feed_sources AS named ON named.feed_url = r.input
+    GROUP BY ALL),
 polled AS (
     SELECT coalesce(f.source, named.source, '(unknown)') AS source,
            CAST(timezone('UTC', r.started_at) AS DATE) AS day,
@@ -74,8 +78,12 @@ seen AS (
 days AS (
     SELECT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
     UNION SELECT day FROM seen),
+recorded AS (  -- days some run recorded its feeds' polls (schema version 7 on)
+    SELECT DISTINCT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
+    WHERE feeds IS NOT NULL),
 sources AS (SELECT source, min(day) AS first_day FROM seen GROUP BY source)
 SELECT s.source, d.day,
+       d.day IN (SELECT day FROM recorded) AS polls_recorded,
        coalesce(p.polls, 0) AS polls,
        coalesce(p.polls_not_modified, 0) AS polls_not_modified,
        coalesce(p.polls_failed, 0) AS polls_failed,
@@ -116,7 +124,7 @@ SELECT source, day, polls, polls_not_modified, articles, articles_last_week, med
            WHEN feed_failures > 0 AND coalesce(feed_failures_last_week, 0) = 0
                 AND days_last_week > 0 THEN 'feed failing'
            -- A feed source no run polled that day was not read: not a quiet source.
-           WHEN polls = 0 AND polls_ever > 0 THEN NULL
+           WHEN polls = 0 AND polls_recorded AND polls_ever > 0 THEN NULL
            WHEN articles = 0 AND articles_last_week >= {MIN_DAILY_ARTICLES} THEN 'no articles'
            WHEN articles < articles_last_week / 2
                 AND articles_last_week >= {MIN_DAILY_ARTICLES} THEN 'articles halved'

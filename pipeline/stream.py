@@ -29,7 +29,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from newsbeam.check import refuse_unreadable
-from newsbeam.compaction import compact_output
+from newsbeam.compaction import check_folder_exchange, compact_output
 from newsbeam.compose import (
     POLLS_PER_FETCH_THREAD,
     build_stream,
@@ -245,7 +245,19 @@ class LocalStream:
         if not every or time.monotonic() - self._compacted_at < every:
             return
         self._compacted_at = time.monotonic()
-        done = compact_output(self._news.output, quiet_for=every)
+        try:
+            done = compact_output(self._news.output, quiet_for=every)
+        except Exception as error:  # noqa: BLE001 - the stream's windows matter more
+            # A compaction that failed changed nothing it had not finished (each folder is
+            # exchanged whole); the stream goes on writing, uncompacted, and says so.
+            _LOG.error(
+                "compaction failed, no more compaction in this stream (newsbeam compact "
+                "%s can be run once it stops): %s",
+                self._news.output,
+                error,
+            )
+            self._news.compact_after = None
+            return
         if done.folders:
             self._say(f"newsbeam stream: compacted {compaction_summary(done)}")
 
@@ -334,6 +346,11 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> bool:
 
 def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[FeedConfig]) -> bool:
     if not is_local_runner(options):
+        if news.compact_after:
+            raise ValueError(
+                "--compact-after compacts a local stream between its windows; on "
+                f"{options.view_as(StandardOptions).runner}, run newsbeam compact on the output"
+            )
         options.view_as(StandardOptions).streaming = True
         pipeline = beam.Pipeline(options=options)
         write(
@@ -349,6 +366,8 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
     if "://" in news.output:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
     refuse_unreadable(news.output)
+    if news.compact_after:
+        check_folder_exchange(news.output)
     print(
         f"newsbeam stream: {len(feeds)} feeds, a window every {news.window:g}s, "
         f"polls every {news.poll_interval:g}s, output {redact(news.output)}"

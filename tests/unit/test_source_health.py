@@ -140,8 +140,11 @@ def test_polls_are_counted_per_source_and_a_day_no_run_polled_a_feed_is_not_flag
         if day == 0:
             other = _articles("Other Wire", 0, 1, 400)[0]
             articles.append({**other, "feed_url": "https://other.test/rss"})
+    # The unnamed feed fails on day 9: its reject has no source, its URL says whose it is.
+    failure = reject_row("https://other.test/rss", "feed", "feed_http_503", "HTTP 503", None)
     _write(tmp_path, ARTICLES, articles)
     _write(tmp_path, RUNS, runs)
+    _write(tmp_path, REJECTS, [{**failure, "ingested_at": _START + timedelta(days=9)}])
     db = connect(str(tmp_path))
 
     rows = db.execute(
@@ -156,7 +159,28 @@ def test_polls_are_counted_per_source_and_a_day_no_run_polled_a_feed_is_not_flag
     ).fetchone()
     assert other == (20, 20)
     flags = db.execute(
-        "SELECT day - DATE '2025-03-01', flag FROM source_health_flags "
-        "WHERE source = 'Polled Feed' ORDER BY ALL"
+        "SELECT source, day - DATE '2025-03-01', flag FROM source_health_flags ORDER BY ALL"
     ).fetchall()
-    assert flags == [(9, "no articles")]
+    assert flags == [("Other Wire", 9, "feed failing"), ("Polled Feed", 9, "no articles")]
+
+
+def test_days_before_runs_recorded_polls_are_flagged_as_before(tmp_path):
+    """Runs of schema version 6 recorded no polls: a quiet day then is flagged `no
+    articles` as it was, though later runs record the source's polls."""
+    articles, runs = [], []
+    for day in range(12):
+        at = _START + timedelta(days=day)
+        feeds = [_feed("Polled Feed", 1, 0, 5)] if day >= 10 else None  # None: before v7
+        runs.append(
+            run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at, feeds=feeds)
+        )
+        if day != 8:
+            articles += _articles("Polled Feed", day, 5, 400)
+    _write(tmp_path, ARTICLES, articles)
+    _write(tmp_path, RUNS, runs)
+    flags = (
+        connect(str(tmp_path))
+        .execute("SELECT day - DATE '2025-03-01', flag FROM source_health_flags")
+        .fetchall()
+    )
+    assert flags == [(8, "no articles")]

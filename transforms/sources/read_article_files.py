@@ -24,6 +24,8 @@ from newsbeam.transforms.split_outputs import SplitOutputs
 
 __all__ = ["SKIPPED_TAG", "ReadArticleFiles", "reading_units"]
 
+_ARCHIVE_SUFFIXES = (".warc", ".warc.gz")
+
 SKIPPED_TAG = "skipped"
 """Why each archive record that is no input was skipped (a request, a redirect, an image,
 a host not included): counted into the runs row's `stages`, never an input."""
@@ -85,6 +87,13 @@ class _ReadFileFn(beam.DoFn):
     def _archive(self, path: str, start: int, end: int | None, ingested_at: datetime):
         """The records of a WARC file that start in [start, end), streamed one by one (no
         --max-file-bytes: it is an archive of pages, each bounded by --max-page-bytes)."""
+        if not path.lower().endswith(_ARCHIVE_SUFFIXES):
+            if start == 0:  # one reject for the file, from its first range
+                self._rejected.inc()
+                detail = "web archives are read plain or gzipped (.warc, .warc.gz)"
+                row = reject(path, Stage.READ, "unsupported_format", detail, ingested_at)
+                yield Tagged(REJECTS_TAG, row)
+            return
         try:
             stream = open_input(path)
         except (NotARegularFileError, OSError) as error:
@@ -115,7 +124,7 @@ def reading_units(path: str, split_bytes: int) -> list[tuple[str, int, int | Non
     """(path, start, end) ranges one reader each: a WARC file larger than `split_bytes` in
     ranges of that size (`warc_records` reads the records that start in each), any other
     file whole (`(path, 0, None)`). Sized where it runs, so a listing stays cheap."""
-    if not split_bytes or format_of(path) != "warc":
+    if not split_bytes or not path.lower().endswith(_ARCHIVE_SUFFIXES):
         return [(path, 0, None)]
     try:
         size = FileSystems.match([path])[0].metadata_list[0].size_in_bytes

@@ -102,3 +102,32 @@ def test_entries_skipped_when_listed_and_special_files_are_read_rejects(tmp_path
             ),
             label="rejects",
         )
+
+
+def test_web_archives_are_read_in_ranges_with_their_skips_and_other_compressions_refused(
+    tmp_path, pipeline
+):
+    from tests.support.warc_files import Record, page, write_warc
+
+    html = "<html><body><article>" + f"<p>{STORY}</p>" * 3 + "</article></body></html>"
+    records = []
+    for n in range(8):
+        records.append(Record("request", f"https://x.test/{n}", b"GET / HTTP/1.1\r\n\r\n"))
+        records.append(page(f"https://x.test/{n}", html.replace("Kenya", f"Kenya {n}")))
+    crawl = write_warc(tmp_path / "crawl.warc.gz", records)
+    other = tmp_path / "crawl.warc.bz2"
+    other.write_bytes(b"BZh9 not read")
+    with pipeline as p:
+        # Ranges of 1 kB: each record read once, by the range it starts in.
+        read = p | ReadArticleFiles([str(crawl), str(other)], split_bytes=1_000)
+        assert_that(
+            read.articles | beam.Map(lambda r: r["url"]),
+            equal_to([f"https://x.test/{n}" for n in range(8)]),
+            label="OnePerPage",
+        )
+        assert_that(read.skipped, equal_to(["warc_request"] * 8), label="RequestsSkipped")
+        assert_that(
+            read.rejects | beam.Map(lambda r: (r["input"], r["reason"])),
+            equal_to([(str(other), "unsupported_format")]),
+            label="Bz2Refused",
+        )

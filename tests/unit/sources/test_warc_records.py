@@ -261,3 +261,74 @@ def test_a_url_pattern_keeps_the_pages_it_matches(tmp_path):
     )
     assert [kind for kind, _ in found] == [ARTICLE, SKIPPED]
     assert found[1][1] == "url_not_included"
+
+
+_KNOWN_SKIPS = {
+    "warc_request", "warc_metadata", "warc_warcinfo", "warc_redirect", "warc_http_error",
+    "warc_not_html", "warc_not_http",
+}  # fmt: skip
+
+
+def test_a_file_cut_at_any_byte_loses_no_record_without_a_reject(tmp_path):
+    """Cut after every byte (every 3rd for the plain file): no exception; every record
+    before the cut is there, as an article (a page) or a known skip; the record the cut
+    falls in is one reject, or, cut after its whole content (in a gzip member's last
+    bytes, or the blank line that ends a plain record), read whole. Nothing goes missing."""
+    for gzipped, step in ((True, 1), (False, 3)):
+        records = [
+            Record("warcinfo", "", b"software: test-crawler\r\n"),
+            Record("request", "https://port.test/a", b"GET /a HTTP/1.1\r\n\r\n"),
+            page("https://port.test/a", _html("Story a")),
+            Record("metadata", "https://port.test/a", b"fetchTimeMs: 120\r\n"),
+            page("https://port.test/b", _html("Story b")),
+        ]
+        path = write_warc(tmp_path / f"cut{gzipped}.warc", records, gzip=gzipped)
+        data = path.read_bytes()
+        starts = _record_starts(path) + [len(data)]
+        expected = [ARTICLE if r.kind == "response" else SKIPPED for r in records]
+        for cut in range(1, len(data), step):
+            found = list(warc_records(io.BytesIO(data[:cut]), "cut.warc", NOW, 10**6))
+            whole = sum(1 for n in range(len(records)) if starts[n + 1] <= cut)
+            kinds = [kind for kind, _ in found]
+            assert kinds[:whole] == expected[:whole], (gzipped, cut, found)
+            assert {value for kind, value in found if kind == SKIPPED} <= _KNOWN_SKIPS
+            rest = kinds[whole:]
+            if cut in starts:  # a cut between records loses nothing
+                assert rest == [], (gzipped, cut, found)
+            else:  # the record cut: a reject, or read whole when only its end was cut
+                assert rest in ([REJECT], [expected[whole]]), (gzipped, cut, found)
+
+
+def _record_starts(path) -> list[int]:
+    with open(path, "rb") as handle:
+        records = ArchiveIterator(handle)
+        starts = []
+        for record in records:
+            record.content_stream().read()
+            starts.append(records.get_record_offset())
+    return starts
+
+
+def test_a_page_that_quotes_a_warc_header_does_not_start_a_range_of_its_own(tmp_path):
+    quoted = "<p>WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 10\r\n\r\nnot a record</p>"
+    records = [page(f"https://port.test/{n}", _html(f"Story {n}") + quoted) for n in range(6)]
+    path = write_warc(tmp_path / "quoting.warc", records, gzip=False)
+    whole = _read(path)
+    assert [kind for kind, _ in whole] == [ARTICLE] * 6
+    for size in (100, 733, 2048):
+        assert _in_ranges(path, size) == whole, size
+
+
+def test_a_warc_gz_in_one_gzip_stream_is_one_reject_saying_how_to_fix_it(tmp_path):
+    plain = write_warc(
+        tmp_path / "crawl.warc",
+        [page(f"https://port.test/{n}", _html(str(n))) for n in range(3)],
+        gzip=False,
+    )
+    single = tmp_path / "single.warc.gz"
+    single.write_bytes(gzip.compress(plain.read_bytes()))
+    found = _read(single)
+    rejects = [value for kind, value in found if kind == REJECT]
+    assert [reason for reason, _detail, _input in rejects] == ["warc_one_gzip_stream"]
+    assert "warcio recompress" in rejects[0][1]
+    assert _in_ranges(single, 500) == found
