@@ -216,6 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions]:
     """Beam's options and newsbeam's view of them, checked; a local output made absolute
     and probed before anything runs."""
+    from apache_beam.io.filesystems import FileSystems
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from newsbeam.options import resolve_runner, validate
@@ -225,6 +226,10 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
     redact_logs_and_tracebacks(logging.INFO)
     logging.getLogger("apache_beam").setLevel(logging.WARNING)
     options = PipelineOptions(argv)
+    # Beam's file systems read their options (an S3 endpoint, GCS credentials) from here:
+    # without it, the inputs listed and the output probed before the pipeline exists
+    # would go to the default endpoints, not the ones given.
+    FileSystems.set_options(options)
     news = validate(options)
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)

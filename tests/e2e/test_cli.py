@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
+from newsbeam.schemas import SCHEMA_VERSION
 from tests.support.builders import rss
 from tests.support.paths import SAMPLES, SHARED_DATA
 from tests.support.run_cli import newsbeam
@@ -83,11 +84,11 @@ def test_every_sample_input_is_an_article_a_duplicate_or_a_reject(sample_output)
 def test_sample_rows_are_clean_and_complete(sample_output):
     rows = _rows(
         sample_output,
-        """SELECT count(*) FILTER (WHERE text LIKE '%Read:%' OR text LIKE '%Inputs:%' OR text LIKE '%Image Credit%'),
+        f"""SELECT count(*) FILTER (WHERE text LIKE '%Read:%' OR text LIKE '%Inputs:%' OR text LIKE '%Image Credit%'),
                   count(*) FILTER (WHERE language = 'en'),
                   count(*) FILTER (WHERE len(countries) > 0 AND len(persons) > 0),
                   count(*) FILTER (WHERE title LIKE '%|%'),
-                  count(*) FILTER (WHERE schema_version = 6 AND word_count >= 150)
+                  count(*) FILTER (WHERE schema_version = {SCHEMA_VERSION} AND word_count >= 150)
            FROM articles""",
     )
     assert rows == [(0, 12, 12, 0, 12)]

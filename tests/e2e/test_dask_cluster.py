@@ -6,8 +6,8 @@ is killed mid-run (Dask recomputes what it held on the other).
 
 Inputs: bench articles in several files (with syndicated copies, so near-duplicates and
 stories form), the samples, the shared seeds when beside the repo, three briefings that
-spell one spokesman two ways (so `entity_variants` has a row), and a feed file read
-without fetching pages.
+spell one spokesman two ways (so `entity_variants` has a row), a feed file read without
+fetching pages, and a web archive read in ranges (`--split-bytes`) over the workers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import distributed
 import pytest
 
 from bench.corpus import news_articles, write_jsonl
+from bench.warc import load_pages, write_crawl
 from newsbeam.query import connect
 from tests.support.dask_cli_cluster import DaskCliCluster, dask_cli_cluster
 from tests.support.news_site import write_wire_feed
@@ -34,6 +35,7 @@ from tests.support.same_tables import COMPARED_TABLES, direct_output, table_rows
 pytestmark = pytest.mark.e2e
 
 _BENCH_ARTICLES, _PER_FILE = 120, 30
+_ARCHIVED = 10  # pages in the web archive input (each with a request and a metadata record)
 # Steps of the article path: each must run in several partitions.
 _ARTICLE_STEPS = ("ReadArticleFiles_ParseFiles", "CleanArticles_Clean", "NearDedupe_Sign_Sign")
 _EXTRACTOR = "newsbeam.transforms.extract.article_extractor"
@@ -79,10 +81,18 @@ def sources(tmp_path_factory) -> list[str]:
             _briefing(name, source, day, place, people)
         )
     feed = write_wire_feed(root / "wire.xml")
+    # A web archive of other articles, read in ranges of 4 kB spread over the workers.
+    (root / "archive").mkdir()
+    write_crawl(root / "archive" / "crawl.warc.gz", load_pages(root / "no-pages")[:_ARCHIVED], 1)
     inputs = [
-        str(root / d) for d in ("bench", "samples", "seeds", "briefings") if (root / d).is_dir()
+        str(root / d)
+        for d in ("bench", "samples", "seeds", "briefings", "archive")
+        if (root / d).is_dir()
     ]
-    return ["--input", *inputs, "--feed", str(feed), "--fetch-pages", "never"]
+    return [
+        "--input", *inputs, "--feed", str(feed), "--fetch-pages", "never",
+        "--split-bytes", "4000",
+    ]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +118,8 @@ def _assert_same_as_direct(output: Path, direct: Path) -> None:
     ((inputs, articles, balanced),) = (
         connect(str(output)).execute("SELECT inputs, articles, balanced FROM runs").fetchall()
     )
-    # Bench articles, 14 samples, 2 seeds, 3 briefings, 3 feed entries.
-    expected_inputs = _BENCH_ARTICLES + 14 + (2 if SEEDS.is_dir() else 0) + 3 + 3
+    # Bench articles, 14 samples, 2 seeds, 3 briefings, 3 feed entries, the archived pages.
+    expected_inputs = _BENCH_ARTICLES + 14 + (2 if SEEDS.is_dir() else 0) + 3 + 3 + _ARCHIVED
     assert balanced and inputs == expected_inputs and articles > _BENCH_ARTICLES / 2
 
 
