@@ -7,7 +7,24 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["newsbeam_command", "tree_rss"]
+__all__ = ["newsbeam_command", "save_results", "tree_rss"]
+
+RESULTS = os.path.join(os.path.dirname(__file__), "results")
+"""Where each benchmark's figures are kept, one JSON file a run."""
+
+
+def save_results(results: dict, name: str, directory: str = RESULTS) -> str:
+    """Writes `results` as `<UTC time>-<name>.json` in `directory`; returns the path."""
+    import json
+    from datetime import UTC, datetime
+
+    os.makedirs(directory, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = os.path.join(directory, f"{stamp}-{name}.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2, default=str)
+        handle.write("\n")
+    return path
 
 
 def newsbeam_command() -> list[str]:

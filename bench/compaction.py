@@ -27,7 +27,7 @@ import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from bench import newsbeam_command
+from bench import RESULTS, newsbeam_command, save_results
 from bench.corpus import news_articles, write_jsonl
 
 QUERIES = {
@@ -57,19 +57,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window-minutes", type=float, default=1.0)
     parser.add_argument("--per-window", type=int, default=10)
     parser.add_argument("--base-articles", type=int, default=300)
-    parser.add_argument("--results", default=os.path.join(os.path.dirname(__file__), "results"))
+    parser.add_argument("--results", default=RESULTS)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsbeam-compaction-") as workdir:
         results = measure(
             workdir, args.days, args.window_minutes, args.per_window, args.base_articles
         )
     print(json.dumps(results, indent=2))
-    os.makedirs(args.results, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = os.path.join(args.results, f"{stamp}-compaction.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=2)
-        handle.write("\n")
+    path = save_results(results, "compaction", args.results)
     print(f"results: {path}")
     return 0
 

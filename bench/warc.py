@@ -27,10 +27,9 @@ import resource
 import subprocess
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import newsbeam_command
+from bench import RESULTS, newsbeam_command, save_results
 from bench.corpus import news_articles
 
 _DEFAULT_PAGES = Path(__file__).resolve().parents[1].parent / "shared/data/articles_scrapinghub_aeb"
@@ -40,17 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--pages", default=str(_DEFAULT_PAGES))
-    parser.add_argument("--results", default=os.path.join(os.path.dirname(__file__), "results"))
+    parser.add_argument("--results", default=RESULTS)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsbeam-warc-") as workdir:
         results = measure(Path(workdir), load_pages(Path(args.pages)), args.copies)
     print(json.dumps(results, indent=2))
-    os.makedirs(args.results, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = os.path.join(args.results, f"{stamp}-warc.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=2)
-        handle.write("\n")
+    path = save_results(results, "warc", args.results)
     print(f"results: {path}")
     return 0
 
