@@ -114,11 +114,13 @@ def busy_output(tmp_path_factory) -> str:
 
 
 def _counts(output: str) -> tuple[int, int]:
-    """(rows, distinct ids) of articles, from a fresh listing of its files."""
-    return duckdb.execute(
-        f"SELECT count(*), count(DISTINCT id) FROM read_parquet('{output}/articles/*/*/*.parquet', "
-        "hive_partitioning = true)"
-    ).fetchone()
+    """(rows, distinct ids) of articles, from a fresh listing of its files, on a connection
+    of its own (the module's default one is shared by every test in this process)."""
+    with duckdb.connect() as db:
+        return db.execute(
+            f"SELECT count(*), count(DISTINCT id) FROM read_parquet("
+            f"'{output}/articles/*/*/*.parquet', hive_partitioning = true)"
+        ).fetchone()
 
 
 def test_a_reader_never_sees_rows_missing_or_doubled_while_the_cli_compacts(busy_output, tmp_path):
