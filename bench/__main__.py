@@ -30,7 +30,6 @@ the key says `per_cpu_s` (per CPU second of the process: per core).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import platform
@@ -50,7 +49,7 @@ from importlib import metadata
 
 import apache_beam as beam
 
-from bench import newsbeam_command, tree_rss
+from bench import newsbeam_command, save_results, tree_rss
 from bench.corpus import news_articles, write_jsonl
 from bench.limit import limit as bare_limit
 from bench.limit import limit_side_by_side
@@ -648,13 +647,7 @@ def _timed(query: Callable[[], object]) -> float:
 
 
 def _write_results(results: dict, directory: str) -> str:
-    os.makedirs(directory, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = os.path.join(directory, f"{stamp}-{results['size']}.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=2, default=str)
-        handle.write("\n")
-    return path
+    return save_results(results, str(results["size"]), directory)
 
 
 _REPORT = (

@@ -25,7 +25,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bench import newsbeam_command, tree_rss
+from bench import newsbeam_command, save_results, tree_rss
 from bench.feed_farm import FeedFarm
 
 _WINDOW = re.compile(
@@ -157,13 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", default="bench/results")
     args = parser.parse_args(argv)
     results = run(args.feeds, args.minutes, args.window, args.http_timeout, args.poll_interval)
-    os.makedirs(args.results, exist_ok=True)
-    path = os.path.join(
-        args.results, f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-stream-load.json"
-    )
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=2)
-        handle.write("\n")
+    path = save_results(results, "stream-load", args.results)
     for w in results["windows"]:
         print(
             f"window {w['window']:>3}: {w['feeds_due']:>4} due, {w['feeds_polled']} polled, "

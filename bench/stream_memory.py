@@ -25,7 +25,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-from bench import newsbeam_command, tree_rss
+from bench import newsbeam_command, save_results, tree_rss
 from bench.corpus import news_articles
 
 
@@ -152,13 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             round(medians[settled[-1]] - medians[settled[0]], 1) if len(settled) > 1 else None
         ),
     }
-    os.makedirs(args.results, exist_ok=True)
-    path = os.path.join(
-        args.results, f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-stream-memory.json"
-    )
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=2)
-        handle.write("\n")
+    path = save_results(results, "stream-memory", args.results)
     print(json.dumps(results, indent=2))
     print(f"results: {path}")
     return 0 if stream.returncode == 0 else 1
