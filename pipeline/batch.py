@@ -109,10 +109,10 @@ def _chunks(
 def _without_archives_read(listing: InputListing, news: NewsbeamOptions) -> InputListing:
     """The listing less the web archive files balanced earlier runs read whole, said on
     stdout (`newsbeam.archive_resume`)."""
-    done = archives_already_read(news.output)
-    if not done:
-        return listing
     archives = archives_of(listing.files)
+    if not archives:  # no archive to skip: the runs table need not be read
+        return listing
+    done = archives_already_read(news.output)
     read_before = {path for path, size in archives if (path, size) in done}
     kept = [path for path in listing.files if redact(path) not in read_before]
     if len(kept) < len(listing.files):
