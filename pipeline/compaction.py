@@ -224,9 +224,7 @@ def _no_step(_step: str, _folder: str) -> None:
 
 
 def _compact_folder(output_dir: str, plan: FolderPlan, result: CompactionResult, on_step: Step):
-    staging = os.path.join(
-        os.path.join(output_dir, TEMPORARY), f"{STAGING_PREFIX}{uuid.uuid4().hex}"
-    )
+    staging = os.path.join(output_dir, TEMPORARY, f"{STAGING_PREFIX}{uuid.uuid4().hex}")
     os.makedirs(staging)
     for name in plan.kept:
         source = os.path.join(plan.folder, name)
@@ -259,8 +257,7 @@ def _merge(merge: Merge, table: Table, staging: str) -> tuple[int, int]:
     """Writes the rows of `merge` as one file in `staging`, named like a written file by a
     hash of its keys, synced; returns (rows written, repeated rows dropped)."""
     paths = merge.paths
-    columns = [table.key] if table.version is None else [table.key, table.version]
-    seen: set[tuple] = set()
+    seen: set[bytes] = set()
     keys: list[str] = []
     buffered: list[pa.Table] = []
     buffered_bytes = written = repeated = 0
@@ -273,7 +270,7 @@ def _merge(merge: Merge, table: Table, staging: str) -> tuple[int, int]:
             for row in part.to_pylist():
                 # A row repeated whole (the same run written twice) goes; rows under one
                 # key that differ in any column are all kept: nothing is decided here.
-                identity = (*(row[column] for column in columns), _digest(row))
+                identity = _digest(row)
                 keep.append(identity not in seen)
                 seen.add(identity)
             repeated += keep.count(False)

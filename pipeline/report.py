@@ -236,7 +236,7 @@ def compaction_summary(result: CompactionResult) -> str:
         f"{result.files_written:,}, {result.rows:,} rows in {result.seconds:.1f}s"
     )
     if result.repeated_rows_dropped:
-        line += f"; {result.repeated_rows_dropped:,} rows repeated under one key written once"
+        line += f"; {result.repeated_rows_dropped:,} rows repeated whole written once"
     for reason, files in sorted(result.files_left.items()):
         line += f"; {files:,} files left as they are: {reason}"
     return line
