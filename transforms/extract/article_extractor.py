@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbeam.schemas import SCHEMA_VERSION
+from newsbeam.transforms.extract.dateline import dateline_span
 from newsbeam.transforms.extract.entities import (
     PLACE_LABELS,
     ArticleEntities,
@@ -89,6 +90,7 @@ class ArticleExtractor:
         if self._nlp is None:
             self.setup()
         documents = [ner_input(article) for article in batch]
+        datelines = [ner_dateline(article) for article in batch]
         languages = [article_language(article) for article in batch]
         readers = [self._reader(language) for language in languages]
         results: list = [None] * len(batch)
@@ -99,7 +101,9 @@ class ArticleExtractor:
             started = time.thread_time()
             if reader == GAZETTEER:
                 for i in indices:
-                    results[i] = self._places.extract(documents[i], languages[i] or "")
+                    results[i] = self._places.extract(
+                        documents[i], languages[i] or "", datelines[i]
+                    )
                 gazetteer_ms += round((time.thread_time() - started) * 1000)
                 continue
             nlp = self._nlp[reader]
@@ -131,8 +135,9 @@ class ArticleExtractor:
                     )
                     continue
             if readers[i] != GAZETTEER:
-                found = self._from_model(found, documents[i], languages[i])
-            rows.append(self._row(article, found, languages[i], readers[i]))
+                found = self._from_model(found, documents[i], languages[i], datelines[i])
+            dateline = datelines[i] and documents[i][datelines[i][0] : datelines[i][1]]
+            rows.append(self._row(article, found, languages[i], readers[i], dateline))
         return BatchExtraction(rows, rejects, ner_ms, gazetteer_ms)
 
     def _reader(self, language: str | None) -> str:
@@ -142,17 +147,19 @@ class ArticleExtractor:
             return self.model_name
         return installed_models().get(language, GAZETTEER)
 
-    def _from_model(self, doc, document: str, language: str | None) -> ArticleEntities:
+    def _from_model(
+        self, doc, document: str, language: str | None, dateline: tuple[int, int] | None
+    ) -> ArticleEntities:
         mentions = [
             Mention(ent.text, _LABELS.get(ent.label_, ent.label_), ent.start_char, ent.end_char)
             for ent in doc.ents
         ]
-        found = summarise_mentions(mentions, self._gazetteer, document)
+        found = summarise_mentions(mentions, self._gazetteer, document, dateline)
         if (language or DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE:
             return found
         # Another language's model: its persons and organizations, but places from the
         # gazetteer of that language (the English one cannot resolve "Allemagne").
-        places = self._places.extract(document, language)
+        places = self._places.extract(document, language, dateline)
         return ArticleEntities(
             entities=[e for e in found.entities if e["label"] not in PLACE_LABELS]
             + places.entities,
@@ -163,9 +170,14 @@ class ArticleExtractor:
         )
 
     def _row(
-        self, article: dict, found: ArticleEntities, language: str | None, reader: str
+        self,
+        article: dict,
+        found: ArticleEntities,
+        language: str | None,
+        reader: str,
+        dateline: str | None,
     ) -> ArticleRow:
-        main = main_country(found, article.get("title"))
+        main = main_country(found, article.get("title"), dateline)
         return {
             **article,
             "language": language,
@@ -254,3 +266,13 @@ def ner_input(article: dict) -> str:
     """Title and text as one document: a place in the headline is the most salient."""
     title = article.get("title")
     return f"{title}\n\n{article['text']}" if title else article["text"]
+
+
+def ner_dateline(article: dict) -> tuple[int, int] | None:
+    """Where the place of the text's dateline ("MOSCOW (Reuters) -") lies in `ner_input`."""
+    span = dateline_span(article["text"])
+    if span is None:
+        return None
+    title = article.get("title")
+    shift = len(title) + 2 if title else 0
+    return span[0] + shift, span[1] + shift

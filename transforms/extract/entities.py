@@ -130,9 +130,13 @@ def strip_titles(name: str) -> str:
 
 
 def summarise_mentions(
-    mentions: Sequence[Mention], gazetteer: Gazetteer, text: str
+    mentions: Sequence[Mention],
+    gazetteer: Gazetteer,
+    text: str,
+    dateline: tuple[int, int] | None = None,
 ) -> ArticleEntities:
-    """Corrects labels, groups mentions by canonical name and ranks countries."""
+    """Corrects labels, groups mentions by canonical name and ranks countries (a place in
+    the `dateline` span of `text` weighing more)."""
     cleaned = _join_split_names(
         [
             Mention(surface_form(m.text), m.label, m.start, m.end)
@@ -199,6 +203,7 @@ def summarise_mentions(
             if country
         ),
         len(text),
+        dateline,
     )
     return ArticleEntities(
         entities=entities,

@@ -3,7 +3,7 @@
 An article on a phone, a recipe or a market names a country now and then; taking the
 most salient country of every article as its focus gave such articles a country and put
 them in that country's region. A focus must be named at least `FOCUS_MENTIONS` times
-(places and demonyms together) or in the title.
+(places and demonyms together), in the title or in the dateline ("MOSCOW (Reuters) -").
 """
 
 from __future__ import annotations
@@ -15,13 +15,16 @@ __all__ = ["FOCUS_MENTIONS", "main_country"]
 FOCUS_MENTIONS = 2
 
 
-def main_country(found: ArticleEntities, title: str | None) -> str | None:
-    """The first of `found.countries` when the article names it `FOCUS_MENTIONS` times or
-    in its title; else None."""
+def main_country(
+    found: ArticleEntities, title: str | None, dateline: str | None = None
+) -> str | None:
+    """The first of `found.countries` when the article names it `FOCUS_MENTIONS` times,
+    in its title or in its dateline (the dateline's words); else None."""
     if not found.countries:
         return None
     top = found.countries[0]
     named = [entity for entity in found.entities if entity.get("country") == top]
     mentions = sum(entity["count"] for entity in named)
-    in_title = bool(title) and any(entity["text"] in title for entity in named)
-    return top if mentions >= FOCUS_MENTIONS or in_title else None
+    headline = [line for line in (title, dateline) if line]
+    in_headline = any(entity["text"] in line for entity in named for line in headline)
+    return top if mentions >= FOCUS_MENTIONS or in_headline else None

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsbeam.transforms.extract.dateline import DATELINE_WEIGHT
 from newsbeam.transforms.extract.mentions import surface_form
 from newsbeam.transforms.extract.word_lists import name_table, word_list
 from newsbeam.transforms.slugs import UNKNOWN, slugify
@@ -30,6 +31,11 @@ DISPUTED_REGIONS = name_table("disputed_regions")
 # Demonyms that news uses and countryinfo does not list ("Azeri").
 DEMONYM_ALIASES = name_table("demonym_aliases")
 _ALIASES = name_table("country_aliases")
+STATE_ABBREVIATIONS = name_table("state_abbreviations")
+_US_COUNTY_SUFFIXES = (" County", " Parish")
+_STATE_ABBREVIATION = re.compile(
+    "|".join(re.escape(k) for k in sorted(STATE_ABBREVIATIONS, key=len, reverse=True)) + r"(?!\w)"
+)
 _GENERIC_NAMES = word_list("generic_subdivision_names")
 # countryinfo's spellings that are words in English ("Island"), never the country.
 _NOT_COUNTRY_NAMES = word_list("spellings_not_country_names")
@@ -102,6 +108,12 @@ class Gazetteer:
         for subdivision in pycountry.subdivisions:
             if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
                 self._add(Place(subdivision.name, subdivision.country_code, "subdivision"))
+        # US counties and parishes by their full name only ("Rapides Parish", not
+        # "Rapides"): local news names them where it names no state, and a bare county
+        # name is too often a person's or a city's.
+        for county in cache.get_us_counties():
+            if county["name"].endswith(_US_COUNTY_SUFFIXES):
+                self._add(Place(county["name"], "US", "subdivision"))
         capitals = {country["iso"]: country for country in cache.get_countries().values()}
         for iso2, country in capitals.items():
             self._add(Place(country["name"], iso2, "country"))
@@ -220,19 +232,24 @@ class Gazetteer:
         A name alone goes to the most populous place ("Paris" is France's). Evidence for
         another is a state or province the article names anywhere ("London" beside
         "Ontario"), or a country or state right after the city ("Valencia, Spain";
-        "Paris, Texas"). A country elsewhere in the text is not: international news names
-        countries far from its cities ("London" beside "Canada" is still England's).
+        "Paris, Texas"; "Belgrade, Minn." with `STATE_ABBREVIATIONS`). A country elsewhere
+        in the text is not: international news names countries far from its cities
+        ("London" beside "Canada" is still England's). A city followed by another
+        country's state or country that has no city of that name in the gazetteer (too
+        small for it) is a city of that country, without coordinates.
         """
         anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
         after = {start: p for p, start, _e in places if p is not None and p.kind != "city"}
         settled = []
         for place, _start, end in places:
             if place is not None and place.kind == "city":
-                follows = _CITY_QUALIFIER.match(text, end)
-                qualifier = after.get(follows.end()) if follows else None
-                wanted = {qualifier.country} if qualifier is not None else anchors
+                qualifier = _qualifier_country(text, end, after)
+                wanted = {qualifier} if qualifier else anchors
                 if place.country not in wanted:
-                    place = next((c for c in self._homonyms(place) if c.country in wanted), place)
+                    homonym = next((c for c in self._homonyms(place) if c.country in wanted), None)
+                    if homonym is None and qualifier:
+                        homonym = Place(place.name, qualifier, "city")
+                    place = homonym or place
             settled.append(place)
         return settled
 
@@ -303,16 +320,36 @@ def _outranks(new: Place, old: Place) -> bool:
 
 _CITY_QUALIFIER = re.compile(r",\s*|\s*\(")
 """What stands between a city and the country or state that says which it is."""
+
+
+def _qualifier_country(text: str, city_end: int, places_at: dict[int, Place]) -> str | None:
+    """The country of the state or country written right after a city ("Paris, Texas",
+    "Belgrade, Minn."), or None."""
+    follows = _CITY_QUALIFIER.match(text, city_end)
+    if follows is None:
+        return None
+    place = places_at.get(follows.end())
+    if place is not None:
+        return place.country
+    abbreviation = _STATE_ABBREVIATION.match(text, follows.end())
+    if abbreviation is None:
+        return None
+    return STATE_ABBREVIATIONS[abbreviation.group()].split("-")[0]
+
+
 DEMONYM_WEIGHT = 0.5
 """What a demonym ("Armenian") weighs against a place: people of a country are news
 anywhere, a place names where the news is."""
 
 
 def rank_countries(
-    mentions: Iterable[tuple[str, int] | tuple[str, int, float]], text_length: int
+    mentions: Iterable[tuple[str, int] | tuple[str, int, float]],
+    text_length: int,
+    dateline: tuple[int, int] | None = None,
 ) -> list[str]:
     """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1),
-    times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym).
+    times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym), times
+    `DATELINE_WEIGHT` when it starts inside the `dateline` span.
 
     `mentions` are (iso2, character offset[, weight]). Ties go to the country mentioned first.
     """
@@ -321,6 +358,8 @@ def rank_countries(
     length = max(text_length, 1)
     for iso2, offset, *weight in mentions:
         salience = 1.0 + max(0.0, 1.0 - offset / length)
+        if dateline and dateline[0] <= offset < dateline[1]:
+            salience *= DATELINE_WEIGHT
         scores[iso2] = scores.get(iso2, 0.0) + salience * (weight[0] if weight else 1.0)
         first.setdefault(iso2, offset)
         first[iso2] = min(first[iso2], offset)

@@ -189,8 +189,11 @@ class MultilingualPlaces:
             return None
         return place
 
-    def extract(self, text: str, language: str) -> ArticleEntities:
-        """Places and countries (by salience) of the text; no persons, no organizations."""
+    def extract(
+        self, text: str, language: str, dateline: tuple[int, int] | None = None
+    ) -> ArticleEntities:
+        """Places and countries (by salience, a place in the `dateline` span of `text`
+        weighing more) of the text; no persons, no organizations."""
         matches = self.find(text, language)
         settled = self._gazetteer.settle_homonyms(
             [(m.place, m.start, m.start + len(m.text)) for m in matches], text
@@ -217,7 +220,9 @@ class MultilingualPlaces:
             }
             for g in ordered
         ]
-        countries = rank_countries(((m.place.country, m.start) for m in matches), len(text))
+        countries = rank_countries(
+            ((m.place.country, m.start) for m in matches), len(text), dateline
+        )
         return ArticleEntities(
             entities=entities,
             persons=[],

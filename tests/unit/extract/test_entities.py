@@ -261,3 +261,55 @@ def test_an_office_holder_tagged_as_an_organization_is_the_person(gazetteer):
     assert found.persons == ["Antonio Guterres"]
     assert "United Nations Security Council" in found.organizations
     assert "State Department" in found.organizations
+
+
+def test_an_abbreviated_state_after_a_city_settles_which_city(gazetteer):
+    """ "Athens, Ga." is the Georgia town (AP style), not Greece's capital."""
+    text = "A fire in Athens, Ga., destroyed two homes on Monday."
+    found = _places_in(gazetteer, text, ["Athens"])
+    assert found.countries == ["US"]
+
+
+def test_a_city_too_small_for_the_gazetteer_goes_to_the_state_after_it(gazetteer):
+    """Belgrade, Minnesota has no entry of its own: the abbreviation after it says that it
+    is a US town, not Serbia's capital."""
+    text = "A woman was found dead in Belgrade, Minn., after a house fire."
+    found = _places_in(gazetteer, text, ["Belgrade"])
+    (belgrade,) = found.entities
+    assert (belgrade["canonical"], belgrade["country"], belgrade["latitude"]) == (
+        "Belgrade",
+        "US",
+        None,
+    )
+
+
+def test_an_abbreviation_elsewhere_is_no_evidence(gazetteer):
+    text = "Belgrade hosted the talks. Officials from Calif. attended."
+    assert _places_in(gazetteer, text, ["Belgrade"]).countries == ["RS"]
+
+
+def test_a_us_county_named_in_full_is_a_place_in_the_us_and_settles_a_city(gazetteer):
+    """Local news names its county, not its state: "Rapides Parish" puts "Alexandria" in
+    Louisiana; a bare county name ("Rapides") is no place."""
+    assert gazetteer.resolve("Laurel County").country == "US"
+    assert gazetteer.resolve("Rapides") is None
+    text = "An Alexandria woman was charged; Rapides Parish deputies investigated."
+    found = _places_in(gazetteer, text, ["Alexandria", "Rapides Parish"])
+    assert found.countries == ["US"]
+
+
+def test_a_place_in_the_dateline_weighs_twice_but_does_not_decide_alone(gazetteer):
+    """One dateline mention outweighs two early mentions of another country; three
+    mentions of the country where the event happened still outweigh it."""
+    text = "HONG KONG (Reuters) - Markets in China fell; China's yuan slid. " + " " * 400
+    dateline = (0, len("HONG KONG"))
+    mentions = [(n, "GPE", text.index(n)) for n in ("HONG KONG", "China")]
+    mentions.append(("China", "GPE", text.rindex("China")))
+    assert _summary(gazetteer, mentions, text).countries == ["CN", "HK"]
+    found = summarise_mentions([Mention(*m) for m in mentions], gazetteer, text, dateline)
+    assert found.countries == ["HK", "CN"]
+    text = "CAIRO - Gunmen attacked a museum in Tunisia; Tunisia mourned; Tunis wept."
+    mentions = [(n, "GPE", text.index(n)) for n in ("CAIRO", "Tunisia", "Tunis")]
+    mentions.append(("Tunisia", "GPE", text.rindex("Tunisia")))
+    found = summarise_mentions([Mention(*m) for m in mentions], gazetteer, text, (0, 5))
+    assert found.countries == ["TN", "EG"]
