@@ -9,7 +9,8 @@ museum" is Tunisia's). So a place in the dateline weighs more than another menti
 
 Only the span is found here, by its shape: capitalised words (with at most two commas,
 "Washington, DC, United States") at the very start of the body, then an agency in
-parentheses, a dash or a colon. Whether those words are a place is for the gazetteer:
+parentheses (after the day and month in the agencies' style: "MOSCOU, 24 SET (ANSA) -",
+"Madrid, 24 sep (EFE).-"), a dash or a colon. Whether those words are a place is for the gazetteer:
 "JESSICA LIVINGSTON:" has the shape and names no place.
 """
 
@@ -24,10 +25,13 @@ DATELINE_WEIGHT = 2.0
 
 _WORD = r"[^\W\d_][\w.'’&-]*"
 _NAME = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"
+_MONTH = r"[^\W\d_]{3,10}\.?"
+_DAY_AND_MONTH = rf",[ ](?:\d{{1,2}}[ ](?:de[ ])?{_MONTH}|{_MONTH}[ ]\d{{1,2}})[ ]*"
 _DATELINE = re.compile(
     rf"(?P<place>(?=[^\W\d_])(?:{_NAME})(?:,[ ]{_NAME}){{0,2}})"
     r"[ ]*(?:"
-    r"\([^()\n]{1,40}\)[ ]*(?:(?:—|–|--|-)[ ]*)?"  # "(Reuters) -", "(CNN Business)"
+    rf"(?:{_DAY_AND_MONTH})?"  # "MOSCOU, 24 SET (ANSA) -", "LONDON, Sept 24 (Reuters) -"
+    r"\([^()\n]{1,40}\)[ ]*\.?(?:(?:—|–|--|-)[ ]*)?"  # "(Reuters) -", "(EFE).-"
     r"|(?:—|–|--|-)[ ]"  # "MADRID — "
     r"|:[ ]"  # "Washington, DC, United States: "
     r")"

@@ -129,13 +129,16 @@ class MultilingualPlaces:
             return place
         return Place(self._gazetteer.country_name(iso2), iso2, "country")
 
-    def find(self, text: str, language: str) -> list[PlaceMatch]:
+    def find(
+        self, text: str, language: str, dateline: tuple[int, int] | None = None
+    ) -> list[PlaceMatch]:
         """Every place named in the text, longest name first where names overlap.
 
         A one-word city name that the text also writes in lower case is a common word
         there ("casa"), and no place; a word in capitals is an acronym, not a name, unless
-        it is a country's ("USA"). A compound's first part names a place too: German
-        "US-Geschäft", "China-Reise"."""
+        it is a country's ("USA") or stands in the `dateline` span ("MOSCOU, 24 SET
+        (ANSA) -"). A compound's first part names a place too: German "US-Geschäft",
+        "China-Reise"."""
         table = self.table(language)
         if language in _UNSPACED:
             return _find_unspaced(text, table)
@@ -152,13 +155,16 @@ class MultilingualPlaces:
                 ):
                     continue
                 surface = text[span[0].start() : span[-1].end()]
+                capitals_as_name = (
+                    dateline is not None and dateline[0] <= span[0].start() < dateline[1]
+                )
                 if n == 1:
-                    place = self._one_word(surface, table, lowered, language)
+                    place = self._one_word(surface, table, lowered, language, capitals_as_name)
                     if place is None and "-" in surface[1:]:
                         head = surface[: surface.index("-", 1)]
                         place = self._one_word(head, table, lowered, language)
                         surface = head
-                elif surface[0].islower() or surface.isupper():
+                elif surface[0].islower() or (surface.isupper() and not capitals_as_name):
                     continue
                 else:
                     place = table.get(surface.casefold())
@@ -173,12 +179,19 @@ class MultilingualPlaces:
         return found
 
     def _one_word(
-        self, word: str, table: dict[str, Place], lowered: set[str], language: str
+        self,
+        word: str,
+        table: dict[str, Place],
+        lowered: set[str],
+        language: str,
+        capitals_as_name: bool = False,
     ) -> Place | None:
         """The place one word names, if any (see `find`)."""
         if word[0].islower():
             return None
         if word.isupper() and len(word) > 1:
+            if capitals_as_name and word.casefold() in table:
+                return table[word.casefold()]
             return self._abbreviations.get(word)
         place = table.get(word.casefold())
         if place is None and language in _GENITIVE_S and word[-1] == "s":
@@ -194,7 +207,7 @@ class MultilingualPlaces:
     ) -> ArticleEntities:
         """Places and countries (by salience, a place in the `dateline` span of `text`
         weighing more) of the text; no persons, no organizations."""
-        matches = self.find(text, language)
+        matches = self.find(text, language, dateline)
         settled = self._gazetteer.settle_homonyms(
             [(m.place, m.start, m.start + len(m.text)) for m in matches], text
         )

@@ -15,6 +15,10 @@ from newsbeam.transforms.extract.dateline import dateline_span
         ("Washington, DC, United States: Getting to the Moon.", "Washington, DC, United States"),
         ("BERLIN (dpa) - Die Regierung hat beschlossen.", "BERLIN"),
         ("SÃO PAULO – O governo anunciou.", "SÃO PAULO"),
+        ("MOSCOU, 24 SET (ANSA) - O líder de oposição russo.", "MOSCOU"),
+        ("LONDON, Sept 24 (Reuters) - Sterling rose.", "LONDON"),
+        ("Madrid, 24 sep (EFE).- El Gobierno aprobó.", "Madrid"),
+        ("BRASÍLIA, 24 de setembro (Reuters) - O governo.", "BRASÍLIA"),
     ],
 )
 def test_a_dateline_place_is_found_at_the_start(text, place):
@@ -29,6 +33,7 @@ def test_a_dateline_place_is_found_at_the_start(text, place):
         "Beauty company Coty is breaking out — in a good way.",
         "The stock rose 2% in Moscow (Reuters) - trading.",
         "Coca-Cola said on Monday it would raise prices.",
+        "Paris, 24 May was a sunny day - everyone was out.",
         "",
     ],
 )
@@ -45,3 +50,18 @@ def test_main_country_counts_a_dateline_as_focus(gazetteer):
     found = summarise_mentions([Mention("NAIROBI", "GPE", 0, 7)], gazetteer, text, (0, 7))
     assert main_country(found, "Central bank holds rate") is None
     assert main_country(found, "Central bank holds rate", "NAIROBI") == "KE"
+
+
+def test_a_dateline_in_capitals_names_its_place_in_every_language(gazetteer):
+    """Where no model serves the language, the gazetteer reads a dateline's capitals as a
+    name ("MOSCOU"), and its country becomes the focus; capitals elsewhere stay acronyms."""
+    from newsbeam.transforms.extract.focus import main_country
+    from newsbeam.transforms.extract.multilingual_places import MultilingualPlaces
+
+    places = MultilingualPlaces(gazetteer)
+    text = "MOSCOU, 24 SET (ANSA) - O líder de oposição foi condenado."
+    span = dateline_span(text)
+    found = places.extract(text, "pt", span)
+    assert found.countries == ["RU"]
+    assert main_country(found, "Rival é condenado", text[span[0] : span[1]]) == "RU"
+    assert places.extract("A ONU e a PARIS Inc. disseram.", "pt").countries == []
