@@ -174,6 +174,9 @@ class MultilingualPlaces:
             if match is None:
                 i += 1
                 continue
+            if match[1].place.kind == "city" and _inside_a_name(text, words, i, match[0], table):
+                i += match[0]
+                continue
             found.append(match[1])
             i += match[0]
         return found
@@ -243,6 +246,32 @@ class MultilingualPlaces:
             locations=[g["place"].name for g in ordered],
             countries=countries,
         )
+
+
+def _inside_a_name(
+    text: str, words: list[re.Match], i: int, n: int, table: dict[str, Place]
+) -> bool:
+    """Whether the city named by `words[i : i + n]` is a word of a longer name: "Vladimir
+    Putin", "Sydney Poitier", "John F. Kennedy", "Enterprise Content-Management". It is when
+    the next word, one space on, starts with a capital and names no place ("Köln Bonn" is
+    two cities), or when an initial stands before it. A capitalised word before it is no
+    such sign: German writes "Stadt Köln", and every sentence starts with a capital."""
+    if i + n < len(words):
+        following = words[i + n]
+        word = following.group()
+        if (
+            text[words[i + n - 1].end() : following.start()] == " "
+            and word[0].isupper()
+            and not word.isupper()
+            and word.casefold() not in table
+        ):
+            return True
+    if i > 0:
+        before = words[i - 1].group()
+        between = text[words[i - 1].end() : words[i].start()]
+        if len(before) == 1 and before.isupper() and between == ". ":
+            return True
+    return False
 
 
 def _ideographic(name: str) -> bool:

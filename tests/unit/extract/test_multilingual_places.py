@@ -77,3 +77,13 @@ def test_a_country_s_abbreviation_is_a_name_and_other_acronyms_are_not(places):
 def test_a_place_inside_a_state_s_name_is_not_matched(places):
     found = places.extract("Die Werke liegen in New Jersey und Texas.", "de")
     assert "JE" not in found.countries and found.countries == ["US"]
+
+
+def test_a_city_name_inside_a_longer_name_is_no_place(places):
+    """A first name, a surname or a product named like a city is no place; the city on
+    its own, or beside another place, still is."""
+    text = "O governo de Vladimir Putin respondeu. Sydney Poitier e John F. Kennedy também."
+    assert places.extract(text, "pt").countries == []
+    assert places.extract("Die Themen sind Enterprise Content-Management.", "de").countries == []
+    found = places.extract("Der Zug fährt von Köln Bonn nach Vladimir. Sydney ist weit.", "de")
+    assert found.locations == ["Köln", "Bonn", "Vladimir", "Sydney"]
