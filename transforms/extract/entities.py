@@ -13,7 +13,10 @@
    titles are stripped ("Spokesperson Morgan Ortagus" -> "Morgan Ortagus");
 3. resolves short and misspelt mentions to the fullest form in the article: a one-word
    mention equal to, or within a conservative edit distance of, the last name of one
-   person mentioned in full (rapidfuzz ratio >= 82, six letters or more, same initial).
+   person mentioned in full (rapidfuzz ratio >= 82, six letters or more, same initial);
+   a one-word PERSON left without a full name is an organization where the model tags
+   it ORG elsewhere in the article ("Twitter"), and no entity where the article also
+   writes it in lower case ("Moon", "the moon").
 
 The word lists these rules need (titles, place names left to the NER) are data files under
 `data/`, each naming its source (`word_lists.word_list`).
@@ -64,6 +67,7 @@ _PLACE_CONTEXT = re.compile(
 )
 _PLACE_CONTEXT_CHARS = 40  # "province of" and the spaces after it fit, with room to spare
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{5,}\b")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
 _FUZZY_RATIO = 82.0
 _FUZZY_MIN_LENGTH = 6
 
@@ -167,6 +171,8 @@ def summarise_mentions(
         )
     ]
 
+    resolved = _lone_person_words(resolved, text)
+
     groups: dict[tuple[str, str], dict] = {}
     for mention, canonical, place, country in resolved:
         group = groups.setdefault(
@@ -243,6 +249,29 @@ def _correct(
     if label == "ORG":
         return label, _ORGANIZATION_ALIASES.get(text, text), None, None
     return label, text, None, None
+
+
+def _lone_person_words(
+    resolved: list[tuple[Mention, str, Place | None, str | None]], text: str
+) -> list[tuple[Mention, str, Place | None, str | None]]:
+    """A one-word PERSON that is no one's name in full in the article is checked against
+    the rest of the article: tagged ORG elsewhere, it is the organization ("Twitter"); the
+    text writes it in lower case too, it is a common word ("Moon" and "the moon"), and no
+    entity. A surname alone ("Trump", "Obama") stays a person."""
+    lone = [m.label == "PERSON" and " " not in canonical for m, canonical, _p, _c in resolved]
+    if not any(lone):
+        return resolved
+    as_org = {mention.text for mention, *_ in resolved if mention.label == "ORG"}
+    lower_case = set(_LOWER_CASE_WORD.findall(text))
+    kept = []
+    for is_lone, (mention, canonical, place, country) in zip(lone, resolved, strict=True):
+        if is_lone and mention.text in as_org:
+            mention = Mention(mention.text, "ORG", mention.start, mention.end)
+            canonical = _ORGANIZATION_ALIASES.get(mention.text, mention.text)
+        elif is_lone and mention.text.casefold() in lower_case:
+            continue
+        kept.append((mention, canonical, place, country))
+    return kept
 
 
 def _in_context(mention: Mention, text: str) -> Mention:

@@ -11,6 +11,7 @@ of Man. Persons and organizations stay empty: they are never guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,7 +108,12 @@ class MultilingualPlaces:
                 old.population,
             ):
                 table[key] = place
+            bare = _without_accent_on_capital(name).casefold()
+            old = unaccented.get(bare)
+            if bare != key and (old is None or _RANK[place.kind] > _RANK[old.kind]):
+                unaccented[bare] = place
 
+        unaccented: dict[str, Place] = {}
         for name, place in self._cities:
             add(name, place)
         for names in (_territories("en"), _territories(language)):
@@ -121,6 +127,9 @@ class MultilingualPlaces:
             place = self._gazetteer.resolve(name)
             if place is not None and place.kind == "subdivision":
                 add(name, place)
+        for key, place in unaccented.items():
+            if key not in table and key not in excluded:
+                table[key] = place
         return table
 
     def _country(self, iso2: str) -> Place:
@@ -246,6 +255,13 @@ class MultilingualPlaces:
             locations=[g["place"].name for g in ordered],
             countries=countries,
         )
+
+
+def _without_accent_on_capital(name: str) -> str:
+    """ "États-Unis" -> "Etats-Unis": French and Spanish type often drops the accent on a
+    capital letter."""
+    first = unicodedata.normalize("NFD", name[:1])[:1]
+    return first + name[1:] if name[:1].isupper() and first != name[:1] else name
 
 
 def _inside_a_name(

@@ -313,3 +313,23 @@ def test_a_place_in_the_dateline_weighs_twice_but_does_not_decide_alone(gazettee
     mentions.append(("Tunisia", "GPE", text.rindex("Tunisia")))
     found = summarise_mentions([Mention(*m) for m in mentions], gazetteer, text, (0, 5))
     assert found.countries == ["TN", "EG"]
+
+
+def test_a_lone_word_person_is_checked_against_the_rest_of_the_article(gazetteer):
+    """The model calls "Twitter" a person in one sentence and an organization in another:
+    the organization it is. "Moon" as a person, in an article about the moon, is no entity.
+    A surname alone stays a person."""
+    text = "Twitter said on Monday. Shares of Twitter fell. Trump spoke of the Moon and the moon."
+    found = summarise_mentions(
+        [
+            Mention("Twitter", "PERSON", 0, 7),
+            Mention("Twitter", "ORG", 34, 41),
+            Mention("Trump", "PERSON", 48, 53),
+            Mention("Moon", "PERSON", 67, 71),
+        ],
+        gazetteer,
+        text,
+    )
+    assert found.persons == ["Trump"]
+    assert found.organizations == ["Twitter"]
+    assert [e["count"] for e in found.entities if e["text"] == "Twitter"] == [2]

@@ -87,3 +87,9 @@ def test_a_city_name_inside_a_longer_name_is_no_place(places):
     assert places.extract("Die Themen sind Enterprise Content-Management.", "de").countries == []
     found = places.extract("Der Zug fährt von Köln Bonn nach Vladimir. Sydney ist weit.", "de")
     assert found.locations == ["Köln", "Bonn", "Vladimir", "Sydney"]
+
+
+def test_a_name_with_its_capital_s_accent_dropped_still_names_its_place(places):
+    """French type often writes "Etats-Unis" and "Egypte" for "États-Unis" and "Égypte"."""
+    found = places.extract("Sur la côte des Etats-Unis, puis en Egypte.", "fr")
+    assert found.countries == ["US", "EG"]
