@@ -93,7 +93,7 @@ PLOTS: tuple[Plot, ...] = (
         "articles_per_day",
         "Articles per day and region",
         "SELECT date, region, count(*) FROM articles GROUP BY ALL ORDER BY ALL",
-        _stacked("publication date (UTC)", "articles"),
+        _stacked("publication date", "articles"),
     ),
     Plot(
         "countries",

@@ -17,8 +17,8 @@ from tests.support.run_cli import newsbeam
 pytestmark = pytest.mark.e2e
 
 SAMPLE_PARTITIONS = {
-    ("2025-03-02", "south-eastern-asia"),  # Indonesia, 06:00 +07:00 is the 2nd in UTC
     ("2025-03-03", "eastern-africa"),  # Kenya (and its syndicated copy, a duplicate)
+    ("2025-03-03", "south-eastern-asia"),  # Indonesia, 06:00 +07:00: the 2nd in UTC
     ("2025-03-04", "south-america"),
     ("2025-03-04", "western-europe"),  # France and Germany
     ("2025-03-05", "australia-and-new-zealand"),
@@ -26,7 +26,7 @@ SAMPLE_PARTITIONS = {
     ("2025-03-05", "southern-asia"),
     ("2025-03-06", "northern-america"),
     ("2025-03-06", "western-africa"),
-    ("2025-03-07", "central-america"),  # Mexico, 18:45 -06:00 is the 7th in UTC
+    ("2025-03-06", "central-america"),  # Mexico, 18:45 -06:00: the 7th in UTC
 }
 
 
@@ -151,9 +151,9 @@ def test_query_json_keeps_dates_timestamps_and_numbers(sample_output):
         "json",
     )
     (row,) = json.loads(result.stdout)
-    # The Indonesia sample: 06:00 +07:00 on the 3rd is the 2nd in UTC.
+    # The Indonesia sample: 06:00 +07:00 on the 3rd is the 2nd in UTC, and dated the 3rd.
     assert row == {
-        "date": "2025-03-02",
+        "date": "2025-03-03",
         "published_at": "2025-03-02T23:00:00+00:00",
         "word_count": 233,
         # Not MY: "Perak" in the port's name "Tanjung Perak" is no Malaysian state.

@@ -1,4 +1,10 @@
-"""Publication dates from the many ways sources write them, normalised to UTC."""
+"""Publication dates from the many ways sources write them.
+
+Two values come of one: the instant, in UTC (`published_at`, for ordering and intervals),
+and the day as the publisher wrote it, in its own time zone (`date`): a page stamped
+"2017-02-23T17:18:13-08:00" was published on 23 February, as it says and as its readers
+saw it, though it was already the 24th in UTC. A time without an offset is taken as UTC.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,15 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-__all__ = ["ParsedDate", "parse_published", "plausible"]
+__all__ = ["ParsedDate", "parse_instant", "parse_published", "plausible"]
 
 _DATE_ONLY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class ParsedDate(NamedTuple):
-    """A date-only value has a day but no instant: `published_at` is then None."""
+    """The instant in UTC, and the publisher's own day. A date-only value has a day but no
+    instant: `published_at` is then None."""
 
     published_at: datetime | None
     day: date
@@ -34,7 +41,9 @@ def parse_published(value: object, now: datetime | None = None) -> ParsedDate | 
     """
     if isinstance(value, datetime):
         when = _in_utc(value)
-        return ParsedDate(when, when.date()) if when is not None and plausible(when, now) else None
+        if when is None or not plausible(when, now):
+            return None
+        return ParsedDate(when, value.date() if value.tzinfo else when.date())
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -46,21 +55,22 @@ def parse_published(value: object, now: datetime | None = None) -> ParsedDate | 
             return None
         midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
         return ParsedDate(None, day) if plausible(midnight, now) else None
-    when = _parse_instant(text)
+    written = parse_instant(text)
+    when = _in_utc(written) if written is not None else None
     if when is None or not plausible(when, now):
         return None
-    return ParsedDate(when, when.date())
+    return ParsedDate(when, written.date() if written.tzinfo else when.date())
 
 
-def _parse_instant(text: str) -> datetime | None:
+def parse_instant(text: str) -> datetime | None:
+    """An ISO 8601 or RFC 2822 time as written, with its own offset (naive if it has none)."""
     try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         try:
-            when = email.utils.parsedate_to_datetime(text)
+            return email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
-    return _in_utc(when) if when is not None else None
 
 
 def _in_utc(when: datetime) -> datetime | None:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import feedparser
 import lxml.html
 
+from newsbeam.transforms.sources.dates import parse_instant
 from newsbeam.transforms.sources.feed_config import optional_text
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
@@ -179,7 +180,10 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
         title=title,
         text=text,
         published_at=(
-            datetime.fromtimestamp(calendar.timegm(published), UTC)
+            _with_written_offset(
+                datetime.fromtimestamp(calendar.timegm(published), UTC),
+                dict.get(raw, "published") or dict.get(raw, "updated"),
+            )
             if published
             else _written_date(dict.get(raw, "published") or dict.get(raw, "updated"))
         ),
@@ -192,6 +196,16 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
     )
 
 
+def _with_written_offset(instant: datetime, written: object) -> datetime:
+    """The instant feedparser read (in UTC), in the offset the feed wrote it with, so that
+    the article's `date` is the publisher's day ("Mon, 24 Sep 2018 22:00:00 -0300" is the
+    24th, not the 25th)."""
+    local = parse_instant(written) if isinstance(written, str) else None
+    if local is None or local.tzinfo is None or local != instant:
+        return instant
+    return local
+
+
 def _written_date(value: object) -> datetime | None:
     """A date feedparser could not read, such as "Seg, 24 Set 2018 10:00:00 -0300" from a
     Portuguese feed, read with the month names of many languages; None stays unknown."""
@@ -200,10 +214,13 @@ def _written_date(value: object) -> datetime | None:
         return None
     if not isinstance(written, datetime):
         written = datetime(written.year, written.month, written.day)
+    if not written.tzinfo:
+        return written.replace(tzinfo=UTC)
     try:
-        return (written if written.tzinfo else written.replace(tzinfo=UTC)).astimezone(UTC)
+        written.astimezone(UTC)
     except OverflowError:  # year 1 east of Greenwich: no instant, so no date
         return None
+    return written
 
 
 def html_to_text(fragment: str) -> str:

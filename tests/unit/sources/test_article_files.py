@@ -86,7 +86,8 @@ def test_jsonl_lines_are_inputs_of_their_own():
     ]
     first, from_html = parsed[0][1], parsed[1][1]
     assert first["published_at"] == datetime(2025, 3, 2, 23, 0, tzinfo=UTC)
-    assert first["date"] == date(2025, 3, 2) and first["date_source"] == "record"
+    # The instant in UTC; the day as the record dates it (06:00 at +07:00 is the 3rd there).
+    assert first["date"] == date(2025, 3, 3) and first["date_source"] == "record"
     assert from_html["text"].startswith("Officials in Nairobi") and from_html["date"] == date(
         2025, 3, 4
     )

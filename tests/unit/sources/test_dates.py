@@ -1,4 +1,5 @@
-"""Publication dates from headers, feeds and HTML metadata, normalised to UTC or refused."""
+"""Publication dates from headers, feeds and HTML metadata: the instant in UTC, the day as
+the publisher wrote it, or refused."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ NOW = datetime(2025, 6, 1, tzinfo=UTC)
     [
         ("2025-03-03", None, date(2025, 3, 3)),
         ("2025-03-06T14:00:00-05:00", datetime(2025, 3, 6, 19, 0, tzinfo=UTC), date(2025, 3, 6)),
-        ("2025-03-03T06:00:00+07:00", datetime(2025, 3, 2, 23, 0, tzinfo=UTC), date(2025, 3, 2)),
+        ("2025-03-03T06:00:00+07:00", datetime(2025, 3, 2, 23, 0, tzinfo=UTC), date(2025, 3, 3)),
+        (
+            "2017-02-23T17:18:13-08:00",
+            datetime(2017, 2, 24, 1, 18, 13, tzinfo=UTC),
+            date(2017, 2, 23),
+        ),
         ("2025-03-03T10:00:00Z", datetime(2025, 3, 3, 10, 0, tzinfo=UTC), date(2025, 3, 3)),
         ("2025-03-03 10:00", datetime(2025, 3, 3, 10, 0, tzinfo=UTC), date(2025, 3, 3)),
         (
@@ -27,9 +33,21 @@ NOW = datetime(2025, 6, 1, tzinfo=UTC)
             datetime(2025, 3, 3, 21, 30, tzinfo=UTC),
             date(2025, 3, 3),
         ),
+        (
+            "Mon, 03 Mar 2025 22:30:00 -0300",
+            datetime(2025, 3, 4, 1, 30, tzinfo=UTC),
+            date(2025, 3, 3),
+        ),
+        (
+            datetime(2025, 3, 3, 22, 30, tzinfo=timezone(timedelta(hours=-3))),
+            datetime(2025, 3, 4, 1, 30, tzinfo=UTC),
+            date(2025, 3, 3),
+        ),
     ],
 )
-def test_dates_are_normalised_to_utc(value, instant, day):
+def test_the_instant_is_in_utc_and_the_day_is_the_publisher_s(value, instant, day):
+    """ "22:30 -0300" on the 3rd was the 4th in UTC; the publisher, and its readers, dated
+    it the 3rd."""
     parsed = parse_published(value, now=NOW)
     assert parsed is not None
     assert parsed.published_at == instant

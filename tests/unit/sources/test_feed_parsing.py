@@ -118,3 +118,32 @@ def test_portuguese_feed_dates_are_read_not_replaced_by_ingestion():
     )
     (entry,) = parse_feed(rss, "https://uol.example/feed").entries
     assert entry.published_at == datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC)
+
+
+def test_a_feed_entry_is_dated_the_publisher_s_day_not_the_utc_one():
+    """21:30 in São Paulo is already tomorrow in UTC: the instant is the same, the article's
+    day is the one the feed wrote (for a date feedparser reads and for one it cannot)."""
+    from newsbeam.transforms.sources.article_files import raw_record
+
+    items = "".join(
+        f"<item><title>{n}</title><link>https://uol.example/{n}</link>"
+        f"<pubDate>{written}</pubDate></item>"
+        for n, written in (
+            ("a", "Mon, 24 Sep 2018 21:30:00 -0300"),
+            ("b", "Seg, 24 Set 2018 21:30:00 -0300"),
+        )
+    )
+    feed = parse_feed(
+        f"<rss version='2.0'><channel><title>UOL</title>{items}</channel></rss>".encode(),
+        "https://uol.example/feed",
+    )
+    for entry in feed.entries:
+        record = raw_record(
+            entry.link,
+            text="t",
+            ingested_at=datetime(2018, 9, 26, tzinfo=UTC),
+            published=entry.published_at,
+            date_source="feed",
+        )
+        assert record["published_at"] == datetime(2018, 9, 25, 0, 30, tzinfo=UTC)
+        assert record["date"].isoformat() == "2018-09-24"
