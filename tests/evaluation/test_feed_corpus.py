@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,7 +66,8 @@ def _result(outcome: PollOutcome) -> str:
 
 
 def _published(entry: FeedEntry) -> str | None:
-    return entry.published_at.isoformat() if entry.published_at else None
+    """The instant, in UTC (an entry keeps the offset its feed wrote, for the day)."""
+    return entry.published_at.astimezone(UTC).isoformat() if entry.published_at else None
 
 
 def _mismatches(expected: dict, entries: list[FeedEntry], field: str) -> str | None:
