@@ -129,7 +129,7 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--feeds",
             default=None,
-            help="YAML file: feeds: [{url, name, region, language, poll_interval}]. A local "
+            help="YAML file: feeds: [{url, name, region, country, language, poll_interval}]. A local "
             "feed path in it is relative to the file and must lie in the file's directory.",
         )
         parser.add_argument(

@@ -58,7 +58,8 @@ class RawArticle(TypedDict):
 
     `date` falls back to the ingestion day when no publication date was found
     (`date_source` then says `ingested`); the hints come from a feed's configuration or a
-    file's header and are used only when the text itself says nothing.
+    file's header and are used only when the text itself says nothing (`country_hint`, the
+    outlet's home country, says which of several cities of one name a text means).
     """
 
     input: str
@@ -75,6 +76,7 @@ class RawArticle(TypedDict):
     date_source: str
     language_hint: str | None
     region_hint: str | None
+    country_hint: str | None
     ingested_at: datetime
 
 

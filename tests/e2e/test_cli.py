@@ -449,3 +449,46 @@ def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):
         "SELECT q.speaker FROM articles, unnest(quotes) t(q) WHERE input LIKE '%003_ef4239176ea9162e.txt'"
     ).fetchall()
     assert len(quotes) >= 2 and ("Morgan Ortagus",) in quotes
+
+
+def test_a_feed_s_home_country_settles_its_articles_shared_city_names(tmp_path):
+    """Two local papers report on "Paris" without saying which: the one whose feed says
+    `country: US` is about a Paris in the United States, the other's stays France's."""
+    gazette = (
+        "The Paris city council voted on Tuesday to repave the square in front of the old "
+        "courthouse, after a year of complaints from shop owners about broken paving stones. "
+        "Paris police will close two streets while the work goes on, the mayor said, and the "
+        "council will pay for it from the road fund it set aside last spring."
+    )
+    courier = (
+        "Paris opened its new public library on Saturday, three years after the old one "
+        "flooded. Hundreds of families queued in the rain to borrow the first books, and the "
+        "librarians said the children's floor was full within an hour. The building in Paris "
+        "cost less than planned, the library board said, thanks to donated shelving."
+    )
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "gazette.xml").write_text(
+        rss("Lamar Gazette", [("Council repaves square", "https://gazette.test/square", gazette)])
+    )
+    (feeds / "courier.xml").write_text(
+        rss("City Courier", [("Library opens", "https://courier.test/library", courier)])
+    )
+    (feeds / "feeds.yaml").write_text(
+        "feeds:\n"
+        "  - url: gazette.xml\n    name: Lamar Gazette\n    country: us\n"
+        "  - url: courier.xml\n    name: City Courier\n"
+    )
+    output = tmp_path / "out"
+    newsbeam(
+        "run", "--feeds", str(feeds / "feeds.yaml"), "--output", str(output), "--min-words", "20"
+    )
+    rows = (
+        connect(str(output))
+        .execute("SELECT source, main_country, region FROM articles ORDER BY source")
+        .fetchall()
+    )
+    assert rows == [
+        ("City Courier", "FR", "western-europe"),
+        ("Lamar Gazette", "US", "northern-america"),
+    ]

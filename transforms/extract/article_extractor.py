@@ -102,7 +102,7 @@ class ArticleExtractor:
             if reader == GAZETTEER:
                 for i in indices:
                     results[i] = self._places.extract(
-                        documents[i], languages[i] or "", datelines[i]
+                        documents[i], languages[i] or "", datelines[i], batch[i].get("country_hint")
                     )
                 gazetteer_ms += round((time.thread_time() - started) * 1000)
                 continue
@@ -135,7 +135,9 @@ class ArticleExtractor:
                     )
                     continue
             if readers[i] != GAZETTEER:
-                found = self._from_model(found, documents[i], languages[i], datelines[i])
+                found = self._from_model(
+                    found, documents[i], languages[i], datelines[i], article.get("country_hint")
+                )
             dateline = datelines[i] and documents[i][datelines[i][0] : datelines[i][1]]
             rows.append(self._row(article, found, languages[i], readers[i], dateline))
         return BatchExtraction(rows, rejects, ner_ms, gazetteer_ms)
@@ -148,18 +150,23 @@ class ArticleExtractor:
         return installed_models().get(language, GAZETTEER)
 
     def _from_model(
-        self, doc, document: str, language: str | None, dateline: tuple[int, int] | None
+        self,
+        doc,
+        document: str,
+        language: str | None,
+        dateline: tuple[int, int] | None,
+        home_country: str | None = None,
     ) -> ArticleEntities:
         mentions = [
             Mention(ent.text, _LABELS.get(ent.label_, ent.label_), ent.start_char, ent.end_char)
             for ent in doc.ents
         ]
-        found = summarise_mentions(mentions, self._gazetteer, document, dateline)
+        found = summarise_mentions(mentions, self._gazetteer, document, dateline, home_country)
         if (language or DEFAULT_LANGUAGE) == DEFAULT_LANGUAGE:
             return found
         # Another language's model: its persons and organizations, but places from the
         # gazetteer of that language (the English one cannot resolve "Allemagne").
-        places = self._places.extract(document, language, dateline)
+        places = self._places.extract(document, language, dateline, home_country)
         return ArticleEntities(
             entities=[e for e in found.entities if e["label"] not in PLACE_LABELS]
             + places.entities,

@@ -138,9 +138,11 @@ def summarise_mentions(
     gazetteer: Gazetteer,
     text: str,
     dateline: tuple[int, int] | None = None,
+    home_country: str | None = None,
 ) -> ArticleEntities:
     """Corrects labels, groups mentions by canonical name and ranks countries (a place in
-    the `dateline` span of `text` weighing more)."""
+    the `dateline` span of `text` weighing more; a city name several countries share
+    going to the outlet's `home_country` when the text does not say otherwise)."""
     cleaned = _join_split_names(
         [
             Mention(surface_form(m.text), m.label, m.start, m.end)
@@ -160,7 +162,9 @@ def summarise_mentions(
         label, canonical, place, country = _correct(mention, gazetteer, full_names, person_words)
         resolved.append((Mention(mention.text, label, mention.start), canonical, place, country))
     settled = gazetteer.settle_homonyms(
-        [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved], text
+        [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved],
+        text,
+        home_country,
     )
     resolved = [
         (mention, canonical, place, country)

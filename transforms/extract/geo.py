@@ -224,7 +224,10 @@ class Gazetteer:
         return place
 
     def settle_homonyms(
-        self, places: Sequence[tuple[Place | None, int, int]], text: str
+        self,
+        places: Sequence[tuple[Place | None, int, int]],
+        text: str,
+        home_country: str | None = None,
     ) -> list[Place | None]:
         """The article's places (each with its start and end in `text`), each city whose
         name cities of other countries share moved to the country the article supports.
@@ -236,9 +239,13 @@ class Gazetteer:
         in the text is not: international news names countries far from its cities
         ("London" beside "Canada" is still England's). A city followed by another
         country's state or country that has no city of that name in the gazetteer (too
-        small for it) is a city of that country, without coordinates.
+        small for it) is a city of that country, without coordinates. The outlet's
+        `home_country`, where its feed names one, is evidence as a state named is: a local
+        paper's "Paris" is a Paris of its own country, if the gazetteer knows one.
         """
         anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
+        if home_country:
+            anchors.add(home_country)
         after = {start: p for p, start, _e in places if p is not None and p.kind != "city"}
         settled = []
         for place, _start, end in places:

@@ -215,13 +215,18 @@ class MultilingualPlaces:
         return place
 
     def extract(
-        self, text: str, language: str, dateline: tuple[int, int] | None = None
+        self,
+        text: str,
+        language: str,
+        dateline: tuple[int, int] | None = None,
+        home_country: str | None = None,
     ) -> ArticleEntities:
         """Places and countries (by salience, a place in the `dateline` span of `text`
-        weighing more) of the text; no persons, no organizations."""
+        weighing more; shared city names settled as `Gazetteer.settle_homonyms` does) of
+        the text; no persons, no organizations."""
         matches = self.find(text, language, dateline)
         settled = self._gazetteer.settle_homonyms(
-            [(m.place, m.start, m.start + len(m.text)) for m in matches], text
+            [(m.place, m.start, m.start + len(m.text)) for m in matches], text, home_country
         )
         matches = [PlaceMatch(m.text, m.start, p) for m, p in zip(matches, settled, strict=True)]
         groups: dict[str, dict] = {}

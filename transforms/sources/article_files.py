@@ -101,6 +101,7 @@ def raw_record(
     tags=(),
     feed_url=None,
     region_hint=None,
+    country_hint=None,
 ) -> RawArticle:
     """The raw article record every source produces; `date` falls back to ingestion.
 
@@ -124,6 +125,7 @@ def raw_record(
         "date_source": date_source if parsed else DateSource.INGESTED,
         "language_hint": language,
         "region_hint": region_hint,
+        "country_hint": country_hint,
         "ingested_at": ingested_at,
     }
 

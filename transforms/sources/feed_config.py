@@ -21,7 +21,7 @@ from newsbeam.transforms.sources.redact import redact
 
 __all__ = ["FeedConfig", "load_feeds_file", "local_feed_path", "optional_text"]
 
-_FEED_KEYS = frozenset({"url", "name", "region", "language", "poll_interval"})
+_FEED_KEYS = frozenset({"url", "name", "region", "country", "language", "poll_interval"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class FeedConfig:
     url: str
     name: str | None = None
     region: str | None = None
+    country: str | None = None
+    """The outlet's home country (ISO 3166-1 alpha-2): a city name that several countries
+    share goes to this country's city when the text does not say otherwise."""
     language: str | None = None
     poll_interval: float | None = None
 
@@ -54,6 +57,7 @@ class FeedConfig:
             url=url.strip(),
             name=optional_text(item.get("name")),
             region=slugify(region) if region else None,
+            country=_country_code(item.get("country"), url),
             language=optional_text(item.get("language")),
             poll_interval=float(interval) if interval is not None else None,
         )
@@ -69,8 +73,21 @@ class FeedConfig:
         return hashlib.sha256(redact(self.url).encode()).hexdigest()[:20]
 
 
+def _country_code(value: object, url: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code, upper case; a ValueError for anything else."""
+    if value is None:
+        return None
+    import pycountry
+
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"country of {url} must be an ISO 3166-1 alpha-2 code, not {value!r}")
+    return code
+
+
 def load_feeds_file(path: str, allowed_dirs: Sequence[str] = ()) -> list[FeedConfig]:
-    """Reads `feeds: [{url: ..., name: ..., region: ..., language: ..., poll_interval: ...}]`.
+    """Reads `feeds: [{url: ..., name: ..., region: ..., country: ..., language: ...,
+    poll_interval: ...}]`.
 
     Local feed paths come back absolute (see `local_feed_path`); one outside the file's
     directory and `allowed_dirs` is a ValueError that names it.

@@ -63,6 +63,7 @@ def article_from_entry(
         tags=entry.tags,
         feed_url=feed.url,
         region_hint=feed.region,
+        country_hint=feed.country,
     )
 
 

@@ -333,3 +333,23 @@ def test_a_lone_word_person_is_checked_against_the_rest_of_the_article(gazetteer
     assert found.persons == ["Trump"]
     assert found.organizations == ["Twitter"]
     assert [e["count"] for e in found.entities if e["text"] == "Twitter"] == [2]
+
+
+def test_the_outlet_s_home_country_settles_a_shared_city_name(gazetteer):
+    """A local paper's "Paris" is a Paris of its own country when the feed names one; the
+    text still wins where it says which ("Paris, France"), and a city only one country has
+    stays that country's."""
+    text = "The Paris city council met on Tuesday. Paris police closed two streets."
+    mentions = [Mention("Paris", "GPE", 4, 9), Mention("Paris", "GPE", 39, 44)]
+    assert summarise_mentions(mentions, gazetteer, text).countries == ["FR"]
+    assert summarise_mentions(mentions, gazetteer, text, home_country="US").countries == ["US"]
+    qualified = "Paris, France, hosted the talks."
+    found = summarise_mentions(
+        [Mention("Paris", "GPE", 0, 5), Mention("France", "GPE", 7, 13)],
+        gazetteer,
+        qualified,
+        home_country="US",
+    )
+    assert found.countries == ["FR"]
+    alone = summarise_mentions([Mention("Nairobi", "GPE", 0, 7)], gazetteer, "Nairobi", None, "US")
+    assert alone.countries == ["KE"]

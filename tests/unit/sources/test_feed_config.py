@@ -14,20 +14,25 @@ def test_feed_config_validation(tmp_path):
             "url": "https://a.test/f",
             "name": " A ",
             "region": "Western Europe",
+            "country": "fr",
             "language": "fr",
             "poll_interval": 60,
         }
     )
-    assert (config.name, config.region, config.language, config.poll_interval) == (
+    assert (config.name, config.region, config.country, config.language) == (
         "A",
         "western-europe",
+        "FR",
         "fr",
-        60.0,
     )
+    assert config.poll_interval == 60.0
     for bad, message in [
         ({"name": "x"}, "needs a `url`"),
         ({"url": "u", "poll": 1}, "unknown feed keys"),
         ({"url": "u", "poll_interval": -1}, "positive"),
+        ({"url": "u", "country": "France"}, "ISO 3166-1 alpha-2"),
+        ({"url": "u", "country": "XX"}, "ISO 3166-1 alpha-2"),
+        ({"url": "u", "country": 33}, "ISO 3166-1 alpha-2"),
         (5, "a URL or a mapping"),
     ]:
         with pytest.raises(ValueError, match=message):
