@@ -129,8 +129,9 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--feeds",
             default=None,
-            help="YAML file: feeds: [{url, name, region, country, language, poll_interval}]. A local "
-            "feed path in it is relative to the file and must lie in the file's directory.",
+            help="YAML file: feeds: [{url, name, region, country, language, poll_interval}]. "
+            "A local feed path in it is relative to the file and must lie in the file's "
+            "directory.",
         )
         parser.add_argument(
             "--allow-feed-files-in",
