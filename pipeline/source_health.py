@@ -1,5 +1,13 @@
 """`source_health` and `source_health_flags`: how each source did each day, for an operator
-watching hundreds of feeds, as DuckDB views over the tables a run writes.
+watching hundreds of feeds: a table each run writes, and DuckDB views over it.
+
+Every batch run and local stream window, once its files are in, rewrites the
+`source_health` file of each day it read on (`write_source_health`): one row per source,
+computed from the whole output, so that a day several runs read is one row per source
+with exact medians, and a dashboard can read one small file a day without scanning
+`articles`. The view `source_health` is that table, and for the days no run wrote it
+(outputs of earlier versions, outputs written on a true streaming runner) the same rows
+computed on the fly.
 
 A day is the UTC day of ingestion (when newsbeam read the source), not of publication: a
 feed that stops answering shows on the day it stopped. Every number is a count over
@@ -22,26 +30,32 @@ run records reading, still may be, and so may any source on days before version 
 days before it, and names why it stands out: no articles where there were some, articles
 fewer than half, text shorter than half, or feed failures where there were none.
 
-Not in it yet: the time extraction took.
+Extraction time is the median of the day's `articles.extraction_ms` (schema version 8 on).
 """
 
 from __future__ import annotations
 
-__all__ = ["SOURCE_HEALTH_VIEWS"]
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+
+__all__ = ["SOURCE_HEALTH_VIEWS", "run_days", "write_source_health"]
 
 # The mean of the last week must rest on at least this many articles a day for a drop to
 # be flagged: a source of one article a week is not "down" on a day without one.
 MIN_DAILY_ARTICLES = 3
 
-_SOURCE_HEALTH = """
-CREATE VIEW source_health AS
+_SOURCE_HEALTH_COMPUTED = """
+CREATE VIEW _source_health_computed AS
 WITH written AS (
     SELECT coalesce(source, '(unknown)') AS source,
            CAST(timezone('UTC', ingested_at) AS DATE) AS day,
            count(*) AS articles,
            count(*) FILTER (WHERE date_source = 'ingested') AS articles_undated,
            count(*) FILTER (WHERE text_source = 'feed') AS articles_feed_text,
-           median(word_count) AS median_words
+           median(word_count) AS median_words,
+           round(median(CAST(extraction_ms AS DOUBLE)), 2) AS median_extraction_ms
     FROM articles GROUP BY ALL),
 copies AS (
     SELECT coalesce(source, '(unknown)') AS source,
@@ -81,7 +95,11 @@ days AS (
 recorded AS (  -- days some run recorded its feeds' polls (schema version 7 on)
     SELECT DISTINCT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
     WHERE feeds IS NOT NULL),
-sources AS (SELECT source, min(day) AS first_day FROM seen GROUP BY source)
+sources AS (  -- every source seen, here or on a day already written
+    SELECT source, min(day) AS first_day
+    FROM (SELECT source, day FROM seen
+          UNION ALL SELECT source, day FROM _source_health_written)
+    GROUP BY source)
 SELECT s.source, d.day,
        d.day IN (SELECT day FROM recorded) AS polls_recorded,
        coalesce(p.polls, 0) AS polls,
@@ -94,16 +112,26 @@ SELECT s.source, d.day,
        coalesce(c.near_duplicates, 0) AS near_duplicates,
        coalesce(f.rejects, 0) AS rejects,
        coalesce(f.feed_failures, 0) AS feed_failures,
-       f.rejects_by_reason,
+       CAST(f.rejects_by_reason AS MAP(VARCHAR, BIGINT)) AS rejects_by_reason,
        w.articles_undated / w.articles AS share_undated,
        w.articles_feed_text / w.articles AS share_feed_text,
-       w.median_words
+       CAST(w.median_words AS DOUBLE) AS median_words,
+       CAST(w.median_extraction_ms AS DOUBLE) AS median_extraction_ms,
+       CAST(NULL AS VARCHAR) AS run_id
 FROM sources AS s CROSS JOIN days AS d
 LEFT JOIN written AS w ON w.source = s.source AND w.day = d.day
 LEFT JOIN copies AS c ON c.source = s.source AND c.day = d.day
 LEFT JOIN failed AS f ON f.source = s.source AND f.day = d.day
 LEFT JOIN polled AS p ON p.source = s.source AND p.day = d.day
 WHERE d.day >= s.first_day
+"""
+
+_SOURCE_HEALTH = """
+CREATE VIEW source_health AS
+SELECT * FROM _source_health_written
+UNION ALL BY NAME
+SELECT * FROM _source_health_computed
+WHERE day NOT IN (SELECT day FROM _source_health_written)
 """
 
 _SOURCE_HEALTH_FLAGS = f"""
@@ -134,4 +162,69 @@ FROM week
 WHERE flag IS NOT NULL
 """
 
-SOURCE_HEALTH_VIEWS = (_SOURCE_HEALTH, _SOURCE_HEALTH_FLAGS)
+SOURCE_HEALTH_VIEWS = (_SOURCE_HEALTH_COMPUTED, _SOURCE_HEALTH, _SOURCE_HEALTH_FLAGS)
+"""Created in this order, after the table views (`_source_health_written` among them)."""
+
+_CLOCK_SLACK_S = 3600
+"""Files are chosen by modification time: an hour's margin for a clock set back."""
+
+HEALTH_FILE = "health.parquet"
+"""The one file of each day's partition: rewritten whole, so a day never holds two."""
+
+
+def run_days(started_at, ended_at) -> list[date]:
+    """The UTC days a run read on: from the day it started to the day it ended."""
+    first, last = started_at.date(), ended_at.date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> int:
+    """Rewrites the `source_health` file of each of `days` from the output's tables, each
+    atomically (written beside it, then renamed over it); returns the rows written.
+
+    Local outputs only (DuckDB reads the output here); elsewhere the view computes the
+    same rows when queried.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsbeam.query import connect
+    from newsbeam.schemas import SOURCE_HEALTH
+    from newsbeam.schemas.layout import temporary_dir
+
+    if "://" in output_dir:
+        return 0
+    days = sorted(set(days))
+    if not days:
+        return 0
+    # Rows read on those days lie in files written since the first began; the first time,
+    # every file is read, so that sources quiet since before are known.
+    table_folder = os.path.join(output_dir, SOURCE_HEALTH.name)
+    since = (
+        datetime.combine(days[0], time.min, UTC).timestamp() - _CLOCK_SLACK_S
+        if os.path.isdir(table_folder)
+        else None
+    )
+    written = 0
+    schema = SOURCE_HEALTH.file_schema
+    with connect(output_dir, since) as connection:
+        for day in days:
+            cursor = connection.execute(
+                f"SELECT {', '.join(schema.names)} FROM _source_health_computed "
+                "WHERE day = ? ORDER BY source",
+                [day],
+            )
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            table = pa.Table.from_pylist([{**row, "run_id": run_id} for row in rows], schema=schema)
+            folder = os.path.join(output_dir, SOURCE_HEALTH.name, f"day={day.isoformat()}")
+            os.makedirs(folder, exist_ok=True)
+            os.makedirs(temporary_dir(output_dir), exist_ok=True)
+            temporary = os.path.join(temporary_dir(output_dir), f"health-{uuid.uuid4().hex}.tmp")
+            with open(temporary, "wb") as handle:
+                pq.write_table(table, handle, compression="zstd")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, os.path.join(folder, HEALTH_FILE))
+            written += table.num_rows
+    return written

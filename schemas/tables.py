@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+8: `articles` gained `extraction_ms`: the CPU time its extraction took; new table
+`source_health` (one row per source per day of ingestion, rewritten by each run or local
+stream window that read on that day). Older files read with `extraction_ms` null.
 
 7: `runs` gained `feeds`: per feed polled, its polls (and how many were 304 or failed) and
 the entries its document listed and those new; and `archives`: the web archive files the
@@ -118,6 +122,7 @@ ARTICLES = Table(
             pa.field("main_country", pa.string()),
             pa.field("language", pa.string()),
             pa.field("ner_model", pa.string()),
+            pa.field("extraction_ms", pa.float32()),
             pa.field("persons", pa.list_(pa.string()), nullable=False),
             pa.field("organizations", pa.list_(pa.string()), nullable=False),
             pa.field("locations", pa.list_(pa.string()), nullable=False),
@@ -288,9 +293,50 @@ RUNS = Table(
 )
 """One row per run (a batch run, or a window of a stream): what came in, where it went."""
 
+SOURCE_HEALTH = Table(
+    name="source_health",
+    key="source",
+    partition_by=("day",),
+    schema=pa.schema(
+        [
+            pa.field("source", pa.string(), nullable=False),
+            pa.field("day", pa.date32(), nullable=False),
+            pa.field("polls_recorded", pa.bool_(), nullable=False),
+            pa.field("polls", pa.int64(), nullable=False),
+            pa.field("polls_not_modified", pa.int64(), nullable=False),
+            pa.field("polls_failed", pa.int64(), nullable=False),
+            pa.field("entries_seen", pa.int64(), nullable=False),
+            pa.field("entries_new", pa.int64(), nullable=False),
+            pa.field("articles", pa.int64(), nullable=False),
+            pa.field("exact_duplicates", pa.int64(), nullable=False),
+            pa.field("near_duplicates", pa.int64(), nullable=False),
+            pa.field("rejects", pa.int64(), nullable=False),
+            pa.field("feed_failures", pa.int64(), nullable=False),
+            pa.field("rejects_by_reason", pa.map_(pa.string(), pa.int64())),
+            pa.field("share_undated", pa.float64()),
+            pa.field("share_feed_text", pa.float64()),
+            pa.field("median_words", pa.float64()),
+            pa.field("median_extraction_ms", pa.float64()),
+            pa.field("run_id", pa.string()),
+        ]
+    ),
+)
+"""One row per source per UTC day of ingestion, each day's file rewritten whole by every
+run or local stream window that read on that day (`newsbeam.source_health`); `run_id` is
+the run that last wrote it."""
+
 TABLES: dict[str, Table] = {
     table.name: table
-    for table in (ARTICLES, DUPLICATES, REJECTS, ENTITY_VARIANTS, STORIES, STORY_MERGES, RUNS)
+    for table in (
+        ARTICLES,
+        DUPLICATES,
+        REJECTS,
+        ENTITY_VARIANTS,
+        STORIES,
+        STORY_MERGES,
+        RUNS,
+        SOURCE_HEALTH,
+    )
 }
 """The tables analysts query."""
 

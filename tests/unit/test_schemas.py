@@ -8,6 +8,7 @@ from newsbeam.schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION, TABL
 from tests.support.builders import (
     article_row,
     duplicate_row,
+    health_row,
     reject_row,
     run_row,
     story_merge_row,
@@ -24,6 +25,7 @@ EXAMPLES = {
     "story_merges": story_merge_row(),
     "runs": run_row(),
     "rejects": reject_row(),
+    "source_health": health_row(),
 }
 
 

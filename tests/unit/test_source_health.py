@@ -184,3 +184,76 @@ def test_days_before_runs_recorded_polls_are_flagged_as_before(tmp_path):
         .fetchall()
     )
     assert flags == [(8, "no articles")]
+
+
+# --- the written table ---------------------------------------------------------------------
+
+
+def _health_rows(db, relation: str, day) -> list[tuple]:
+    return db.execute(
+        f"SELECT * EXCLUDE (run_id) FROM {relation} WHERE day = ? ORDER BY source", [day]
+    ).fetchall()
+
+
+def test_the_written_table_holds_what_the_view_computes(output, tmp_path):
+    """Each day's file, written from the whole output, is the computed rows, one per
+    source: the view then reads it instead of computing."""
+    import shutil
+
+    from newsbeam.source_health import write_source_health
+
+    copy = tmp_path / "out"
+    shutil.copytree(output, copy)
+    days = [(_START + timedelta(days=day)).date() for day in range(_DAYS)]
+    assert write_source_health(str(copy), days, "r".ljust(32, "0")) == 2 * _DAYS
+    assert len(list((copy / "source_health").glob("day=*/health.parquet"))) == _DAYS
+    db = connect(str(copy))
+    for day in days:
+        assert _health_rows(db, "_source_health_written", day) == _health_rows(
+            db, "_source_health_computed", day
+        )
+    assert db.execute("SELECT DISTINCT run_id FROM source_health").fetchall() == [
+        ("r".ljust(32, "0"),)
+    ]
+    # Written again, a day is still one row per source.
+    write_source_health(str(copy), days[:1], "s".ljust(32, "0"))
+    assert db.execute("SELECT count(*) FROM source_health WHERE day = ?", [days[0]]).fetchone() == (
+        2,
+    )
+
+
+def test_a_later_day_is_written_from_that_day_s_files_and_knows_the_quiet_sources(tmp_path):
+    """The rewrite reads only the files written since the day began (a stream's output
+    grows by the minute); a source quiet since an earlier day is known from the days
+    already written, and gets its row of zeros."""
+    import os
+
+    from newsbeam.source_health import write_source_health
+
+    out = tmp_path / "out"
+    for day in (0, 2):
+        at = _START + timedelta(days=day)
+        files_before = set(out.rglob("*.parquet"))
+        flaky = _articles("Flaky Post", day, 3, 300) if day == 0 else []
+        _write(out, ARTICLES, _articles("Steady Wire", day, 6, 500) + flaky)
+        _write(out, RUNS, [run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at)])
+        for path in set(out.rglob("*.parquet")) - files_before:
+            os.utime(path, (at.timestamp(), at.timestamp()))
+        write_source_health(str(out), [at.date()], f"run{day}".ljust(32, "0"))
+    day2 = (_START + timedelta(days=2)).date()
+    db = connect(str(out))
+    assert db.execute(
+        "SELECT source, articles, run_id FROM _source_health_written WHERE day = ? ORDER BY 1",
+        [day2],
+    ).fetchall() == [
+        ("Flaky Post", 0, "run2".ljust(32, "0")),
+        ("Steady Wire", 6, "run2".ljust(32, "0")),
+    ]
+    assert _health_rows(db, "_source_health_written", day2) == _health_rows(
+        db, "_source_health_computed", day2
+    )
+    # Day 0's files are not read for day 2: damaged, they do not stop its rewrite.
+    for path in out.glob("articles/date=2025-03-01/*/*.parquet"):
+        path.write_bytes(b"not parquet")
+        os.utime(path, (_START.timestamp(), _START.timestamp()))
+    assert write_source_health(str(out), [day2], "run3".ljust(32, "0")) == 2

@@ -94,6 +94,9 @@ class ArticleExtractor:
         languages = [article_language(article) for article in batch]
         readers = [self._reader(language) for language in languages]
         results: list = [None] * len(batch)
+        # CPU seconds each article took: its own gazetteer match and post-processing, and
+        # its share of a model batch by text length (one `nlp.pipe` call reads them all).
+        seconds = [0.0] * len(batch)
         ner_ms = 0
         gazetteer_ms = 0
         for reader in dict.fromkeys(readers):
@@ -101,9 +104,11 @@ class ArticleExtractor:
             started = time.thread_time()
             if reader == GAZETTEER:
                 for i in indices:
+                    article_started = time.thread_time()
                     results[i] = self._places.extract(
                         documents[i], languages[i] or "", datelines[i], batch[i].get("country_hint")
                     )
+                    seconds[i] += time.thread_time() - article_started
                 gazetteer_ms += round((time.thread_time() - started) * 1000)
                 continue
             nlp = self._nlp[reader]
@@ -112,12 +117,16 @@ class ArticleExtractor:
             except Exception:  # noqa: BLE001 - isolate the article that breaks the model
                 _LOG.warning("NER failed on a batch of %d; retrying one by one", len(indices))
                 docs = [None] * len(indices)
-            ner_ms += round((time.thread_time() - started) * 1000)
+            spent = time.thread_time() - started
+            ner_ms += round(spent * 1000)
+            characters = sum(len(documents[i]) for i in indices) or 1
             for i, doc in zip(indices, docs, strict=True):
                 results[i] = doc
+                seconds[i] += spent * len(documents[i]) / characters
         rows: list[ArticleRow] = []
         rejects: list[RejectRow] = []
         for i, article in enumerate(batch):
+            article_started = time.thread_time()
             found = results[i]
             if found is None:
                 try:
@@ -139,7 +148,10 @@ class ArticleExtractor:
                     found, documents[i], languages[i], datelines[i], article.get("country_hint")
                 )
             dateline = datelines[i] and documents[i][datelines[i][0] : datelines[i][1]]
-            rows.append(self._row(article, found, languages[i], readers[i], dateline))
+            row = self._row(article, found, languages[i], readers[i], dateline)
+            seconds[i] += time.thread_time() - article_started
+            row["extraction_ms"] = round(seconds[i] * 1000, 2)
+            rows.append(row)
         return BatchExtraction(rows, rejects, ner_ms, gazetteer_ms)
 
     def _reader(self, language: str | None) -> str:
@@ -189,6 +201,7 @@ class ArticleExtractor:
             **article,
             "language": language,
             "ner_model": reader,
+            "extraction_ms": None,
             "entities": found.entities,
             "quotes": find_quotes(article["text"], found.persons),
             "persons": found.persons,
