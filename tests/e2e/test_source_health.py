@@ -1,5 +1,6 @@
 """`source_health` after real runs adds up to the `runs` table: per source and day, the
-articles, duplicates and rejects each run counted in its `sources`."""
+articles, duplicates and rejects each run counted in its `sources`; it is the table the
+runs wrote, one file a day, rewritten by the second run of the day."""
 
 from __future__ import annotations
 
@@ -41,3 +42,24 @@ def test_source_health_adds_up_to_every_runs_sources(tmp_path):
     assert from_health == from_runs
     assert {row[0] for row in from_health} >= {"Feed Wire", "Example News"}
     assert any(row[0] == "Feed Wire" and row[4] == 1 for row in from_health)
+    # Read from the table the runs wrote, not computed: the second run rewrote the day,
+    # and its rows are the computed ones, each source once.
+    (last_run,) = db.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    files = sorted((tmp_path / "out" / "source_health").glob("day=*/health.parquet"))
+    assert len(files) == len({row[1] for row in from_runs})
+    assert db.execute("SELECT DISTINCT run_id FROM source_health").fetchall() == [(last_run,)]
+    written = "SELECT * EXCLUDE (run_id) FROM {} ORDER BY source, day"
+    assert (
+        db.execute(written.format("_source_health_written")).fetchall()
+        == db.execute(written.format("_source_health_computed")).fetchall()
+    )
+    assert db.execute(
+        "SELECT count(*) = count(DISTINCT (source, day)) FROM source_health"
+    ).fetchone() == (True,)
+    # Each article's extraction time is recorded, and its daily median per source.
+    assert db.execute(
+        "SELECT count(*) FILTER (WHERE extraction_ms > 0) = count(*) FROM articles"
+    ).fetchone() == (True,)
+    assert db.execute(
+        "SELECT median_extraction_ms > 0 FROM source_health WHERE source = 'Feed Wire'"
+    ).fetchall() == [(True,)]

@@ -174,6 +174,15 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
             [source],
         ).fetchone()[0]
         assert polls[3] == inputs, feed
+    # Those figures come from the table the windows wrote: a window's run rewrote the day.
+    assert list(output.glob("source_health/day=*/health.parquet"))
+    assert (
+        db.execute(
+            "SELECT count(*) FROM source_health s JOIN runs r USING (run_id) "
+            "WHERE r.mode = 'stream_window'"
+        ).fetchone()[0]
+        == db.execute("SELECT count(*) FROM source_health").fetchone()[0]
+    )
 
 
 def test_a_stream_that_cannot_write_stops_with_a_clear_error(server, tmp_path):
