@@ -131,7 +131,8 @@ PLOTS: tuple[Plot, ...] = (
         "source_health",
         "Sources, flagged first (source_health of each source's last day)",
         "SELECT h.source, h.day, h.articles, h.exact_duplicates + h.near_duplicates, "
-        "h.rejects, h.feed_failures, round(h.share_undated, 2), h.median_words, f.flag "
+        "h.rejects, h.feed_failures, round(h.share_undated, 2), h.median_words, "
+        "h.median_extraction_ms, f.flag "
         "FROM source_health AS h LEFT JOIN source_health_flags AS f USING (source, day) "
         "QUALIFY h.day = max(h.day) OVER (PARTITION BY h.source) "
         "ORDER BY f.flag IS NULL, h.articles DESC, h.source LIMIT 100",
@@ -145,6 +146,7 @@ PLOTS: tuple[Plot, ...] = (
                 "feed failures",
                 "share undated",
                 "median words",
+                "median extraction ms",
                 "flag",
             ]
         ),  # fmt: skip
