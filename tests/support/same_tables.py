@@ -11,8 +11,9 @@ COMPARED_TABLES = (
     "articles", "duplicates", "rejects", "entity_variants", "stories", "story_merges",
 )  # fmt: skip
 # Columns that differ between two runs of the same input by design: the run's clock, and
-# a story's times, which for an undated article (one seed) are its ingestion time.
-PER_RUN_COLUMNS = {"ingested_at", "first_published_at", "last_published_at"}
+# a story's times, which for an undated article (one seed) are its ingestion time, and the
+# CPU time an article's extraction took.
+PER_RUN_COLUMNS = {"ingested_at", "first_published_at", "last_published_at", "extraction_ms"}
 
 
 def table_rows(output: Path, table: str) -> list[tuple]:
