@@ -12,6 +12,11 @@ articles under new ids (dated the window's day, in their own regions), a duplica
 four queries an analyst runs over the week (median of 3 after one cold run), compacts
 with `newsbeam compact --quiet-for 0` (timed, as a command), and times them again. The
 answers before and after must be equal. Results go to `bench/results/*-compaction.json`.
+
+Each file keeps its window's time as its modification time, as a stream leaves it, so
+that the `source_health` rewrite a window does at its end is timed as it runs in a stream
+on the last day: first with no table yet (every file read), then with the table there
+(the last day's files only), before compaction.
 """
 
 from __future__ import annotations
@@ -79,6 +84,7 @@ def measure(
     started = time.perf_counter()
     _write_windows(output, base, windows, window_minutes, per_window)
     build_s = time.perf_counter() - started
+    health = _time_source_health(output, windows, window_minutes)
     before = _queries(output)
     files_before = _count_files(output)
     started = time.perf_counter()
@@ -101,6 +107,8 @@ def measure(
         "files_before": files_before,
         "files_after": _count_files(output),
         "compact_s": round(compact_s, 1),
+        "source_health_first_s": health["first"],
+        "source_health_window_s": health["window"],
         "compact_summary": compact.stdout.strip(),
         "before_ms": before["ms"],
         "after_ms": after["ms"],
@@ -149,16 +157,34 @@ def _write_windows(
                 ingested_at=at,
             )
             by_partition[partition_dir(articles, row)].append(row)
-        for partition, rows in by_partition.items():
+        paths = [
             write_rows(output, articles, partition, rows)
+            for partition, rows in by_partition.items()
+        ]
         for name, table in flat.items():
             if not base[name]:
                 continue
             row = dict(base[name][window % len(base[name])])
             row[table.key] = _new_id(name, window, 0)
             if name == "runs":
-                row.update(started_at=at, finished_at=at + timedelta(seconds=20))
-            write_rows(output, table, "", [row])
+                row.update(started_at=at, ended_at=at + timedelta(seconds=20))
+            paths.append(write_rows(output, table, "", [row]))
+        for path in paths:  # as the window left it
+            os.utime(path, (at.timestamp() + 30, at.timestamp() + 30))
+
+
+def _time_source_health(output: str, windows: int, window_minutes: float) -> dict[str, float]:
+    """Seconds a window's `source_health` rewrite of the last day takes, the first time
+    (no table: every file is read) and once the table is there (the day's files)."""
+    from newsbeam.source_health import write_source_health
+
+    last_day = (_START + timedelta(minutes=(windows - 1) * window_minutes)).date()
+    times = {}
+    for name in ("first", "window"):
+        started = time.perf_counter()
+        write_source_health(output, [last_day], "bench".ljust(32, "0"))
+        times[name] = round(time.perf_counter() - started, 2)
+    return times
 
 
 def _new_id(kind: str, window: int, number: int) -> str:
