@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -46,12 +47,17 @@ def view_sql(
     return f"read_parquet({', '.join(options)})"
 
 
-def connect(output_dir: str, written_since: float | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    output_dir: str,
+    written_since: float | None = None,
+    tables: Collection[str] | None = None,
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one view per table; an empty table when nothing is written.
 
     With `written_since` (epoch seconds), the views read only the files written since
     then: the rows read (ingested) since then all lie in them, as a file is written after
-    its rows were read and compaction keeps the newest source's time.
+    its rows were read and compaction keeps the newest source's time. With `tables`, only
+    those tables' files are read; the others are empty views.
 
     Each table's files are checked once, here: when they all have one schema (one
     version wrote them), its view reads them without union_by_name, so that a query
@@ -63,7 +69,7 @@ def connect(output_dir: str, written_since: float | None = None) -> duckdb.DuckD
     check_output_dir(output_dir)
     connection = duckdb.connect()
     try:
-        _create_views(connection, output_dir, written_since)
+        _create_views(connection, output_dir, written_since, tables)
     except duckdb.Error as error:
         connection.close()
         raise query_error(output_dir, error) from error
@@ -76,7 +82,10 @@ _VIEW_NAMES = {"source_health": "_source_health_written"}
 
 
 def _create_views(
-    connection: duckdb.DuckDBPyConnection, output_dir: str, written_since: float | None = None
+    connection: duckdb.DuckDBPyConnection,
+    output_dir: str,
+    written_since: float | None = None,
+    tables: Collection[str] | None = None,
 ) -> None:
     for table_name, table in TABLES.items():
         name = _VIEW_NAMES.get(table_name, table_name)
@@ -87,9 +96,11 @@ def _create_views(
         # the ones a quiet day shows with zeros.
         since = None if table_name == "source_health" else written_since
         files = None if since is None else _files_since(output_dir, table, since)
+        if tables is not None and table_name not in tables:
+            files = []
         if files or (files is None and _has_files(output_dir, table)):
             columns = ", ".join(f'"{column}"' for column in table.schema.names)
-            by_name = files is not None or _schemas_differ(connection, output_dir, table)
+            by_name = _schemas_differ(connection, output_dir, table, files)
             source = view_sql(output_dir, table, by_name, files)
             connection.execute(
                 f"CREATE VIEW {name} AS SELECT {columns} FROM "
@@ -167,16 +178,26 @@ def check_output_dir(path: str) -> None:
     )
 
 
-def _schemas_differ(connection: duckdb.DuckDBPyConnection, output_dir: str, table: Table) -> bool:
-    """Whether the table's files have more than one schema: the Arrow schema pyarrow
-    stores in each footer, compared (a file without one counts as different)."""
-    path = _files_glob(output_dir, table)
+def _schemas_differ(
+    connection: duckdb.DuckDBPyConnection,
+    output_dir: str,
+    table: Table,
+    files: list[str] | None = None,
+) -> bool:
+    """Whether the table's files (all, or `files`) have more than one schema: the Arrow
+    schema pyarrow stores in each footer, compared (a file without one counts as
+    different)."""
+    if files is None:
+        path = f"'{_files_glob(output_dir, table)}'"
+        (count,) = connection.execute(f"SELECT count(*) FROM glob({path})").fetchone()
+    else:
+        path = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+        count = len(files)
     schemas, described = connection.execute(
         "SELECT count(DISTINCT value), count(*) "
-        f"FROM parquet_kv_metadata('{path}') WHERE key = 'ARROW:schema'"
+        f"FROM parquet_kv_metadata({path}) WHERE key = 'ARROW:schema'"
     ).fetchone()
-    (files,) = connection.execute(f"SELECT count(*) FROM glob('{path}')").fetchone()
-    return schemas != 1 or described != files
+    return schemas != 1 or described != count
 
 
 def _files_glob(output_dir: str, table: Table) -> str:

@@ -165,6 +165,9 @@ WHERE flag IS NOT NULL
 SOURCE_HEALTH_VIEWS = (_SOURCE_HEALTH_COMPUTED, _SOURCE_HEALTH, _SOURCE_HEALTH_FLAGS)
 """Created in this order, after the table views (`_source_health_written` among them)."""
 
+_READ_TABLES = ("articles", "duplicates", "rejects", "runs", "source_health")
+"""The tables the rows are computed from: the others' files need not be opened."""
+
 _CLOCK_SLACK_S = 3600
 """Files are chosen by modification time: an hour's margin for a clock set back."""
 
@@ -207,7 +210,7 @@ def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> i
     )
     written = 0
     schema = SOURCE_HEALTH.file_schema
-    with connect(output_dir, since) as connection:
+    with connect(output_dir, since, _READ_TABLES) as connection:
         for day in days:
             cursor = connection.execute(
                 f"SELECT {', '.join(schema.names)} FROM _source_health_computed "

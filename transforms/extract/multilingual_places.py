@@ -29,6 +29,8 @@ _MAX_WORDS = 4  # "Bosnia and Herzegovina", "Sao Tome and Principe"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Languages whose genitive adds -s to a name: "Deutschlands", "Frankreichs".
 _GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "no", "is", "lb"})
+# Languages that write every noun with a capital: "in Berlin Vertreter" is no name.
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
 # Scripts written without spaces between words: names are matched at every character.
 _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 _MAX_UNSPACED_NAME = 10
@@ -183,7 +185,9 @@ class MultilingualPlaces:
             if match is None:
                 i += 1
                 continue
-            if match[1].place.kind == "city" and _inside_a_name(text, words, i, match[0], table):
+            if match[1].place.kind == "city" and _inside_a_name(
+                text, words, i, match[0], table, language in _NOUNS_CAPITALISED
+            ):
                 i += match[0]
                 continue
             found.append(match[1])
@@ -270,14 +274,20 @@ def _without_accent_on_capital(name: str) -> str:
 
 
 def _inside_a_name(
-    text: str, words: list[re.Match], i: int, n: int, table: dict[str, Place]
+    text: str,
+    words: list[re.Match],
+    i: int,
+    n: int,
+    table: dict[str, Place],
+    nouns_capitalised: bool = False,
 ) -> bool:
     """Whether the city named by `words[i : i + n]` is a word of a longer name: "Vladimir
-    Putin", "Sydney Poitier", "John F. Kennedy", "Enterprise Content-Management". It is when
-    the next word, one space on, starts with a capital and names no place ("Köln Bonn" is
-    two cities), or when an initial stands before it. A capitalised word before it is no
+    Putin", "Sydney Poitier", "John F. Kennedy", "Manchester City". It is when the next
+    word, one space on, starts with a capital and names no place ("Köln Bonn" is two
+    cities), unless the language capitalises its nouns (German "in Berlin Vertreter der
+    Industrie"), or when an initial stands before it. A capitalised word before it is no
     such sign: German writes "Stadt Köln", and every sentence starts with a capital."""
-    if i + n < len(words):
+    if i + n < len(words) and not nouns_capitalised:
         following = words[i + n]
         word = following.group()
         if (

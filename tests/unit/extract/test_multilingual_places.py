@@ -84,9 +84,12 @@ def test_a_city_name_inside_a_longer_name_is_no_place(places):
     its own, or beside another place, still is."""
     text = "O governo de Vladimir Putin respondeu. Sydney Poitier e John F. Kennedy também."
     assert places.extract(text, "pt").countries == []
-    assert places.extract("Die Themen sind Enterprise Content-Management.", "de").countries == []
+    assert places.extract("Das sagte John F. Kennedy.", "de").countries == []
     found = places.extract("Der Zug fährt von Köln Bonn nach Vladimir. Sydney ist weit.", "de")
     assert found.locations == ["Köln", "Bonn", "Vladimir", "Sydney"]
+    # German writes every noun with a capital: a city before one is still the city.
+    found = places.extract("Der Minister hat in Berlin Vertreter der Industrie empfangen.", "de")
+    assert found.countries == ["DE"]
 
 
 def test_a_name_with_its_capital_s_accent_dropped_still_names_its_place(places):
