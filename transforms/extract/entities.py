@@ -165,6 +165,8 @@ def summarise_mentions(
         [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved],
         text,
         home_country,
+        dateline,
+        {country for m, _c, _p, country in resolved if m.label == "NORP" and country},
     )
     resolved = [
         (mention, canonical, place, country)

@@ -13,7 +13,7 @@ Building the index takes about two seconds, so a worker builds one `Gazetteer` i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -228,6 +228,8 @@ class Gazetteer:
         places: Sequence[tuple[Place | None, int, int]],
         text: str,
         home_country: str | None = None,
+        dateline: tuple[int, int] | None = None,
+        named_countries: Collection[str] = (),
     ) -> list[Place | None]:
         """The article's places (each with its start and end in `text`), each city whose
         name cities of other countries share moved to the country the article supports.
@@ -239,19 +241,35 @@ class Gazetteer:
         in the text is not: international news names countries far from its cities
         ("London" beside "Canada" is still England's). A city followed by another
         country's state or country that has no city of that name in the gazetteer (too
-        small for it) is a city of that country, without coordinates. The outlet's
-        `home_country`, where its feed names one, is evidence as a state named is: a local
-        paper's "Paris" is a Paris of its own country, if the gazetteer knows one.
+        small for it) is a city of that country, without coordinates.
+
+        The outlet's `home_country`, where its feed names one, is evidence as a state named
+        is (a local paper's "Paris" is a Paris of its own country, if the gazetteer knows
+        one), except for a name that stands in the `dateline` (wire copy: "MOSCOW
+        (Reuters) -" is Moscow whoever prints it) or whose largest city lies in a country
+        the article names (`named_countries`: its places and demonyms: "Greek lawmakers in
+        Athens").
         """
         anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
-        if home_country:
-            anchors.add(home_country)
+        named = set(named_countries) | {
+            p.country for p, _s, _e in places if p is not None and p.kind == "country"
+        }
+        datelined = {
+            p.name
+            for p, start, _e in places
+            if p is not None and dateline and dateline[0] <= start < dateline[1]
+        }
         after = {start: p for p, start, _e in places if p is not None and p.kind != "city"}
         settled = []
         for place, _start, end in places:
             if place is not None and place.kind == "city":
                 qualifier = _qualifier_country(text, end, after)
-                wanted = {qualifier} if qualifier else anchors
+                at_home = (
+                    {home_country}
+                    if home_country and place.name not in datelined and place.country not in named
+                    else set()
+                )
+                wanted = {qualifier} if qualifier else anchors | at_home
                 if place.country not in wanted:
                     homonym = next((c for c in self._homonyms(place) if c.country in wanted), None)
                     if homonym is None and qualifier:

@@ -230,7 +230,10 @@ class MultilingualPlaces:
         the text; no persons, no organizations."""
         matches = self.find(text, language, dateline)
         settled = self._gazetteer.settle_homonyms(
-            [(m.place, m.start, m.start + len(m.text)) for m in matches], text, home_country
+            [(m.place, m.start, m.start + len(m.text)) for m in matches],
+            text,
+            home_country,
+            dateline,
         )
         matches = [PlaceMatch(m.text, m.start, p) for m, p in zip(matches, settled, strict=True)]
         groups: dict[str, dict] = {}

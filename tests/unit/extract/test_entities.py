@@ -353,3 +353,25 @@ def test_the_outlet_s_home_country_settles_a_shared_city_name(gazetteer):
     assert found.countries == ["FR"]
     alone = summarise_mentions([Mention("Nairobi", "GPE", 0, 7)], gazetteer, "Nairobi", None, "US")
     assert alone.countries == ["KE"]
+
+
+def test_wire_copy_keeps_its_foreign_cities_in_a_home_country_paper(gazetteer):
+    """A US paper prints Reuters from Moscow and AP from Athens: a dateline, or the city's
+    own country named in the article, outweighs the outlet's home country."""
+    text = "MOSCOW (Reuters) - Officials met in Moscow on Monday, the Kremlin said."
+    found = summarise_mentions(
+        [Mention("MOSCOW", "GPE", 0, 6), Mention("Moscow", "GPE", 38, 44)],
+        gazetteer,
+        text,
+        (0, 6),
+        home_country="US",
+    )
+    assert found.countries == ["RU"]
+    text = "Greek lawmakers in Athens voted on Monday."
+    found = summarise_mentions(
+        [Mention("Greek", "NORP", 0, 5), Mention("Athens", "GPE", 19, 25)],
+        gazetteer,
+        text,
+        home_country="US",
+    )
+    assert found.countries[0] == "GR"
