@@ -30,7 +30,7 @@ from newsbeam.output_lock import hold_output
 from newsbeam.progress import RunProgress
 from newsbeam.query import run_row_of
 from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
-from newsbeam.source_health import run_days, write_source_health
+from newsbeam.source_health import rewrite_source_health
 from newsbeam.transforms.records import Stage
 from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
 from newsbeam.transforms.sources.redact import redact
@@ -146,7 +146,7 @@ def _run_once(
     row = run_row_of(news.output, run.run_id)
     balanced = print_accounting(news.output, run.run_id, row)
     if row is not None:
-        write_source_health(news.output, run_days(row["started_at"], row["ended_at"]), run.run_id)
+        rewrite_source_health(news.output, row["started_at"], row["ended_at"], run.run_id)
     return row, _feeds_read(result, news, row) and balanced
 
 

@@ -145,7 +145,8 @@ class NewsbeamOptions(PipelineOptions):
             "--output",
             default=None,
             help="Output directory (local, gs:// or s3://): articles/, duplicates/, rejects/, "
-            "entity_variants/, runs/, and newsbeam's own _state/.",
+            "entity_variants/, stories/, story_merges/, runs/, source_health/, and "
+            "newsbeam's own _state/.",
         )
         parser.add_argument(
             "--min-words",

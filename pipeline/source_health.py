@@ -35,12 +35,16 @@ Extraction time is the median of the day's `articles.extraction_ms` (schema vers
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["SOURCE_HEALTH_VIEWS", "run_days", "write_source_health"]
+__all__ = ["SOURCE_HEALTH_VIEWS", "rewrite_source_health", "run_days", "write_source_health"]
+
+_LOG = logging.getLogger(__name__)
 
 # The mean of the last week must rest on at least this many articles a day for a drop to
 # be flagged: a source of one article a week is not "down" on a day without one.
@@ -63,9 +67,16 @@ copies AS (
            count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
            count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
     FROM duplicates GROUP BY ALL),
-feed_sources AS (
-    SELECT feed_url, any_value(source) AS source FROM articles
-    WHERE feed_url IS NOT NULL AND source IS NOT NULL GROUP BY feed_url),
+feed_sources AS (  -- from the articles, and the days already written (`feed_urls`)
+    SELECT feed_url, any_value(source) AS source
+    FROM (SELECT feed_url, source FROM articles
+          WHERE feed_url IS NOT NULL AND source IS NOT NULL
+          UNION ALL
+          SELECT u AS feed_url, source FROM _source_health_written, unnest(feed_urls) AS t(u))
+    GROUP BY feed_url),
+feeds_of AS (
+    SELECT source, list(feed_url ORDER BY feed_url) AS feed_urls FROM feed_sources
+    GROUP BY source),
 failed AS (
     SELECT coalesce(r.source, CASE WHEN r.stage = 'feed' THEN named.source END, '(unknown)')
                AS source,
@@ -117,8 +128,10 @@ SELECT s.source, d.day,
        w.articles_feed_text / w.articles AS share_feed_text,
        CAST(w.median_words AS DOUBLE) AS median_words,
        CAST(w.median_extraction_ms AS DOUBLE) AS median_extraction_ms,
+       fo.feed_urls,
        CAST(NULL AS VARCHAR) AS run_id
 FROM sources AS s CROSS JOIN days AS d
+LEFT JOIN feeds_of AS fo ON fo.source = s.source
 LEFT JOIN written AS w ON w.source = s.source AND w.day = d.day
 LEFT JOIN copies AS c ON c.source = s.source AND c.day = d.day
 LEFT JOIN failed AS f ON f.source = s.source AND f.day = d.day
@@ -179,6 +192,25 @@ def run_days(started_at, ended_at) -> list[date]:
     """The UTC days a run read on: from the day it started to the day it ended."""
     first, last = started_at.date(), ended_at.date()
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def rewrite_source_health(output_dir: str, started_at, ended_at, run_id: str) -> bool:
+    """After a run or window whose files are in: its days of `source_health` rewritten
+    (`write_source_health`). A failure does not fail the run: it is logged, and the
+    days' files are removed, so that the view computes those days rather than serve
+    rows the run made stale. False on failure."""
+    days = run_days(started_at, ended_at)
+    try:
+        write_source_health(output_dir, days, run_id)
+        return True
+    except Exception:  # noqa: BLE001 - the run's own tables are written and balanced
+        _LOG.exception("run %s: source_health not written; the view computes its days", run_id)
+    if "://" not in output_dir:
+        for day in days:
+            path = os.path.join(output_dir, "source_health", f"day={day.isoformat()}", HEALTH_FILE)
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+    return False
 
 
 def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> int:

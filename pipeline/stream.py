@@ -51,7 +51,7 @@ from newsbeam.options import (
 from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
 from newsbeam.report import compaction_summary, print_feed_failures
-from newsbeam.source_health import run_days, write_source_health
+from newsbeam.source_health import rewrite_source_health
 from newsbeam.transforms.dedupe.index_files import prune_index
 from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
@@ -219,7 +219,7 @@ class LocalStream:
         row = run_row_of(self._news.output, run_id)
         accounting = balance_report(row)[0] if row else "no runs row written"
         if row is not None:
-            self._write_source_health(row)
+            rewrite_source_health(self._news.output, row["started_at"], row["ended_at"], run_id)
         ran, closed = time.monotonic() - started, time.monotonic() - opened
         self._say(
             f"window {self.windows} ({len(due)} feeds due, run {ran:.1f}s, written "
@@ -239,16 +239,6 @@ class LocalStream:
         sys.stdout.flush()
         # A stream goes on past a failed feed (it is polled again, backing off): said only.
         print_feed_failures(failed_feeds(result), 0, allowed=True)
-
-    def _write_source_health(self, row: dict) -> None:
-        """The window's days in `source_health`; a failure is logged, the stream goes on
-        (the view computes what the table lacks)."""
-        try:
-            write_source_health(
-                self._news.output, run_days(row["started_at"], row["ended_at"]), row["run_id"]
-            )
-        except Exception:  # noqa: BLE001 - the health table must not stop the stream
-            _LOG.exception("window %s: source_health not written", row["run_id"])
 
     def _compact_if_due(self) -> None:
         """Between windows, at most once per `--compact-after`: merges the small files of

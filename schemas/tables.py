@@ -317,6 +317,7 @@ SOURCE_HEALTH = Table(
             pa.field("share_feed_text", pa.float64()),
             pa.field("median_words", pa.float64()),
             pa.field("median_extraction_ms", pa.float64()),
+            pa.field("feed_urls", pa.list_(pa.string())),
             pa.field("run_id", pa.string()),
         ]
     ),

@@ -104,6 +104,7 @@ class ArticleRow(TypedDict):
     main_country: str | None
     language: str | None
     ner_model: str | None
+    extraction_ms: float | None
     persons: list[str]
     organizations: list[str]
     locations: list[str]

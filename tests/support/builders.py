@@ -261,6 +261,7 @@ def health_row(**overrides: Any) -> dict:
         "share_feed_text": 0.0,
         "median_words": 420.0,
         "median_extraction_ms": 18.5,
+        "feed_urls": ["https://x.test/feed.xml"],
         "run_id": "r" * 32,
     }
     return _row(SOURCE_HEALTH, example, overrides)

@@ -257,3 +257,52 @@ def test_a_later_day_is_written_from_that_day_s_files_and_knows_the_quiet_source
         path.write_bytes(b"not parquet")
         os.utime(path, (_START.timestamp(), _START.timestamp()))
     assert write_source_health(str(out), [day2], "run3".ljust(32, "0")) == 2
+
+
+def test_an_unnamed_feed_failing_on_a_later_day_counts_under_its_source(tmp_path):
+    """A feed with no configured name reads no title when it fails: its source is the one
+    its articles carried on an earlier day, whose files the later rewrite does not read
+    (the days already written remember it)."""
+    import os
+
+    from newsbeam.source_health import write_source_health
+
+    out = tmp_path / "out"
+    feed_url = "https://unnamed.test/feed.xml"
+    for day in (0, 2):
+        at = _START + timedelta(days=day)
+        files_before = set(out.rglob("*.parquet"))
+        if day == 0:
+            rows = [{**row, "feed_url": feed_url} for row in _articles("Unnamed Wire", 0, 3, 300)]
+            _write(out, ARTICLES, rows)
+        else:
+            failure = reject_row(feed_url, "feed", "http_error", "HTTP 503", None)
+            _write(out, REJECTS, [{**failure, "ingested_at": at}])
+        _write(out, RUNS, [run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at)])
+        for path in set(out.rglob("*.parquet")) - files_before:
+            os.utime(path, (at.timestamp(), at.timestamp()))
+        write_source_health(str(out), [at.date()], f"run{day}".ljust(32, "0"))
+    day2 = (_START + timedelta(days=2)).date()
+    db = connect(str(out))
+    assert db.execute(
+        "SELECT source, feed_failures FROM _source_health_written WHERE day = ?", [day2]
+    ).fetchall() == [("Unnamed Wire", 1)]
+    assert _health_rows(db, "_source_health_written", day2) == _health_rows(
+        db, "_source_health_computed", day2
+    )
+
+
+def test_a_rewrite_that_fails_leaves_no_stale_day_behind(tmp_path):
+    """A run whose files are in does not fail for its health rows: it says so, and removes
+    the day's file, so that the view computes the day instead of serving older rows."""
+    from newsbeam.source_health import rewrite_source_health
+
+    out = tmp_path / "out"
+    _write(out, ARTICLES, _articles("Steady Wire", 0, 2, 300))
+    _write(out, RUNS, [run_row(run_id="run0".ljust(32, "0"), started_at=_START, ended_at=_START)])
+    assert rewrite_source_health(str(out), _START, _START, "run0".ljust(32, "0"))
+    (day_file,) = out.glob("source_health/day=*/health.parquet")
+    (articles_file,) = out.glob("articles/*/*/*.parquet")
+    articles_file.write_bytes(b"cut short by a power cut")
+    assert not rewrite_source_health(str(out), _START, _START, "run1".ljust(32, "0"))
+    assert not day_file.exists()
