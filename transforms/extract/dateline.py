@@ -26,7 +26,9 @@ DATELINE_WEIGHT = 2.0
 _WORD = r"[^\W\d_][\w.'’&-]*"
 _NAME = rf"{_WORD}(?:[ ]{_WORD}){{0,3}}"
 _MONTH = r"[^\W\d_]{3,10}\.?"
-_DAY_AND_MONTH = rf",[ ](?:\d{{1,2}}[ ](?:de[ ])?{_MONTH}|{_MONTH}[ ]\d{{1,2}})[ ]*"
+_DAY_AND_MONTH = (
+    rf",[ ](?:\d{{1,2}}[ ](?:de[ ])?(?P<month>{_MONTH})|(?P<month_first>{_MONTH})[ ]\d{{1,2}})[ ]*"
+)
 _DATELINE = re.compile(
     rf"(?P<place>(?=[^\W\d_])(?:{_NAME})(?:,[ ]{_NAME}){{0,2}})"
     r"[ ]*(?:"
@@ -39,6 +41,15 @@ _DATELINE = re.compile(
 _MAX_PLACE_CHARACTERS = 60
 
 
+def _is_month(word: str) -> bool:
+    """A month's name or abbreviation in one of the languages `written_dates` reads
+    ("SET", "Sept.", "mai"): "Liverpool 3 (Salah 2)" has no month."""
+    from newsbeam.transforms.sources.written_dates import month_names
+
+    word = word.casefold().rstrip(".")
+    return word in month_names() or word == "sept"
+
+
 def dateline_span(text: str) -> tuple[int, int] | None:
     """Where the place of a dateline at the start of `text` lies, or None.
 
@@ -47,6 +58,9 @@ def dateline_span(text: str) -> tuple[int, int] | None:
     """
     match = _DATELINE.match(text)
     if match is None:
+        return None
+    month = match.group("month") or match.group("month_first")
+    if month and not _is_month(month):
         return None
     place = match.group("place")
     if len(place) > _MAX_PLACE_CHARACTERS:

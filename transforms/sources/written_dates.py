@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
-__all__ = ["month_number", "parse_written_date"]
+__all__ = ["month_names", "month_number", "parse_written_date"]
 
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
@@ -33,6 +33,12 @@ def _names() -> dict[str, dict[str, int]]:
         if kind == "month":
             table.setdefault(name, {})[language] = int(number)
     return table
+
+
+@cache
+def month_names() -> frozenset[str]:
+    """Every month name and abbreviation known, casefolded."""
+    return frozenset(_names())
 
 
 def month_number(word: str, language: str | None = None) -> int | None:

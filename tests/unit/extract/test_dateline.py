@@ -34,6 +34,8 @@ def test_a_dateline_place_is_found_at_the_start(text, place):
         "The stock rose 2% in Moscow (Reuters) - trading.",
         "Coca-Cola said on Monday it would raise prices.",
         "Paris, 24 May was a sunny day - everyone was out.",
+        "Manchester United, Liverpool 3 (Salah 2, Jota) - a draw.",
+        "Last Year, Sales 12 (up from 10) rose.",
         "",
     ],
 )
