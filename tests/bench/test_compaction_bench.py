@@ -11,3 +11,4 @@ def test_the_compaction_bench_reports_fewer_files_and_every_query_before_and_aft
     assert sum(figures["files_after"].values()) < sum(figures["files_before"].values())
     for timings in (figures["before_ms"], figures["after_ms"]):
         assert set(timings) == {"open_output", *QUERIES} and all(ms > 0 for ms in timings.values())
+    assert figures["source_health_first_s"] > 0 and figures["source_health_window_s"] > 0
