@@ -95,9 +95,10 @@ def _create_views(
         # The written source_health, one small file a day, is read whole: its sources are
         # the ones a quiet day shows with zeros.
         since = None if table_name == "source_health" else written_since
-        files = None if since is None else _files_since(output_dir, table, since)
         if tables is not None and table_name not in tables:
-            files = []
+            files: list[str] | None = []
+        else:
+            files = None if since is None else _files_since(output_dir, table, since)
         if files or (files is None and _has_files(output_dir, table)):
             columns = ", ".join(f'"{column}"' for column in table.schema.names)
             by_name = _schemas_differ(connection, output_dir, table, files)

@@ -67,12 +67,13 @@ copies AS (
            count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
            count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
     FROM duplicates GROUP BY ALL),
-feed_sources AS (  -- from the articles, and the days already written (`feed_urls`)
-    SELECT feed_url, any_value(source) AS source
-    FROM (SELECT feed_url, source FROM articles
+feed_sources AS (  -- from the articles and the days written (`feed_urls`), newest first
+    SELECT feed_url, arg_max(source, seen) AS source
+    FROM (SELECT feed_url, source, epoch(ingested_at) AS seen FROM articles
           WHERE feed_url IS NOT NULL AND source IS NOT NULL
           UNION ALL
-          SELECT u AS feed_url, source FROM _source_health_written, unnest(feed_urls) AS t(u))
+          SELECT u AS feed_url, source, epoch(CAST(day AS TIMESTAMP)) AS seen
+          FROM _source_health_written, unnest(feed_urls) AS t(u))
     GROUP BY feed_url),
 feeds_of AS (
     SELECT source, list(feed_url ORDER BY feed_url) AS feed_urls FROM feed_sources
@@ -196,21 +197,46 @@ def run_days(started_at, ended_at) -> list[date]:
 
 def rewrite_source_health(output_dir: str, started_at, ended_at, run_id: str) -> bool:
     """After a run or window whose files are in: its days of `source_health` rewritten
-    (`write_source_health`). A failure does not fail the run: it is logged, and the
-    days' files are removed, so that the view computes those days rather than serve
-    rows the run made stale. False on failure."""
-    days = run_days(started_at, ended_at)
-    try:
-        write_source_health(output_dir, days, run_id)
-        return True
-    except Exception:  # noqa: BLE001 - the run's own tables are written and balanced
-        _LOG.exception("run %s: source_health not written; the view computes its days", run_id)
-    if "://" not in output_dir:
-        for day in days:
-            path = os.path.join(output_dir, "source_health", f"day={day.isoformat()}", HEALTH_FILE)
+    (`write_source_health`), each on its own. A failure does not fail the run: it is
+    logged, and that day's file is removed, so that the view computes the day rather
+    than serve rows the run made stale (and a later day's rewrite reads its files).
+    False if any day failed."""
+    complete = True
+    for day in run_days(started_at, ended_at):
+        try:
+            write_source_health(output_dir, [day], run_id)
+            continue
+        except Exception:  # noqa: BLE001 - the run's own tables are written and balanced
+            _LOG.exception(
+                "run %s: source_health of %s not written; the view computes it", run_id, day
+            )
+        complete = False
+        if "://" not in output_dir:
             with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
-    return False
+                os.remove(_day_file(output_dir, day))
+    return complete
+
+
+def _day_file(output_dir: str, day: date) -> str:
+    return os.path.join(output_dir, "source_health", f"day={day.isoformat()}", HEALTH_FILE)
+
+
+def _written_since(output_dir: str, first: date) -> float | None:
+    """Epoch seconds from which the files hold every row not yet in a written day before
+    `first`: the start of the day after the last such day (less a margin for a clock set
+    back), or None (every file) when no day before `first` is written."""
+    folder = os.path.join(output_dir, "source_health")
+    written = sorted(
+        date.fromisoformat(entry.name.removeprefix("day="))
+        for entry in (os.scandir(folder) if os.path.isdir(folder) else ())
+        if entry.name.startswith("day=")
+        and entry.name.removeprefix("day=") < first.isoformat()
+        and os.path.exists(os.path.join(entry.path, HEALTH_FILE))
+    )
+    if not written:
+        return None
+    start = datetime.combine(written[-1] + timedelta(days=1), time.min, UTC)
+    return start.timestamp() - _CLOCK_SLACK_S
 
 
 def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> int:
@@ -232,14 +258,9 @@ def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> i
     days = sorted(set(days))
     if not days:
         return 0
-    # Rows read on those days lie in files written since the first began; the first time,
-    # every file is read, so that sources quiet since before are known.
-    table_folder = os.path.join(output_dir, SOURCE_HEALTH.name)
-    since = (
-        datetime.combine(days[0], time.min, UTC).timestamp() - _CLOCK_SLACK_S
-        if os.path.isdir(table_folder)
-        else None
-    )
+    # Rows read on those days, and on any day since the last one written, lie in the files
+    # written since; what came before is in the days written (sources gone quiet, feeds).
+    since = _written_since(output_dir, days[0])
     written = 0
     schema = SOURCE_HEALTH.file_schema
     with connect(output_dir, since, _READ_TABLES) as connection:

@@ -47,7 +47,7 @@ def _is_month(word: str) -> bool:
     from newsbeam.transforms.sources.written_dates import month_names
 
     word = word.casefold().rstrip(".")
-    return word in month_names() or word == "sept"
+    return word in month_names()
 
 
 def dateline_span(text: str) -> tuple[int, int] | None:

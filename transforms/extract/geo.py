@@ -245,28 +245,30 @@ class Gazetteer:
 
         The outlet's `home_country`, where its feed names one, is evidence as a state named
         is (a local paper's "Paris" is a Paris of its own country, if the gazetteer knows
-        one), except for a name that stands in the `dateline` (wire copy: "MOSCOW
-        (Reuters) -" is Moscow whoever prints it) or whose largest city lies in a country
-        the article names (`named_countries`: its places and demonyms: "Greek lawmakers in
-        Athens").
+        one), except in the `dateline` (wire copy: "MOSCOW (Reuters) -" is Moscow whoever
+        prints it) and for a city whose largest namesake lies in a country the article
+        names (`named_countries`: its places and demonyms: "Greek lawmakers in Athens").
+        A city the dateline names is, further on, the dateline's city unless a qualifier
+        says otherwise ("ATHENS, Ga. (AP) - ... in Athens" is Georgia's twice).
         """
         anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
         named = set(named_countries) | {
             p.country for p, _s, _e in places if p is not None and p.kind == "country"
         }
-        datelined = {
-            p.name
-            for p, start, _e in places
-            if p is not None and dateline and dateline[0] <= start < dateline[1]
-        }
         after = {start: p for p, start, _e in places if p is not None and p.kind != "city"}
-        settled = []
-        for place, _start, end in places:
+
+        def in_dateline(start: int) -> bool:
+            return dateline is not None and dateline[0] <= start < dateline[1]
+
+        settled: list[Place | None] = []
+        qualified: list[bool] = []
+        for place, start, end in places:
+            qualifier = None
             if place is not None and place.kind == "city":
                 qualifier = _qualifier_country(text, end, after)
                 at_home = (
                     {home_country}
-                    if home_country and place.name not in datelined and place.country not in named
+                    if home_country and not in_dateline(start) and place.country not in named
                     else set()
                 )
                 wanted = {qualifier} if qualifier else anchors | at_home
@@ -276,7 +278,20 @@ class Gazetteer:
                         homonym = Place(place.name, qualifier, "city")
                     place = homonym or place
             settled.append(place)
-        return settled
+            qualified.append(qualifier is not None)
+        datelined = {
+            original.name: place
+            for (original, start, _e), place in zip(places, settled, strict=True)
+            if original is not None and original.kind == "city" and in_dateline(start)
+        }
+        return [
+            datelined.get(original.name, place)
+            if original is not None and original.kind == "city" and not own_qualifier
+            else place
+            for (original, _s, _e), place, own_qualifier in zip(
+                places, settled, qualified, strict=True
+            )
+        ]
 
     def _homonyms(self, city: Place) -> list[Place]:
         """Cities of other countries with this city's name, largest first."""

@@ -375,3 +375,13 @@ def test_wire_copy_keeps_its_foreign_cities_in_a_home_country_paper(gazetteer):
         home_country="US",
     )
     assert found.countries[0] == "GR"
+
+
+def test_a_city_the_dateline_names_is_the_same_city_further_on(gazetteer):
+    """ "ATHENS, Ga. (AP) - ... in Athens": the dateline's qualifier settles both mentions,
+    with or without the outlet's home country."""
+    text = "ATHENS, Ga. (AP) - Students rallied in Athens on Monday."
+    mentions = [Mention("ATHENS", "GPE", 0, 6), Mention("Athens", "GPE", 39, 45)]
+    for home in (None, "US"):
+        found = summarise_mentions(mentions, gazetteer, text, (0, 11), home_country=home)
+        assert found.countries == ["US"], home
