@@ -201,10 +201,11 @@ def _with_written_offset(instant: datetime, written: object) -> datetime:
     the article's `date` is the publisher's day ("Mon, 24 Sep 2018 22:00:00 -0300" is the
     24th, not the 25th)."""
     local = parse_instant(written) if isinstance(written, str) else None
-    # feedparser drops fractions of a second ("22:00:00.001-03:00"): compared without.
+    # feedparser drops fractions of a second ("22:00:00.001-03:00"): compared, and kept,
+    # without them, so that the instant stays the one feedparser read.
     if local is None or local.tzinfo is None or local.replace(microsecond=0) != instant:
         return instant
-    return local
+    return local.replace(microsecond=0)
 
 
 def _written_date(value: object) -> datetime | None:
