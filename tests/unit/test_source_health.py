@@ -195,6 +195,24 @@ def _health_rows(db, relation: str, day) -> list[tuple]:
     ).fetchall()
 
 
+def _run_day(out, day: int, rows: dict) -> None:
+    """A run on day `day` (from `_START`): its rows and its runs row written, each file
+    dated the run's time as a stream leaves it, then its day of source_health rewritten."""
+    import os
+
+    from newsbeam.source_health import write_source_health
+
+    at = _START + timedelta(days=day)
+    run_id = f"run{day}".ljust(32, "0")
+    files_before = set(out.rglob("*.parquet"))
+    for table, table_rows in rows.items():
+        _write(out, table, table_rows)
+    _write(out, RUNS, [run_row(run_id=run_id, started_at=at, ended_at=at)])
+    for path in set(out.rglob("*.parquet")) - files_before:
+        os.utime(path, (at.timestamp(), at.timestamp()))
+    write_source_health(str(out), [at.date()], run_id)
+
+
 def test_the_written_table_holds_what_the_view_computes(output, tmp_path):
     """Each day's file, written from the whole output, is the computed rows, one per
     source: the view then reads it instead of computing."""
@@ -232,14 +250,8 @@ def test_a_later_day_is_written_from_that_day_s_files_and_knows_the_quiet_source
 
     out = tmp_path / "out"
     for day in (0, 2):
-        at = _START + timedelta(days=day)
-        files_before = set(out.rglob("*.parquet"))
         flaky = _articles("Flaky Post", day, 3, 300) if day == 0 else []
-        _write(out, ARTICLES, _articles("Steady Wire", day, 6, 500) + flaky)
-        _write(out, RUNS, [run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at)])
-        for path in set(out.rglob("*.parquet")) - files_before:
-            os.utime(path, (at.timestamp(), at.timestamp()))
-        write_source_health(str(out), [at.date()], f"run{day}".ljust(32, "0"))
+        _run_day(out, day, {ARTICLES: _articles("Steady Wire", day, 6, 500) + flaky})
     day2 = (_START + timedelta(days=2)).date()
     db = connect(str(out))
     assert db.execute(
@@ -263,25 +275,13 @@ def test_an_unnamed_feed_failing_on_a_later_day_counts_under_its_source(tmp_path
     """A feed with no configured name reads no title when it fails: its source is the one
     its articles carried on an earlier day, whose files the later rewrite does not read
     (the days already written remember it)."""
-    import os
-
-    from newsbeam.source_health import write_source_health
 
     out = tmp_path / "out"
     feed_url = "https://unnamed.test/feed.xml"
-    for day in (0, 2):
-        at = _START + timedelta(days=day)
-        files_before = set(out.rglob("*.parquet"))
-        if day == 0:
-            rows = [{**row, "feed_url": feed_url} for row in _articles("Unnamed Wire", 0, 3, 300)]
-            _write(out, ARTICLES, rows)
-        else:
-            failure = reject_row(feed_url, "feed", "http_error", "HTTP 503", None)
-            _write(out, REJECTS, [{**failure, "ingested_at": at}])
-        _write(out, RUNS, [run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at)])
-        for path in set(out.rglob("*.parquet")) - files_before:
-            os.utime(path, (at.timestamp(), at.timestamp()))
-        write_source_health(str(out), [at.date()], f"run{day}".ljust(32, "0"))
+    articles = [{**row, "feed_url": feed_url} for row in _articles("Unnamed Wire", 0, 3, 300)]
+    _run_day(out, 0, {ARTICLES: articles})
+    failure = reject_row(feed_url, "feed", "http_error", "HTTP 503", None)
+    _run_day(out, 2, {REJECTS: [{**failure, "ingested_at": _START + timedelta(days=2)}]})
     day2 = (_START + timedelta(days=2)).date()
     db = connect(str(out))
     assert db.execute(
