@@ -196,7 +196,7 @@ class ArticleExtractor:
         reader: str,
         dateline: str | None,
     ) -> ArticleRow:
-        main = main_country(found, article.get("title"), dateline)
+        main = main_country(found, article.get("title"), dateline, article.get("country_hint"))
         return {
             **article,
             "language": language,

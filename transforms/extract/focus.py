@@ -3,7 +3,9 @@
 An article on a phone, a recipe or a market names a country now and then; taking the
 most salient country of every article as its focus gave such articles a country and put
 them in that country's region. A focus must be named at least `FOCUS_MENTIONS` times
-(places and demonyms together), in the title or in the dateline ("MOSCOW (Reuters) -").
+(places and demonyms together), in the title or in the dateline ("MOSCOW (Reuters) -"),
+or, once is enough, be the outlet's home country where its feed names one (the country
+is still named in the text: a local paper's one mention of its own town).
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ FOCUS_MENTIONS = 2
 
 
 def main_country(
-    found: ArticleEntities, title: str | None, dateline: str | None = None
+    found: ArticleEntities,
+    title: str | None,
+    dateline: str | None = None,
+    home_country: str | None = None,
 ) -> str | None:
     """The first of `found.countries` when the article names it `FOCUS_MENTIONS` times,
-    in its title or in its dateline (the dateline's words); else None."""
+    in its title or in its dateline (the dateline's words), or at all when it is the
+    outlet's `home_country` (a local paper's one mention of its own town); else None."""
     if not found.countries:
         return None
     top = found.countries[0]
+    if top == home_country:
+        return top
     named = [entity for entity in found.entities if entity.get("country") == top]
     mentions = sum(entity["count"] for entity in named)
     headline = [line for line in (title, dateline) if line]

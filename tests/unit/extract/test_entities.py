@@ -385,3 +385,15 @@ def test_a_city_the_dateline_names_is_the_same_city_further_on(gazetteer):
     for home in (None, "US"):
         found = summarise_mentions(mentions, gazetteer, text, (0, 11), home_country=home)
         assert found.countries == ["US"], home
+
+
+def test_the_outlet_s_home_country_named_once_is_the_focus(gazetteer):
+    """A local paper names its own town once: that is its focus; another country named
+    once is still none."""
+    from newsbeam.transforms.extract.focus import main_country
+
+    text = "The council in Nairobi held its rate vote on Tuesday."
+    found = summarise_mentions([Mention("Nairobi", "GPE", 15, 22)], gazetteer, text)
+    assert main_country(found, "Council vote") is None
+    assert main_country(found, "Council vote", home_country="KE") == "KE"
+    assert main_country(found, "Council vote", home_country="US") is None
