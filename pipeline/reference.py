@@ -5,8 +5,8 @@ reference from `newsbeam.schemas.TABLES`, so neither can drift from the code. Th
 holds each between marker comments (`<!-- flags:begin -->` ... `<!-- flags:end -->`,
 likewise `columns`), and this rewrites them in place::
 
-    python -m newsbeam.reference README.md           # rewrite the marked sections
-    python -m newsbeam.reference --check README.md   # exit 1 if a section is stale
+    python -m newsbeam.reference README.md docs/cli.md docs/tables.md    # rewrite them
+    python -m newsbeam.reference --check README.md docs/cli.md docs/tables.md
 
 Importing this module loads nothing heavy: Beam and pyarrow load when a table is rendered.
 """
@@ -35,7 +35,7 @@ __all__ = [
     "type_name",
 ]
 
-REGENERATE = "python -m newsbeam.reference README.md"
+REGENERATE = "python -m newsbeam.reference README.md docs/cli.md docs/tables.md"
 """The command that brings the README's generated sections up to date."""
 
 
