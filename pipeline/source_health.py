@@ -218,7 +218,12 @@ def rewrite_source_health(output_dir: str, started_at, ended_at, run_id: str) ->
 
 
 def _day_file(output_dir: str, day: date) -> str:
-    return os.path.join(output_dir, "source_health", f"day={day.isoformat()}", HEALTH_FILE)
+    """`DIR/source_health/day=YYYY-MM-DD/health.parquet`."""
+    from newsbeam.schemas import SOURCE_HEALTH
+    from newsbeam.transforms.write.parquet_files import partition_dir
+
+    folder = partition_dir(SOURCE_HEALTH, {"day": day})
+    return os.path.join(output_dir, SOURCE_HEALTH.name, folder, HEALTH_FILE)
 
 
 def _written_since(output_dir: str, first: date) -> float | None:
@@ -273,14 +278,14 @@ def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> i
             names = [column[0] for column in cursor.description]
             rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
             table = pa.Table.from_pylist([{**row, "run_id": run_id} for row in rows], schema=schema)
-            folder = os.path.join(output_dir, SOURCE_HEALTH.name, f"day={day.isoformat()}")
-            os.makedirs(folder, exist_ok=True)
+            path = _day_file(output_dir, day)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             os.makedirs(temporary_dir(output_dir), exist_ok=True)
             temporary = os.path.join(temporary_dir(output_dir), f"health-{uuid.uuid4().hex}.tmp")
             with open(temporary, "wb") as handle:
                 pq.write_table(table, handle, compression="zstd")
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(temporary, os.path.join(folder, HEALTH_FILE))
+            os.replace(temporary, path)
             written += table.num_rows
     return written
