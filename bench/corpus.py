@@ -7,6 +7,11 @@ makes (a dateline, a credit line, a cut last paragraph, house spelling, a line o
 context). `write_jsonl` writes them as the `.jsonl` records `newsbeam run` reads. This is
 the corpus of `python -m bench`.
 
+`story_stream`: the same kind of articles as a steady stream of stories: each story told by
+one to a dozen outlets in their own sentences over up to a day and a half, then over;
+the corpus of `bench/stories.py`, whose memory must follow the stories open, not the
+stream's length.
+
 `articles`: word-like tokens from a seeded Zipf-distributed vocabulary with sentence and
 paragraph structure, and syndicated copies; shingling and hashing cost what they cost on
 real text of the same length. It is the corpus of `bench/neardup.py`, kept as it was so
@@ -20,11 +25,18 @@ import os
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bench import lexicon
 
-__all__ = ["NewsArticle", "SyntheticArticle", "articles", "news_articles", "write_jsonl"]
+__all__ = [
+    "NewsArticle",
+    "SyntheticArticle",
+    "articles",
+    "news_articles",
+    "story_stream",
+    "write_jsonl",
+]
 
 _SYLLABLES = [
     "ka",
@@ -142,9 +154,10 @@ class NewsArticle:
 
 
 class _Writer:
-    """Sentences about one story: its place, its people, its organisations."""
+    """Sentences about one story: its place, its people, its organisations; `focused`: and
+    its own name and few nouns and adjectives, as a real story keeps to its subject's words."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, focused: bool = False) -> None:
         self.rng = rng
         self.city, self.country = rng.choice(lexicon.PLACES)
         self.other_city, self.other_country = rng.choice(lexicon.PLACES)
@@ -158,6 +171,12 @@ class _Writer:
         self.organisations = rng.sample(lexicon.ORGANISATIONS, 3)
         self.topic = rng.choice(lexicon.NOUNS)
         self.introduced: set[str] = set()
+        self.nouns, self.adjectives = lexicon.NOUNS, lexicon.ADJECTIVES
+        if focused:  # drawn last: an unfocused writer's draws stay as they were
+            self.nouns = rng.sample(lexicon.NOUNS, 12)
+            self.adjectives = rng.sample(lexicon.ADJECTIVES, 8)
+            # Its own name (a company, a ship, a bill), as real stories have theirs.
+            self.topic = "".join(rng.choices(_SYLLABLES, k=3)).capitalize()
 
     def _word(self, words):
         return self.rng.choice(words)
@@ -173,7 +192,7 @@ class _Writer:
         return self.rng.choice(self.organisations)
 
     def _phrase(self) -> str:
-        return f"the {self._word(lexicon.ADJECTIVES)} {self._word(lexicon.NOUNS)}"
+        return f"the {self._word(self.adjectives)} {self._word(self.nouns)}"
 
     def sentence(self) -> str:
         rng, verb = self.rng, self._word(lexicon.VERBS)
@@ -182,7 +201,7 @@ class _Writer:
         if choice == 0:
             text = (
                 f"Officials in {self.city} {verb[1]} {self._phrase()} on {self._word(_WEEKDAYS)}, "
-                f"saying {number} {_plural(self._word(lexicon.NOUNS))} would be affected"
+                f"saying {number} {_plural(self._word(self.nouns))} would be affected"
             )
         elif choice == 1:
             text = (
@@ -202,7 +221,7 @@ class _Writer:
             text = (
                 f"The {self.topic} in {self.other_city}, {self.other_country}, was "
                 f"{verb[2]} last year, and {self._phrase()} there is "
-                f"{self._word(lexicon.ADJECTIVES)}"
+                f"{self._word(self.adjectives)}"
             )
         elif choice == 5:
             text = (
@@ -217,14 +236,14 @@ class _Writer:
                 "and",
                 self._phrase(),
                 self._word(lexicon.VERBS)[1],
-                _plural(self._word(lexicon.NOUNS)),
+                _plural(self._word(self.nouns)),
             ]
             text = " ".join(words)
         return _upper_first(text) + "."
 
     def title(self) -> str:
         verb = self._word(lexicon.VERBS)
-        return f"{self.city} {verb[1]} {self._word(lexicon.ADJECTIVES)} {self.topic} plan"
+        return f"{self.city} {verb[1]} {self._word(self.adjectives)} {self.topic} plan"
 
     def body(self, words: int) -> str:
         paragraphs, paragraph, count = [], [], 0
@@ -303,6 +322,49 @@ def news_articles(
         )
         originals.append(article)
         yield article
+
+
+def story_stream(
+    count: int, per_hour: int = 60, words: tuple[int, int] = (150, 400), seed: int = 13
+) -> Iterator[tuple[NewsArticle, int]]:
+    """`count` articles, one every `3600 / per_hour` seconds, with the number of the story
+    each tells. A story (a place, people, organisations, a topic) has one article, or more
+    (a quarter of the time, up to 12, each by another outlet in new sentences) within a
+    span of 1 to 36 hours from its first; a slot goes to a story still running or to a new
+    one. Same seed, same articles."""
+    rng = random.Random(seed)
+    start = datetime.combine(_FIRST_DAY, time(6), UTC)
+    running: list[list] = []  # [writer, story number, articles left, ends at (s), outlets]
+    stories = 0
+    for number in range(count):
+        at = number * 3600 / per_hour
+        running = [story for story in running if story[2] > 0 and story[3] > at]
+        if not running or rng.random() < 0.45:
+            more = rng.randint(1, 11) if rng.random() < 0.25 else 0
+            outlets = rng.sample(lexicon.OUTLETS + lexicon.SYNDICATORS, k=min(12, more + 1))
+            ends = at + rng.uniform(1, 36) * 3600
+            story = [_Writer(rng, focused=True), stories, more + 1, ends, outlets]
+            running.append(story)
+            stories += 1
+        else:
+            story = rng.choice(running)
+        writer, story_number, _left, _ends, outlets = story
+        story[2] -= 1
+        name, domain = outlets[story[2] % len(outlets)]
+        yield (
+            NewsArticle(
+                id=f"s{number:07d}",
+                url=f"https://{domain}/news/s{number:07d}",
+                source=name,
+                title=writer.title(),
+                text=writer.body(rng.randint(*words)),
+                published=(start + timedelta(seconds=at)).isoformat(),
+                city=writer.city,
+                country=writer.country,
+                copy_of=None,
+            ),
+            story_number,
+        )
 
 
 def write_jsonl(corpus: Iterable[NewsArticle], directory: str, per_file: int = 250) -> list[str]:

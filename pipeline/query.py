@@ -98,7 +98,7 @@ def _create_views(
         if tables is not None and table_name not in tables:
             files: list[str] | None = []
         else:
-            files = None if since is None else _files_since(output_dir, table, since)
+            files = None if since is None else _files_written_since(output_dir, table, since)
         if files or (files is None and _has_files(output_dir, table)):
             columns = ", ".join(f'"{column}"' for column in table.schema.names)
             by_name = _schemas_differ(connection, output_dir, table, files)
@@ -233,15 +233,11 @@ def run_row_of(output_dir: str, run_id: str) -> dict | None:
     return None
 
 
-def _files_since(output_dir: str, table: Table, since: float) -> list[str]:
-    """The table's Parquet files last written at or after `since` (epoch seconds)."""
-    root = os.path.join(output_dir, table.name)
-    return sorted(
-        os.path.join(folder, name)
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-        if name.endswith(".parquet") and os.stat(os.path.join(folder, name)).st_mtime >= since
-    )
+def _files_written_since(output_dir: str, table: Table, since: float) -> list[str]:
+    # Imported here: Beam's file systems cost a query that needs none of them seconds.
+    from newsbeam.transforms.write.parquet_files import list_table_files
+
+    return list_table_files(output_dir, table, written_since=since)
 
 
 def _has_files(output_dir: str, table: Table) -> bool:

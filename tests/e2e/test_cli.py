@@ -10,6 +10,7 @@ import pytest
 
 from newsbeam.query import connect
 from newsbeam.schemas import SCHEMA_VERSION
+from newsbeam.transforms.stories.story_state_files import load_story_state
 from tests.support.builders import rss
 from tests.support.paths import SAMPLES, SHARED_DATA
 from tests.support.run_cli import newsbeam
@@ -375,8 +376,12 @@ def test_a_later_run_records_a_copy_against_the_article_already_written(sample_o
         "FROM duplicates d JOIN articles a ON a.id = d.duplicate_of "
         "WHERE d.source = 'Later Wire'",
     )
-    # The copy belongs to its article's story, although that story was written a run ago.
+    # The copy belongs to its article's story, although that story was written a run ago
+    # and closed since (Kenya's day is over 48 hours before the samples' newest article):
+    # the saved stories no longer hold its article, the written articles table does.
     assert rows == [("near", True, "Later Wire", "Example News", True)]
+    (kenya,) = _rows(earlier, "SELECT id FROM articles WHERE title LIKE 'Kenya%'")[0]
+    assert kenya not in load_story_state(str(earlier), 7 * 86_400.0).story_of
     assert _rows(earlier, "SELECT count(*) FROM articles") == [(12,)]
 
 

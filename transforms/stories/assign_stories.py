@@ -28,7 +28,7 @@ from apache_beam.transforms.userstate import ReadModifyWriteStateSpec
 from newsbeam.transforms.records import DateSource, Tagged
 from newsbeam.transforms.split_outputs import SplitOutputs
 from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
-from newsbeam.transforms.stories.story_state_files import load_story_state
+from newsbeam.transforms.stories.story_state_files import load_story_state, written_story_ids
 from newsbeam.transforms.stories.story_terms import story_terms
 
 __all__ = ["AssignStories", "story_card"]
@@ -63,15 +63,31 @@ def _published_seconds(article: dict) -> float:
     return article["ingested_at"].timestamp()
 
 
-def _stories_of(state: StoryState, grouped: list, ingested_at: datetime):
+class _WrittenStories(typing.NamedTuple):
+    """Where a copy of an article whose story has closed finds that story: the output's
+    `articles` written within `--state-expiry` (none without an output)."""
+
+    output_dir: str | None
+    expiry_s: float
+
+    def stories_of(self, article_ids: set[str]) -> dict[str, str]:
+        if not article_ids or not self.output_dir:
+            return {}
+        since = datetime.now(UTC).timestamp() - self.expiry_s
+        return written_story_ids(self.output_dir, article_ids, since)
+
+
+def _stories_of(state: StoryState, grouped: list, ingested_at: datetime, written: _WrittenStories):
     """Assigns one group's cards; yields (row id, story id) for articles and duplicates, and
     `Tagged` stories and merges rows. Updates `state`."""
     cards = [value for kind, value in grouped if kind == "card"]
     refs = [value for kind, value in grouped if kind == "ref"]
-    result = assign_batch(state, cards)
-    yield from result.story_of.items()
+    result = assign_batch(state, cards, kept_ids=[kept_id for _copy, kept_id in refs])
+    yield from ((card.article_id, result.story_of[card.article_id]) for card in cards)
+    missing = {kept_id for _copy, kept_id in refs} - result.story_of.keys()
+    story_of = {**written.stories_of(missing), **result.story_of}
     for duplicate_id, kept_id in refs:  # every row hears of its story, known or not
-        yield duplicate_id, result.story_of.get(kept_id) or state.story_of_article(kept_id)
+        yield duplicate_id, story_of.get(kept_id)
     for row in result.summaries:
         yield Tagged("stories", {**row, "ingested_at": ingested_at})
     for merge in result.merges:
@@ -90,11 +106,11 @@ class _AssignFromFileFn(beam.DoFn):
 
     def process(self, element):
         _key, grouped = element
-        state = StoryState(remember_s=self._expiry_s)
+        state = StoryState()
         if self._output_dir:
             state = load_story_state(self._output_dir, self._expiry_s, self._now.timestamp())
-            state.remember_s = self._expiry_s
-        for item in _stories_of(state, list(grouped), self._now):
+        written = _WrittenStories(self._output_dir, self._expiry_s)
+        for item in _stories_of(state, list(grouped), self._now, written):
             if isinstance(item, Tagged) and item.tag == "stories":
                 self._stories.inc()
             yield item
@@ -106,14 +122,14 @@ class _AssignInKeyedStateFn(beam.DoFn):
 
     STATE = ReadModifyWriteStateSpec("open_stories", PickleCoder())
 
-    def __init__(self, expiry_s: float):
-        self._expiry_s = expiry_s
+    def __init__(self, output_dir: str | None, expiry_s: float):
+        self._written = _WrittenStories(output_dir, expiry_s)
 
     def process(self, element, saved=beam.DoFn.StateParam(STATE)):
         _key, grouped = element
         stored = saved.read()
-        state = StoryState.from_json(stored) if stored else StoryState(remember_s=self._expiry_s)
-        yield from _stories_of(state, list(grouped), datetime.now(UTC))
+        state = StoryState.from_json(stored) if stored else StoryState()
+        yield from _stories_of(state, list(grouped), datetime.now(UTC), self._written)
         saved.write(state.to_json())
 
 
@@ -206,7 +222,8 @@ class AssignStories(beam.PTransform):
             assigned = (
                 batches
                 | "AcrossWindows" >> beam.WindowInto(window.GlobalWindows())
-                | "AssignInKeyedState" >> beam.ParDo(_AssignInKeyedStateFn(self._expiry_s))
+                | "AssignInKeyedState"
+                >> beam.ParDo(_AssignInKeyedStateFn(self._output_dir, self._expiry_s))
                 | "BackToWindows" >> beam.WindowInto(**_windowing_of(articles))
             )
         else:

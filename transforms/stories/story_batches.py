@@ -10,9 +10,10 @@ What the batch says: each article's story (its id after the batch's merges: ids 
 batch are not written yet, so they may still change), the merges of stories written by an
 earlier batch (those ids are on disk: the merge is recorded, the files are not rewritten),
 and one summary per story the batch added to. An article the state already placed (the
-same input run again) keeps its story and is not counted twice. The state remembers each
-article's story for `--state-expiry` of publication time, as the MinHash index remembers
-its signature, so that a copy found by a later run joins its article's story.
+same input run again) keeps its story and is not counted twice. The state remembers the
+story of each recent article of an open story, and no other: memory follows the open
+stories, not the history. A copy of an article it has forgotten finds the article's story
+in the written `articles` table (`story_state_files.written_story_ids`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ from newsbeam.transforms.stories.story_index import Merge, StoryIndex
 __all__ = ["MERGE_EVERY_SECONDS", "BatchStories", "StoryCard", "StoryState", "assign_batch"]
 
 MERGE_EVERY_SECONDS = 3600.0
-REMEMBER_SECONDS = 7 * 86_400.0
-"""How long the story of each article is kept by default (a run passes `--state-expiry`)."""
 SUMMARY_COUNTRIES = 3
 SUMMARY_ENTITIES = 5
 
@@ -54,14 +53,14 @@ class StoryCard:
 
 @dataclass
 class StoryState:
-    """The index, and the story of each article placed in the last `remember_s` seconds of
-    publication time: what a batch resumes from (a copy found runs later takes its
-    article's story, even once that story has closed)."""
+    """The index, and the story of each article of its open stories published within its
+    open hours of the clock: what a batch resumes from. Articles are forgotten when their
+    story closes, or their time is that far behind, so that a story that never closes does
+    not hold every article it ever had."""
 
     index: StoryIndex = field(default_factory=StoryIndex)
     story_of: dict[str, str] = field(default_factory=dict)
     published: dict[str, float] = field(default_factory=dict)
-    remember_s: float = REMEMBER_SECONDS
 
     def place(self, article_id: str, story_id: str, published: float) -> None:
         self.story_of[article_id] = story_id
@@ -71,11 +70,17 @@ class StoryState:
         story_id = self.story_of.get(article_id)
         return story_id and self.index.continuing_id(story_id)
 
-    def forget_before(self, time: float) -> None:
-        """Forgets the articles published over `remember_s` before `time`."""
-        old = [a for a, published in self.published.items() if published < time - self.remember_s]
-        for article_id in old:
-            del self.story_of[article_id], self.published[article_id]
+    def forget(self, clock: float) -> None:
+        """Forgets the articles of closed stories or published over the index's open hours
+        before `clock`, and the merges into closed stories."""
+        open_ids, oldest = self.index.story_ids(), clock - self.index.open_seconds
+        for article_id, story_id in list(self.story_of.items()):
+            story_id = self.index.continuing_id(story_id)
+            if story_id in open_ids and self.published[article_id] >= oldest:
+                self.story_of[article_id] = story_id
+            else:
+                del self.story_of[article_id], self.published[article_id]
+        self.index.forget_closed_merges()
 
     def to_json(self) -> dict:
         return {
@@ -84,12 +89,11 @@ class StoryState:
                 article: [self.story_of_article(article), self.published[article]]
                 for article in self.story_of
             },
-            "remember_s": self.remember_s,
         }
 
     @classmethod
     def from_json(cls, data: Mapping) -> StoryState:
-        state = cls(StoryIndex.from_state(data["index"]), remember_s=data["remember_s"])
+        state = cls(StoryIndex.from_state(data["index"]))
         for article, (story_id, published) in data["articles"].items():
             state.place(article, story_id, published)
         return state
@@ -97,7 +101,8 @@ class StoryState:
 
 class BatchStories(NamedTuple):
     story_of: dict[str, str]
-    """Article id -> story id, for every card of the batch."""
+    """Article id -> story id, for every card of the batch and every kept article asked
+    for that the state knows."""
     merges: list[Merge]
     """Merges of stories an earlier batch wrote."""
     summaries: list[dict]
@@ -108,8 +113,12 @@ def assign_batch(
     state: StoryState,
     cards: Iterable[StoryCard],
     merge_every: float = MERGE_EVERY_SECONDS,
+    kept_ids: Iterable[str] = (),
 ) -> BatchStories:
-    """Assigns the cards to stories in publication order; updates `state`."""
+    """Assigns the cards to stories in publication order; updates `state`.
+
+    `kept_ids`: the articles of the batch's copies; those of earlier batches whose story the
+    state still holds are answered too (the others' stories have closed: see the module)."""
     index = state.index
     ordered = sorted(cards, key=lambda card: (card.published, card.article_id))
     written_before = index.story_ids()
@@ -134,6 +143,10 @@ def assign_batch(
     for card in new:
         state.place(card.article_id, assigned[card.article_id], card.published)
     story_of = {card.article_id: state.story_of_article(card.article_id) for card in ordered}
+    for kept_id in kept_ids:
+        story_id = story_of.get(kept_id) or state.story_of_article(kept_id)
+        if story_id:
+            story_of[kept_id] = story_id
     if ordered:
         # The batch's clock: its newest dated article. An undated one stands at its
         # ingestion time, which in a backfill is years after the others: it must not close
@@ -141,7 +154,7 @@ def assign_batch(
         clock = max((card.published for card in ordered if card.dated), default=None)
         clock = ordered[-1].published if clock is None else clock
         index.close_before(clock)
-        state.forget_before(clock)
+        state.forget(clock)
     recorded = [merge for merge in merges if merge.merged in written_before]
     return BatchStories(story_of, recorded, _summaries(new, story_of, index))
 

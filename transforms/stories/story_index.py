@@ -11,7 +11,8 @@ Early articles of a story can open stories of their own before the words they sh
 seen often; `merge_similar` then joins stories whose centroids reach `MERGE_THRESHOLD`.
 A story id is never rewritten: a merge says which id continues (the story opened first),
 and later articles join that one. A story closes `OPEN_HOURS` after its last article:
-closed stories leave the index, so memory is bounded by the open stories, not the history.
+closed stories leave the index, and the frequencies forget old words by halving, so memory
+is bounded by the open stories and the recent vocabulary, not the history.
 
 The same articles in the same order give the same stories: callers order a batch by
 publication time, then id.
@@ -39,6 +40,11 @@ articles share weighing nothing."""
 BOILERPLATE_MIN_ARTICLES = 20
 BOILERPLATE_SHARE = 0.5
 CENTROID_TERMS = 100
+FREQUENCY_HALVING_DOCUMENTS = 20_000
+SOURCE_HALVING_ARTICLES = 1_000
+"""Every so many articles the frequencies (all, and each source's) are halved and the terms
+left at none forgotten: they follow the recent news, and their memory the recent
+vocabulary, not every word the stream ever brought."""
 CANDIDATE_TERMS = 20
 """A story is a candidate for merging through its heaviest terms only: a large story's
 whole vocabulary would make every story a candidate."""
@@ -73,6 +79,10 @@ class _Story:
 
     def heaviest(self, count: int) -> list[str]:
         return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:count]
+
+
+def _halved(counts: Counter[str]) -> Counter[str]:
+    return Counter({term: count // 2 for term, count in counts.items() if count > 1})
 
 
 def _cosine(a: Mapping[str, float], norm_a: float, b: Mapping[str, float], norm_b: float):
@@ -176,11 +186,7 @@ class StoryIndex:
                 [s.story_id, s.first, s.last, s.articles, s.centroid]
                 for s in self._stories.values()
             ],
-            "continues": {
-                gone: self.continuing_id(gone)
-                for gone in self._continues
-                if self.continuing_id(gone) in self._stories
-            },
+            "continues": self._open_continues(),
             "source_articles": self._source_articles,
             "source_frequency": {s: dict(c) for s, c in self._source_frequency.items()},
         }
@@ -204,6 +210,11 @@ class StoryIndex:
         }
         return index
 
+    def forget_closed_merges(self) -> None:
+        """Forgets the merges into stories that have closed (an article of this batch may
+        still ask for its story's id until the batch ends: callers call this then)."""
+        self._continues = self._open_continues()
+
     def close_before(self, time: float) -> list[str]:
         """Closes the stories whose last article is over `open_hours` before `time`."""
         closed = [s.story_id for s in self._stories.values() if time - s.last > self.open_seconds]
@@ -213,12 +224,19 @@ class StoryIndex:
 
     # --- inner steps ----------------------------------------------------------------------
 
+    def _open_continues(self) -> dict[str, str]:
+        continuing = ((gone, self.continuing_id(gone)) for gone in self._continues)
+        return {gone: story_id for gone, story_id in continuing if story_id in self._stories}
+
     def _without_boilerplate(self, terms: Mapping[str, float], source: str) -> dict[str, float]:
         if not source:
             return dict(terms)
         seen = self._source_articles[source] = self._source_articles.get(source, 0) + 1
         frequency = self._source_frequency.setdefault(source, Counter())
         frequency.update(terms.keys())
+        if seen >= SOURCE_HALVING_ARTICLES:
+            seen = self._source_articles[source] = seen // 2
+            self._source_frequency[source] = frequency = _halved(frequency)
         if seen < BOILERPLATE_MIN_ARTICLES:
             return dict(terms)
         return {t: w for t, w in terms.items() if frequency[t] < BOILERPLATE_SHARE * seen}
@@ -228,6 +246,9 @@ class StoryIndex:
         `PRIOR_DOCUMENTS` without any term)."""
         self._documents += 1
         self._document_frequency.update(terms.keys())
+        if self._documents >= FREQUENCY_HALVING_DOCUMENTS:
+            self._documents //= 2
+            self._document_frequency = _halved(self._document_frequency)
         vector = {
             term: (1 + math.log(count))
             * math.log(

@@ -11,16 +11,26 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import time
+from collections.abc import Iterable
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from newsbeam.schemas import ARTICLES
 from newsbeam.schemas.layout import story_state_path
 from newsbeam.transforms.stories.story_batches import StoryState
+from newsbeam.transforms.write.parquet_files import (
+    UnreadableFile,
+    list_table_files,
+    read_parquet,
+)
 
-__all__ = ["commit_story_state", "load_story_state", "stage_story_state"]
+__all__ = ["commit_story_state", "load_story_state", "stage_story_state", "written_story_ids"]
+
+_LOG = logging.getLogger(__name__)
 
 
 def load_story_state(output_dir: str, expiry_s: float, now: float | None = None) -> StoryState:
@@ -33,6 +43,30 @@ def load_story_state(output_dir: str, expiry_s: float, now: float | None = None)
     if saved["saved_at"] < (time.time() if now is None else now) - expiry_s:
         return StoryState()
     return StoryState.from_json(saved["state"])
+
+
+def written_story_ids(
+    output_dir: str, article_ids: Iterable[str], written_since: float
+) -> dict[str, str]:
+    """The story each article was written with, for those in `articles` files written since
+    `written_since` (epoch seconds): a copy whose article's story has closed (the state
+    keeps open stories only) takes the story its article has on disk. Copies are found
+    within `--state-expiry` of their article's ingestion, so older files are not read."""
+    wanted = set(article_ids)
+    found: dict[str, str] = {}
+    for path in list_table_files(output_dir, ARTICLES, written_since=written_since):
+        if not wanted:
+            break
+        try:
+            rows = read_parquet(path, ["id", "story_id"]).to_pylist()
+        except UnreadableFile as error:  # damaged, or written before stories existed
+            _LOG.warning("story ids not read: %s", error)
+            continue
+        for row in rows:
+            if row["id"] in wanted and row["story_id"]:
+                found[row["id"]] = row["story_id"]
+                wanted.discard(row["id"])
+    return found
 
 
 def stage_story_state(output_dir: str, token: str, state: StoryState) -> str:

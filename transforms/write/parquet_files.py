@@ -94,15 +94,23 @@ def remove_stale_temporary(output_dir: str, older_than_s: float, now: float | No
     return removed
 
 
-def list_table_files(output_dir: str, table: Table) -> list[str]:
-    """Paths of the table's complete Parquet files (temporary files are never listed)."""
+def list_table_files(
+    output_dir: str, table: Table, written_since: float | None = None
+) -> list[str]:
+    """Paths of the table's complete Parquet files (temporary files are never listed);
+    with `written_since` (epoch seconds), only those last written at or after it."""
     root = FileSystems.join(output_dir, table.name)
     pattern = FileSystems.join(root, *(["*"] * len(table.partition_by)), "*.parquet")
     try:
         results = FileSystems.match([pattern])
     except Exception:  # noqa: BLE001 - Beam raises BeamIOError for a missing root
         return []
-    return sorted(metadata.path for result in results for metadata in result.metadata_list)
+    return sorted(
+        metadata.path
+        for result in results
+        for metadata in result.metadata_list
+        if written_since is None or metadata.last_updated_in_seconds >= written_since
+    )
 
 
 class UnreadableFile(ValueError):

@@ -2,6 +2,7 @@
 resumes from, merges of written stories recorded, a re-run counted once."""
 
 import json
+from dataclasses import replace
 
 from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
 from newsbeam.transforms.stories.story_index import StoryIndex
@@ -94,16 +95,48 @@ def test_a_summary_names_what_the_batch_added_to_its_story():
     assert summary["first_published_at"] < summary["last_published_at"]
 
 
-def test_closed_stories_leave_the_saved_state_and_their_articles_are_remembered_a_while():
-    state = StoryState(remember_s=20 * 24 * HOUR)
+def test_a_closed_story_leaves_the_state_with_its_articles():
+    state = StoryState()
     assign_batch(state, _cards(SNOWDEN))
+    assert assign_batch(state, [], kept_ids=["a2"]).story_of == {"a2": "a0"}
     assign_batch(state, _cards(CARNEY, start=10 * 24 * HOUR, prefix="b"))
+    # a0 closed in that batch: a copy of a2 now finds its story on disk, not here.
+    assert assign_batch(state, [], kept_ids=["a2"]).story_of == {}
     saved = _resumed(state).to_json()
     assert [story[0] for story in saved["index"]["stories"]] == ["b0"]
-    # A copy of a0 found now still takes its story, closed or not.
-    assert _resumed(state).story_of_article("a2") == "a0"
-    assign_batch(state, _cards(CARNEY[:1], start=40 * 24 * HOUR, prefix="c"))
-    assert set(state.to_json()["articles"]) == {"c0"}
+    assert {article: story for article, (story, _) in saved["articles"].items()} == {
+        "b0": "b0",
+        "b1": "b0",
+    }
+
+
+def test_the_state_follows_the_open_stories_not_the_history():
+    """A month of three stories a day and one that goes on all month, from four outlets:
+    the state holds two days (and the clock's) of articles, whatever the history's length."""
+    state = StoryState(StoryIndex(join_threshold=0.5, merge_threshold=0.99))
+    sizes = []
+    for day in range(30):
+        side = ("north", "south", "east")[day % 3]  # a day's news, in the words of its kind
+        titles = [f"{side} {word} report" for word in ("river", "harbour", "bridge")]
+        titles.append("Lighthouse keepers strike over lighthouse pay")  # never closes
+        cards = _cards(titles, start=day * 24 * HOUR, prefix=f"d{day}-")
+        assign_batch(state, [replace(card, source=f"outlet{day % 4}") for card in cards])
+        sizes.append(len(json.dumps(state.to_json())))
+    assert state.story_of_article("d29-3") == "d0-3", "the lasting story is one story"
+    assert len(state.story_of) <= 3 * 4 and len(state.index) <= 3 * 4  # of 120 articles
+    assert sizes[-1] < 1.2 * sizes[5], "the saved state grew with the history"
+
+
+def test_word_frequencies_are_halved_so_that_old_words_are_forgotten(monkeypatch):
+    from newsbeam.transforms.stories import story_index
+
+    monkeypatch.setattr(story_index, "FREQUENCY_HALVING_DOCUMENTS", 10)
+    index = StoryIndex()
+    for i in range(25):
+        index.assign(f"a{i}", {f"once{i}": 1.0, "always": 1.0}, published=i * 60.0)
+    frequency = index.state()["document_frequency"]
+    assert frequency["always"] < 25 and index.state()["documents"] < 25
+    assert not {f"once{i}" for i in range(20)} & frequency.keys()
 
 
 def test_an_undated_article_at_its_ingestion_time_does_not_close_a_backfill_s_stories():

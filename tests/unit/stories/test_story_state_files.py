@@ -1,8 +1,10 @@
 """The open stories beside the output: a failed run leaves them as they were, old state is
-not resumed, and a damaged file is named rather than read as no stories."""
+not resumed, a damaged file is named rather than read as no stories, and a copy of an
+article whose story has closed finds that story in the written articles."""
 
 import gzip
 import os
+import time
 
 import pytest
 
@@ -12,6 +14,7 @@ from newsbeam.transforms.stories.story_state_files import (
     commit_story_state,
     load_story_state,
     stage_story_state,
+    written_story_ids,
 )
 from tests.unit.stories.test_story_batches import SNOWDEN, _cards
 
@@ -52,3 +55,24 @@ def test_a_damaged_state_file_fails_loudly(tmp_path):
         handle.truncate(30)
     with pytest.raises((EOFError, OSError, gzip.BadGzipFile)):
         load_story_state(out, 7 * DAY)
+
+
+def test_a_copy_s_closed_story_is_read_from_articles_written_within_the_expiry(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def written(day: str, rows: list[tuple[str, str]], age_s: float) -> None:
+        folder = tmp_path / "articles" / f"date={day}" / "region=africa"
+        folder.mkdir(parents=True)
+        path = folder / "part.parquet"
+        ids, stories = zip(*rows, strict=True)
+        pq.write_table(pa.table({"id": list(ids), "story_id": list(stories)}), path)
+        os.utime(path, (time.time() - age_s, time.time() - age_s))
+
+    written("2025-03-03", [("k1", "s1"), ("k2", "s1")], age_s=DAY)
+    written("2025-02-01", [("old", "s0")], age_s=30 * DAY)
+    damaged = tmp_path / "articles" / "date=2025-03-04" / "region=africa" / "part.parquet"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"PAR1 cut short")
+    since = time.time() - 7 * DAY
+    assert written_story_ids(str(tmp_path), {"k2", "old", "never"}, since) == {"k2": "s1"}
