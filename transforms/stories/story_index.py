@@ -85,13 +85,6 @@ def _halved(counts: Counter[str]) -> Counter[str]:
     return Counter({term: count // 2 for term, count in counts.items() if count > 1})
 
 
-def _cosine(a: Mapping[str, float], norm_a: float, b: Mapping[str, float], norm_b: float):
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
-
-
 class StoryIndex:
     """Open stories and the document frequencies their vectors are weighed with.
 
@@ -264,16 +257,9 @@ class StoryIndex:
         return time - story.last <= self.open_seconds and story.first - time <= self.open_seconds
 
     def _best_story(self, vector: Mapping[str, float], published: float) -> _Story | None:
-        """The open story most like the (unit) vector, if it reaches the join threshold.
-
-        The dot products are summed through the postings (which hold exactly each story's
-        centroid terms): one pass over the stories sharing each term, instead of a cosine
-        per candidate over all the article's terms."""
-        dots: dict[str, float] = {}
+        """The open story most like the (unit) vector, if it reaches the join threshold."""
+        dots = self._dots(vector)
         stories = self._stories
-        for term, weight in vector.items():
-            for story_id in self._postings.get(term, ()):
-                dots[story_id] = dots.get(story_id, 0.0) + weight * stories[story_id].centroid[term]
         best, best_similarity = None, self.join_threshold
         for story_id in sorted(dots):
             story = stories[story_id]
@@ -284,17 +270,30 @@ class StoryIndex:
                 best, best_similarity = story, similarity
         return best
 
+    def _dots(self, vector: Mapping[str, float]) -> dict[str, float]:
+        """The dot product of the vector with each story sharing a term with it, summed
+        through the postings (which hold exactly each story's centroid terms): one pass
+        over the stories sharing each term, instead of a product per story over all terms."""
+        dots: dict[str, float] = {}
+        stories = self._stories
+        for term, weight in vector.items():
+            for story_id in self._postings.get(term, ()):
+                dots[story_id] = dots.get(story_id, 0.0) + weight * stories[story_id].centroid[term]
+        return dots
+
     def _similar_pairs(self, touched: Iterable[str]) -> list[tuple[float, str, str]]:
         pairs = set()
         for story_id in sorted(touched):
             story = self._stories[story_id]
             heaviest = story.heaviest(CANDIDATE_TERMS)
             candidates = set().union(*(self._postings.get(t, ()) for t in heaviest))
+            dots = self._dots(story.centroid)
             for other_id in sorted(candidates - {story_id}):
                 other = self._stories[other_id]
                 if not (self._is_open(other, story.last) or self._is_open(story, other.last)):
                     continue
-                similarity = _cosine(story.centroid, story.norm, other.centroid, other.norm)
+                norms = story.norm * other.norm
+                similarity = dots[other_id] / norms if norms else 0.0
                 if similarity >= self.merge_threshold:
                     first, second = sorted((story_id, other_id))
                     pairs.add((similarity, first, second))
