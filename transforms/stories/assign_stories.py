@@ -29,7 +29,7 @@ from newsbeam.transforms.records import DateSource, Tagged
 from newsbeam.transforms.split_outputs import SplitOutputs
 from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
 from newsbeam.transforms.stories.story_state_files import load_story_state, written_story_ids
-from newsbeam.transforms.stories.story_terms import story_terms
+from newsbeam.transforms.stories.story_terms import bridge_features, story_terms
 
 __all__ = ["AssignStories", "story_card"]
 
@@ -38,15 +38,18 @@ _BATCH_KEY = "stories"
 
 def story_card(article: dict) -> StoryCard:
     """What the story index needs of an article row."""
+    title, language = article.get("title") or "", _language(article)
     return StoryCard(
         article_id=article["id"],
         published=_published_seconds(article),
-        terms=dict(story_terms(article.get("title") or "", article["text"], _language(article))),
+        terms=dict(story_terms(title, article["text"], language)),
         source=article.get("source") or "",
         title=article.get("title") or "",
         main_country=article.get("main_country"),
         names=tuple(article.get("persons") or ()) + tuple(article.get("organizations") or ()),
         dated=article.get("date_source") != DateSource.INGESTED,
+        language=language,
+        bridges=bridge_features(title, article["text"], article.get("entities") or ()),
     )
 
 

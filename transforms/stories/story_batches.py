@@ -49,6 +49,9 @@ class StoryCard:
     """The article's persons and organizations, canonical."""
     dated: bool = True
     """False when `published` is only the ingestion time."""
+    language: str = ""
+    bridges: frozenset[str] = frozenset()
+    """Its `story_terms.bridge_features`: what another language's story can share with it."""
 
 
 @dataclass
@@ -137,7 +140,7 @@ def assign_batch(
         if card.dated:
             clock = card.published
         assigned[card.article_id] = index.assign(
-            card.article_id, card.terms, card.published, card.source
+            card.article_id, card.terms, card.published, card.source, card.language, card.bridges
         )
     merges += index.merge_similar()
     for card in new:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -45,6 +45,8 @@ SOURCE_HALVING_ARTICLES = 1_000
 """Every so many articles the frequencies (all, and each source's) are halved and the terms
 left at none forgotten: they follow the recent news, and their memory the recent
 vocabulary, not every word the stream ever brought."""
+BRIDGE_MIN_SHARED = 3
+BRIDGE_FEATURES = 50
 CANDIDATE_TERMS = 20
 """A story is a candidate for merging through its heaviest terms only: a large story's
 whole vocabulary would make every story a candidate."""
@@ -65,6 +67,16 @@ class _Story:
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     articles: int = 0
+    languages: set[str] = field(default_factory=set)
+    features: Counter[str] = field(default_factory=Counter)
+    """Its articles' `bridge_features`, counted: what other languages can join it by."""
+
+    def absorb_bridges(self, languages: Iterable[str], features: Mapping[str, int]) -> None:
+        self.languages.update(languages)
+        self.features.update(features)
+        if len(self.features) > BRIDGE_FEATURES:
+            ranked = sorted(self.features, key=lambda f: (-self.features[f], f))
+            self.features = Counter({f: self.features[f] for f in ranked[:BRIDGE_FEATURES]})
 
     def absorb(self, vector: Mapping[str, float], first: float, last: float) -> None:
         """Adds an article's vector (or a merged story's centroid) published from `first`
@@ -116,20 +128,32 @@ class StoryIndex:
         return len(self._stories)
 
     def assign(
-        self, article_id: str, terms: Mapping[str, float], published: float, source: str = ""
+        self,
+        article_id: str,
+        terms: Mapping[str, float],
+        published: float,
+        source: str = "",
+        language: str = "",
+        features: Collection[str] = (),
     ) -> str:
         """The id of the story the article joins (or opens: then it is the article's id).
 
         `source` (the outlet or feed) lets the index learn each source's boilerplate: words
         in at least half of a source's articles ("Continue reading", a podcast's name) say
-        who wrote an article, not what it reports, and are left out of its vector."""
+        who wrote an article, not what it reports, and are left out of its vector.
+        `language` and `features` (`story_terms.bridge_features`): an article whose words
+        join no story joins one told in another language that shares `BRIDGE_MIN_SHARED`
+        of its features, of two kinds at least (a person and a place, a place and a number)."""
         vector = self._weigh(self._without_boilerplate(terms, source))
         story = self._best_story(vector, published)
+        if story is None and language and features:
+            story = self._bridged_story(language, features, published)
         if story is None:
             story = _Story(article_id, published, published)
             self._stories[article_id] = story
         before = set(story.centroid)
         story.absorb(vector, published, published)
+        story.absorb_bridges([language] if language else [], Counter(features))
         story.articles += 1
         self._repost(story, before)
         self._touched.add(story.story_id)
@@ -177,6 +201,7 @@ class StoryIndex:
             "document_frequency": dict(self._document_frequency),
             "stories": [
                 [s.story_id, s.first, s.last, s.articles, s.centroid]
+                + [sorted(s.languages), dict(s.features)]
                 for s in self._stories.values()
             ],
             "continues": self._open_continues(),
@@ -191,8 +216,10 @@ class StoryIndex:
         index = cls(join, merge, open_seconds / 3600)
         index._documents = int(state["documents"])
         index._document_frequency = Counter(state["document_frequency"])
-        for story_id, first, last, articles, centroid in state["stories"]:
+        for story_id, first, last, articles, centroid, *bridges in state["stories"]:
             story = _Story(story_id, first, last, dict(centroid), articles=articles)
+            if bridges:  # saved since 2026-12-07
+                story.absorb_bridges(bridges[0], bridges[1])
             story.norm = math.sqrt(sum(w * w for w in story.centroid.values()))
             index._stories[story_id] = story
             index._repost(story, set())
@@ -281,6 +308,26 @@ class StoryIndex:
                 dots[story_id] = dots.get(story_id, 0.0) + weight * stories[story_id].centroid[term]
         return dots
 
+    def _bridged_story(
+        self, language: str, features: Collection[str], published: float
+    ) -> _Story | None:
+        """The open story in another language sharing the most features with the article,
+        `BRIDGE_MIN_SHARED` at least and of two kinds; the earliest opened of equals."""
+        best, most_shared = None, BRIDGE_MIN_SHARED - 1
+        for story in self._stories.values():
+            if not story.languages - {language} or not self._is_open(story, published):
+                continue
+            shared = story.features.keys() & features
+            if len({feature.split(":", 1)[0] for feature in shared}) < 2:
+                continue
+            if len(shared) > most_shared or (
+                len(shared) == most_shared
+                and best is not None
+                and (story.first, story.story_id) < (best.first, best.story_id)
+            ):
+                best, most_shared = story, len(shared)
+        return best
+
     def _similar_pairs(self, touched: Iterable[str]) -> list[tuple[float, str, str]]:
         pairs = set()
         for story_id in sorted(touched):
@@ -305,6 +352,7 @@ class StoryIndex:
         keep, gone = (a, b) if (a.first, a.story_id) <= (b.first, b.story_id) else (b, a)
         before = set(keep.centroid)
         keep.absorb(gone.centroid, gone.first, gone.last)
+        keep.absorb_bridges(gone.languages, gone.features)
         keep.articles += gone.articles
         self._repost(keep, before)
         self._drop(gone.story_id)

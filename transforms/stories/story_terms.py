@@ -5,12 +5,17 @@ words (names, places, the thing that happened). Terms are casefolded words witho
 language's stop words and numbers, lightly stemmed in English so that "taper", "tapers"
 and "tapering" meet. Title words weigh more than the lead's: a title says what the story
 is, and a headline is all some feeds carry.
+
+Words do not cross languages; `bridge_features` is what does: the persons and
+organisations an article names (canonical), the places it names (as coordinates, the same
+in every language) and its large numbers (without their locale's separators).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from newsbeam.transforms.extract.multilingual_places import stop_words
 
@@ -21,6 +26,10 @@ LEAD_WORDS = 60
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _ENGLISH_SUFFIXES = ("’s", "'s", "ing", "ies", "es", "s", "ed")
 _MIN_STEM = 3
+_NAME_LABELS = frozenset({"PERSON", "ORG"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+_MIN_NUMBER_DIGITS = 3
 
 
 def story_terms(title: str, text: str = "", language: str = "en") -> Counter[str]:
@@ -47,3 +56,26 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
+
+
+def bridge_features(title: str, text: str, entities: Iterable[Mapping]) -> frozenset[str]:
+    """What an article shares with the same story told in another language: `n:` a person
+    or organisation (canonical, casefolded), `p:` a place (its coordinates to a tenth of a
+    degree), `#:` a number of three digits or more in the title or lead ("1,300", "1.300"
+    and "1 300" alike), years left out (every article of a year has them)."""
+    features = set()
+    for entity in entities:
+        if entity["label"] in _NAME_LABELS:
+            features.add("n:" + entity["canonical"].casefold())
+        elif entity["label"] in _PLACE_LABELS and entity.get("latitude") is not None:
+            features.add(f"p:{entity['latitude']:.1f},{entity['longitude']:.1f}")
+    lead = " ".join([title, *text.split()[:LEAD_WORDS]])
+    for number in _NUMBER.findall(lead):
+        digits = re.sub(r"\D", "", number).lstrip("0")
+        if len(digits) >= _MIN_NUMBER_DIGITS and not _is_year(digits):
+            features.add("#:" + digits)
+    return frozenset(features)
+
+
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and 1900 <= int(digits) <= 2100

@@ -83,3 +83,44 @@ def test_a_story_keeps_its_heaviest_terms_only_and_the_index_forgets_closed_stor
     assert len(story.centroid) <= CENTROID_TERMS
     index.close_before(10 * 24 * HOUR)
     assert len(index) == 0 and not index._postings
+
+
+# The seeds' event (the UN Secretary-General on the war, 27 September 2020), as an English
+# and a French outlet would lead with it: no word of one title is a word of the other.
+GUTERRES_EN = (
+    "UN chief calls for immediate end to fighting in Nagorno-Karabakh",
+    "Secretary-General António Guterres spoke with the leaders in Baku and Yerevan",
+)
+GUTERRES_FR = (
+    "Le chef de l'ONU appelle à l'arrêt immédiat des combats au Haut-Karabakh",
+    "António Guterres s'est entretenu avec les dirigeants à Bakou et Erevan",
+)
+BRIDGES = {
+    "n:antónio guterres",
+    "p:40.4,49.9",  # Baku, Bakou
+    "p:40.2,44.5",  # Yerevan, Erevan
+}
+
+
+def _told(index, article_id, lines, language, bridges, minutes=0):
+    terms = story_terms(lines[0], lines[1], language)
+    return index.assign(article_id, terms, minutes * 60.0, "", language, bridges)
+
+
+def test_one_event_in_two_languages_is_one_story_through_names_and_places():
+    index = StoryIndex()
+    assert _told(index, "en1", GUTERRES_EN, "en", BRIDGES) == "en1"
+    assert _told(index, "fr1", GUTERRES_FR, "fr", BRIDGES | {"#:2020"}, 30) == "en1"
+
+
+def test_languages_are_not_bridged_on_one_kind_of_evidence_or_in_one_language():
+    index = StoryIndex()
+    _told(index, "en1", GUTERRES_EN, "en", BRIDGES)
+    places_only = {"p:40.4,49.9", "p:40.2,44.5", "p:39.8,46.8"}  # Baku, Yerevan, Stepanakert
+    assert _told(index, "fr1", GUTERRES_FR, "fr", places_only, 30) == "fr1"
+    two_shared = {"n:antónio guterres", "p:40.4,49.9"}
+    german = ("UN-Chef fordet Ende der Kämpfe in Bergkarabach", "Guterres sprach in Baku")
+    assert _told(index, "de1", german, "de", two_shared, 40) == "de1"
+    # An English article in other words stays apart: within a language, words decide.
+    other_words = ("Ceasefire talks stall", "Diplomats meet again next week")
+    assert _told(index, "en2", other_words, "en", BRIDGES, 50) == "en2"

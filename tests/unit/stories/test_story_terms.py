@@ -20,3 +20,17 @@ def test_other_languages_keep_their_words_without_english_stemming():
     terms = story_terms("Die Regierung beschließt neue Sanktionen", language="de")
     assert {"regierung", "beschliesst", "sanktionen"} <= set(terms)  # casefolded: ß is ss
     assert "die" not in terms
+
+
+def test_bridge_features_are_names_places_and_large_numbers_in_any_locale():
+    from newsbeam.transforms.stories.story_terms import bridge_features
+
+    entities = [
+        {"label": "PERSON", "canonical": "António Guterres"},
+        {"label": "GPE", "canonical": "Bakou", "latitude": 40.3777, "longitude": 49.892},
+        {"label": "GPE", "canonical": "Nowhere", "latitude": None, "longitude": None},
+        {"label": "DATE", "canonical": "27 septembre"},
+    ]
+    french = bridge_features("Au moins 1 300 morts", "Bilan de 2020 : 1.300 morts, 7,8", entities)
+    assert french == {"n:antónio guterres", "p:40.4,49.9", "#:1300"}
+    assert bridge_features("At least 1,300 dead", "", []) == {"#:1300"}
