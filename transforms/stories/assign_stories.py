@@ -67,16 +67,17 @@ def _published_seconds(article: dict) -> float:
 
 
 class _WrittenStories(typing.NamedTuple):
-    """Where a copy of an article whose story has closed finds that story: the output's
-    `articles` written within `--state-expiry` (none without an output)."""
+    """The stories of articles the state has forgotten: the output's `articles` written
+    within `--state-expiry` of `now` (none without an output)."""
 
     output_dir: str | None
     expiry_s: float
+    now: datetime
 
     def stories_of(self, article_ids: set[str]) -> dict[str, str]:
         if not article_ids or not self.output_dir:
             return {}
-        since = datetime.now(UTC).timestamp() - self.expiry_s
+        since = self.now.timestamp() - self.expiry_s
         return written_story_ids(self.output_dir, article_ids, since)
 
 
@@ -85,12 +86,11 @@ def _stories_of(state: StoryState, grouped: list, ingested_at: datetime, written
     `Tagged` stories and merges rows. Updates `state`."""
     cards = [value for kind, value in grouped if kind == "card"]
     refs = [value for kind, value in grouped if kind == "ref"]
-    result = assign_batch(state, cards, kept_ids=[kept_id for _copy, kept_id in refs])
+    kept_ids = [kept_id for _copy, kept_id in refs]
+    result = assign_batch(state, cards, kept_ids=kept_ids, written=written.stories_of)
     yield from ((card.article_id, result.story_of[card.article_id]) for card in cards)
-    missing = {kept_id for _copy, kept_id in refs} - result.story_of.keys()
-    story_of = {**written.stories_of(missing), **result.story_of}
     for duplicate_id, kept_id in refs:  # every row hears of its story, known or not
-        yield duplicate_id, story_of.get(kept_id)
+        yield duplicate_id, result.story_of.get(kept_id)
     for row in result.summaries:
         yield Tagged("stories", {**row, "ingested_at": ingested_at})
     for merge in result.merges:
@@ -112,7 +112,7 @@ class _AssignFromFileFn(beam.DoFn):
         state = StoryState()
         if self._output_dir:
             state = load_story_state(self._output_dir, self._expiry_s, self._now.timestamp())
-        written = _WrittenStories(self._output_dir, self._expiry_s)
+        written = _WrittenStories(self._output_dir, self._expiry_s, self._now)
         for item in _stories_of(state, list(grouped), self._now, written):
             if isinstance(item, Tagged) and item.tag == "stories":
                 self._stories.inc()
@@ -126,13 +126,15 @@ class _AssignInKeyedStateFn(beam.DoFn):
     STATE = ReadModifyWriteStateSpec("open_stories", PickleCoder())
 
     def __init__(self, output_dir: str | None, expiry_s: float):
-        self._written = _WrittenStories(output_dir, expiry_s)
+        self._output_dir, self._expiry_s = output_dir, expiry_s
 
     def process(self, element, saved=beam.DoFn.StateParam(STATE)):
         _key, grouped = element
         stored = saved.read()
         state = StoryState.from_json(stored) if stored else StoryState()
-        yield from _stories_of(state, list(grouped), datetime.now(UTC), self._written)
+        now = datetime.now(UTC)
+        written = _WrittenStories(self._output_dir, self._expiry_s, now)
+        yield from _stories_of(state, list(grouped), now, written)
         saved.write(state.to_json())
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -64,6 +64,8 @@ class StoryState:
     index: StoryIndex = field(default_factory=StoryIndex)
     story_of: dict[str, str] = field(default_factory=dict)
     published: dict[str, float] = field(default_factory=dict)
+    seen_until: float | None = None
+    """The newest batch clock so far: a card no newer may be one written before."""
 
     def place(self, article_id: str, story_id: str, published: float) -> None:
         self.story_of[article_id] = story_id
@@ -88,6 +90,7 @@ class StoryState:
     def to_json(self) -> dict:
         return {
             "index": self.index.state(),
+            "seen_until": self.seen_until,
             "articles": {
                 article: [self.story_of_article(article), self.published[article]]
                 for article in self.story_of
@@ -96,7 +99,7 @@ class StoryState:
 
     @classmethod
     def from_json(cls, data: Mapping) -> StoryState:
-        state = cls(StoryIndex.from_state(data["index"]))
+        state = cls(StoryIndex.from_state(data["index"]), seen_until=data.get("seen_until"))
         for article, (story_id, published) in data["articles"].items():
             state.place(article, story_id, published)
         return state
@@ -117,15 +120,22 @@ def assign_batch(
     cards: Iterable[StoryCard],
     merge_every: float = MERGE_EVERY_SECONDS,
     kept_ids: Iterable[str] = (),
+    written: Callable[[set[str]], Mapping[str, str]] | None = None,
 ) -> BatchStories:
     """Assigns the cards to stories in publication order; updates `state`.
 
-    `kept_ids`: the articles of the batch's copies; those of earlier batches whose story the
-    state still holds are answered too (the others' stories have closed: see the module)."""
+    `kept_ids`: the articles of the batch's copies, whose stories are answered too.
+    `written` (`story_state_files.written_story_ids` over the output): the stories of
+    articles an earlier run wrote and the state has forgotten. Asked, in one read, for the
+    copies' articles the state does not hold and for the cards no newer than the newest it
+    has seen (the same input again keeps its written story and is not counted twice; a
+    stream's new articles cost no read)."""
     index = state.index
     ordered = sorted(cards, key=lambda card: (card.published, card.article_id))
     written_before = index.story_ids()
     new = [card for card in ordered if card.article_id not in state.story_of]
+    on_disk = _already_written(state, new, kept_ids, written)
+    new = [card for card in new if card.article_id not in on_disk]
     merges: list[Merge] = []
     merge_at = None
     clock = None  # the newest dated article's time: see below
@@ -145,9 +155,12 @@ def assign_batch(
     merges += index.merge_similar()
     for card in new:
         state.place(card.article_id, assigned[card.article_id], card.published)
-    story_of = {card.article_id: state.story_of_article(card.article_id) for card in ordered}
+    story_of = {
+        card.article_id: on_disk.get(card.article_id) or state.story_of_article(card.article_id)
+        for card in ordered
+    }
     for kept_id in kept_ids:
-        story_id = story_of.get(kept_id) or state.story_of_article(kept_id)
+        story_id = story_of.get(kept_id) or state.story_of_article(kept_id) or on_disk.get(kept_id)
         if story_id:
             story_of[kept_id] = story_id
     if ordered:
@@ -158,8 +171,23 @@ def assign_batch(
         clock = ordered[-1].published if clock is None else clock
         index.close_before(clock)
         state.forget(clock)
+        state.seen_until = max(clock, state.seen_until or clock)
     recorded = [merge for merge in merges if merge.merged in written_before]
     return BatchStories(story_of, recorded, _summaries(new, story_of, index))
+
+
+def _already_written(
+    state: StoryState,
+    new: list[StoryCard],
+    kept_ids: Iterable[str],
+    written: Callable[[set[str]], Mapping[str, str]] | None,
+) -> Mapping[str, str]:
+    if written is None:
+        return {}
+    seen_until = state.seen_until
+    wanted = {c.article_id for c in new if seen_until is None or c.published <= seen_until}
+    wanted |= {k for k in kept_ids if k not in state.story_of} - {c.article_id for c in new}
+    return written(wanted) if wanted else {}
 
 
 def _summaries(

@@ -46,6 +46,7 @@ SOURCE_HALVING_ARTICLES = 1_000
 left at none forgotten: they follow the recent news, and their memory the recent
 vocabulary, not every word the stream ever brought."""
 BRIDGE_MIN_SHARED = 3
+BRIDGE_MAX_STORIES = 5
 BRIDGE_FEATURES = 50
 CANDIDATE_TERMS = 20
 """A story is a candidate for merging through its heaviest terms only: a large story's
@@ -311,13 +312,19 @@ class StoryIndex:
     def _bridged_story(
         self, language: str, features: Collection[str], published: float
     ) -> _Story | None:
-        """The open story in another language sharing the most features with the article,
-        `BRIDGE_MIN_SHARED` at least and of two kinds; the earliest opened of equals."""
+        """The open story with none of its articles in the article's language that shares
+        the most features with it, `BRIDGE_MIN_SHARED` at least and of two kinds; the
+        earliest opened of equals. A feature more than `BRIDGE_MAX_STORIES` open stories
+        have (an agency, a head of state, a big country) says little of which: not counted."""
+        stories = self._stories.values()
+        telling = {
+            f for f in features if sum(f in s.features for s in stories) <= BRIDGE_MAX_STORIES
+        }
         best, most_shared = None, BRIDGE_MIN_SHARED - 1
         for story in self._stories.values():
-            if not story.languages - {language} or not self._is_open(story, published):
+            if language in story.languages or not self._is_open(story, published):
                 continue
-            shared = story.features.keys() & features
+            shared = story.features.keys() & telling
             if len({feature.split(":", 1)[0] for feature in shared}) < 2:
                 continue
             if len(shared) > most_shared or (

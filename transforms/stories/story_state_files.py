@@ -59,11 +59,11 @@ def written_story_ids(
             break
         try:
             rows = read_parquet(path, ["id", "story_id"]).to_pylist()
-        except UnreadableFile as error:  # damaged, or written before stories existed
+        except UnreadableFile as error:  # damaged
             _LOG.warning("story ids not read: %s", error)
             continue
         for row in rows:
-            if row["id"] in wanted and row["story_id"]:
+            if row["id"] in wanted and row.get("story_id"):  # none before schema 6
                 found[row["id"]] = row["story_id"]
                 wanted.discard(row["id"])
     return found

@@ -28,7 +28,10 @@ _ENGLISH_SUFFIXES = ("’s", "'s", "ing", "ies", "es", "s", "ed")
 _MIN_STEM = 3
 _NAME_LABELS = frozenset({"PERSON", "ORG"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,']\d+)*")
+"""Digits, and groups of digits one separator apart: read whole, then judged
+(`_whole_number`), so that "27.09.2020" is not read as 2709 and 2020."""
+_SEPARATOR = re.compile(r"[ \u00a0\u202f.,']")
 _MIN_NUMBER_DIGITS = 3
 
 
@@ -71,10 +74,22 @@ def bridge_features(title: str, text: str, entities: Iterable[Mapping]) -> froze
             features.add(f"p:{entity['latitude']:.1f},{entity['longitude']:.1f}")
     lead = " ".join([title, *text.split()[:LEAD_WORDS]])
     for number in _NUMBER.findall(lead):
-        digits = re.sub(r"\D", "", number).lstrip("0")
-        if len(digits) >= _MIN_NUMBER_DIGITS and not _is_year(digits):
+        digits = _whole_number(number)
+        if digits and len(digits) >= _MIN_NUMBER_DIGITS and not _is_year(digits):
             features.add("#:" + digits)
     return frozenset(features)
+
+
+def _whole_number(text: str) -> str | None:
+    """The digits of a whole number, written plain ("1300") or in groups of three after
+    one separator throughout ("1,300", "1.300", "1 300", "2,000,000"); None for anything
+    else: a decimal ("12.5"), a date ("27.09.2020"), a time, numbers side by side."""
+    groups, separators = _SEPARATOR.split(text), set(_SEPARATOR.findall(text))
+    if len(groups) > 1 and (
+        len(separators) > 1 or not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])
+    ):
+        return None
+    return "".join(groups).lstrip("0")
 
 
 def _is_year(digits: str) -> bool:

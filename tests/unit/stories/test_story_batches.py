@@ -71,6 +71,24 @@ def test_an_input_run_again_keeps_its_story_and_is_not_counted_twice():
     assert again.summaries == [] and again.merges == []
 
 
+def test_an_input_run_again_after_its_stories_closed_keeps_its_written_stories():
+    state = StoryState()
+    cards = _cards(SNOWDEN) + _cards(CARNEY, start=3 * 24 * HOUR, prefix="b")
+    first = assign_batch(state, cards)  # Snowden's story closes: the state forgets it
+    assert "a0" not in state.story_of
+    asked = []
+
+    def written(ids):  # what the output's articles files hold
+        asked.append(set(ids))
+        return {i: first.story_of[i] for i in ids if i in first.story_of}
+
+    newer = _cards(["Carney faces MPs again"], start=3 * 24 * HOUR + 600, prefix="c")
+    again = assign_batch(_resumed(state), cards + newer, written=written)
+    assert {i: again.story_of[i] for i in first.story_of} == first.story_of
+    assert [row["articles_added"] for row in again.summaries] == [1], "only c0 is new"
+    assert asked == [{"a0", "a1", "a2", "a3"}], "newer cards and held ones are not read"
+
+
 def test_a_merge_of_stories_already_written_is_recorded_and_ids_in_the_batch_are_final():
     # Every headline apart, no merges: two runs write two stories of one event.
     state = StoryState(StoryIndex(join_threshold=0.99, merge_threshold=0.99))

@@ -124,3 +124,22 @@ def test_languages_are_not_bridged_on_one_kind_of_evidence_or_in_one_language():
     # An English article in other words stays apart: within a language, words decide.
     other_words = ("Ceasefire talks stall", "Diplomats meet again next week")
     assert _told(index, "en2", other_words, "en", BRIDGES, 50) == "en2"
+
+
+def test_a_story_already_told_in_the_article_s_language_is_not_bridged_to():
+    index = StoryIndex()
+    _told(index, "en1", GUTERRES_EN, "en", BRIDGES)
+    assert _told(index, "fr1", GUTERRES_FR, "fr", BRIDGES, 10) == "en1"  # now en and fr
+    other_words = ("Ceasefire talks stall", "Diplomats meet again next week")
+    assert _told(index, "en2", other_words, "en", BRIDGES, 20) == "en2"
+
+
+def test_features_many_open_stories_share_do_not_bridge():
+    index = StoryIndex()
+    common = {"n:reuters", "p:38.9,-77.0"}  # an agency; Washington
+    titles = ["Harbour cranes idle", "Orchard frost losses", "Tram fares rise",
+              "Library reopens doors", "Marathon route changed", "Bakery wins prize"]  # fmt: skip
+    for i, title in enumerate(titles):  # six English stories, all with both
+        assert _told(index, f"en{i}", (title, ""), "en", common | {f"#:{100 + i}"}, i) == f"en{i}"
+    # One of them in French, by the rare number and the two common features: too little.
+    assert _told(index, "fr1", GUTERRES_FR, "fr", common | {"#:103"}, 10) == "fr1"

@@ -34,3 +34,7 @@ def test_bridge_features_are_names_places_and_large_numbers_in_any_locale():
     french = bridge_features("Au moins 1 300 morts", "Bilan de 2020 : 1.300 morts, 7,8", entities)
     assert french == {"n:antónio guterres", "p:40.4,49.9", "#:1300"}
     assert bridge_features("At least 1,300 dead", "", []) == {"#:1300"}
+    assert bridge_features("2,000,000 and 2.500", "", []) == {"#:2000000", "#:2500"}
+    # Not whole numbers: a date, a time, a decimal, numbers side by side, a phone number.
+    for text in ("27.09.2020", "10.30 Uhr", "12.5 percent", "2019,2020", "+49 30 1234567"):
+        assert bridge_features(text, "", []) == set(), text
