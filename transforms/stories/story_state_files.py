@@ -54,7 +54,9 @@ def written_story_ids(
     within `--state-expiry` of their article's ingestion, so older files are not read."""
     wanted = set(article_ids)
     found: dict[str, str] = {}
-    for path in list_table_files(output_dir, ARTICLES, written_since=written_since):
+    # Newest partitions first: most copies are of recent articles, and the read stops
+    # once every article is found.
+    for path in reversed(list_table_files(output_dir, ARTICLES, written_since=written_since)):
         if not wanted:
             break
         try:
