@@ -1,0 +1,100 @@
+"""Stories on real feeds, through the whole pipeline: a held-out labelled set, and the
+bridges between languages.
+
+The real feeds in `../shared/data` (about 1,500 items of some 140 feeds, a dozen languages,
+many years; title and summary only, as the issue's day of 26 outlets' feeds) run through
+`newsbeam run` once. We labelled the items by story (`tests/data/stories_feeds/`) after the
+thresholds were chosen, and have not changed them since: this set is held out. Its items
+are mostly stories of their own, so pairwise precision says what merges wrongly.
+
+The bridges are measured for false joins only: these feeds hold no event told in two
+languages that we found, so each item's story with bridges is compared with its story
+without them. The join itself is the seeds' event in English and French in
+tests/unit/stories/test_story_index.py, written for the test. Skipped, naming the path,
+where the shared data is absent.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from newsbeam.query import connect
+from newsbeam.transforms.stories.assign_stories import story_card
+from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
+from tests.support.clustering import b_cubed, pairwise
+from tests.support.paths import SHARED_DATA, TEST_DATA
+from tests.support.run_cli import newsbeam
+
+FEEDS = (
+    "feeds_rss_parser_js",
+    "feeds_netnewswire",
+    "feeds_miniflux_encoding",
+    "feeds_feedjira_samples",
+)
+LABELS = TEST_DATA / "stories_feeds" / "labels.csv"
+MOST_BRIDGED = 3
+"""Items whose story a bridge changes, at most (none on 2026-12-07)."""
+# Measured 2026-12-07, the first and only time, less 0.05: B-cubed P 0.928 R 0.965 F1
+# 0.947, pairwise P 0.168 R 0.295 F1 0.214 (1,342 stories found for 1,402). Most wrong
+# pairs are one source's series (listings, alerts, talks, quotes) taken for one story.
+FLOORS = {"pairwise_precision": 0.11, "pairwise_f1": 0.16, "b_cubed_f1": 0.89}
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> list[dict]:
+    """The `articles` rows of one run over the real feeds."""
+    roots = [SHARED_DATA / name for name in FEEDS]
+    if not all(root.exists() for root in roots):
+        pytest.skip(f"the shared real feeds are absent ({SHARED_DATA})")
+    output = tmp_path_factory.mktemp("feeds")
+    feeds = [argument for root in roots for argument in ("--feed", str(root))]
+    newsbeam(
+        "run", *feeds, "--fetch-pages", "never", "--min-words", "5",
+        "--allow-feed-failures", "--output", str(output),
+    )  # fmt: skip
+    cursor = connect(str(output)).execute("SELECT * FROM articles")
+    columns = [column[0] for column in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _key(feed: str, url: str | None, title: str | None) -> tuple[str, str, str]:
+    """An item as the labels name it: its feed file under the shared data, URL, title."""
+    feed = Path(feed).as_posix()
+    return feed[feed.index("feeds_") :], url or "", title or ""
+
+
+def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        labels = {_key(r["feed"], r["url"], r["title"]): r["story"] for r in csv.DictReader(handle)}
+    found = {_key(a["feed_url"], a["url"], a["title"]): a["story_id"] for a in articles}
+    assert found.keys() == labels.keys(), "every labelled item is an article of the run"
+    items = sorted(labels)
+    gold, predicted = [labels[item] for item in items], [found[item] for item in items]
+    b3, pairs = b_cubed(gold, predicted), pairwise(gold, predicted)
+    scores = {"pairwise_precision": pairs.precision, "pairwise_f1": pairs.f1, "b_cubed_f1": b3.f1}
+    print(
+        f"\nstories of {len(items)} feed items: {len(set(predicted))} found for "
+        f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
+        f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
+    )
+    below = {name: round(scores[name], 3) for name in FLOORS if scores[name] < FLOORS[name]}
+    assert not below, f"below the floors {FLOORS}: {below}"
+
+
+def test_bridges_join_no_unrelated_items_of_real_feeds_in_many_languages(articles):
+    cards = [story_card(article) for article in articles]
+    languages = {card.language for card in cards}
+    bridged = assign_batch(StoryState(), cards).story_of
+    unbridged = assign_batch(StoryState(), [replace(c, bridges=frozenset()) for c in cards])
+    changed = [a for a, story in bridged.items() if story != unbridged.story_of[a]]
+    with_features = sum(len(card.bridges) >= 3 for card in cards)
+    print(
+        f"{len(cards)} real feed items in {len(languages)} languages, {with_features} with "
+        f"three bridge features or more: {len(changed)} change story through a bridge"
+    )
+    assert len(languages) >= 8 and with_features >= 200, "too little to measure"
+    assert len(changed) <= MOST_BRIDGED
