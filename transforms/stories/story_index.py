@@ -42,9 +42,11 @@ BOILERPLATE_SHARE = 0.5
 CENTROID_TERMS = 100
 FREQUENCY_HALVING_DOCUMENTS = 20_000
 SOURCE_HALVING_ARTICLES = 1_000
+SOURCES_REMEMBERED = 5_000
 """Every so many articles the frequencies (all, and each source's) are halved and the terms
 left at none forgotten: they follow the recent news, and their memory the recent
-vocabulary, not every word the stream ever brought."""
+vocabulary, not every word the stream ever brought. Of the sources, the 5,000 seen last
+are remembered (a crawl's hosts would otherwise grow without end)."""
 BRIDGE_MIN_SHARED = 3
 BRIDGE_MAX_STORIES = 5
 BRIDGE_FEATURES = 50
@@ -252,8 +254,14 @@ class StoryIndex:
     def _without_boilerplate(self, terms: Mapping[str, float], source: str) -> dict[str, float]:
         if not source:
             return dict(terms)
-        seen = self._source_articles[source] = self._source_articles.get(source, 0) + 1
-        frequency = self._source_frequency.setdefault(source, Counter())
+        # Popped and put back: the sources stay in the order last seen, and past
+        # `SOURCES_REMEMBERED` the one quiet longest is forgotten.
+        seen = self._source_articles.pop(source, 0) + 1
+        frequency = self._source_frequency.pop(source, None) or Counter()
+        self._source_articles[source], self._source_frequency[source] = seen, frequency
+        if len(self._source_articles) > SOURCES_REMEMBERED:
+            quiet = next(iter(self._source_articles))
+            del self._source_articles[quiet], self._source_frequency[quiet]
         frequency.update(terms.keys())
         if seen >= SOURCE_HALVING_ARTICLES:
             seen = self._source_articles[source] = seen // 2

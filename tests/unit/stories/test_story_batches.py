@@ -164,3 +164,19 @@ def test_an_undated_article_at_its_ingestion_time_does_not_close_a_backfill_s_st
     assign_batch(state, [*cards, undated])
     assert {"a0", "u0"} <= state.index.story_ids()
     assert state.story_of_article("a1") == "a0"
+
+
+def test_a_source_s_counts_halve_and_the_sources_quiet_longest_are_forgotten(monkeypatch):
+    from newsbeam.transforms.stories import story_index
+
+    monkeypatch.setattr(story_index, "SOURCE_HALVING_ARTICLES", 10)
+    monkeypatch.setattr(story_index, "SOURCES_REMEMBERED", 3)
+    index = StoryIndex()
+    for i in range(25):
+        index.assign(f"a{i}", {"podcast": 1.0, f"topic{i}": 1.0}, i * 60.0, source="show")
+    saved = index.state()
+    assert saved["source_articles"]["show"] < 25
+    assert saved["source_frequency"]["show"]["podcast"] == saved["source_articles"]["show"]
+    for i, source in enumerate(["b", "c", "d"]):
+        index.assign(f"{source}{i}", {"other": 1.0}, 2000.0 + i, source=source)
+    assert list(index.state()["source_articles"]) == ["b", "c", "d"], "'show' quiet longest"
