@@ -127,10 +127,11 @@ def assign_batch(
     `kept_ids`: the articles of the batch's copies, whose stories are answered too.
     `written` (`story_state_files.written_story_ids` over the output): the stories of
     articles an earlier run wrote and the state has forgotten. Asked, in one read, for the
-    copies' articles the state does not hold and for the cards no newer than the newest it
-    has seen (the same input again keeps its written story and is not counted twice; a
-    stream's new articles cost no read)."""
-    index = state.index
+    copies' articles the state does not hold and for the cards it could have forgotten
+    (undated, or dated over the open hours before the newest it has seen): the same input
+    again keeps its written story and is not counted twice, and a stream's new articles,
+    late ones included, cost no read."""
+    index, kept_ids = state.index, list(kept_ids)
     ordered = sorted(cards, key=lambda card: (card.published, card.article_id))
     written_before = index.story_ids()
     new = [card for card in ordered if card.article_id not in state.story_of]
@@ -155,6 +156,7 @@ def assign_batch(
     merges += index.merge_similar()
     for card in new:
         state.place(card.article_id, assigned[card.article_id], card.published)
+    on_disk = {article: index.continuing_id(story) for article, story in on_disk.items()}
     story_of = {
         card.article_id: on_disk.get(card.article_id) or state.story_of_article(card.article_id)
         for card in ordered
@@ -184,8 +186,16 @@ def _already_written(
 ) -> Mapping[str, str]:
     if written is None:
         return {}
-    seen_until = state.seen_until
-    wanted = {c.article_id for c in new if seen_until is None or c.published <= seen_until}
+    # The state forgets an article only once it is over the open hours behind its clock:
+    # a newer dated card is new. An undated one stands at this run's ingestion time.
+    forgotten_before = (
+        None if state.seen_until is None else (state.seen_until - state.index.open_seconds)
+    )
+    wanted = {
+        card.article_id
+        for card in new
+        if not card.dated or forgotten_before is None or card.published < forgotten_before
+    }
     wanted |= {k for k in kept_ids if k not in state.story_of} - {c.article_id for c in new}
     return written(wanted) if wanted else {}
 

@@ -324,13 +324,13 @@ class StoryIndex:
         the most features with it, `BRIDGE_MIN_SHARED` at least and of two kinds; the
         earliest opened of equals. A feature more than `BRIDGE_MAX_STORIES` open stories
         have (an agency, a head of state, a big country) says little of which: not counted."""
-        stories = self._stories.values()
+        stories = [story for story in self._stories.values() if self._is_open(story, published)]
         telling = {
             f for f in features if sum(f in s.features for s in stories) <= BRIDGE_MAX_STORIES
         }
         best, most_shared = None, BRIDGE_MIN_SHARED - 1
-        for story in self._stories.values():
-            if language in story.languages or not self._is_open(story, published):
+        for story in stories:
+            if language in story.languages:
                 continue
             shared = story.features.keys() & telling
             if len({feature.split(":", 1)[0] for feature in shared}) < 2:

@@ -33,6 +33,7 @@ _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,']\d+)*")
 (`_whole_number`), so that "27.09.2020" is not read as 2709 and 2020."""
 _SEPARATOR = re.compile(r"[ \u00a0\u202f.,']")
 _MIN_NUMBER_DIGITS = 3
+_MAX_PLAIN_DIGITS = 6
 
 
 def story_terms(title: str, text: str = "", language: str = "en") -> Counter[str]:
@@ -74,17 +75,23 @@ def bridge_features(title: str, text: str, entities: Iterable[Mapping]) -> froze
             features.add(f"p:{entity['latitude']:.1f},{entity['longitude']:.1f}")
     lead = " ".join([title, *text.split()[:LEAD_WORDS]])
     for number in _NUMBER.findall(lead):
-        digits = _whole_number(number)
-        if digits and len(digits) >= _MIN_NUMBER_DIGITS and not _is_year(digits):
-            features.add("#:" + digits)
+        # "1,300 2,000" is two numbers a space apart, not one in groups: each on its own.
+        parts = [number] if _whole_number(number) is not None else number.split()
+        for part in parts:
+            digits = _whole_number(part)
+            if digits and len(digits) >= _MIN_NUMBER_DIGITS and not _is_year(part):
+                features.add("#:" + digits)
     return frozenset(features)
 
 
 def _whole_number(text: str) -> str | None:
-    """The digits of a whole number, written plain ("1300") or in groups of three after
-    one separator throughout ("1,300", "1.300", "1 300", "2,000,000"); None for anything
-    else: a decimal ("12.5"), a date ("27.09.2020"), a time, numbers side by side."""
+    """The digits of a whole number, written plain ("1300", six digits at most) or in
+    groups of three after one separator throughout ("1,300", "1.300", "1 300",
+    "2,000,000"); None for anything else: a decimal ("12.5"), a date ("27.09.2020"), a
+    time, a phone number."""
     groups, separators = _SEPARATOR.split(text), set(_SEPARATOR.findall(text))
+    if len(groups) == 1 and len(text) > _MAX_PLAIN_DIGITS:
+        return None  # a phone number, an id: not a count
     if len(groups) > 1 and (
         len(separators) > 1 or not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])
     ):
@@ -92,5 +99,6 @@ def _whole_number(text: str) -> str | None:
     return "".join(groups).lstrip("0")
 
 
-def _is_year(digits: str) -> bool:
-    return len(digits) == 4 and 1900 <= int(digits) <= 2100
+def _is_year(number: str) -> bool:
+    """Written as a year is: four plain digits ("2020", not "2,020")."""
+    return len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100

@@ -74,7 +74,8 @@ def test_an_input_run_again_keeps_its_story_and_is_not_counted_twice():
 def test_an_input_run_again_after_its_stories_closed_keeps_its_written_stories():
     state = StoryState()
     cards = _cards(SNOWDEN) + _cards(CARNEY, start=3 * 24 * HOUR, prefix="b")
-    first = assign_batch(state, cards)  # Snowden's story closes: the state forgets it
+    undated = StoryCard("u0", 0.0, story_terms("Lighthouse keepers strike"), dated=False)
+    first = assign_batch(state, [*cards, undated])  # Snowden's story closes: forgotten
     assert "a0" not in state.story_of
     asked = []
 
@@ -82,11 +83,14 @@ def test_an_input_run_again_after_its_stories_closed_keeps_its_written_stories()
         asked.append(set(ids))
         return {i: first.story_of[i] for i in ids if i in first.story_of}
 
+    # A new article, and a late one (older than the newest seen, but not forgettable yet).
     newer = _cards(["Carney faces MPs again"], start=3 * 24 * HOUR + 600, prefix="c")
-    again = assign_batch(_resumed(state), cards + newer, written=written)
+    late = _cards(["Harbour cranes idle"], start=2 * 24 * HOUR, prefix="late")
+    undated_again = replace(undated, published=4 * 24 * HOUR)  # this run's ingestion time
+    again = assign_batch(_resumed(state), [*cards, undated_again, *newer, *late], written=written)
     assert {i: again.story_of[i] for i in first.story_of} == first.story_of
-    assert [row["articles_added"] for row in again.summaries] == [1], "only c0 is new"
-    assert asked == [{"a0", "a1", "a2", "a3"}], "newer cards and held ones are not read"
+    assert sorted(row["story_id"] for row in again.summaries) == ["b0", "late0"]
+    assert asked == [{"a0", "a1", "a2", "a3", "u0"}], "new, late and held cards are not read"
 
 
 def test_a_merge_of_stories_already_written_is_recorded_and_ids_in_the_batch_are_final():

@@ -38,3 +38,10 @@ def test_bridge_features_are_names_places_and_large_numbers_in_any_locale():
     # Not whole numbers: a date, a time, a decimal, numbers side by side, a phone number.
     for text in ("27.09.2020", "10.30 Uhr", "12.5 percent", "2019,2020", "+49 30 1234567"):
         assert bridge_features(text, "", []) == set(), text
+
+
+def test_numbers_side_by_side_are_each_their_own():
+    from newsbeam.transforms.stories.story_terms import bridge_features
+
+    assert bridge_features("Toll rises to 1,300", "2,000 injured", []) == {"#:1300", "#:2000"}
+    assert bridge_features("In 2020 1,300 died", "", []) == {"#:1300"}
