@@ -221,7 +221,7 @@ class StoryIndex:
         index._document_frequency = Counter(state["document_frequency"])
         for story_id, first, last, articles, centroid, *bridges in state["stories"]:
             story = _Story(story_id, first, last, dict(centroid), articles=articles)
-            if bridges:  # saved since 2026-12-07
+            if bridges:  # saved since 2026-12-06
                 story.absorb_bridges(bridges[0], bridges[1])
             story.norm = math.sqrt(sum(w * w for w in story.centroid.values()))
             index._stories[story_id] = story
