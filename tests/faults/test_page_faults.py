@@ -96,7 +96,10 @@ def serve_pages(server: LocalServer, kind: str) -> None:
     late = Reply(200, page_html("japan-rail", title), dict(HTML))
     routes[f"{base}/late"] = slow(late, 3 * HTTP_TIMEOUT)
     routes[f"{base}/never-finishes"] = Reply(
-        200, headers=dict(HTML), stream=endless(b"<p>still loading</p>", 0.5)
+        # A piece every tenth of a second, far inside the 1 s read timeout (see slow feed).
+        200,
+        headers=dict(HTML),
+        stream=endless(b"<p>still loading</p>", 0.1),
     )
     routes[f"{base}/loop"] = redirect(f"{base}/loop-again")
     routes[f"{base}/loop-again"] = redirect(f"{base}/loop")

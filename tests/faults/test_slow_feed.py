@@ -29,8 +29,10 @@ from tests.support.local_server import LocalServer, Reply
 
 pytestmark = pytest.mark.e2e
 
-# 16 bytes every half second: 32 B/s. The 100 kB feed would take most of an hour.
-DRIP = dict(chunk_size=16, chunk_delay=0.5)
+# 16 bytes every tenth of a second: 160 B/s. The 100 kB feed would take over ten minutes.
+# Pieces far inside the 1 s read timeout: a loaded machine that stalls the drip for most
+# of a second must not turn the deadline into a read timeout (and a retry).
+DRIP = dict(chunk_size=16, chunk_delay=0.1)
 
 
 def build(server: LocalServer) -> Plan:
