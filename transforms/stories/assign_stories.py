@@ -44,7 +44,7 @@ def story_card(article: dict) -> StoryCard:
         published=_published_seconds(article),
         terms=dict(story_terms(title, article["text"], language)),
         source=article.get("source") or "",
-        title=article.get("title") or "",
+        title=title,
         main_country=article.get("main_country"),
         names=tuple(article.get("persons") or ()) + tuple(article.get("organizations") or ()),
         dated=article.get("date_source") != DateSource.INGESTED,

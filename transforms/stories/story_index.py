@@ -78,8 +78,8 @@ class _Story:
         self.languages.update(languages)
         self.features.update(features)
         if len(self.features) > BRIDGE_FEATURES:
-            ranked = sorted(self.features, key=lambda f: (-self.features[f], f))
-            self.features = Counter({f: self.features[f] for f in ranked[:BRIDGE_FEATURES]})
+            kept = _heaviest(self.features, BRIDGE_FEATURES)
+            self.features = Counter({feature: self.features[feature] for feature in kept})
 
     def absorb(self, vector: Mapping[str, float], first: float, last: float) -> None:
         """Adds an article's vector (or a merged story's centroid) published from `first`
@@ -93,7 +93,12 @@ class _Story:
         self.first, self.last = min(self.first, first), max(self.last, last)
 
     def heaviest(self, count: int) -> list[str]:
-        return sorted(self.centroid, key=lambda t: (-self.centroid[t], t))[:count]
+        return _heaviest(self.centroid, count)
+
+
+def _heaviest(weights: Mapping[str, float], count: int) -> list[str]:
+    """The `count` keys of most weight, ties in key order: the same on every runner."""
+    return sorted(weights, key=lambda key: (-weights[key], key))[:count]
 
 
 def _halved(counts: Counter[str]) -> Counter[str]:
