@@ -450,6 +450,9 @@ def test_seed_entities_are_normalised_and_placed(seeds_dir, tmp_path):
         "SELECT DISTINCT canonical FROM mentions WHERE label = 'PERSON'"
     ).fetchall()
     assert not [name for (name,) in persons if (p := gazetteer.resolve(name)) and p.kind != "city"]
+    # "Soviet-made Scud missiles" names a missile; "The UN Sec-Gen" an office.
+    assert ("Scud",) not in persons
+    assert not db.execute("SELECT 1 FROM mentions WHERE text ILIKE '%sec-gen'").fetchall()
     quotes = db.execute(
         "SELECT q.speaker FROM articles, unnest(quotes) t(q) WHERE input LIKE '%003_ef4239176ea9162e.txt'"
     ).fetchall()

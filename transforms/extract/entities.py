@@ -68,6 +68,10 @@ _PLACE_CONTEXT = re.compile(
 _PLACE_CONTEXT_CHARS = 40  # "province of" and the spaces after it fit, with room to spare
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{5,}\b")
 _LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
+# "Scud missiles", "Leopard tanks": a one-word PERSON right before one of these nouns is
+# the thing's name (data/named_things.txt).
+_NAMED_THINGS = word_list("named_things")
+_NEXT_WORD = re.compile(r"[\s-]+([a-z]+)")
 _FUZZY_RATIO = 82.0
 _FUZZY_MIN_LENGTH = 6
 
@@ -150,7 +154,7 @@ def summarise_mentions(
             if m.label in ENTITY_LABELS
         ]
     )
-    cleaned = [_in_context(m, text) for m in cleaned if m.text]
+    cleaned = [_in_context(m, text) for m in cleaned if m.text and not _is_office(m)]
     full_names = _full_person_names(cleaned)
     cleaned = sorted(
         cleaned + _untagged_misspellings(text, cleaned, full_names), key=lambda m: m.start
@@ -263,7 +267,8 @@ def _lone_person_words(
     """A one-word PERSON that is no one's name in full in the article is checked against
     the rest of the article: tagged ORG elsewhere, it is the organization ("Twitter"); the
     text writes it in lower case too, it is a common word ("Moon" and "the moon"), and no
-    entity. A surname alone ("Trump", "Obama") stays a person."""
+    entity; right before a noun of `_NAMED_THINGS` it names a thing ("Scud missiles"), and
+    no entity. A surname alone ("Trump", "Obama") stays a person."""
     lone = [m.label == "PERSON" and " " not in canonical for m, canonical, _p, _c in resolved]
     if not any(lone):
         return resolved
@@ -274,10 +279,15 @@ def _lone_person_words(
         if is_lone and mention.text in as_org:
             mention = Mention(mention.text, "ORG", mention.start, mention.end)
             canonical = _ORGANIZATION_ALIASES.get(mention.text, mention.text)
-        elif is_lone and mention.text.casefold() in lower_case:
+        elif is_lone and (mention.text.casefold() in lower_case or _names_a_thing(mention, text)):
             continue
         kept.append((mention, canonical, place, country))
     return kept
+
+
+def _names_a_thing(mention: Mention, text: str) -> bool:
+    following = _NEXT_WORD.match(text, mention.start + len(mention.text))
+    return following is not None and following.group(1) in _NAMED_THINGS
 
 
 def _in_context(mention: Mention, text: str) -> Mention:
@@ -294,6 +304,18 @@ def _in_context(mention: Mention, text: str) -> Mention:
     if mention.label == "ORG":
         return _titled_person(mention) or mention
     return mention
+
+
+def _is_office(mention: Mention) -> bool:
+    """ "UN Sec-Gen" or "the Prime Minister" without a name after it names an office, whoever
+    holds it: neither a person nor an organization ("UN Security Council", whose titles end
+    in a modifier, is the organization)."""
+    words = mention.text.casefold().split()
+    return (
+        mention.label in {"PERSON", "ORG"}
+        and all(word in _TITLES for word in words)
+        and words[-1] not in _TITLE_MODIFIERS
+    )
 
 
 def _titled_person(mention: Mention) -> Mention | None:

@@ -335,6 +335,29 @@ def test_a_lone_word_person_is_checked_against_the_rest_of_the_article(gazetteer
     assert [e["count"] for e in found.entities if e["text"] == "Twitter"] == [2]
 
 
+def test_a_lone_word_person_before_a_weapon_or_vehicle_names_the_thing(gazetteer):
+    """The first seed's "Soviet-made Scud missiles": Scud is a missile, not a person; the
+    Trump of "the Trump administration" stays a person (the noun after him names no thing)."""
+    text = "Soviet-made Scud missiles hit Ganja. The Trump administration and Leopard-tanks."
+    names = ["Scud", "Trump", "Leopard"]
+    found = _summary(
+        gazetteer, [(n, "PERSON", text.index(n), text.index(n) + len(n)) for n in names], text
+    )
+    assert found.persons == ["Trump"]
+
+
+def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
+    """The first seed's "The UN Sec-Gen not only called...": an office, not an organization
+    (nor a person); the bodies whose titles end in a modifier stay organizations."""
+    text = "The UN Sec-Gen called. The Prime Minister spoke. The UN Security Council met."
+    names = [("UN Sec-Gen", "ORG"), ("Prime Minister", "PERSON"), ("UN Security Council", "ORG")]
+    found = _summary(
+        gazetteer, [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names], text
+    )
+    assert found.persons == []
+    assert found.organizations == ["United Nations Security Council"]
+
+
 def test_the_outlet_s_home_country_settles_a_shared_city_name(gazetteer):
     """A local paper's "Paris" is a Paris of its own country when the feed names one; the
     text still wins where it says which ("Paris, France"), and a city only one country has
