@@ -67,12 +67,27 @@ def region_table() -> tuple[dict[str, str], dict[str, str]]:
     )
 
 
+def _world_regions() -> frozenset[str]:
+    """Continents and world regions: M49's names (`data/regions.csv`) and those news uses
+    besides (`data/world_regions.txt`)."""
+    subregions, continents = region_table()
+    return (
+        frozenset(subregions.values()) | frozenset(continents.values()) | word_list("world_regions")
+    )
+
+
 def _iso2(value: object) -> str | None:
     """The ISO code in a country_converter ISO2 cell, which may be a pattern (^GB$|^UK$)."""
     if not isinstance(value, str):
         return None
     code = value.strip("^$").split("$|^")[0]
     return code if len(code) == 2 else None
+
+
+# A continent or world region is never a city or province of the same name ("Asia" is no
+# town of the Philippines, "the Sahel" no province of Burkina Faso); a country of the name
+# stays one ("Micronesia").
+_WORLD_REGIONS = _world_regions()
 
 
 class Gazetteer:
@@ -103,6 +118,8 @@ class Gazetteer:
                     city["longitude"],
                     city["population"],
                 )
+                if place.name in _WORLD_REGIONS:
+                    continue
                 self._add(place)
                 self._cities.setdefault(place.name.casefold(), []).insert(0, place)
         for subdivision in pycountry.subdivisions:
@@ -148,7 +165,6 @@ class Gazetteer:
             self._places[alias] = self._country(iso2, alias)
         for name, iso2 in DISPUTED_REGIONS.items():
             self._places[name] = Place(name, iso2, "region")
-        self._codes = {country.alpha_3: country.alpha_2 for country in pycountry.countries}
 
     def _load_countryinfo(self, pycountry) -> None:
         from countryinfo import CountryInfo
@@ -197,6 +213,8 @@ class Gazetteer:
         }
 
     def _add(self, place: Place) -> None:
+        if place.kind != "country" and place.name in _WORLD_REGIONS:
+            return
         for key in {place.name, place.name.casefold()}:
             existing = self._places.get(key)
             if existing is None or _outranks(place, existing):
@@ -213,8 +231,6 @@ class Gazetteer:
         if name[0].islower():  # "man" is no place, "Man" may be; "turkey" is a bird
             return None
         place = self._places.get(name)
-        if place is None and name.isupper() and name in self._codes:
-            return self._country(self._codes[name], name)
         # Any case but capitals of 3 letters or fewer: "IT" and "AT" are words, only the
         # aliases above resolve them; "MOSCOW" in a dateline is Moscow.
         if place is None and not (name.isupper() and len(name) <= 3):

@@ -130,3 +130,24 @@ def test_a_place_in_capitals_resolves_as_in_a_dateline(gazetteer):
     """ "MOSCOW (Reuters) -": capitals of four letters or more are read as the name."""
     assert gazetteer.resolve("MOSCOW").country == "RU"
     assert gazetteer.resolve("NATO") is None
+
+
+@pytest.mark.parametrize("region", ["Asia", "Gulf", "Sahel", "Western Asia", "Middle East"])
+def test_a_world_region_is_no_town_or_province_of_its_name(gazetteer, region):
+    """ "oil prices in Asia" named a Philippine town of 23,000 (gold set); "the Gulf" a
+    province of Papua New Guinea, "the Sahel" one of Burkina Faso."""
+    assert gazetteer.resolve(region) is None
+
+
+def test_a_country_named_like_a_world_region_stays_the_country(gazetteer):
+    assert gazetteer.resolve("Micronesia").country == "FM"
+
+
+@pytest.mark.parametrize(("mention", "country"), [("NIU", None), ("CAN", None), ("USA", "US")])
+def test_three_letter_codes_are_no_names_but_the_abbreviations_news_writes(
+    gazetteer, mention, country
+):
+    """ "NIU" (Northern Illinois University) was Niue by its ISO alpha-3 code; "USA", "UAE"
+    and "DRC" are names (data/country_aliases.tsv)."""
+    place = gazetteer.resolve(mention)
+    assert (place.country if place else None) == country
