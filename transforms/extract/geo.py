@@ -122,9 +122,19 @@ class Gazetteer:
                     continue
                 self._add(place)
                 self._cities.setdefault(place.name.casefold(), []).insert(0, place)
+        # UN members: their name on another country's state is another place ("Georgia");
+        # a territory's on its sovereign's is the same one ("Puerto Rico", "Guadeloupe").
+        self._sovereign = {
+            iso2
+            for iso2, member in zip(iso2_column, data["UNmember"], strict=True)
+            if iso2 and str(member).isdigit()  # the year it joined, else <NA>
+        }
+        self._subdivisions: dict[str, list[Place]] = {}  # casefolded name -> subdivisions
         for subdivision in pycountry.subdivisions:
             if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
-                self._add(Place(subdivision.name, subdivision.country_code, "subdivision"))
+                place = Place(subdivision.name, subdivision.country_code, "subdivision")
+                self._add(place)
+                self._subdivisions.setdefault(place.name.casefold(), []).append(place)
         # US counties and parishes by their full name only ("Rapides Parish", not
         # "Rapides"): local news names them where it names no state, and a bare county
         # name is too often a person's or a city's.
@@ -265,7 +275,9 @@ class Gazetteer:
         prints it) and for a city whose largest namesake lies in a country the article
         names (`named_countries`: its places and demonyms: "Greek lawmakers in Athens").
         A city the dateline names is, further on, the dateline's city unless a qualifier
-        says otherwise ("ATHENS, Ga. (AP) - ... in Athens" is Georgia's twice).
+        says otherwise ("ATHENS, Ga. (AP) - ... in Athens" is Georgia's twice). A country's
+        name that another country's state bears ("Georgia") is the state where the article
+        supports that country alone (`_state_of_the_name`).
         """
         anchors = {p.country for p, _s, _e in places if p is not None and p.kind == "subdivision"}
         named = set(named_countries) | {
@@ -280,7 +292,12 @@ class Gazetteer:
         qualified: list[bool] = []
         for place, start, end in places:
             qualifier = None
-            if place is not None and place.kind == "city":
+            if place is not None and place.kind == "country":
+                states = anchors | (
+                    {home_country} if home_country and not in_dateline(start) else set()
+                )
+                place = self._state_of_the_name(place, places, states, named_countries) or place
+            elif place is not None and place.kind == "city":
                 qualifier = _qualifier_country(text, end, after)
                 at_home = (
                     {home_country}
@@ -308,6 +325,37 @@ class Gazetteer:
                 places, settled, qualified, strict=True
             )
         ]
+
+    def _state_of_the_name(
+        self,
+        country: Place,
+        places: Sequence[tuple[Place | None, int, int]],
+        anchors: Collection[str],
+        named_countries: Collection[str],
+    ) -> Place | None:
+        """The state a country's name also names ("Georgia" in an article about Ohio and
+        Florida is the US state), where the article names other states or provinces of that
+        state's country (or is the outlet's home country's) and no place or demonym of any
+        other country."""
+        if country.country not in self._sovereign:
+            return None
+        namesakes = [
+            state
+            for state in self._subdivisions.get(country.name.casefold(), [])
+            if state.country != country.country
+        ]
+        if not namesakes:
+            return None
+        others = {p.country for p, _s, _e in places if p is not None and p.name != country.name}
+        others |= set(named_countries)
+        return next(
+            (
+                state
+                for state in namesakes
+                if state.country in anchors and others <= {state.country}
+            ),
+            None,
+        )
 
     def _homonyms(self, city: Place) -> list[Place]:
         """Cities of other countries with this city's name, largest first."""

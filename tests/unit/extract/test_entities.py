@@ -1,6 +1,8 @@
 """Entities from the model's mentions: labels corrected with the gazetteer, names grouped
 under their canonical form, places placed."""
 
+import pytest
+
 from newsbeam.transforms.extract.entities import Mention, summarise_mentions
 
 
@@ -358,6 +360,32 @@ def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
     )
     assert found.persons == []
     assert found.organizations == ["United Nations Security Council"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "home", "countries"),
+    [
+        ("Georgia, Ohio and Florida voted.", ["Georgia", "Ohio", "Florida"], None, ["US"]),
+        ("Georgia voted, and so did Atlanta.", ["Georgia", "Atlanta"], "US", ["US"]),
+        ("Georgia voted.", ["Georgia"], None, ["GE"]),
+        (
+            "Georgia and Russia met; Ohio voted.",
+            ["Georgia", "Russia", "Ohio"],
+            None,
+            ["GE", "RU", "US"],
+        ),
+        ("Georgia voted in Tbilisi.", ["Georgia", "Tbilisi"], "US", ["GE"]),
+        ("Flights from Florida to Puerto Rico.", ["Florida", "Puerto Rico"], None, ["US", "PR"]),
+    ],
+)
+def test_a_country_s_name_on_a_state_is_the_state_where_the_article_is_that_country_s(
+    gazetteer, text, names, home, countries
+):
+    """A US politics report's "Georgia" (gold set) is the state; the country wherever the
+    article names any place of another country; a territory that is also its sovereign's
+    subdivision ("Puerto Rico") stays its own code."""
+    mentions = [Mention(n, "GPE", text.index(n), text.index(n) + len(n)) for n in names]
+    assert summarise_mentions(mentions, gazetteer, text, home_country=home).countries == countries
 
 
 def test_the_outlet_s_home_country_settles_a_shared_city_name(gazetteer):
