@@ -178,7 +178,9 @@ class ArticleExtractor:
             return found
         # Another language's model: its persons and organizations, but places from the
         # gazetteer of that language (the English one cannot resolve "Allemagne").
-        places = self._places.extract(document, language, dateline, home_country)
+        places = self._places.extract(
+            document, language, dateline, home_country, found.institution_mentions
+        )
         return ArticleEntities(
             entities=[e for e in found.entities if e["label"] not in PLACE_LABELS]
             + places.entities,

@@ -62,6 +62,9 @@ _TITLES = word_list("titles")
 _TITLE_MODIFIERS = word_list("title_modifiers")
 # "UN", "U.N." and "United Nations" are one organization (data/organization_aliases.tsv).
 _ORGANIZATION_ALIASES = name_table("organization_aliases")
+# "The White House said", "the Kremlin denied": a country's institutions named without it
+# are evidence of it, weighing as a demonym does (data/institution_countries.tsv).
+_INSTITUTION_COUNTRIES = name_table("institution_countries")
 _PLACE_CONTEXT = re.compile(
     r"\b(?:city|town|village|province|region|district|county|port) of\s+$", re.IGNORECASE
 )
@@ -95,6 +98,10 @@ class ArticleEntities:
     organizations: list[str]
     locations: list[str]
     countries: list[str]
+    institution_mentions: tuple[tuple[str, int, float], ...] = ()
+    """(country, offset, weight) of each institution named ("the Kremlin"): what ranks
+    `countries` besides places and demonyms, kept for a reader whose places come from
+    elsewhere (another language's gazetteer) to add."""
 
 
 def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
@@ -214,12 +221,17 @@ def summarise_mentions(
     ]
     countries = rank_countries(
         (
-            (country, mention.start, DEMONYM_WEIGHT if mention.label == "NORP" else 1.0)
+            (country, mention.start, 1.0 if mention.label in PLACE_LABELS else DEMONYM_WEIGHT)
             for mention, _c, _p, country in resolved
             if country
         ),
         len(text),
         dateline,
+    )
+    institutions = tuple(
+        (country, mention.start, DEMONYM_WEIGHT)
+        for mention, _c, _p, country in resolved
+        if country and mention.label == "ORG"
     )
     return ArticleEntities(
         entities=entities,
@@ -227,6 +239,7 @@ def summarise_mentions(
         organizations=_names(ordered, {"ORG"}),
         locations=_names(ordered, PLACE_LABELS),
         countries=countries,
+        institution_mentions=institutions,
     )
 
 
@@ -257,7 +270,9 @@ def _correct(
         if full and full.split()[0] == text.split()[0]:
             return "PERSON", full, None, None  # "Stephane Dujjaric" with "Stephane Dujarric"
     if label == "ORG":
-        return label, _ORGANIZATION_ALIASES.get(text, text), None, None
+        canonical = _ORGANIZATION_ALIASES.get(text, text)
+        country = _INSTITUTION_COUNTRIES.get(canonical) or _INSTITUTION_COUNTRIES.get(text)
+        return label, canonical, None, country
     return label, text, None, None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -224,10 +225,12 @@ class MultilingualPlaces:
         language: str,
         dateline: tuple[int, int] | None = None,
         home_country: str | None = None,
+        institutions: Iterable[tuple[str, int, float]] = (),
     ) -> ArticleEntities:
         """Places and countries (by salience, a place in the `dateline` span of `text`
         weighing more; shared city names settled as `Gazetteer.settle_homonyms` does) of
-        the text; no persons, no organizations."""
+        the text; no persons, no organizations. A model's `institution_mentions` of the
+        same text, where one ran, rank the countries too."""
         matches = self.find(text, language, dateline)
         settled = self._gazetteer.settle_homonyms(
             [(m.place, m.start, m.start + len(m.text)) for m in matches],
@@ -258,7 +261,9 @@ class MultilingualPlaces:
             for g in ordered
         ]
         countries = rank_countries(
-            ((m.place.country, m.start) for m in matches), len(text), dateline
+            [(m.place.country, m.start, 1.0) for m in matches] + list(institutions),
+            len(text),
+            dateline,
         )
         return ArticleEntities(
             entities=entities,

@@ -350,6 +350,21 @@ def test_a_lone_word_person_before_a_weapon_or_vehicle_names_the_thing(gazetteer
     assert found.persons == ["Trump"]
 
 
+def test_a_country_s_institutions_are_evidence_of_it_as_a_demonym_is(gazetteer):
+    """ "The White House said ... the Kremlin denied": the US and Russia, each mention half a
+    place; "Senate", which many countries have, is no evidence."""
+    text = "The White House said so. The White House and the Senate met. The Kremlin denied it."
+    names = [("White House", 4), ("White House", 29), ("Senate", 49), ("Kremlin", 65)]
+    found = _summary(gazetteer, [(n, "ORG", at, at + len(n)) for n, at in names], text)
+    assert found.countries == ["US", "RU"]
+    assert {e["text"]: e["country"] for e in found.entities} == {
+        "White House": "US",
+        "Senate": None,
+        "Kremlin": "RU",
+    }
+    assert [m[0] for m in found.institution_mentions] == ["US", "US", "RU"]
+
+
 def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
     """The first seed's "The UN Sec-Gen not only called...": an office, not an organization
     (nor a person); the bodies whose titles end in a modifier stay organizations."""
