@@ -4,8 +4,11 @@ bridges between languages.
 The real feeds in `../shared/data` (about 1,500 items of some 140 feeds, 23 languages,
 many years; title and summary only, as the issue's day of 26 outlets' feeds) run through
 `newsbeam run` once. We labelled the items by story (`tests/data/stories_feeds/`) after the
-thresholds were chosen, and have not changed them since: this set is held out. Its items
-are mostly stories of their own, so pairwise precision says what merges wrongly.
+thresholds were chosen, and have not changed them since. Its items are mostly stories of
+their own, so pairwise precision says what merges wrongly. Since its first measure the set
+is split by feed file, by a rule that does not look at the items (the parity of the SHA-1
+of the feed's path, `_part`): the development half may guide changes, the held-out half
+only measures them.
 
 The bridges are measured for false joins only: these feeds hold no event told in two
 languages that we found, so each item's story with bridges is compared with its story
@@ -17,6 +20,7 @@ where the shared data is absent.
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -38,10 +42,16 @@ FEEDS = (
 LABELS = TEST_DATA / "stories_feeds" / "labels.csv"
 MOST_BRIDGED = 3
 """Items whose story a bridge changes, at most (none on 2026-12-06)."""
-# Measured 2026-12-06, the first and only time, less 0.05: B-cubed P 0.928 R 0.965 F1
-# 0.947, pairwise P 0.168 R 0.295 F1 0.214 (1,342 stories found for 1,402). Most wrong
-# pairs are one source's series (listings, alerts, talks, quotes) taken for one story.
-FLOORS = {"pairwise_precision": 0.11, "pairwise_f1": 0.16, "b_cubed_f1": 0.89}
+# Figures less 0.05, per part. First measured (2026-12-06, whole set): pairwise P 0.168 R
+# 0.295 F1 0.214, B-cubed F1 0.947; most wrong pairs were one source's series (listings,
+# alerts, talks, quotes) taken for one story. Then the source boilerplate learnt from 8
+# articles instead of 20, chosen on the development half: development pairwise P 0.230 ->
+# 0.530, F1 0.224 -> 0.310; held-out P 0.120 -> 0.169 R 0.609 -> 0.290 F1 0.201 -> 0.214,
+# B-cubed F1 0.950 -> 0.961 (docs/stories.md#a-sources-series).
+FLOORS = {
+    "development": {"pairwise_precision": 0.48, "pairwise_f1": 0.26, "b_cubed_f1": 0.90},
+    "held_out": {"pairwise_precision": 0.11, "pairwise_f1": 0.16, "b_cubed_f1": 0.91},
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +80,35 @@ def _feed_file(feed_url: str) -> str:
     return Path(feed_url).resolve().relative_to(SHARED_DATA.resolve()).as_posix()
 
 
+def _part(feed: str) -> str:
+    """The half of the set an item's feed file belongs to, by a rule blind to the items."""
+    digest = int(hashlib.sha1(feed.encode("utf-8")).hexdigest(), 16)
+    return "development" if digest % 2 == 0 else "held_out"
+
+
 def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
     with LABELS.open(encoding="utf-8", newline="") as handle:
         labels = {_key(r["feed"], r["url"], r["title"]): r["story"] for r in csv.DictReader(handle)}
     found = {_key(_feed_file(a["feed_url"]), a["url"], a["title"]): a["story_id"] for a in articles}
     assert len(found) == len(articles), "each article is one labelled item"
     assert found.keys() == labels.keys(), "every labelled item is an article of the run"
-    items = sorted(labels)
-    gold, predicted = [labels[item] for item in items], [found[item] for item in items]
-    b3, pairs = b_cubed(gold, predicted), pairwise(gold, predicted)
-    scores = {"pairwise_precision": pairs.precision, "pairwise_f1": pairs.f1, "b_cubed_f1": b3.f1}
-    print(
-        f"\nstories of {len(items)} feed items: {len(set(predicted))} found for "
-        f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
-        f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
-    )
-    below = {name: round(scores[name], 3) for name in FLOORS if scores[name] < FLOORS[name]}
+    below = {}
+    for part, floors in FLOORS.items():
+        items = sorted(item for item in labels if _part(item[0]) == part)
+        gold, predicted = [labels[item] for item in items], [found[item] for item in items]
+        b3, pairs = b_cubed(gold, predicted), pairwise(gold, predicted)
+        scores = {"pairwise_precision": pairs.precision, "pairwise_f1": pairs.f1}
+        scores["b_cubed_f1"] = b3.f1
+        print(
+            f"\n{part}: stories of {len(items)} feed items: {len(set(predicted))} found for "
+            f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
+            f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
+        )
+        below |= {
+            f"{part} {name}": round(scores[name], 3)
+            for name in floors
+            if scores[name] < floors[name]
+        }
     assert not below, f"below the floors {FLOORS}: {below}"
 
 

@@ -72,6 +72,19 @@ def test_a_source_s_boilerplate_does_not_make_its_articles_one_story():
     assert later[:3] == later[3:] and len(set(later)) == 3
 
 
+def test_a_small_feed_s_series_is_no_story_once_its_template_is_known():
+    """A day's feed of a dozen numbered quotes ("Цитата #17220", "Цитата #17224", ...):
+    once the source's title template is known as its boilerplate, each later quote, whose
+    own words differ, is a story of its own, not the series' twelfth article."""
+    index = StoryIndex()
+    lines = [f"line{chr(97 + n)} word{chr(97 + n)} thing{chr(97 + n)}" for n in range(12)]
+    stories = [
+        index.assign(f"q{n:02d}", story_terms(f"Quote #{17220 + n}", text), n * 60.0, "quotes")
+        for n, text in enumerate(lines)
+    ]
+    assert stories[-3:] == ["q09", "q10", "q11"]
+
+
 def test_a_story_keeps_its_heaviest_terms_only_and_the_index_forgets_closed_stories():
     from newsbeam.transforms.stories.story_index import CENTROID_TERMS
 
