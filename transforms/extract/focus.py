@@ -3,9 +3,9 @@
 An article on a phone, a recipe or a market names a country now and then; taking the
 most salient country of every article as its focus gave such articles a country and put
 them in that country's region. A focus must be named at least `FOCUS_MENTIONS` times
-(places, demonyms and institutions together), in the title or in the dateline ("MOSCOW (Reuters) -"),
-or, once is enough, be the outlet's home country where its feed names one (the country
-is still named in the text: a local paper's one mention of its own town).
+(places, demonyms and institutions together), in the title or in the dateline ("MOSCOW
+(Reuters) -"), or, once is enough, be the outlet's home country where its feed names one
+(the country is still named in the text: a local paper's one mention of its own town).
 """
 
 from __future__ import annotations

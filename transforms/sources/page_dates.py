@@ -20,10 +20,11 @@ from newsbeam.transforms.sources.written_dates import parse_written_date
 
 __all__ = ["PageDate", "page_date"]
 
+# Compared casefolded: pages write "DC.Date.Issued", "publishDate", "PublishDate".
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time",
-    "datePublished", "dateCreated", "DC.date.issued", "dc.date.issued", "dcterms.issued",
-    "DC.date.created", "dcterms.created", "DC.date", "dc.date", "DC.Date",
+    "datePublished", "dateCreated", "DC.date.issued", "dcterms.issued",
+    "DC.date.created", "dcterms.created", "DC.date",
     "parsely-pub-date", "sailthru.date", "article.published", "publish-date", "pubdate",
     "publishdate", "OriginalPublicationDate", "citation_publication_date",
     "rnews:datePublished", "date",
@@ -36,10 +37,13 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/.\-_]|$)"
 )
 _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/.\-_]|$)")
+_ISO_DAY = re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")
 _CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
     r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|publiziert|pubblicato"
     r"|gepubliceerd)"
+    # "Posted by kovarex, TOGos, Ernestas, Albert on 2019-02-15": the authors, then the day.
+    r"(?:\s+by\s+[^.:;\n]{1,80}?(?=\s+on\s))?"
     r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
     re.IGNORECASE,
 )
@@ -111,12 +115,16 @@ def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -
         for value in _jsonld_values(tree, key):
             if _valid(value):
                 return _valid(value)
+    metas = _meta_contents(tree)
     for name in names:
-        for attribute in ("property", "name", "itemprop", "http-equiv"):
-            for value in tree.xpath(f'//meta[@{attribute}="{name}"]/@content'):
-                if _valid(value):
-                    return _valid(value)
-        for value in tree.xpath(f'//*[@itemprop="{name}"]/@datetime'):
+        for value in metas.get(name.casefold(), ()):
+            if _valid(value):
+                return _valid(value)
+        # Microdata on the element itself: `<time itemprop=... datetime>`, and old
+        # Blogger's `<abbr itemprop="datePublished" title="2016-12-06T06:33:00-08:00">`.
+        for value in tree.xpath(
+            f'//*[@itemprop="{name}"]/@datetime | //abbr[@itemprop="{name}"]/@title'
+        ):
             if _valid(value):
                 return _valid(value)
     if "parsely-pub-date" in names:
@@ -128,6 +136,17 @@ def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -
             if _valid(value):
                 return _valid(value)
     return None
+
+
+def _meta_contents(tree) -> dict[str, list[str]]:
+    """Each `<meta>` content under its casefolded property, name, itemprop or http-equiv."""
+    contents: dict[str, list[str]] = {}
+    for meta in tree.xpath("//meta[@content]"):
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = meta.get(attribute)
+            if key:
+                contents.setdefault(key.casefold(), []).append(meta.get("content"))
+    return contents
 
 
 def _jsonld_values(tree, key: str):
@@ -208,8 +227,11 @@ def _dateline(tree, language: str | None) -> str | None:
 
 
 def _written_day(text: str, language: str | None) -> str | None:
-    """The day a written date names ("November 19, 2019, 9:02 AM" -> "2019-11-19"), if
-    it is a plausible publication day."""
+    """The day a written date names ("November 19, 2019, 9:02 AM" -> "2019-11-19"; "on
+    2019-02-15, all posts" -> "2019-02-15"), if it is a plausible publication day."""
+    iso = _ISO_DAY.search(text)
+    if iso:
+        return _valid(iso.group())
     written = parse_written_date(text, language)
     if written is None:
         return None

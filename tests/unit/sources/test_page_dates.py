@@ -54,6 +54,9 @@ def test_jsonld_graph_lists_and_date_created(jsonld):
         '<meta name="parsely-pub-date" content="2020-07-10T10:00:00Z">',
         '<meta name="sailthru.date" content="2020-07-10T10:00:00Z">',
         '<meta name="parsely-page" content=\'{"pub_date": "2020-07-10T10:00:00Z"}\'>',
+        # Names as pages write them, in any case (an IETF draft, Dropbox's blog).
+        '<meta name="DC.Date.Issued" content="2020-07-10">',
+        '<meta name="publishDate" content="2020-07-10 12:00:00.000-0600">',
     ],
 )
 def test_published_meta_and_its_equivalents(head):
@@ -88,11 +91,22 @@ def test_numbers_in_the_url_that_are_no_date_are_ignored():
         "Published 10 July 2020",
         "Posted on July 10, 2020 at 5:30 pm",
         "Publicado em 10 de julho de 2020",
+        "Posted by kovarex, TOGos, Ernestas, Albert on 2020-07-10, all posts",
     ],
 )
 def test_visible_dateline(line):
     html = page(body=f'<p class="byline">By Ana Lima. {line}</p>' + BODY)
     assert dated(html) == PageDate("2020-07-10", "dateline")
+
+
+def test_microdata_on_an_abbr_and_an_iso_day_in_a_marked_element():
+    """Old Blogger's `<abbr itemprop="datePublished" title=...>`; Archive of Our Own's
+    `<dt class="published">Published:</dt><dd class="published">2020-07-10</dd>`."""
+    abbr = '<abbr itemprop="datePublished" title="2020-07-10T06:33:00-08:00">July 10</abbr>'
+    assert dated(page(body=abbr + BODY)).value == "2020-07-10T06:33:00-08:00"
+    stats = '<h1>A work</h1><dl><dt class="published">Published:</dt>'
+    stats += '<dd class="published">2020-07-10</dd></dl>'
+    assert dated(page(body=stats + BODY)) == PageDate("2020-07-10", "dateline")
 
 
 def test_modified_date_only_when_no_published_date():
