@@ -87,7 +87,7 @@ def _iso2(value: object) -> str | None:
 # A continent or world region is never a city or province of the same name ("Asia" is no
 # town of the Philippines, "the Sahel" no province of Burkina Faso); a country of the name
 # stays one ("Micronesia").
-_WORLD_REGIONS = _world_regions()
+WORLD_REGIONS = _world_regions()
 
 
 class Gazetteer:
@@ -118,7 +118,7 @@ class Gazetteer:
                     city["longitude"],
                     city["population"],
                 )
-                if place.name in _WORLD_REGIONS:
+                if place.name in WORLD_REGIONS:
                     continue
                 self._add(place)
                 self._cities.setdefault(place.name.casefold(), []).insert(0, place)
@@ -223,7 +223,7 @@ class Gazetteer:
         }
 
     def _add(self, place: Place) -> None:
-        if place.kind != "country" and place.name in _WORLD_REGIONS:
+        if place.kind != "country" and place.name in WORLD_REGIONS:
             return
         for key in {place.name, place.name.casefold()}:
             existing = self._places.get(key)

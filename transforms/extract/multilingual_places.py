@@ -37,7 +37,10 @@ _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 _MAX_UNSPACED_NAME = 10
 # Korean attaches particles to the name ("한국은"): a name may be any word's beginning.
 _PARTICLES = frozenset({"ko"})
-_RANK = {"city": 0, "subdivision": 1, "country": 2}
+# "América Latina", "Lateinamerika": matched so that no city inside it ("Latina") is, and
+# naming no country.
+_WORLD_REGION = "world region"
+_RANK = {_WORLD_REGION: -1, "city": 0, "subdivision": 1, "country": 2}  # ties: the place wins
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
 _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 
@@ -122,6 +125,8 @@ class MultilingualPlaces:
         for names in (_territories("en"), _territories(language)):
             for iso2, name in names.items():
                 add(name, self._country(iso2))
+        for name in _world_region_names(language):
+            add(name, Place(name, "", _WORLD_REGION))
         for name in self._gazetteer.names(("country",)):
             place = self._gazetteer.resolve(name)
             if place is not None and place.kind == "country":
@@ -150,10 +155,13 @@ class MultilingualPlaces:
         there ("casa"), and no place; a word in capitals is an acronym, not a name, unless
         it is a country's ("USA") or stands in the `dateline` span ("MOSCOU, 24 SET
         (ANSA) -"). A compound's first part names a place too: German "US-Geschäft",
-        "China-Reise"."""
+        "China-Reise". A continent or world region is matched and names none ("América
+        Latina" is no "Latina"), and in German a city name after an article is a noun
+        ("das Essen")."""
         table = self.table(language)
         if language in _UNSPACED:
-            return _find_unspaced(text, table)
+            matches = _find_unspaced(text, table)
+            return [match for match in matches if match.place.kind != _WORLD_REGION]
         words = list(_WORD.finditer(text))
         lowered = {w.group() for w in words if w.group().islower()}
         found: list[PlaceMatch] = []
@@ -186,8 +194,12 @@ class MultilingualPlaces:
             if match is None:
                 i += 1
                 continue
-            if match[1].place.kind == "city" and _inside_a_name(
-                text, words, i, match[0], table, language in _NOUNS_CAPITALISED
+            if match[1].place.kind == _WORLD_REGION or (
+                match[1].place.kind == "city"
+                and (
+                    _inside_a_name(text, words, i, match[0], table, language in _NOUNS_CAPITALISED)
+                    or _after_a_determiner(words, i, language)
+                )
             ):
                 i += match[0]
                 continue
@@ -311,6 +323,41 @@ def _inside_a_name(
         if len(before) == 1 and before.isupper() and between == ". ":
             return True
     return False
+
+
+def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
+    """Whether a city name is a noun of a language that capitalises nouns, by the article
+    before it, next to it or one lower-case word on: German "das Essen", "beim Essen",
+    "zum ersten Male" (a city takes no article: "in Essen"). `data/determiners_<xx>.txt`."""
+    determiners = _determiners(language)
+    if not determiners:
+        return False
+    before = [w.group() for w in words[max(0, i - 2) : i]]
+    if before and before[-1].casefold() in determiners:
+        return True
+    return len(before) == 2 and before[-1].islower() and before[0].casefold() in determiners
+
+
+@lru_cache(maxsize=64)
+def _determiners(language: str) -> frozenset[str]:
+    return word_list(f"determiners_{language}") if language in _NOUNS_CAPITALISED else frozenset()
+
+
+def _world_region_names(language: str) -> list[str]:
+    """Continents and world regions in the language (CLDR's numeric territories: "Europa",
+    "Lateinamerika") and in English (M49's names and those news uses besides)."""
+    from babel import Locale, UnknownLocaleError
+
+    from newsbeam.transforms.extract.geo import WORLD_REGIONS
+
+    names = set(WORLD_REGIONS)
+    for locale in {"en", language}:
+        try:
+            territories = Locale.parse(locale).territories
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        names |= {name for code, name in territories.items() if code.isdigit()}
+    return sorted(names)
 
 
 def _ideographic(name: str) -> bool:

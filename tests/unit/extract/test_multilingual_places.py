@@ -108,3 +108,25 @@ def test_a_model_s_institutions_rank_the_countries_with_the_places(places):
     institutions = [("FR", 3, 0.5), ("FR", 3, 0.5), ("FR", 32, 0.5)]
     assert places.extract(text, "fr").countries == ["SY", "IQ"]
     assert places.extract(text, "fr", institutions=institutions).countries == ["FR", "SY", "IQ"]
+
+
+def test_a_german_noun_after_an_article_is_no_city(places):
+    """ "Das Essen", "beim Essen", "zum ersten Male" are food and a time, not Essen and
+    Malé (the issue's Maldives in German text); a city takes no article: "in Essen"."""
+    assert places.extract("Das Essen war gut, beim Essen sprach man.", "de").countries == []
+    assert places.extract("Die Minister trafen sich zum ersten Male.", "de").countries == []
+    assert places.extract("In Essen regnet es.", "de").countries == ["DE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Twitter Lite llega a otros países de América Latina.", "es"),
+        ("Die Firma expandiert nach Lateinamerika und Europa.", "de"),
+        ("公司计划进入拉丁美洲和欧洲市场。", "zh"),
+    ],
+)
+def test_a_world_region_names_no_country_and_hides_the_city_inside_it(places, text, language):
+    """ "América Latina" is Latin America, not the Italian city of Latina; CLDR's region
+    names in the article's language name no country either, spaced or not."""
+    assert places.extract(text, language).countries == []
