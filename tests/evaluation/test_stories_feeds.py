@@ -47,10 +47,21 @@ MOST_BRIDGED = 3
 # alerts, talks, quotes) taken for one story. Then the source boilerplate learnt from 8
 # articles instead of 20, chosen on the development half: development pairwise P 0.230 ->
 # 0.530, F1 0.224 -> 0.310; held-out P 0.120 -> 0.169 R 0.609 -> 0.290 F1 0.201 -> 0.214,
-# B-cubed F1 0.950 -> 0.961 (docs/stories.md#a-sources-series).
+# B-cubed F1 0.950 -> 0.961 (docs/stories.md#a-sources-series). The split came after the
+# first measure had been read (post hoc): the held-out half is the weaker check for it.
 FLOORS = {
-    "development": {"pairwise_precision": 0.48, "pairwise_f1": 0.26, "b_cubed_f1": 0.90},
-    "held_out": {"pairwise_precision": 0.11, "pairwise_f1": 0.16, "b_cubed_f1": 0.91},
+    "development": {
+        "pairwise_precision": 0.48,
+        "pairwise_recall": 0.16,
+        "pairwise_f1": 0.26,
+        "b_cubed_f1": 0.90,
+    },
+    "held_out": {
+        "pairwise_precision": 0.11,
+        "pairwise_recall": 0.24,
+        "pairwise_f1": 0.16,
+        "b_cubed_f1": 0.91,
+    },
 }
 
 
@@ -97,8 +108,12 @@ def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
         items = sorted(item for item in labels if _part(item[0]) == part)
         gold, predicted = [labels[item] for item in items], [found[item] for item in items]
         b3, pairs = b_cubed(gold, predicted), pairwise(gold, predicted)
-        scores = {"pairwise_precision": pairs.precision, "pairwise_f1": pairs.f1}
-        scores["b_cubed_f1"] = b3.f1
+        scores = {
+            "pairwise_precision": pairs.precision,
+            "pairwise_recall": pairs.recall,
+            "pairwise_f1": pairs.f1,
+            "b_cubed_f1": b3.f1,
+        }
         print(
             f"\n{part}: stories of {len(items)} feed items: {len(set(predicted))} found for "
             f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "

@@ -60,11 +60,16 @@ _AMBIGUOUS_PLACE_NAMES = word_list("ambiguous_place_names")
 # Words stripped from the front of a PERSON name, compared casefolded.
 _TITLES = word_list("titles")
 _TITLE_MODIFIERS = word_list("title_modifiers")
+# The title words that name a body, not an office: "State Department", "UN", "US".
+_OFFICE_BODIES = frozenset({"state", "department", "un", "us"})
 # "UN", "U.N." and "United Nations" are one organization (data/organization_aliases.tsv).
 _ORGANIZATION_ALIASES = name_table("organization_aliases")
 # "The White House said", "the Kremlin denied": a country's institutions named without it
 # are evidence of it, weighing as a demonym does (data/institution_countries.tsv).
 _INSTITUTION_COUNTRIES = name_table("institution_countries")
+INSTITUTION_WEIGHT = DEMONYM_WEIGHT
+"""What a country's institution weighs against a place: as a demonym, who acts, not where."""
+_COUNTRY_WEIGHTS = {"NORP": DEMONYM_WEIGHT, "ORG": INSTITUTION_WEIGHT}  # places weigh 1
 _PLACE_CONTEXT = re.compile(
     r"\b(?:city|town|village|province|region|district|county|port) of\s+$", re.IGNORECASE
 )
@@ -161,12 +166,13 @@ def summarise_mentions(
             if m.label in ENTITY_LABELS
         ]
     )
-    cleaned = [_in_context(m, text) for m in cleaned if m.text and not _is_office(m)]
+    cleaned = [_in_context(m, text) for m in cleaned if m.text]
     full_names = _full_person_names(cleaned)
     cleaned = sorted(
         cleaned + _untagged_misspellings(text, cleaned, full_names), key=lambda m: m.start
     )
     person_words = {word for name in full_names.values() for word in name.split()}
+    cleaned = [m for m in cleaned if not _is_office(m, person_words)]
 
     resolved: list[tuple[Mention, str, Place | None, str | None]] = []
     for mention in cleaned:
@@ -177,7 +183,7 @@ def summarise_mentions(
         text,
         home_country,
         dateline,
-        {country for m, _c, _p, country in resolved if m.label == "NORP" and country},
+        {country for m, _c, _p, country in resolved if m.label in {"NORP", "ORG"} and country},
     )
     resolved = [
         (mention, canonical, place, country)
@@ -221,7 +227,7 @@ def summarise_mentions(
     ]
     countries = rank_countries(
         (
-            (country, mention.start, 1.0 if mention.label in PLACE_LABELS else DEMONYM_WEIGHT)
+            (country, mention.start, _COUNTRY_WEIGHTS.get(mention.label, 1.0))
             for mention, _c, _p, country in resolved
             if country
         ),
@@ -229,7 +235,7 @@ def summarise_mentions(
         dateline,
     )
     institutions = tuple(
-        (country, mention.start, DEMONYM_WEIGHT)
+        (country, mention.start, INSTITUTION_WEIGHT)
         for mention, _c, _p, country in resolved
         if country and mention.label == "ORG"
     )
@@ -248,6 +254,8 @@ def _correct(
 ) -> tuple[str, str, Place | None, str | None]:
     """(label, canonical, place, country) for one mention after the corrections."""
     label, text = mention.label, mention.text
+    if text in _INSTITUTION_COUNTRIES:  # whatever the model called it: "Kremlin" as a place
+        return "ORG", *_organization(text)
     if label in PLACE_LABELS:
         place = gazetteer.resolve(text)
         return label, place.name if place else text, place, place.country if place else None
@@ -270,10 +278,19 @@ def _correct(
         if full and full.split()[0] == text.split()[0]:
             return "PERSON", full, None, None  # "Stephane Dujjaric" with "Stephane Dujarric"
     if label == "ORG":
-        canonical = _ORGANIZATION_ALIASES.get(text, text)
-        country = _INSTITUTION_COUNTRIES.get(canonical) or _INSTITUTION_COUNTRIES.get(text)
-        return label, canonical, None, country
+        return label, *_organization(text)
     return label, text, None, None
+
+
+def _organization(text: str) -> tuple[str, None, str | None]:
+    """(canonical, place, country) of an organization: its alias's canonical name, and the
+    country of a country's institution ("White House" -> US)."""
+    canonical = _ORGANIZATION_ALIASES.get(text, text)
+    return (
+        canonical,
+        None,
+        _INSTITUTION_COUNTRIES.get(canonical) or _INSTITUTION_COUNTRIES.get(text),
+    )
 
 
 def _lone_person_words(
@@ -293,7 +310,7 @@ def _lone_person_words(
     for is_lone, (mention, canonical, place, country) in zip(lone, resolved, strict=True):
         if is_lone and mention.text in as_org:
             mention = Mention(mention.text, "ORG", mention.start, mention.end)
-            canonical = _ORGANIZATION_ALIASES.get(mention.text, mention.text)
+            canonical, place, country = _organization(mention.text)
         elif is_lone and (mention.text.casefold() in lower_case or _names_a_thing(mention, text)):
             continue
         kept.append((mention, canonical, place, country))
@@ -321,15 +338,17 @@ def _in_context(mention: Mention, text: str) -> Mention:
     return mention
 
 
-def _is_office(mention: Mention) -> bool:
-    """ "UN Sec-Gen" or "the Prime Minister" without a name after it names an office, whoever
-    holds it: neither a person nor an organization ("UN Security Council", whose titles end
-    in a modifier, is the organization)."""
+def _is_office(mention: Mention, person_words: set[str]) -> bool:
+    """ "UN Sec-Gen", "UN Secretary General" or "the Prime Minister" without a name after it
+    names an office, whoever holds it: neither a person nor an organization. Titles that end
+    in a body are the body ("State Department", "US"), and a word of a person named in full
+    in the article is that person ("Aaron Judge ... Judge said")."""
     words = mention.text.casefold().split()
     return (
         mention.label in {"PERSON", "ORG"}
         and all(word in _TITLES for word in words)
-        and words[-1] not in _TITLE_MODIFIERS
+        and words[-1] not in _OFFICE_BODIES
+        and not set(mention.text.split()) & person_words
     )
 
 

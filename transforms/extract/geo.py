@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from newsbeam.transforms.extract.dateline import DATELINE_WEIGHT
 from newsbeam.transforms.extract.mentions import surface_form
@@ -53,6 +53,7 @@ class Place:
     population: int = 0
 
 
+@cache
 def region_table() -> tuple[dict[str, str], dict[str, str]]:
     """ISO alpha-2 -> M49 sub-region and continent, from `data/regions.csv`."""
     import csv
@@ -293,10 +294,7 @@ class Gazetteer:
         for place, start, end in places:
             qualifier = None
             if place is not None and place.kind == "country":
-                states = anchors | (
-                    {home_country} if home_country and not in_dateline(start) else set()
-                )
-                place = self._state_of_the_name(place, places, states, named_countries) or place
+                place = self._state_of_the_name(place, places, anchors, named_countries) or place
             elif place is not None and place.kind == "city":
                 qualifier = _qualifier_country(text, end, after)
                 at_home = (
@@ -335,8 +333,9 @@ class Gazetteer:
     ) -> Place | None:
         """The state a country's name also names ("Georgia" in an article about Ohio and
         Florida is the US state), where the article names other states or provinces of that
-        state's country (or is the outlet's home country's) and no place or demonym of any
-        other country."""
+        state's country and no place, demonym or institution of any other country ("the
+        Kremlin warned Georgia" keeps the country). The outlet's home country alone is not
+        enough: a US paper reports on Georgia the country too."""
         if country.country not in self._sovereign:
             return None
         namesakes = [
@@ -452,7 +451,8 @@ def rank_countries(
     dateline: tuple[int, int] | None = None,
 ) -> list[str]:
     """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1),
-    times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym), times
+    times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym, as much for a
+    country's institution: `entities.INSTITUTION_WEIGHT`), times
     `DATELINE_WEIGHT` when it starts inside the `dateline` span.
 
     `mentions` are (iso2, character offset[, weight]). Ties go to the country mentioned first.

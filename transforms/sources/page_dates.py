@@ -20,7 +20,7 @@ from newsbeam.transforms.sources.written_dates import parse_written_date
 
 __all__ = ["PageDate", "page_date"]
 
-# Compared casefolded: pages write "DC.Date.Issued", "publishDate", "PublishDate".
+# Meta names are compared casefolded: pages write "DC.Date.Issued", "publishDate".
 _PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time",
     "datePublished", "dateCreated", "DC.date.issued", "dcterms.issued",
@@ -37,13 +37,17 @@ _URL_DATE = re.compile(
     r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=[/.\-_]|$)"
 )
 _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/.\-_]|$)")
-_ISO_DAY = re.compile(r"\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b")
+# A day written as ISO 8601 on its own: not inside a path or a file name ("/2019-02-15-a.jpg").
+_ISO_DAY = re.compile(
+    r"(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/-])"
+)
 _CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
     r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|publiziert|pubblicato"
     r"|gepubliceerd)"
-    # "Posted by kovarex, TOGos, Ernestas, Albert on 2019-02-15": the authors, then the day.
-    r"(?:\s+by\s+[^.:;\n]{1,80}?(?=\s+on\s))?"
+    # "Posted by kovarex, TOGos, Ernestas, Albert on 2019-02-15": the authors, then the day
+    # (possessive spaces: a long run of them must not make the lazy names backtrack).
+    r"(?:\s++by\s++[^.:;\n]{1,80}?(?=\s++on\s))?"
     r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
     re.IGNORECASE,
 )
@@ -143,9 +147,11 @@ def _meta_contents(tree) -> dict[str, list[str]]:
     contents: dict[str, list[str]] = {}
     for meta in tree.xpath("//meta[@content]"):
         for attribute in ("property", "name", "itemprop", "http-equiv"):
-            key = meta.get(attribute)
-            if key:
-                contents.setdefault(key.casefold(), []).append(meta.get("content"))
+            key = (meta.get(attribute) or "").casefold()
+            # An http-equiv "Date" is when the server sent the page, not when it was
+            # published; only its "Last-Modified" says something of the page.
+            if key and (attribute != "http-equiv" or key == "last-modified"):
+                contents.setdefault(key, []).append(meta.get("content"))
     return contents
 
 
@@ -221,6 +227,9 @@ def _dateline(tree, language: str | None) -> str | None:
         return None
     for node in tree.xpath("//body//*[not(self::script or self::style)]/text()"):
         for match in _DATELINE.finditer(str(node)):
+            lead = match.group()[: match.start(1) - match.start()]
+            if _OTHER_DATE.search(lead):  # "Posted by admin, last updated on 2021-05-06"
+                continue
             if day := _written_day(match.group(1), language):
                 return day
     return None
@@ -229,11 +238,9 @@ def _dateline(tree, language: str | None) -> str | None:
 def _written_day(text: str, language: str | None) -> str | None:
     """The day a written date names ("November 19, 2019, 9:02 AM" -> "2019-11-19"; "on
     2019-02-15, all posts" -> "2019-02-15"), if it is a plausible publication day."""
-    iso = _ISO_DAY.search(text)
-    if iso:
-        return _valid(iso.group())
     written = parse_written_date(text, language)
     if written is None:
-        return None
+        iso = _ISO_DAY.search(text)
+        return _valid(iso.group()) if iso else None
     day = written.date() if isinstance(written, datetime) else written
     return _valid(day.isoformat())

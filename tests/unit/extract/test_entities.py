@@ -367,13 +367,25 @@ def test_a_country_s_institutions_are_evidence_of_it_as_a_demonym_is(gazetteer):
 
 def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
     """The first seed's "The UN Sec-Gen not only called...": an office, not an organization
-    (nor a person); the bodies whose titles end in a modifier stay organizations."""
-    text = "The UN Sec-Gen called. The Prime Minister spoke. The UN Security Council met."
-    names = [("UN Sec-Gen", "ORG"), ("Prime Minister", "PERSON"), ("UN Security Council", "ORG")]
-    found = _summary(
-        gazetteer, [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names], text
+    (nor a person); the bodies stay organizations, and a title word that is the surname of
+    a person named in full ("Aaron Judge") stays that person."""
+    text = (
+        "The UN Sec-Gen called. The Prime Minister spoke. The UN Security Council met. "
+        "The UN Secretary General wrote. Aaron Judge hit twice; Judge said so."
     )
-    assert found.persons == []
+    names = [
+        ("UN Sec-Gen", "ORG"),
+        ("Prime Minister", "PERSON"),
+        ("UN Security Council", "ORG"),
+        ("UN Secretary General", "ORG"),
+        ("Aaron Judge", "PERSON"),
+        ("Judge said", "PERSON"),  # the lone surname, placed below
+    ]
+    mentions = [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names]
+    mentions[-1] = ("Judge", "PERSON", text.index("Judge said"), text.index("Judge said") + 5)
+    found = _summary(gazetteer, mentions, text)
+    assert found.persons == ["Aaron Judge"]
+    assert [e["count"] for e in found.entities if e["text"] == "Aaron Judge"] == [2]
     assert found.organizations == ["United Nations Security Council"]
 
 
@@ -381,7 +393,19 @@ def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
     ("text", "names", "home", "countries"),
     [
         ("Georgia, Ohio and Florida voted.", ["Georgia", "Ohio", "Florida"], None, ["US"]),
-        ("Georgia voted, and so did Atlanta.", ["Georgia", "Atlanta"], "US", ["US"]),
+        ("Georgia, Ohio and Atlanta.", ["Georgia", "Ohio", "Atlanta"], "US", ["US"]),
+        (
+            "The Kremlin warned Georgia; Ohio voted.",
+            ["Kremlin:ORG", "Georgia", "Ohio"],
+            None,
+            [
+                "GE",
+                "US",
+                "RU",
+            ],
+        ),
+        ("Washington condemned Georgia's law.", ["Georgia"], "US", ["GE"]),
+        ("Nigeria closed its border with Niger.", ["Nigeria", "Niger"], "NG", ["NG", "NE"]),
         ("Georgia voted.", ["Georgia"], None, ["GE"]),
         (
             "Georgia and Russia met; Ohio voted.",
@@ -397,9 +421,11 @@ def test_a_country_s_name_on_a_state_is_the_state_where_the_article_is_that_coun
     gazetteer, text, names, home, countries
 ):
     """A US politics report's "Georgia" (gold set) is the state; the country wherever the
-    article names any place of another country; a territory that is also its sovereign's
-    subdivision ("Puerto Rico") stays its own code."""
-    mentions = [Mention(n, "GPE", text.index(n), text.index(n) + len(n)) for n in names]
+    article names any place or institution of another country, or names no other state (a
+    US outlet's home country alone is not enough); a territory that is also its
+    sovereign's subdivision ("Puerto Rico") stays its own code."""
+    labelled = [(n.split(":") + ["GPE"])[:2] for n in names]
+    mentions = [Mention(n, label, text.index(n), text.index(n) + len(n)) for n, label in labelled]
     assert summarise_mentions(mentions, gazetteer, text, home_country=home).countries == countries
 
 

@@ -143,7 +143,10 @@ def test_a_country_named_like_a_world_region_stays_the_country(gazetteer):
     assert gazetteer.resolve("Micronesia").country == "FM"
 
 
-@pytest.mark.parametrize(("mention", "country"), [("NIU", None), ("CAN", None), ("USA", "US")])
+@pytest.mark.parametrize(
+    ("mention", "country"),
+    [("NIU", None), ("CAN", None), ("USA", "US"), ("UAE", "AE"), ("DRC", "CD")],
+)
 def test_three_letter_codes_are_no_names_but_the_abbreviations_news_writes(
     gazetteer, mention, country
 ):

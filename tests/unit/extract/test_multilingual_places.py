@@ -99,13 +99,11 @@ def test_a_name_with_its_capital_s_accent_dropped_still_names_its_place(places):
 
 
 def test_a_model_s_institutions_rank_the_countries_with_the_places(places):
-    """Le Monde on a French surveillance law names "le Conseil constitutionnel" and
-    "l'Assemblée nationale", never "France", and Syria and Iraq once each (gold set): the
-    French model's institutions weigh as demonyms do, and France comes first."""
-    text = (
-        "Le Conseil constitutionnel et l'Assemblée nationale ont voté. En Syrie et en Irak, rien."
-    )
-    institutions = [("FR", 3, 0.5), ("FR", 3, 0.5), ("FR", 32, 0.5)]
+    """ "L'Élysée et Matignon ont confirmé", then Syria and Iraq once each: France is never
+    named, but the French model's two institutions (each half a place, as `ArticleEntities.
+    institution_mentions` gives them) put it first."""
+    text = "L'Élysée et Matignon ont confirmé. En Syrie et en Irak, rien."
+    institutions = [("FR", text.index("Élysée"), 0.5), ("FR", text.index("Matignon"), 0.5)]
     assert places.extract(text, "fr").countries == ["SY", "IQ"]
     assert places.extract(text, "fr", institutions=institutions).countries == ["FR", "SY", "IQ"]
 

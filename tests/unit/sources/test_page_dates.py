@@ -109,6 +109,23 @@ def test_microdata_on_an_abbr_and_an_iso_day_in_a_marked_element():
     assert dated(page(body=stats + BODY)) == PageDate("2020-07-10", "dateline")
 
 
+@pytest.mark.parametrize(
+    ("body", "head", "expected"),
+    [
+        # The written date before an ISO day that is another's; a day inside a path.
+        ('<p class="date">March 3, 2020 (event 2021-01-05)</p>', "", "2020-03-03"),
+        ("<p>Posted on /uploads/2019-02-15-img.jpg</p>", "", None),
+        # An update is no publication; a server's http-equiv Date is neither.
+        ("<p>Posted by admin, last updated on 2021-05-06</p>", "", None),
+        ("<p>Published 10 July 2020, updated 11 July 2020</p>", "", "2020-07-10"),
+        ("", '<meta http-equiv="Date" content="Tue, 05 Mar 2024 10:00:00 GMT">', None),
+    ],
+)
+def test_dates_the_page_does_not_state_as_its_publication_are_not_taken(body, head, expected):
+    found = dated(page(head, "<h1>Harbour plan</h1>" + body + BODY))
+    assert (found.value[:10] if found else None) == expected
+
+
 def test_modified_date_only_when_no_published_date():
     html = page('<meta property="article:modified_time" content="2025-02-01T09:00:00Z">')
     assert dated(html) == PageDate("2025-02-01T09:00:00Z", "html_metadata")
