@@ -116,15 +116,17 @@ _REQUIRED_KEYS = (
     "limit_2_processes_articles_per_s",
     "limit_2_processes_vs_1",
     "workers_2_vs_1_of_ceiling",
-    "neardup_articles_per_s_per_core",
     "neardup_whole_stage_articles_per_cpu_s",
     "peak_rss_mb",
-    "read_clean_articles_per_cpu_s",
     "extraction_articles_per_cpu_s",
     "write_articles_per_cpu_s",
     "duckdb_pruned_count_ms",
     "duckdb_full_aggregation_ms",
 )
+# Marginal rates (the cost between a half and the full input): at the smoke size a stage's
+# cost may not show above the noise in any round, and the harness then says None rather
+# than print a made-up rate. Each is reported, positive where measured.
+_MARGINAL_KEYS = ("neardup_articles_per_s_per_core", "read_clean_articles_per_cpu_s")
 
 
 # What the smoke run costs is its two end-to-end runs (a minute each, NER-bound), about 40
@@ -162,6 +164,10 @@ def test_harness_runs_at_the_smallest_size(tmp_path):
     figures = json.loads(path.read_text())
     for key in _REQUIRED_KEYS:
         assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    for key in _MARGINAL_KEYS:
+        assert figures[key] is None or figures[key] > 0, key
+        assert len(figures[f"{key}_rounds"]) == 3, key
+        assert (figures[key] is None) == all(r is None for r in figures[f"{key}_rounds"]), key
     assert figures["cores"] == os.cpu_count()
     assert figures["versions"]["apache-beam"] and figures["versions"]["spacy"]
     # The limit is measured with the components extraction runs, and nothing else.
