@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from newsbeam.transforms.extract.entities import ArticleEntities
 from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
-from newsbeam.transforms.extract.word_lists import word_list
+from newsbeam.transforms.extract.word_lists import has_word_list, word_list
 
 __all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
 
@@ -340,7 +340,11 @@ def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _determiners(language: str) -> frozenset[str]:
-    return word_list(f"determiners_{language}") if language in _NOUNS_CAPITALISED else frozenset()
+    """The language's determiners where it capitalises nouns and newsbeam has its list
+    (German; Luxembourgish has none yet: its city names stay places)."""
+    name = f"determiners_{language}"
+    usable = language in _NOUNS_CAPITALISED and has_word_list(name)
+    return word_list(name) if usable else frozenset()
 
 
 def _world_region_names(language: str) -> list[str]:

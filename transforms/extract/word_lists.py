@@ -10,13 +10,18 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["name_table", "word_list"]
+__all__ = ["has_word_list", "name_table", "word_list"]
 
 
 def _entries(file_name: str) -> list[str]:
     text = (resources.files(__package__) / "data" / file_name).read_text(encoding="utf-8")
     lines = (line.strip() for line in text.splitlines())
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def has_word_list(name: str) -> bool:
+    """Whether `data/<name>.txt` ships with the package (lists kept for some languages)."""
+    return (resources.files(__package__) / "data" / f"{name}.txt").is_file()
 
 
 @cache

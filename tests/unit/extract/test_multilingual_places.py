@@ -128,3 +128,10 @@ def test_a_world_region_names_no_country_and_hides_the_city_inside_it(places, te
     """ "América Latina" is Latin America, not the Italian city of Latina; CLDR's region
     names in the article's language name no country either, spaced or not."""
     assert places.extract(text, language).countries == []
+
+
+def test_a_language_that_capitalises_nouns_without_a_determiner_list_still_reads(places):
+    """Luxembourgish capitalises nouns like German but has no determiner list: its
+    articles are read (a missing list once raised), and its city names stay places."""
+    text = "D'Regierung huet decidéiert, datt d'Delegatioun op Berlin fiert."
+    assert places.extract(text, "lb").countries == ["DE"]
