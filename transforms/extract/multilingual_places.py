@@ -66,17 +66,22 @@ def stop_words(language: str) -> frozenset[str]:
     return frozenset(word.casefold() for word in words)
 
 
-def _territories(language: str) -> dict[str, str]:
-    """ISO alpha-2 -> the country's name in that language's CLDR locale (none if unknown)."""
+def _cldr_territories(language: str) -> dict[str, str]:
+    """CLDR territory code -> name in that language's locale (none if babel has no locale):
+    countries by ISO alpha-2, world regions by M49 number ("419" Lateinamerika)."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        names = Locale.parse(language).territories
+        return dict(Locale.parse(language).territories)
     except (UnknownLocaleError, ValueError, TypeError):
         return {}
+
+
+def _territories(language: str) -> dict[str, str]:
+    """ISO alpha-2 -> the country's name in that language's CLDR locale (none if unknown)."""
     return {
         code: name
-        for code, name in names.items()
+        for code, name in _cldr_territories(language).items()
         if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
     }
 
@@ -350,17 +355,11 @@ def _determiners(language: str) -> frozenset[str]:
 def _world_region_names(language: str) -> list[str]:
     """Continents and world regions in the language (CLDR's numeric territories: "Europa",
     "Lateinamerika") and in English (M49's names and those news uses besides)."""
-    from babel import Locale, UnknownLocaleError
-
     from newsbeam.transforms.extract.geo import WORLD_REGIONS
 
     names = set(WORLD_REGIONS)
     for locale in {"en", language}:
-        try:
-            territories = Locale.parse(locale).territories
-        except (UnknownLocaleError, ValueError, TypeError):
-            continue
-        names |= {name for code, name in territories.items() if code.isdigit()}
+        names |= {name for code, name in _cldr_territories(locale).items() if code.isdigit()}
     return sorted(names)
 
 
