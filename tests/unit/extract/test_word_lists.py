@@ -17,6 +17,7 @@ USED_BY_THE_RULES = {
     "titles": entities._TITLES,
     "title_modifiers": entities._TITLE_MODIFIERS,
     "generic_subdivision_names": geo._GENERIC_NAMES,
+    "subdivision_kinds": geo._SUBDIVISION_KINDS,
 }
 TABLES_USED_BY_THE_GAZETTEER = {
     "disputed_regions": geo.DISPUTED_REGIONS,
@@ -88,6 +89,18 @@ def test_a_table_names_its_source_and_maps_each_name_to_a_real_country(name):
     assert unknown == []
     assert name_table(name) == dict(rows)
     assert name_table(name) is TABLES_USED_BY_THE_GAZETTEER[name]
+
+
+def test_each_subdivision_exonym_names_a_first_level_subdivision_the_gazetteer_reads():
+    lines = _lines("subdivision_exonyms", "tsv")
+    assert any(line.startswith("# Source:") for line in _header(lines))
+    table = name_table("subdivision_exonyms")
+    assert table is geo.SUBDIVISION_EXONYMS and table
+    subdivisions = {s.code: s for s in pycountry.subdivisions}
+    unread = [code for code in table.values() if code not in subdivisions]
+    assert unread == [], "no such ISO 3166-2 code"
+    nested = [code for code in table.values() if subdivisions[code].parent_code is not None]
+    assert nested == [], "only first-level subdivisions are read"
 
 
 def test_a_malformed_table_line_is_refused_with_the_line(tmp_path, monkeypatch):
