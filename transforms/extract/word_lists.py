@@ -1,6 +1,7 @@
 """Word lists and name tables shipped with the package under `data/`, each read once.
 
-Lists (`.txt`) hold one entry a line; tables (`.tsv`) a name and a value separated by a tab.
+Lists (`.txt`) hold one entry a line; tables (`.tsv`) a name and a value separated by a tab,
+or, per language, a language code, a name and a value.
 In both, lines starting with `#` (the header naming the source and purpose) and blank lines
 are not entries.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["has_word_list", "name_table", "word_list"]
+__all__ = ["has_word_list", "language_table", "name_table", "word_list"]
 
 
 def _entries(file_name: str) -> list[str]:
@@ -39,4 +40,18 @@ def name_table(name: str) -> dict[str, str]:
         if not separator or not key.strip() or not value.strip() or "\t" in value:
             raise ValueError(f"data/{name}.tsv: not 'name<TAB>value': {line!r}")
         table[key.strip()] = value.strip()
+    return table
+
+
+@cache
+def language_table(name: str) -> dict[str, dict[str, str]]:
+    """`data/<name>.tsv` of `language<TAB>name<TAB>value` lines as {language: {name: value}};
+    a malformed line raises."""
+    table: dict[str, dict[str, str]] = {}
+    for line in _entries(f"{name}.tsv"):
+        fields = [field.strip() for field in line.split("\t")]
+        if len(fields) != 3 or not all(fields):
+            raise ValueError(f"data/{name}.tsv: not 'language<TAB>name<TAB>value': {line!r}")
+        language, key, value = fields
+        table.setdefault(language, {})[key] = value
     return table

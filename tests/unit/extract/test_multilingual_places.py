@@ -135,3 +135,38 @@ def test_a_language_that_capitalises_nouns_without_a_determiner_list_still_reads
     articles are read (a missing list once raised), and its city names stay places."""
     text = "D'Regierung huet decidéiert, datt d'Delegatioun op Berlin fiert."
     assert places.extract(text, "lb").countries == ["DE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "countries"),
+    [
+        ("La decisione arriva dall'Iran, secondo fonti dell'Ucraina.", "it", ["IR", "UA"]),
+        ("Le ministre a parlé des représentants d'Israël.", "fr", ["IL"]),
+        ("Türkiye'nin başkenti Ankara'da bir toplantı yapıldı.", "tr", ["TR"]),
+    ],
+)
+def test_a_name_joined_to_an_elided_article_or_a_suffix_is_found(places, text, language, countries):
+    assert places.extract(text, language).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "country"),
+    [
+        ("Президент США заявил во вторник.", "ru", "US"),
+        ("アメリカの大統領は火曜日に語った。", "ja", "US"),
+        ("Os EUA anunciaram novas sanções.", "pt", "US"),
+        ("Die Regierung in Großbritannien hat entschieden.", "de", "GB"),
+        ("한국 정부는 화요일 기자회견을 열었다.", "ko", "KR"),
+    ],
+)
+def test_a_country_s_everyday_name_in_the_language_names_it(places, text, language, country):
+    assert places.extract(text, language).countries == [country]
+
+
+def test_a_capital_is_read_though_english_names_it_ambiguous(places):
+    # "Washington" is left to the English model (the state, Denzel Washington); in other
+    # languages' news it is the US government's seat.
+    assert places.extract("Die Regierung in Washington begrüßte den Schritt.", "de").countries == [
+        "US"
+    ]
+    assert places.extract("El Gobierno de Santiago anunció el plan.", "es").countries == ["CL"]

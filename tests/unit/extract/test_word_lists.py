@@ -10,7 +10,7 @@ import pytest
 
 from newsbeam.transforms.extract import entities, geo
 from newsbeam.transforms.extract.entities import gazetteer_patterns, strip_titles
-from newsbeam.transforms.extract.word_lists import name_table, word_list
+from newsbeam.transforms.extract.word_lists import language_table, name_table, word_list
 
 USED_BY_THE_RULES = {
     "ambiguous_place_names": entities._AMBIGUOUS_PLACE_NAMES,
@@ -111,3 +111,23 @@ def test_a_malformed_table_line_is_refused_with_the_line(tmp_path, monkeypatch):
     monkeypatch.setattr(word_lists.resources, "files", lambda _package: tmp_path)
     with pytest.raises(ValueError, match="Nagorno-Karabakh AZ"):
         word_lists.name_table.__wrapped__("broken")
+
+
+def test_every_everyday_country_name_names_a_real_country_in_a_language_with_a_locale():
+    from babel import Locale
+
+    table = language_table("country_names_in_news")
+    assert table
+    for language, names in table.items():
+        assert Locale.parse(language), language
+        assert [c for c in names.values() if pycountry.countries.get(alpha_2=c) is None] == []
+
+
+def test_a_malformed_language_table_line_is_refused_with_the_line(tmp_path, monkeypatch):
+    from newsbeam.transforms.extract import word_lists
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "broken.tsv").write_text("# header\nru\tСША US\n")
+    monkeypatch.setattr(word_lists.resources, "files", lambda _package: tmp_path)
+    with pytest.raises(ValueError, match="США US"):
+        word_lists.language_table.__wrapped__("broken")
