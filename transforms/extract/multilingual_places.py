@@ -252,6 +252,8 @@ class MultilingualPlaces:
             place = table.get(word[:-1].casefold())
         if place is None and language in _PARTICLES:
             place = _by_prefix(word, table)
+        if place is None:
+            place = _declined(word, table, language)
         if place is not None and place.kind == "city" and word.casefold() in lowered:
             return None
         return place
@@ -402,6 +404,38 @@ def _world_region_names(language: str) -> list[str]:
     for locale in {"en", language}:
         names |= {name for code, name in _cldr_territories(locale).items() if code.isdigit()}
     return sorted(names)
+
+
+_MIN_STEM = 3
+
+
+def _declined(word: str, table: dict[str, Place], language: str) -> Place | None:
+    """The place a declined word names: its stem and a case ending of the language
+    (`data/declensions.tsv`): Russian "Москве" (Москв-а), "России" (Росси-я), "Вашингтоне"
+    (Вашингтон), Polish "Warszawie"."""
+    declension = _declension(language)
+    if declension is None:
+        return None
+    finals, endings = declension
+    key = word.casefold()
+    for cut in (3, 2, 1):
+        stem, ending = key[:-cut], key[-cut:]
+        if len(stem) < _MIN_STEM or ending not in endings:
+            continue
+        for name in (stem, *(stem + final for final in finals)):
+            place = table.get(name)
+            if place is not None and place.kind != _WORLD_REGION:
+                return place
+    return None
+
+
+@lru_cache(maxsize=64)
+def _declension(language: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The language's nominative finals and case endings, if it declines names."""
+    rows = language_table("declensions").get(language)
+    if rows is None:
+        return None
+    return tuple(rows["final"].split()), frozenset(rows["endings"].split())
 
 
 def _ideographic(name: str) -> bool:

@@ -170,3 +170,22 @@ def test_a_capital_is_read_though_english_names_it_ambiguous(places):
         "US"
     ]
     assert places.extract("El Gobierno de Santiago anunció el plan.", "es").countries == ["CL"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "countries"),
+    [
+        ("Встреча прошла в Москве, где министры Германии обсудили помощь Украине.", "ru",
+         ["RU", "DE", "UA"]),
+        ("Делегация прибыла в Вашингтоне во вторник.", "ru", ["US"]),
+        ("Prezydent spotkał się w Warszawie z przedstawicielami Rosji.", "pl", ["PL", "RU"]),
+    ],
+)  # fmt: skip
+def test_a_declined_name_names_its_place(places, text, language, countries):
+    assert places.extract(text, language).countries == countries
+
+
+def test_a_declined_given_name_before_a_surname_is_no_city(places):
+    # "Владимира Путина": the genitive of Vladimir Putin, not the city of Vladimir.
+    found = places.extract("Заявление Владимира Путина поддержали в Китае.", "ru")
+    assert found.countries == ["CN"]

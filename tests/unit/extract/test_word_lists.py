@@ -131,3 +131,11 @@ def test_a_malformed_language_table_line_is_refused_with_the_line(tmp_path, monk
     monkeypatch.setattr(word_lists.resources, "files", lambda _package: tmp_path)
     with pytest.raises(ValueError, match="США US"):
         word_lists.language_table.__wrapped__("broken")
+
+
+def test_each_declining_language_has_its_nominative_finals_and_case_endings():
+    table = language_table("declensions")
+    assert table
+    for language, rows in table.items():
+        assert rows.keys() == {"final", "endings"}, language
+        assert all(rows[kind].split() for kind in rows), language
