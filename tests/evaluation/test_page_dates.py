@@ -24,7 +24,7 @@ from newsbeam.transforms.sources.page_dates import page_date
 from newsbeam.transforms.sources.written_dates import parse_written_date
 
 SHARED = Path(__file__).parents[2].parent / "shared" / "data"
-FLOOR_RIGHT = 41  # measured 42 of 45 on 2026-12-05
+FLOOR_RIGHT = 42  # measured 43 of 45 on 2026-12-07 (42 before the publisher's offset was kept)
 # Measured 88 of 90 on 2026-12-05 (78 before dates in bylines were read; missed: a Korean
 # date only in an attribute, a byline whose element names no date).
 FLOOR_LABELLED_RIGHT = 85

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from newsbeam.transforms.sources.dates import parse_published
+from newsbeam.transforms.sources.dates import parse_instant, parse_published
 from newsbeam.transforms.sources.written_dates import parse_written_date
 
 __all__ = ["PageDate", "page_date"]
@@ -103,7 +103,7 @@ def _valid(value: object) -> str | None:
     text = value.strip()
     if re.fullmatch(r"\d{10}|\d{13}", text):
         seconds = int(text) / (1000 if len(text) == 13 else 1)
-        return _valid(datetime.fromtimestamp(seconds).astimezone().isoformat())
+        return _valid(datetime.fromtimestamp(seconds, UTC).isoformat())
     if parse_published(text) is not None:
         return text
     written = parse_written_date(text)
@@ -113,24 +113,43 @@ def _valid(value: object) -> str | None:
 
 
 def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -> str | None:
+    """The first date the metadata states, by precedence; where it is written in UTC and
+    another value states the same instant in the publisher's offset, that one, so that
+    the publisher's day is kept (JSON-LD's "2017-02-24T01:18:13Z" is the
+    "2017-02-23T17:18:13-08:00" of `article:published_time`, the 23rd in its newsroom)."""
     if tree is None:
         return None
+    values = _metadata_values(tree, names, jsonld_keys)
+    first = next(values, None)
+    instant = parse_instant(first) if first else None
+    if instant is None or instant.utcoffset() != timedelta(0):
+        return first
+    for value in values:
+        other = parse_instant(value)
+        if other is not None and other.utcoffset() not in (None, timedelta(0)) and other == instant:
+            return value
+    return first
+
+
+def _metadata_values(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]):
+    """Every valid date of the metadata, as ISO 8601, in order of precedence: JSON-LD's
+    keys, then `<meta>` names and microdata, then Parse.ly's."""
     for key in jsonld_keys:
         for value in _jsonld_values(tree, key):
             if _valid(value):
-                return _valid(value)
+                yield _valid(value)
     metas = _meta_contents(tree)
     for name in names:
         for value in metas.get(name.casefold(), ()):
             if _valid(value):
-                return _valid(value)
+                yield _valid(value)
         # Microdata on the element itself: `<time itemprop=... datetime>`, and old
         # Blogger's `<abbr itemprop="datePublished" title="2016-12-06T06:33:00-08:00">`.
         for value in tree.xpath(
             f'//*[@itemprop="{name}"]/@datetime | //abbr[@itemprop="{name}"]/@title'
         ):
             if _valid(value):
-                return _valid(value)
+                yield _valid(value)
     if "parsely-pub-date" in names:
         for script in tree.xpath('//meta[@name="parsely-page"]/@content'):
             try:
@@ -138,8 +157,7 @@ def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -
             except (ValueError, AttributeError):
                 continue
             if _valid(value):
-                return _valid(value)
-    return None
+                yield _valid(value)
 
 
 def _meta_contents(tree) -> dict[str, list[str]]:

@@ -30,6 +30,30 @@ def test_jsonld_date_published_wins_over_article_modified_time():
     assert extract_page(html).published.startswith("2020-07-10")
 
 
+def test_the_publisher_s_offset_is_kept_where_utc_states_the_same_instant():
+    """Repro: JSON-LD's 2017-02-24T01:18:13Z beside article:published_time
+    2017-02-23T17:18:13-08:00 (a real page) put the article on the 24th."""
+    utc = '<script type="application/ld+json">{"dateCreated": "2017-02-24T01:18:13Z"}</script>'
+    local = '<meta property="article:published_time" content="2017-02-23T17:18:13-08:00">'
+    assert dated(page(utc + local)).value == "2017-02-23T17:18:13-08:00"
+    # Another instant in the publisher's offset is another date: the precedence stands.
+    other = local.replace("17:18:13", "18:18:13")
+    assert dated(page(utc + other)).value == "2017-02-24T01:18:13Z"
+
+
+def test_unix_seconds_are_read_in_utc_whatever_the_machine_s_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    import time
+
+    time.tzset()
+    try:
+        html = page('<meta property="article:published_time" content="1487900000">')
+        assert dated(html).value == "2017-02-24T01:33:20+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 @pytest.mark.parametrize(
     "jsonld",
     [
