@@ -32,6 +32,9 @@ from typing import NamedTuple
 # F1 and double the pages' pairwise precision.
 JOIN_THRESHOLD = 0.2
 MERGE_THRESHOLD = 0.22
+JOIN_MIN_SHARED_TERMS = 2
+"""Terms an article must share with a story to join it: one word alone ("Trump",
+"Oscar") is a subject, not an event."""
 OPEN_HOURS = 48.0
 PRIOR_DOCUMENTS = 100
 """Documents assumed seen before the first, none with any term: early in a run, before the
@@ -310,7 +313,9 @@ class StoryIndex:
             if not self._is_open(story, published) or not story.norm:
                 continue
             similarity = dots[story_id] / story.norm
-            if similarity >= best_similarity and (best is None or similarity > best_similarity):
+            if similarity < best_similarity or (best is not None and similarity == best_similarity):
+                continue
+            if len(vector.keys() & story.centroid.keys()) >= JOIN_MIN_SHARED_TERMS:
                 best, best_similarity = story, similarity
         return best
 

@@ -79,12 +79,23 @@ def test_a_small_feed_s_series_is_no_story_once_its_template_is_known():
     index = StoryIndex()
     lines = [f"line{chr(97 + n)} word{chr(97 + n)} thing{chr(97 + n)}" for n in range(12)]
     stories = [
-        index.assign(f"q{n:02d}", story_terms(f"Quote #{17220 + n}", text), n * 60.0, "quotes")
+        index.assign(
+            f"q{n:02d}", story_terms(f"Daily quote #{17220 + n}", text), n * 60.0, "quotes"
+        )
         for n, text in enumerate(lines)
     ]
     # The eighth quote on: the template is known (`BOILERPLATE_MIN_ARTICLES`).
     assert stories[:7] == ["q00"] * 7
     assert stories[7:] == [f"q{n:02d}" for n in range(7, 12)]
+
+
+def test_one_shared_word_is_a_subject_not_a_story():
+    """Two short items that share one heavy word ("Oscar") and nothing else report two
+    events, however high the cosine of so few terms; a second shared term joins them."""
+    index = StoryIndex()
+    first = index.assign("o1", story_terms("Oscar nominations"), 0.0)
+    assert index.assign("o2", story_terms("Oscar dresses"), 60.0) != first
+    assert index.assign("o3", story_terms("Oscar nominations announced"), 120.0) == first
 
 
 def test_a_story_keeps_its_heaviest_terms_only_and_the_index_forgets_closed_stories():
@@ -93,7 +104,7 @@ def test_a_story_keeps_its_heaviest_terms_only_and_the_index_forgets_closed_stor
     index = StoryIndex(join_threshold=0.0)  # everything joins one story
     for i in range(60):
         words = " ".join(f"word{chr(97 + i % 26)}{chr(97 + j)}" for j in range(10))
-        index.assign(f"w{i:02d}", story_terms(f"Snowden {words}"), i * 60.0)
+        index.assign(f"w{i:02d}", story_terms(f"Snowden leaks {words}"), i * 60.0)
     (story,) = index._stories.values()
     assert len(story.centroid) <= CENTROID_TERMS
     index.close_before(10 * 24 * HOUR)
