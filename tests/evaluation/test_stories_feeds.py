@@ -49,17 +49,20 @@ MOST_BRIDGED = 3
 # 0.530, F1 0.224 -> 0.310; held-out P 0.120 -> 0.169 R 0.609 -> 0.290 F1 0.201 -> 0.214,
 # B-cubed F1 0.950 -> 0.961 (docs/stories.md#a-sources-series). The split came after the
 # first measure had been read (post hoc): the held-out half is the weaker check for it.
+# 2026-12-07, a join sharing two terms, and a story of five articles or more joined from 0.7
+# of the threshold: development P 0.503 R 0.293 F1 0.371; held-out P 0.169 -> 0.155, R
+# 0.290, F1 0.214 -> 0.202 (one more alert joins a company's insider-sale alerts).
 FLOORS = {
     "development": {
-        "pairwise_precision": 0.48,
-        "pairwise_recall": 0.16,
-        "pairwise_f1": 0.26,
+        "pairwise_precision": 0.45,
+        "pairwise_recall": 0.24,
+        "pairwise_f1": 0.32,
         "b_cubed_f1": 0.90,
     },
     "held_out": {
-        "pairwise_precision": 0.11,
+        "pairwise_precision": 0.10,
         "pairwise_recall": 0.24,
-        "pairwise_f1": 0.16,
+        "pairwise_f1": 0.15,
         "b_cubed_f1": 0.91,
     },
 }

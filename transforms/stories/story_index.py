@@ -32,6 +32,11 @@ from typing import NamedTuple
 # F1 and double the pages' pairwise precision.
 JOIN_THRESHOLD = 0.2
 MERGE_THRESHOLD = 0.22
+LARGE_STORY_ARTICLES = 5
+LARGE_STORY_JOIN_FACTOR = 0.7
+"""A story of `LARGE_STORY_ARTICLES` or more is joined from this share of the threshold:
+its centroid spreads over the angles of its reports, so a new report's cosine with it is
+lower than with a story of one article."""
 JOIN_MIN_SHARED_TERMS = 2
 """Terms an article must share with a story to join it: one word alone ("Trump",
 "Oscar") is a subject, not an event."""
@@ -304,16 +309,20 @@ class StoryIndex:
         return time - story.last <= self.open_seconds and story.first - time <= self.open_seconds
 
     def _best_story(self, vector: Mapping[str, float], published: float) -> _Story | None:
-        """The open story most like the (unit) vector, if it reaches the join threshold."""
+        """The open story most like the (unit) vector, if it reaches the join threshold
+        (lower for a large story: `LARGE_STORY_JOIN_FACTOR`)."""
         dots = self._dots(vector)
         stories = self._stories
-        best, best_similarity = None, self.join_threshold
+        best, best_similarity = None, 0.0
         for story_id in sorted(dots):
             story = stories[story_id]
             if not self._is_open(story, published) or not story.norm:
                 continue
             similarity = dots[story_id] / story.norm
-            if similarity < best_similarity or (best is not None and similarity == best_similarity):
+            large = story.articles >= LARGE_STORY_ARTICLES
+            if similarity < self.join_threshold * (LARGE_STORY_JOIN_FACTOR if large else 1.0):
+                continue
+            if best is not None and similarity <= best_similarity:
                 continue
             if len(vector.keys() & story.centroid.keys()) >= JOIN_MIN_SHARED_TERMS:
                 best, best_similarity = story, similarity

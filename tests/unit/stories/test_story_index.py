@@ -169,3 +169,37 @@ def test_features_many_open_stories_share_do_not_bridge():
         assert _told(index, f"en{i}", (title, ""), "en", common | {f"#:{100 + i}"}, i) == f"en{i}"
     # One of them in French, by the rare number and the two common features: too little.
     assert _told(index, "fr1", GUTERRES_FR, "fr", common | {"#:103"}, 10) == "fr1"
+
+
+def _cosine_after(reports: list[str], new: str) -> float:
+    """The cosine a new report has with the one story its `reports` make, as the index
+    would weigh it at that point."""
+    probe = StoryIndex(join_threshold=0.0)
+    for n, report in enumerate(reports):
+        probe.assign(f"r{n}", story_terms(report), n * 60.0)
+    (story,) = probe._stories.values()
+    return probe._dots(probe._weigh(story_terms(new)))[story.story_id] / story.norm
+
+
+def test_a_large_story_is_joined_below_the_threshold_a_small_one_needs():
+    """A story of `LARGE_STORY_ARTICLES` reports spreads over their angles: a new report's
+    cosine with it is lower than with one report, so it is joined from a share of the
+    threshold (`LARGE_STORY_JOIN_FACTOR`); a smaller story still needs the threshold."""
+    from newsbeam.transforms.stories.story_index import (
+        LARGE_STORY_ARTICLES,
+        LARGE_STORY_JOIN_FACTOR,
+    )
+
+    angles = ["vote count", "turnout record", "opposition leader", "markets react", "rally"]
+    reports = [f"Election results {angle} capital" for angle in angles]
+    new = "Election results delayed in the north"
+    for size, joins in ((LARGE_STORY_ARTICLES, True), (LARGE_STORY_ARTICLES - 1, False)):
+        cosine = _cosine_after(reports[:size], new)
+        # A threshold the cosine misses, but within the large story's share of it.
+        threshold = cosine / ((1 + LARGE_STORY_JOIN_FACTOR) / 2)
+        index = StoryIndex(join_threshold=threshold)
+        first = [
+            index.assign(f"r{n}", story_terms(r), n * 60.0) for n, r in enumerate(reports[:size])
+        ]
+        assert set(first) == {"r0"}, "the reports make one story"
+        assert (index.assign("new", story_terms(new), 3600.0) == "r0") is joins
