@@ -4,8 +4,10 @@ An article on a phone, a recipe or a market names a country now and then; taking
 most salient country of every article as its focus gave such articles a country and put
 them in that country's region. A focus must be named at least `FOCUS_MENTIONS` times
 (places, demonyms and institutions together), in the title or in the dateline ("MOSCOW
-(Reuters) -"), or, once is enough, be the outlet's home country where its feed names one
-(the country is still named in the text: a local paper's one mention of its own town).
+(Reuters) -"), or, once is enough, be the only country the article names (a report from
+one British town that names the town once), or the outlet's home country where its feed
+names one (the country is still named in the text: a local paper's one mention of its
+own town).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def main_country(
 ) -> str | None:
     """The first of `found.countries` when the article names it `FOCUS_MENTIONS` times,
     in its title or in its dateline (the dateline's words), or at all when it is the
-    outlet's `home_country` (a local paper's one mention of its own town); else None."""
+    outlet's `home_country` (a local paper's one mention of its own town) or the only
+    country the article names; else None."""
     if not found.countries:
         return None
     top = found.countries[0]
@@ -35,4 +38,5 @@ def main_country(
     mentions = sum(entity["count"] for entity in named)
     headline = [line for line in (title, dateline) if line]
     in_headline = any(entity["text"] in line for entity in named for line in headline)
-    return top if mentions >= FOCUS_MENTIONS or in_headline else None
+    alone = len(found.countries) == 1
+    return top if mentions >= FOCUS_MENTIONS or in_headline or alone else None

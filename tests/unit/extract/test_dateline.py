@@ -44,12 +44,14 @@ def test_text_without_a_dateline_shape_has_none(text):
 
 
 def test_main_country_counts_a_dateline_as_focus(gazetteer):
-    """A country named once, in the dateline, is the focus, as it is in the title."""
+    """A country named once, in the dateline, is the focus, as it is in the title (here
+    beside another country named once, so that neither is the only one named)."""
     from newsbeam.transforms.extract.entities import Mention, summarise_mentions
     from newsbeam.transforms.extract.focus import main_country
 
-    text = "NAIROBI (Reuters) - The central bank held its rate on Tuesday."
-    found = summarise_mentions([Mention("NAIROBI", "GPE", 0, 7)], gazetteer, text, (0, 7))
+    text = "NAIROBI (Reuters) - The central bank held its rate on Tuesday, as did Uganda's."
+    mentions = [Mention("NAIROBI", "GPE", 0, 7), Mention("Uganda", "GPE", 70, 76)]
+    found = summarise_mentions(mentions, gazetteer, text, (0, 7))
     assert main_country(found, "Central bank holds rate") is None
     assert main_country(found, "Central bank holds rate", "NAIROBI") == "KE"
 

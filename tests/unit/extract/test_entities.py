@@ -482,12 +482,24 @@ def test_a_city_the_dateline_names_is_the_same_city_further_on(gazetteer):
 
 
 def test_the_outlet_s_home_country_named_once_is_the_focus(gazetteer):
-    """A local paper names its own town once: that is its focus; another country named
-    once is still none."""
+    """A local paper names its own town once, beside another country named once: its own
+    is its focus; without a home country neither is."""
+    from newsbeam.transforms.extract.focus import main_country
+
+    text = "The council in Nairobi held its rate vote on Tuesday with advisers from Kampala."
+    found = summarise_mentions(
+        [Mention("Nairobi", "GPE", 15, 22), Mention("Kampala", "GPE", 72, 79)], gazetteer, text
+    )
+    assert main_country(found, "Council vote") is None
+    assert main_country(found, "Council vote", home_country="KE") == "KE"
+    assert main_country(found, "Council vote", home_country="US") is None
+
+
+def test_the_only_country_an_article_names_is_its_focus_though_named_once(gazetteer):
+    """A report from one town names the town once and no other country: that is where it
+    happens. A country named once beside another named once is no focus."""
     from newsbeam.transforms.extract.focus import main_country
 
     text = "The council in Nairobi held its rate vote on Tuesday."
     found = summarise_mentions([Mention("Nairobi", "GPE", 15, 22)], gazetteer, text)
-    assert main_country(found, "Council vote") is None
-    assert main_country(found, "Council vote", home_country="KE") == "KE"
-    assert main_country(found, "Council vote", home_country="US") is None
+    assert main_country(found, "Council vote") == "KE"
