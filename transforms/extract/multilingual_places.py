@@ -25,10 +25,20 @@ __all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
 _MIN_CITY_POPULATION = 100_000  # smaller towns' names collide with common words
 # Alternate names ("Casa", "Loja", "Kyle") are noisy: only the largest cities' are kept.
 _MIN_ALTERNATE_NAME_POPULATION = 1_000_000
-"""A capital's names are all kept: world news names governments by them (ワシントン)."""
+"""A capital's names in other scripts are kept: world news names governments by them."""
 _MIN_NAME_LENGTH = 4
 _MAX_WORDS = 4  # "Bosnia and Herzegovina", "Sao Tome and Principe"
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _combining_marks() -> str:
+    """A regex class body of the combining marks of the Basic Multilingual Plane: the vowel
+    signs of Devanagari and other Indic scripts and Arabic's vowel points are marks, not
+    `\\w`, and would cut "अमेरिका" into pieces."""
+    marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    return "".join(re.escape(mark) for mark in marks)
+
+
+_WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}-]*")
 # Languages whose genitive adds -s to a name: "Deutschlands", "Frankreichs".
 _GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "no", "is", "lb"})
 # Languages that write every noun with a capital: "in Berlin Vertreter" is no name.
@@ -113,14 +123,14 @@ class MultilingualPlaces:
         # government is named by its capital in every language's news.
         capitals = _capitals()
         ambiguous = _ambiguous_names() - {
-            name for name, place in self._cities if (place.name, place.country) in capitals
+            place.name for _name, place in self._cities if (place.name, place.country) in capitals
         }
         excluded = stop_words(language) | {w.casefold() for w in ambiguous}
         table: dict[str, Place] = {}
 
-        def add(name: str, place: Place) -> None:
+        def add(name: str, place: Place, min_length: int = _MIN_NAME_LENGTH) -> None:
             key = name.casefold()
-            short = len(key) < (2 if _ideographic(key) else _MIN_NAME_LENGTH)
+            short = len(key) < (2 if _ideographic(key) else min_length)
             if short or key in excluded or name.isupper():
                 return
             old = table.get(key)
@@ -142,8 +152,8 @@ class MultilingualPlaces:
             for iso2, name in names.items():
                 add(name, self._country(iso2))
         for name, iso2 in _country_names_in_news(language).items():
-            if not name.isupper():
-                add(name, self._country(iso2))
+            if not name.isupper():  # chosen by hand: any length ("Mỹ")
+                add(name, self._country(iso2), min_length=2)
         for name in _world_region_names(language):
             add(name, Place(name, "", _WORLD_REGION))
         for name in self._gazetteer.names(("country",)):
@@ -199,14 +209,11 @@ class MultilingualPlaces:
                 )
                 if n == 1:
                     place = self._one_word(surface, table, lowered, language, capitals_as_name)
-                    if place is None:
-                        surface, offset = _name_in_word(surface)
-                        place = (
-                            self._one_word(surface, table, lowered, language)
-                            if offset >= 0
-                            else None
-                        )
-                        start = span[0].start() + max(offset, 0)
+                    for part, offset in [] if place else _names_in_word(surface):
+                        place = self._one_word(part, table, lowered, language)
+                        if place is not None:
+                            surface, start = part, span[0].start() + offset
+                            break
                 elif surface[0].islower() or (surface.isupper() and not capitals_as_name):
                     continue
                 else:
@@ -255,6 +262,8 @@ class MultilingualPlaces:
             place = _by_prefix(word, table)
         if place is None:
             place = _declined(word, table, language)
+            if place is not None and word.casefold() in lowered:
+                return None  # the text writes it in lower case too: a word
         if place is not None and place.kind == "city" and word.casefold() in lowered:
             return None
         return place
@@ -317,22 +326,31 @@ class MultilingualPlaces:
 _APOSTROPHES = "'’"
 
 
-def _name_in_word(word: str) -> tuple[str, int]:
-    """The part of a word that may be a name, and its offset (-1 where none): a compound's
-    first part (German "US-Geschäft", "China-Reise"), the name after an elided article
-    (Italian "dall'Iran", French "d'Israël") or before a suffix (Turkish "Türkiye'nin",
-    "Ankara'da")."""
+def _names_in_word(word: str) -> list[tuple[str, int]]:
+    """The parts of a word that may be a name, with their offsets, in the order to try:
+    the name after an elided article (Italian "dall'Iran", French "d'Israël") or before a
+    suffix or a possessive (Turkish "Türkiye'nin", "Ankara'da", German "Paris’"), and a
+    compound's first part (German "US-Geschäft", Turkish "Rusya-Ukrayna'nın")."""
+    parts: list[tuple[str, int]] = []
     for mark in _APOSTROPHES:
         head, found, tail = word.partition(mark)
         if not found:
             continue
         if tail[:1].isupper():
-            return tail, len(head) + 1
-        if head[:1].isupper() and tail[:1].islower():
-            return head, 0
-    if "-" in word[1:]:
-        return word[: word.index("-", 1)], 0
-    return word, -1
+            parts.append((tail.rstrip(_APOSTROPHES), len(head) + 1))
+        elif head[:1].isupper() and (not tail or tail[:1].islower()):
+            parts.append((head, 0))
+        break
+    for part, offset in [*parts, (word, 0)]:
+        if "-" in part[1:]:
+            parts.append((part[: part.index("-", 1)], offset))
+    return [(part, offset) for part, offset in parts if part]
+
+
+def _latin(name: str) -> bool:
+    """Written in Latin letters (its first letter is)."""
+    letter = next((c for c in name if c.isalpha()), "")
+    return "LATIN" in unicodedata.name(letter, "")
 
 
 def _without_accent_on_capital(name: str) -> str:
@@ -407,7 +425,8 @@ def _world_region_names(language: str) -> list[str]:
     return sorted(names)
 
 
-_MIN_STEM = 3
+_MIN_STEM = 4
+_VOWELS = frozenset("аеёиоуыэюяєіїaeiouyáéíóúýěů")
 
 
 def _declined(word: str, table: dict[str, Place], language: str) -> Place | None:
@@ -415,15 +434,20 @@ def _declined(word: str, table: dict[str, Place], language: str) -> Place | None
     (`data/declensions.tsv`): Russian "Москве" (Москв-а), "России" (Росси-я), "Вашингтоне"
     (Вашингтон), Polish "Warszawie"."""
     declension = _declension(language)
-    if declension is None:
+    key = word.casefold()
+    if declension is None or key in stop_words(language):
         return None
     finals, endings = declension
-    key = word.casefold()
     for cut in (3, 2, 1):
         stem, ending = key[:-cut], key[-cut:]
         if len(stem) < _MIN_STEM or ending not in endings:
             continue
-        for name in (stem, *(stem + final for final in finals)):
+        # A name ending in a vowel and "a" does not decline (Russian "Самоа", "Гоа"):
+        # "Самое" is a word, not Samoa.
+        candidates = [stem] + [
+            stem + final for final in finals if not (final in "аa" and stem[-1] in _VOWELS)
+        ]
+        for name in candidates:
             place = table.get(name)
             if place is not None and place.kind != _WORLD_REGION:
                 return place
@@ -507,9 +531,11 @@ def _cities(min_population: int) -> tuple[tuple[str, Place], ...]:
             city["population"],
         )
         alternates = city.get("alternatenames", ())
-        capital = (city["name"], city["countrycode"]) in _capitals()
-        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION and not capital:
-            alternates = ()
+        if city["population"] < _MIN_ALTERNATE_NAME_POPULATION:
+            # A capital's names in other scripts (ワシントン, Вашингтон); in Latin letters
+            # they are too often words or other names ("Liga" for Riga, "Sion").
+            capital = (city["name"], city["countrycode"]) in _capitals()
+            alternates = [name for name in alternates if capital and not _latin(name)]
         for name in {city["name"], *alternates}:
             if name:
                 pairs.append((name, place))

@@ -38,8 +38,8 @@ LARGE_STORY_JOIN_FACTOR = 0.7
 its centroid spreads over the angles of its reports, so a new report's cosine with it is
 lower than with a story of one article."""
 JOIN_MIN_SHARED_TERMS = 2
-"""Terms an article must share with a story to join it: one word alone ("Trump",
-"Oscar") is a subject, not an event."""
+"""Terms an article must share with a story to join it (all of its terms if it has fewer):
+one word alone ("Trump", "Oscar") is a subject, not an event."""
 OPEN_HOURS = 48.0
 PRIOR_DOCUMENTS = 100
 """Documents assumed seen before the first, none with any term: early in a run, before the
@@ -324,7 +324,9 @@ class StoryIndex:
                 continue
             if best is not None and similarity <= best_similarity:
                 continue
-            if len(vector.keys() & story.centroid.keys()) >= JOIN_MIN_SHARED_TERMS:
+            if len(vector.keys() & story.centroid.keys()) >= min(
+                JOIN_MIN_SHARED_TERMS, len(vector)
+            ):
                 best, best_similarity = story, similarity
         return best
 

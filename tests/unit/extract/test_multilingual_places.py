@@ -189,3 +189,48 @@ def test_a_declined_given_name_before_a_surname_is_no_city(places):
     # "Владимира Путина": the genitive of Vladimir Putin, not the city of Vladimir.
     found = places.extract("Заявление Владимира Путина поддержали в Китае.", "ru")
     assert found.countries == ["CN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Заседание Совета безопасности ООН прошло во вторник.", "ru"),  # not Soweto
+        ("Самое главное произошло вчера.", "ru"),  # not Samoa
+        ("Bude to dlouhé jednání.", "cs"),  # not Buda
+        ("Nasi posłowie głosowali wczoraj.", "pl"),  # not Nassau
+        ("La Liga ha deciso ieri.", "it"),  # not Riga
+        ("Die Königin Victoria regierte lange.", "de"),  # not Hong Kong
+    ],
+)
+def test_common_words_and_other_names_are_no_declined_or_capital_s_place(
+    places, text, language
+):
+    assert places.extract(text, language).countries == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "countries"),
+    [
+        ("Rusya-Ukrayna'nın savaşı sürüyor.", "tr", ["RU"]),
+        ("Der Iran-Deal's Ende ist nah.", "de", ["IR"]),
+        ("Paris’ Bürgermeisterin sprach gestern.", "de", ["FR"]),
+        ("Le sorti dell'Iran-Israele sono legate.", "it", ["IR"]),
+    ],
+)
+def test_a_name_in_a_compound_with_an_apostrophe_is_found(places, text, language, countries):
+    assert places.extract(text, language).countries == countries
+
+
+def test_every_everyday_country_name_of_the_table_is_found_in_its_language(places):
+    from newsbeam.transforms.extract.word_lists import language_table
+
+    for language, names in language_table("country_names_in_news").items():
+        for name, country in names.items():
+            found = places.extract(f"{name} ", language).countries
+            assert found == [country], (language, name, found)
+
+
+def test_a_name_written_with_vowel_signs_is_one_word(places):
+    # Devanagari's vowel signs are combining marks: "अमेरिका" is one word, and India's
+    # CLDR name "भारत" matches whole.
+    assert places.extract("अमेरिका और भारत के बीच बातचीत हुई।", "hi").countries == ["US", "IN"]

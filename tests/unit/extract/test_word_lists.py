@@ -18,6 +18,7 @@ USED_BY_THE_RULES = {
     "title_modifiers": entities._TITLE_MODIFIERS,
     "generic_subdivision_names": geo._GENERIC_NAMES,
     "subdivision_kinds": geo._SUBDIVISION_KINDS,
+    "acronyms_not_places": geo._ACRONYMS_NOT_PLACES,
 }
 TABLES_USED_BY_THE_GAZETTEER = {
     "disputed_regions": geo.DISPUTED_REGIONS,

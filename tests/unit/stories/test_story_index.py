@@ -203,3 +203,10 @@ def test_a_large_story_is_joined_below_the_threshold_a_small_one_needs():
         ]
         assert set(first) == {"r0"}, "the reports make one story"
         assert (index.assign("new", story_terms(new), 3600.0) == "r0") is joins
+
+
+def test_a_one_word_title_joins_the_story_of_that_word():
+    """An item whose one term is shared joins: the two-terms rule asks for all of them."""
+    index = StoryIndex()
+    first = index.assign("e1", story_terms("Earthquake"), 0.0)
+    assert index.assign("e2", story_terms("Earthquake"), 60.0) == first
