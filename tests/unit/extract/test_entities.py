@@ -503,3 +503,8 @@ def test_the_only_country_an_article_names_is_its_focus_though_named_once(gazett
     text = "The council in Nairobi held its rate vote on Tuesday."
     found = summarise_mentions([Mention("Nairobi", "GPE", 15, 22)], gazetteer, text)
     assert main_country(found, "Council vote") == "KE"
+    # A demonym alone says who or what, not where: no focus.
+    text = "Add a tablespoon of Italian olive oil to the pan."
+    found = summarise_mentions([Mention("Italian", "NORP", 20, 27)], gazetteer, text)
+    assert found.countries == ["IT"]
+    assert main_country(found, "A quick supper") is None
