@@ -48,6 +48,9 @@ _UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 _MAX_UNSPACED_NAME = 10
 # Korean attaches particles to the name ("한국은"): a name may be any word's beginning.
 _PARTICLES = frozenset({"ko"})
+# Arabic and Hebrew write "and", "in", "to", "from" as letters before the name ("وروسيا",
+# "בישראל"): one or two of them may open a word that is a name.
+_PREFIX_LETTERS = {"ar": "وبلفك", "he": "ובלמהשכ"}
 # "América Latina", "Lateinamerika": matched so that no city inside it ("Latina") is, and
 # naming no country.
 _WORLD_REGION = "world region"
@@ -150,7 +153,10 @@ class MultilingualPlaces:
         locales = ("en", language, *_OTHER_SCRIPTS.get(language, ()))
         for names in map(_territories, locales):
             for iso2, name in names.items():
-                add(name, self._country(iso2))
+                # Three letters name a country in scripts without written vowels or with
+                # few words that short ("مصر", "चीन"); in Latin letters they are words too
+                # (Vietnamese "Đức" is Germany and a given name).
+                add(name, self._country(iso2), min_length=_MIN_NAME_LENGTH - (not _latin(name)))
         for name, iso2 in _country_names_in_news(language).items():
             if not name.isupper():  # chosen by hand: any length ("Mỹ")
                 add(name, self._country(iso2), min_length=2)
@@ -270,6 +276,8 @@ class MultilingualPlaces:
             place = table.get(word[:-1].casefold())
         if place is None and language in _PARTICLES:
             place = _by_prefix(word, table)
+        if place is None and language in _PREFIX_LETTERS:
+            place = _after_prefix_letters(word, table, _PREFIX_LETTERS[language])
         if place is None:
             place = _declined(word, table, language)
             if place is not None and word.casefold() in lowered:
@@ -471,6 +479,16 @@ def _declension(language: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
     if rows is None:
         return None
     return tuple(rows["final"].split()), frozenset(rows["endings"].split())
+
+
+def _after_prefix_letters(word: str, table: dict[str, Place], letters: str) -> Place | None:
+    """The place a word names after one or two prefix letters ("وروسيا": "and Russia")."""
+    for cut in (1, 2):
+        if len(word) - cut >= _MIN_NAME_LENGTH - 1 and all(c in letters for c in word[:cut]):
+            place = table.get(word[cut:].casefold())
+            if place is not None:
+                return place
+    return None
 
 
 def _ideographic(name: str) -> bool:

@@ -202,9 +202,7 @@ def test_a_declined_given_name_before_a_surname_is_no_city(places):
         ("Die Königin Victoria regierte lange.", "de"),  # not Hong Kong
     ],
 )
-def test_common_words_and_other_names_are_no_declined_or_capital_s_place(
-    places, text, language
-):
+def test_common_words_and_other_names_are_no_declined_or_capital_s_place(places, text, language):
     assert places.extract(text, language).countries == []
 
 
@@ -243,3 +241,20 @@ def test_an_abbreviation_with_dots_names_its_country_and_no_longer_one(places):
         ("EE.UU.", "US"),
         ("EE. UU.", "US"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "countries"),
+    [
+        ("العلاقات بين مصر وروسيا جيدة، ووصل الوفد بالقاهرة.", "ar", ["EG", "RU"]),
+        ("ראש הממשלה אמר בישראל כי היחסים עם מצרים השתפרו.", "he", ["IL", "EG"]),
+    ],
+)
+def test_a_name_after_arabic_or_hebrew_prefix_letters_is_found(places, text, language, countries):
+    assert places.extract(text, language).countries == countries
+
+
+def test_a_three_letter_country_name_counts_outside_latin_letters_only(places):
+    assert places.extract("وصل الوفد إلى قطر أمس.", "ar").countries == ["QA"]
+    # Vietnamese "Đức" is Germany and a given name: three Latin letters are not read.
+    assert places.extract("Ông Minh Đức phát biểu hôm qua.", "vi").countries == []
