@@ -116,7 +116,9 @@ def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
     would make "Meta" or the "Bar" of a menu bar a place wherever it stands.
     """
     names = (
-        gazetteer.names(("country", "region", "city"), min_population=_MIN_POPULATION_IN_RULER)
+        gazetteer.names(
+            ("country", "region", "city"), min_population=_MIN_POPULATION_IN_RULER, spellings=False
+        )
         + gazetteer.subdivision_names_of_several_words()
     )
     patterns = [

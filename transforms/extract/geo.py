@@ -488,9 +488,15 @@ class Gazetteer:
             return slugify(self._continents.get(iso2))
         return slugify(self._regions.get(iso2))
 
-    def names(self, kinds: Iterable[str] = ("country",), min_population: int = 0) -> list[str]:
-        """Surface names of the given kinds (country, subdivision, city, region)."""
-        return self._names(tuple(kinds), min_population)
+    def names(
+        self,
+        kinds: Iterable[str] = ("country",),
+        min_population: int = 0,
+        spellings: bool = True,
+    ) -> list[str]:
+        """Surface names of the given kinds (country, subdivision, city, region); without
+        the `spellings` the gazetteer adds ("Montreal", "Kiev") where a model decides."""
+        return self._names(tuple(kinds), min_population, spellings)
 
     def subdivision_names_of_several_words(self) -> list[str]:
         """ "New Jersey", "New South Wales": the subdivision names a matcher may take as
@@ -499,7 +505,7 @@ class Gazetteer:
         matching them keeps a shorter place inside them ("Jersey") from matching."""
         return [name for name in self.names(("subdivision",)) if " " in name]
 
-    def _names(self, kinds: tuple[str, ...], min_population: int) -> list[str]:
+    def _names(self, kinds: tuple[str, ...], min_population: int, spellings: bool) -> list[str]:
         """Surface names of the given kinds, for building a phrase matcher."""
         wanted = set(kinds)
         return sorted(
@@ -507,7 +513,7 @@ class Gazetteer:
                 key
                 for key, place in self._places.items()
                 if place.kind in wanted
-                and key not in self._derived_names
+                and (spellings or key not in self._derived_names)
                 and not key.islower()
                 and key.isascii()
                 and (place.kind != "city" or place.population >= min_population)

@@ -50,7 +50,7 @@ _MAX_UNSPACED_NAME = 10
 _PARTICLES = frozenset({"ko"})
 # Arabic and Hebrew write "and", "in", "to", "from" as letters before the name ("وروسيا",
 # "בישראל"): one or two of them may open a word that is a name.
-_PREFIX_LETTERS = {"ar": "وبلفك", "he": "ובלמהשכ"}
+_PREFIX_LETTERS = {"ar": "وبلفك", "he": "ובלמש"}  # not Hebrew's article ה or "like" כ
 # "América Latina", "Lateinamerika": matched so that no city inside it ("Latina") is, and
 # naming no country.
 _WORLD_REGION = "world region"
@@ -59,7 +59,7 @@ _RANK = {_WORLD_REGION: -1, "city": 0, "subdivision": 1, "country": 2}  # ties: 
 # characters (美國), Serbian in Latin letters.
 _OTHER_SCRIPTS = {"zh": ("zh_Hant",), "sr": ("sr_Latn",)}
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
-_NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ"})
+_NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "CQ"})  # CQ: Sark
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ class MultilingualPlaces:
             place.name for _name, place in self._cities if (place.name, place.country) in capitals
         }
         excluded = stop_words(language) | {w.casefold() for w in ambiguous}
+        excluded |= _words_not_places(language)
         table: dict[str, Place] = {}
 
         def add(name: str, place: Place, min_length: int = _MIN_NAME_LENGTH) -> None:
@@ -153,10 +154,7 @@ class MultilingualPlaces:
         locales = ("en", language, *_OTHER_SCRIPTS.get(language, ()))
         for names in map(_territories, locales):
             for iso2, name in names.items():
-                # Three letters name a country in scripts without written vowels or with
-                # few words that short ("مصر", "चीन"); in Latin letters they are words too
-                # (Vietnamese "Đức" is Germany and a given name).
-                add(name, self._country(iso2), min_length=_MIN_NAME_LENGTH - (not _latin(name)))
+                add(name, self._country(iso2))
         for name, iso2 in _country_names_in_news(language).items():
             if not name.isupper():  # chosen by hand: any length ("Mỹ")
                 add(name, self._country(iso2), min_length=2)
@@ -368,7 +366,7 @@ def _names_in_word(word: str) -> list[tuple[str, int]]:
 def _latin(name: str) -> bool:
     """Written in Latin letters (its first letter is)."""
     letter = next((c for c in name if c.isalpha()), "")
-    return "LATIN" in unicodedata.name(letter, "")
+    return bool(letter) and "LATIN" in unicodedata.name(letter, "")
 
 
 def _without_accent_on_capital(name: str) -> str:
@@ -482,11 +480,13 @@ def _declension(language: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
 
 
 def _after_prefix_letters(word: str, table: dict[str, Place], letters: str) -> Place | None:
-    """The place a word names after one or two prefix letters ("وروسيا": "and Russia")."""
+    """The country a word names after one or two prefix letters ("وروسيا": "and Russia");
+    countries only: after a prefix, a city's other names are too often words ("بالمدينة",
+    "in the city", is no Medina)."""
     for cut in (1, 2):
-        if len(word) - cut >= _MIN_NAME_LENGTH - 1 and all(c in letters for c in word[:cut]):
+        if len(word) - cut >= 3 and all(c in letters for c in word[:cut]):
             place = table.get(word[cut:].casefold())
-            if place is not None:
+            if place is not None and place.kind == "country":
                 return place
     return None
 
@@ -545,6 +545,14 @@ def _country_names_in_news(language: str) -> dict[str, str]:
     """Everyday names of countries in the language that CLDR lacks ("США", "アメリカ"):
     `data/country_names_in_news.tsv`."""
     return language_table("country_names_in_news").get(language, {})
+
+
+@lru_cache(maxsize=64)
+def _words_not_places(language: str) -> frozenset[str]:
+    """Words of the language that are also a place's name in its script, where case cannot
+    tell them apart (Hindi "माली", gardener, is Mali's name): `data/not_places_<xx>.txt`."""
+    name = f"not_places_{language}"
+    return frozenset(w.casefold() for w in word_list(name)) if has_word_list(name) else frozenset()
 
 
 @lru_cache(maxsize=1)

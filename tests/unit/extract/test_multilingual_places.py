@@ -258,3 +258,21 @@ def test_a_three_letter_country_name_counts_outside_latin_letters_only(places):
     assert places.extract("وصل الوفد إلى قطر أمس.", "ar").countries == ["QA"]
     # Vietnamese "Đức" is Germany and a given name: three Latin letters are not read.
     assert places.extract("Ông Minh Đức phát biểu hôm qua.", "vi").countries == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("הכוחות נעו לכיוון הגבול מכיוון שהממשלה החליטה.", "he"),  # not Greece (יוון)
+        ("הם הפרו את הפסקת האש.", "he"),  # not Peru
+        ("بالمدينة القديمة وفي ميدان التحرير.", "ar"),  # not Medina: cities take no prefix
+        ("मक्का की फसल और काली घटा।", "hi"),  # maize, black: not Mecca, Cali
+        ("آج شام وہ گھر چلی گئی۔", "ur"),  # evening, went: not Syria, Chile
+    ],
+)
+def test_words_of_caseless_scripts_are_no_places(places, text, language):
+    assert places.extract(text, language).countries == []
+
+
+def test_a_country_spelling_without_accents_is_still_read_in_other_languages(places):
+    assert places.extract("Pemain dari Cote d'Ivoire itu mencetak gol.", "id").countries == ["CI"]

@@ -145,3 +145,14 @@ def test_each_city_exonym_names_a_city_of_the_gazetteer(gazetteer):
         country, name = city.split(" ", 1)
         place = gazetteer.resolve(exonym)
         assert place is not None and (place.country, place.name) == (country, name), exonym
+
+
+def test_each_caseless_script_s_list_of_words_names_its_source_and_holds_clean_words():
+    folder = resources.files("newsbeam.transforms.extract") / "data"
+    lists = sorted(p.name for p in folder.iterdir() if p.name.startswith("not_places_"))
+    assert lists, "no list of words that are no places"
+    for file_name in lists:
+        lines = _lines(file_name.removesuffix(".txt"))
+        assert any(line.startswith("# Source:") for line in _header(lines)), file_name
+        entries = [line for line in lines if not line.startswith("#")]
+        assert entries and all(e and e == e.strip() and " " not in e for e in entries), file_name
