@@ -276,3 +276,8 @@ def test_words_of_caseless_scripts_are_no_places(places, text, language):
 
 def test_a_country_spelling_without_accents_is_still_read_in_other_languages(places):
     assert places.extract("Pemain dari Cote d'Ivoire itu mencetak gol.", "id").countries == ["CI"]
+
+
+def test_a_greek_genitive_names_its_country(places):
+    text = "Ο πρωθυπουργός της Ελλάδας συναντήθηκε με τον πρόεδρο της Τουρκίας."
+    assert places.extract(text, "el").countries == ["GR", "TR"]
