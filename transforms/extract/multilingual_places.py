@@ -39,10 +39,12 @@ def _combining_marks() -> str:
 
 
 _WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}-]*")
-# Languages whose genitive adds -s to a name: "Deutschlands", "Frankreichs".
-_GENITIVE_S = frozenset({"de", "nl", "sv", "da", "nb", "no", "is", "lb"})
-# Greek's feminine names take -ς in the genitive: "της Ελλάδας", "της Τουρκίας".
-_GENITIVE_SIGMA = frozenset({"el"})
+# The letter a language's genitive adds to a name: German "Deutschlands", "Frankreichs";
+# Greek's feminine names "της Ελλάδας", "της Τουρκίας".
+_GENITIVE_ENDINGS = {
+    **dict.fromkeys(("de", "nl", "sv", "da", "nb", "no", "is", "lb"), "s"),
+    "el": "ς",
+}
 # Languages that write every noun with a capital: "in Berlin Vertreter" is no name.
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 # Scripts written without spaces between words: names are matched at every character.
@@ -272,9 +274,7 @@ class MultilingualPlaces:
                 return self._country(abbreviation)
             return self._abbreviations.get(word)
         place = table.get(word.casefold())
-        if place is None and language in _GENITIVE_S and word[-1] == "s":
-            place = table.get(word[:-1].casefold())
-        if place is None and language in _GENITIVE_SIGMA and word[-1] == "ς":
+        if place is None and word[-1] == _GENITIVE_ENDINGS.get(language):
             place = table.get(word[:-1].casefold())
         if place is None and language in _PARTICLES:
             place = _by_prefix(word, table)
