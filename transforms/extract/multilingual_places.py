@@ -18,7 +18,11 @@ from functools import lru_cache
 
 from newsbeam.transforms.extract.entities import ArticleEntities
 from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
-from newsbeam.transforms.extract.word_lists import has_word_list, language_table, word_list
+from newsbeam.transforms.extract.word_lists import (
+    language_table,
+    optional_word_list,
+    word_list,
+)
 
 __all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
 
@@ -429,9 +433,9 @@ def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
 def _determiners(language: str) -> frozenset[str]:
     """The language's determiners where it capitalises nouns and newsbeam has its list
     (German; Luxembourgish has none yet: its city names stay places)."""
-    name = f"determiners_{language}"
-    usable = language in _NOUNS_CAPITALISED and has_word_list(name)
-    return word_list(name) if usable else frozenset()
+    if language not in _NOUNS_CAPITALISED:
+        return frozenset()
+    return optional_word_list(f"determiners_{language}")
 
 
 def _world_region_names(language: str) -> list[str]:
@@ -555,8 +559,7 @@ def _country_names_in_news(language: str) -> dict[str, str]:
 def _words_not_places(language: str) -> frozenset[str]:
     """Words of the language that are also a place's name in its script, where case cannot
     tell them apart (Hindi "माली", gardener, is Mali's name): `data/not_places_<xx>.txt`."""
-    name = f"not_places_{language}"
-    return frozenset(w.casefold() for w in word_list(name)) if has_word_list(name) else frozenset()
+    return frozenset(w.casefold() for w in optional_word_list(f"not_places_{language}"))
 
 
 @lru_cache(maxsize=1)

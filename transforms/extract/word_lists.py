@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-__all__ = ["has_word_list", "language_table", "name_table", "word_list"]
+__all__ = ["language_table", "name_table", "optional_word_list", "word_list"]
 
 
 def _entries(file_name: str) -> list[str]:
@@ -20,9 +20,11 @@ def _entries(file_name: str) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def has_word_list(name: str) -> bool:
-    """Whether `data/<name>.txt` ships with the package (lists kept for some languages)."""
-    return (resources.files(__package__) / "data" / f"{name}.txt").is_file()
+def optional_word_list(name: str) -> frozenset[str]:
+    """The entries of `data/<name>.txt`, or none where no such list ships (lists kept for
+    some languages only)."""
+    shipped = (resources.files(__package__) / "data" / f"{name}.txt").is_file()
+    return word_list(name) if shipped else frozenset()
 
 
 @cache
