@@ -199,17 +199,15 @@ class Gazetteer:
             own = _subdivision_names(subdivision.name)
             other = _subdivision_names(english.gettext(subdivision.name)) - own
             other |= exonyms.get(subdivision.code, set())
-            for name in sorted(own - _GENERIC_NAMES):
-                place = Place(name, subdivision.country_code, "subdivision")
-                self._add(place)
-                self._subdivisions.setdefault(place.name.casefold(), []).append(place)
-            # English names ("Bavaria", "Freiburg" of Fribourg) never take a name that a
-            # city or another place holds already.
-            for name in sorted(other - _GENERIC_NAMES):
-                place = Place(name, subdivision.country_code, "subdivision")
-                if name not in self._places and name.casefold() not in self._places:
-                    self._add(place)
-                self._subdivisions.setdefault(place.name.casefold(), []).append(place)
+            # Its own names first; English ones ("Bavaria", "Freiburg" of Fribourg) never
+            # take a name that a city or another place holds already.
+            for names, only_where_free in ((own, False), (other, True)):
+                for name in sorted(names - _GENERIC_NAMES):
+                    place = Place(name, subdivision.country_code, "subdivision")
+                    held = name in self._places or name.casefold() in self._places
+                    if not (only_where_free and held):
+                        self._add(place)
+                    self._subdivisions.setdefault(name.casefold(), []).append(place)
         # US counties and parishes by their full name only ("Rapides Parish", not
         # "Rapides"): local news names them where it names no state, and a bare county
         # name is too often a person's or a city's.
