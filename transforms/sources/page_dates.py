@@ -79,20 +79,21 @@ class PageDate(NamedTuple):
 
 def page_date(tree, url: str | None = None, language: str | None = None) -> PageDate | None:
     """The page's own publication date, else its modified date, else None."""
-    published = _metadata_date(tree, _PUBLISHED_META, ("datePublished", "dateCreated"))
+    metas = _meta_contents(tree) if tree is not None else {}
+    published = _metadata_date(tree, metas, _PUBLISHED_META, ("datePublished", "dateCreated"))
     if published:
         return PageDate(published, "html_metadata")
     if tree is not None:
         for value in tree.xpath("//time[@pubdate]/@datetime"):
-            if _valid(value):
-                return PageDate(_valid(value), "html_metadata")
+            if valid := _valid(value):
+                return PageDate(valid, "html_metadata")
     in_url = _url_date(url)
     if in_url:
         return PageDate(in_url, "url")
     dateline = _marked_date(tree, language) or _dateline(tree, language)
     if dateline:
         return PageDate(dateline, "dateline")
-    modified = _metadata_date(tree, _MODIFIED_META, ("dateModified",))
+    modified = _metadata_date(tree, metas, _MODIFIED_META, ("dateModified",))
     return PageDate(modified, "html_metadata") if modified else None
 
 
@@ -112,14 +113,16 @@ def _valid(value: object) -> str | None:
     return written.isoformat() if written is not None and _valid(written.isoformat()) else None
 
 
-def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -> str | None:
+def _metadata_date(
+    tree, metas: dict[str, list[str]], names: tuple[str, ...], jsonld_keys: tuple[str, ...]
+) -> str | None:
     """The first date the metadata states, by precedence; where it is written in UTC and
     another value states the same instant in the publisher's offset, that one, so that
     the publisher's day is kept (JSON-LD's "2017-02-24T01:18:13Z" is the
     "2017-02-23T17:18:13-08:00" of `article:published_time`, the 23rd in its newsroom)."""
     if tree is None:
         return None
-    values = _metadata_values(tree, names, jsonld_keys)
+    values = _metadata_values(tree, metas, names, jsonld_keys)
     first = next(values, None)
     instant = parse_instant(first) if first else None
     if instant is None or instant.utcoffset() != timedelta(0):
@@ -131,33 +134,35 @@ def _metadata_date(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]) -
     return first
 
 
-def _metadata_values(tree, names: tuple[str, ...], jsonld_keys: tuple[str, ...]):
+def _metadata_values(
+    tree, metas: dict[str, list[str]], names: tuple[str, ...], jsonld_keys: tuple[str, ...]
+):
     """Every valid date of the metadata, as ISO 8601, in order of precedence: JSON-LD's
-    keys, then `<meta>` names and microdata, then Parse.ly's."""
+    keys, then `<meta>` names (`metas`, the page's `_meta_contents`, read once for the
+    published and the modified date) and microdata, then Parse.ly's."""
     for key in jsonld_keys:
         for value in _jsonld_values(tree, key):
-            if _valid(value):
-                yield _valid(value)
-    metas = _meta_contents(tree)
+            if valid := _valid(value):
+                yield valid
     for name in names:
         for value in metas.get(name.casefold(), ()):
-            if _valid(value):
-                yield _valid(value)
+            if valid := _valid(value):
+                yield valid
         # Microdata on the element itself: `<time itemprop=... datetime>`, and old
         # Blogger's `<abbr itemprop="datePublished" title="2016-12-06T06:33:00-08:00">`.
         for value in tree.xpath(
             f'//*[@itemprop="{name}"]/@datetime | //abbr[@itemprop="{name}"]/@title'
         ):
-            if _valid(value):
-                yield _valid(value)
+            if valid := _valid(value):
+                yield valid
     if "parsely-pub-date" in names:
         for script in tree.xpath('//meta[@name="parsely-page"]/@content'):
             try:
                 value = json.loads(script).get("pub_date")
             except (ValueError, AttributeError):
                 continue
-            if _valid(value):
-                yield _valid(value)
+            if valid := _valid(value):
+                yield valid
 
 
 def _meta_contents(tree) -> dict[str, list[str]]:
