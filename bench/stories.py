@@ -3,15 +3,15 @@
     .venv/bin/python -m bench.stories [--sizes 5000 50000] [--per-hour 60]
 
 Generates a stream of stories (`bench.corpus.story_stream`: English articles, each story
-told by one to a dozen outlets over up to 36 hours) and runs `story_terms` and
-`assign_batch` over it as a steady stream of hourly windows would: `--per-hour` articles
-an hour, each hour a batch, in order, merging at its end and closing stories past their
-open hours. A quarter of the outlets are taken to write in another language and every
-article carries bridge features (its people, places, large numbers), so that the cost of
-bridging languages is in the figures. The pairwise scores against the generated stories
-say whether stories close as they should; the corpus is for cost, not quality. At a
-steady rate a longer history is more articles, not more at once: what the memory must not
-follow.
+told by one to a dozen outlets over up to 36 hours) and runs `story_terms` (with the
+entity terms, as `story_card` does) and `assign_batch` over it as a steady stream of
+hourly windows would: `--per-hour` articles an hour, each hour a batch, in order, merging
+at its end and closing stories past their open hours. A quarter of the outlets are taken
+to write in another language and every article carries bridge features (its people,
+places, large numbers), so that the cost of bridging languages is in the figures. The
+pairwise scores against the generated stories say whether stories close as they should;
+the corpus is for cost, not quality. At a steady rate a longer history is more articles,
+not more at once: what the memory must not follow.
 
 Times the clustering alone (the CPU time of this process; generating the corpus is outside
 the timing) at each size, and reports the marginal rate between the smallest and the
@@ -53,7 +53,7 @@ def _cluster(stream: list) -> dict:
 
 def _cluster_once(stream: list, trace: bool) -> dict:
     from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
-    from newsbeam.transforms.stories.story_terms import story_terms
+    from newsbeam.transforms.stories.story_terms import story_terms, with_entity_terms
 
     ordered = [
         (datetime.fromisoformat(article.published).timestamp(), article.id, article)
@@ -78,7 +78,8 @@ def _cluster_once(stream: list, trace: bool) -> dict:
             hour = []
             if trace:  # what the state holds between batches, the batch's cards gone
                 most_held = max(most_held, tracemalloc.get_traced_memory()[0])
-        terms = story_terms(article.title, article.text)
+        bridges = _bridges(article)
+        terms = with_entity_terms(story_terms(article.title, article.text), bridges)
         card = StoryCard(
             article_id,
             published,
@@ -86,7 +87,7 @@ def _cluster_once(stream: list, trace: bool) -> dict:
             source=article.source,
             title=article.title,
             language=_language(article.source),
-            bridges=_bridges(article),
+            bridges=bridges,
         )
         hour.append(card)
     result = assign_batch(state, hour)

@@ -51,18 +51,20 @@ MOST_BRIDGED = 3
 # first measure had been read (post hoc): the held-out half is the weaker check for it.
 # 2026-12-07, a join sharing two terms, and a story of five articles or more joined from 0.7
 # of the threshold: development P 0.503 R 0.293 F1 0.371; held-out P 0.169 -> 0.155, R
-# 0.290, F1 0.214 -> 0.202 (one more alert joins a company's insider-sale alerts).
+# 0.290, F1 0.214 -> 0.202 (one more alert joins a company's insider-sale alerts). Then
+# names and places as terms: development P 0.626 R 0.272 F1 0.379, B-cubed F1 0.955;
+# held-out P 0.226 R 0.348 F1 0.274, B-cubed F1 0.962.
 FLOORS = {
     "development": {
-        "pairwise_precision": 0.45,
-        "pairwise_recall": 0.24,
+        "pairwise_precision": 0.57,
+        "pairwise_recall": 0.22,
         "pairwise_f1": 0.32,
         "b_cubed_f1": 0.90,
     },
     "held_out": {
-        "pairwise_precision": 0.10,
-        "pairwise_recall": 0.24,
-        "pairwise_f1": 0.15,
+        "pairwise_precision": 0.17,
+        "pairwise_recall": 0.29,
+        "pairwise_f1": 0.22,
         "b_cubed_f1": 0.91,
     },
 }

@@ -29,7 +29,9 @@ LABELS = TEST_DATA / "stories_aeb" / "labels.jsonl"
 # Measured 2026-12-06 less 0.05, rounded down: B-cubed P 0.890 R 0.971 F1 0.929, pairwise
 # P 0.458 R 0.771 F1 0.574 (143 stories found for 158). The thresholds were chosen on this
 # set and the headlines together: a regression floor, not a measure on other news.
-FLOORS = {"pairwise_precision": 0.40, "pairwise_f1": 0.52, "b_cubed_f1": 0.87}
+# 2026-12-07, names and places as terms: B-cubed F1 0.940, pairwise P 0.500 R 0.857 F1
+# 0.632 (143 stories found).
+FLOORS = {"pairwise_precision": 0.45, "pairwise_f1": 0.58, "b_cubed_f1": 0.89}
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,11 @@ from newsbeam.transforms.records import DateSource, Tagged
 from newsbeam.transforms.split_outputs import SplitOutputs
 from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
 from newsbeam.transforms.stories.story_state_files import load_story_state, written_story_ids
-from newsbeam.transforms.stories.story_terms import bridge_features, story_terms
+from newsbeam.transforms.stories.story_terms import (
+    bridge_features,
+    story_terms,
+    with_entity_terms,
+)
 
 __all__ = ["AssignStories", "story_card"]
 
@@ -39,17 +43,18 @@ _BATCH_KEY = "stories"
 def story_card(article: dict) -> StoryCard:
     """What the story index needs of an article row."""
     title, language = article.get("title") or "", _language(article)
+    bridges = bridge_features(title, article["text"], article.get("entities") or ())
     return StoryCard(
         article_id=article["id"],
         published=_published_seconds(article),
-        terms=dict(story_terms(title, article["text"], language)),
+        terms=with_entity_terms(story_terms(title, article["text"], language), bridges),
         source=article.get("source") or "",
         title=title,
         main_country=article.get("main_country"),
         names=tuple(article.get("persons") or ()) + tuple(article.get("organizations") or ()),
         dated=article.get("date_source") != DateSource.INGESTED,
         language=language,
-        bridges=bridge_features(title, article["text"], article.get("entities") or ()),
+        bridges=bridges,
     )
 
 

@@ -2,7 +2,7 @@
 recorded, closed stories leave the index."""
 
 from newsbeam.transforms.stories.story_index import StoryIndex
-from newsbeam.transforms.stories.story_terms import story_terms
+from newsbeam.transforms.stories.story_terms import story_terms, with_entity_terms
 
 HOUR = 3600.0
 SNOWDEN = [
@@ -137,6 +137,24 @@ def test_one_event_in_two_languages_is_one_story_through_names_and_places():
     index = StoryIndex()
     assert _told(index, "en1", GUTERRES_EN, "en", BRIDGES) == "en1"
     assert _told(index, "fr1", GUTERRES_FR, "fr", BRIDGES | {"#:2020"}, 30) == "en1"
+
+
+def test_reports_in_other_words_naming_the_same_person_and_places_join_by_them():
+    """Two outlets' leads of one event share three words; the names and places they both
+    give, as terms (`with_entity_terms`, as the pipeline's cards carry them), join them."""
+    other_outlet = (
+        "World body's head urges Armenia and Azerbaijan to halt hostilities",
+        "Guterres phoned Baku and Yerevan on Sunday",
+    )
+    for entity_terms, joins in ((False, False), (True, True)):
+        index = StoryIndex()
+        stories = []
+        for n, lines in enumerate((GUTERRES_EN, other_outlet)):
+            terms = story_terms(*lines)
+            if entity_terms:
+                terms = with_entity_terms(terms, BRIDGES)
+            stories.append(index.assign(f"en{n}", terms, n * 600.0, f"outlet{n}", "en", BRIDGES))
+        assert (stories[1] == stories[0]) is joins
 
 
 def test_languages_are_not_bridged_on_one_kind_of_evidence_or_in_one_language():

@@ -45,3 +45,14 @@ def test_numbers_side_by_side_are_each_their_own():
 
     assert bridge_features("Toll rises to 1,300", "2,000 injured", []) == {"#:1300", "#:2000"}
     assert bridge_features("In 2020 1,300 died", "", []) == {"#:1300"}
+
+
+def test_names_and_places_are_terms_at_their_weight_and_numbers_are_not():
+    from newsbeam.transforms.stories.story_terms import ENTITY_WEIGHT, with_entity_terms
+
+    terms = story_terms("Guterres calls for ceasefire")
+    features = {"n:antónio guterres", "p:40.4,49.9", "#:1300"}
+    weighted = with_entity_terms(terms, features)
+    assert weighted["n:antónio guterres"] == weighted["p:40.4,49.9"] == ENTITY_WEIGHT
+    assert "#:1300" not in weighted
+    assert {term: weighted[term] for term in terms} == dict(terms)  # the words as they were
