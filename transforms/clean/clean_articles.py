@@ -19,8 +19,14 @@ def clean_article(record: RawArticle, max_title_chars: int = MAX_TITLE_CHARS) ->
 
 
 def _cleaned(record: RawArticle, max_title_chars: int) -> tuple[CleanArticle, bool]:
-    """`clean_article`, and whether its title was cut to `max_title_chars`."""
+    """`clean_article`, and whether its title was cut to `max_title_chars`.
+
+    A text that is nothing but lines the rules call boilerplate ("VIDEO: Snowden says
+    encryption is key", a headline-only record's whole text) keeps them: they are the
+    input's only words, not words around an article, and `--min-words` judges them."""
     text = clean_text(record["text"] or "")
+    if not word_count(text):
+        text = clean_text(record["text"] or "", drop_boilerplate=False)
     title, cut = clean_title(record.get("title"), max_title_chars)
     text_hash = content_hash(text)
     article: CleanArticle = {

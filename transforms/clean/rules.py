@@ -77,8 +77,9 @@ def is_boilerplate_line(line: str) -> bool:
     return any(pattern.search(stripped) for pattern in BOILERPLATE_LINES)
 
 
-def clean_text(text: str) -> str:
-    """Normalises Unicode (NFKC) and whitespace and drops boilerplate lines.
+def clean_text(text: str, drop_boilerplate: bool = True) -> str:
+    """Normalises Unicode (NFKC) and whitespace and drops boilerplate lines (with
+    `drop_boilerplate`).
 
     Paragraphs stay separated by one blank line; spacing inside a line collapses to one space.
     """
@@ -89,6 +90,9 @@ def clean_text(text: str) -> str:
     kept: list[str] = []
     for raw_line in text.split("\n"):
         line = _SPACES.sub(" ", raw_line).strip()
+        if not drop_boilerplate:
+            kept.append(line)
+            continue
         if is_boilerplate_line(line):
             continue
         story = _strip_trailing_credits(line)

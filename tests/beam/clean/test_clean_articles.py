@@ -35,3 +35,32 @@ def test_clean_articles_strips_boilerplate_and_rejects_short_texts(pipeline):
             equal_to([("short", "clean", "too_short")]),
             label="rejected",
         )
+
+
+def test_a_text_of_boilerplate_lines_only_is_its_own_words_not_an_empty_text(pipeline):
+    """A headline-only record ("VIDEO: ...", "WATCH: ...") has no article around its line:
+    the line is kept and judged by the word floor, instead of a 0-word reject."""
+    headline = "VIDEO: Snowden Says Encryption And Oversight Are Key To Protecting The Public"
+    with pipeline as p:
+        cleaned = (
+            p
+            | beam.Create(
+                [
+                    raw_article("video", text=headline, source="S", published="2014-03-11"),
+                    raw_article(
+                        "credit", text="Photo: Reuters", source="S", published="2014-03-11"
+                    ),
+                ]
+            )
+            | CleanArticles(min_words=5)
+        )
+        assert_that(
+            cleaned.articles | beam.Map(lambda r: (r["input"], r["text"], r["word_count"])),
+            equal_to([("video", headline, 12)]),
+            label="kept",
+        )
+        assert_that(
+            cleaned.rejects | beam.Map(project("input", "reason", "detail")),
+            equal_to([("credit", "too_short", "2 words, fewer than --min-words=5")]),
+            label="rejected",
+        )
