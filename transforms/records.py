@@ -70,6 +70,9 @@ class RawArticle(TypedDict):
     authors: list[str]
     tags: list[str]
     feed_url: str | None
+    entry_key: str | None
+    """A feed entry's key (its feed and its identity there), None for other inputs: the
+    `input` of an entry is its link, and one link can be many entries."""
     text_source: str
     published_at: datetime | None
     date: date
@@ -173,7 +176,9 @@ def reject(
 
     The id depends only on what was rejected and why, so a re-run does not add it twice;
     `occasion` tells apart inputs that recur under one name: each poll of a feed is an input
-    of its own, and a feed that fails in three windows is three rows, not one kept thrice.
+    of its own, and a feed that fails in three windows is three rows, not one kept thrice;
+    a feed entry is told apart by its `entry_key`, since one link can be many entries (a
+    podcast's episodes all linking to its site, two feeds carrying one story).
     Input, detail and source are redacted (`newsbeam.transforms.sources.redact`): a feed
     that failed is named, and its error quoted, without the credentials in its URL. The
     detail is cut after that, since a cut URL could keep a password and lose its `@`.

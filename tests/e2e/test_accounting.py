@@ -89,3 +89,41 @@ def test_a_mixed_corpus_of_good_and_bad_input_is_fully_accounted_for(tmp_path):
     assert all(inputs == accounted for _source, inputs, accounted in by_source)
     assert {source for source, *_ in by_source} >= {"Wire", "Copycat", "Post", "Feed Wire"}
     assert Path(output / "runs").is_dir()
+
+
+def _podcast(episodes: list[tuple[str, str]]) -> str:
+    """An RSS feed whose items all link to the show's site, told apart by their guids only,
+    as podcasts' feeds are."""
+    items = "".join(
+        f"<item><title>{title}</title><link>https://cast.test/</link>"
+        f"<guid isPermaLink='false'>{guid}</guid>"
+        "<pubDate>Tue, 04 Mar 2025 09:00:00 GMT</pubDate>"
+        "<description>A short episode note.</description></item>"
+        for guid, title in episodes
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>Cast</title>{items}</channel></rss>"
+
+
+@pytest.mark.e2e
+def test_entries_sharing_one_link_each_have_their_row_and_none_is_counted_as_written_before(
+    tmp_path,
+):
+    """Three episodes that all link to the show's site, each too short, are three rejects,
+    not one row and two counted 'already written' in a fresh output; one story carried by
+    three feeds is an article and two copies, each with its row."""
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "cast.xml").write_text(_podcast([("ep-1", "One"), ("ep-2", "Two"), ("ep-3", "Three")]))
+    story = ("Peru floods", "https://wire.test/peru-floods", story_text("peru-floods"))
+    for name in ("wire-a", "wire-b", "wire-c"):
+        (feeds / f"{name}.xml").write_text(rss(name, [story]))
+    output = tmp_path / "out"
+    first = newsbeam("run", "--feed", str(feeds), "--fetch-pages", "never", "--output", str(output))
+    assert "inputs 6 = articles 1 + duplicates 2 + rejects 3\n" in first.stdout, first.stdout
+    db = connect(str(output))
+    assert db.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), "
+        "(SELECT count(*) FROM rejects), (SELECT count(DISTINCT input) FROM rejects)"
+    ).fetchall() == [(1, 2, 3, 1)]  # three rows under one link
+    again = newsbeam("run", "--feed", str(feeds), "--fetch-pages", "never", "--output", str(output))
+    assert "inputs 6 = articles 0 + duplicates 0 + rejects 0 + already written 6" in again.stdout

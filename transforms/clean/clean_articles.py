@@ -74,6 +74,7 @@ class _CleanFn(beam.DoFn):
             detail,
             record["ingested_at"],
             record.get("source"),
+            occasion=record.get("entry_key"),
         )
         return Tagged(REJECTS_TAG, row)
 

@@ -43,12 +43,16 @@ def duplicate_row(
     """A `duplicates` row recording that `duplicate` is a copy of `kept`.
 
     A copy under the same id as the article kept (the same URL, or identical text with no
-    URL) gets an id of its own, from its input, so no row points to itself and two copies
+    URL) gets an id of its own, from its input (and its feed entry: three feeds carrying
+    one link are three inputs of one name), so no row points to itself and two copies
     never share a key.
     """
     copy_id = duplicate["id"]
     if copy_id == kept["id"]:
-        copy_id = hashlib.sha256(f"{copy_id}\x1f{duplicate['input']}".encode()).hexdigest()[:32]
+        own = f"{copy_id}\x1f{duplicate['input']}"
+        if duplicate.get("entry_key"):
+            own += f"\x1f{duplicate['entry_key']}"
+        copy_id = hashlib.sha256(own.encode()).hexdigest()[:32]
     return _row(duplicate, copy_id, kept["id"], kind, similarity)
 
 

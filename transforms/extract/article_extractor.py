@@ -140,6 +140,7 @@ class ArticleExtractor:
                             repr(error),
                             article["ingested_at"],
                             article.get("source"),
+                            occasion=article.get("entry_key"),
                         )
                     )
                     continue

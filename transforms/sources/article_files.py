@@ -100,6 +100,7 @@ def raw_record(
     language=None,
     tags=(),
     feed_url=None,
+    entry_key=None,
     region_hint=None,
     country_hint=None,
 ) -> RawArticle:
@@ -119,6 +120,7 @@ def raw_record(
         "authors": [redact(author) for author in authors],
         "tags": [redact(tag) for tag in tags],
         "feed_url": redact(feed_url) if feed_url else feed_url,
+        "entry_key": entry_key,
         "text_source": text_source,
         "published_at": parsed.published_at if parsed else None,
         "date": parsed.day if parsed else ingested_at.date(),

@@ -62,6 +62,7 @@ def article_from_entry(
         language=feed.language or (page.language if page else None),
         tags=entry.tags,
         feed_url=feed.url,
+        entry_key=entry.key,
         region_hint=feed.region,
         country_hint=feed.country,
     )
@@ -162,7 +163,15 @@ class _FetchPagesFn(beam.DoFn):
     def _reject(element, input_ref, reason, detail, ingested_at):
         return Tagged(
             REJECTS_TAG,
-            reject(input_ref, Stage.FETCH, reason, detail, ingested_at, element["feed"].name),
+            reject(
+                input_ref,
+                Stage.FETCH,
+                reason,
+                detail,
+                ingested_at,
+                element["feed"].name,
+                occasion=element["entry"].key,
+            ),
         )
 
 

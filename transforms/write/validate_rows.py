@@ -33,6 +33,7 @@ class _ValidateFn(beam.DoFn):
                 detail,
                 row["ingested_at"],
                 row.get("source"),
+                occasion=row.get("entry_key"),
             ),
         )
 
