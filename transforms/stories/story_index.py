@@ -38,8 +38,12 @@ LARGE_STORY_JOIN_FACTOR = 0.7
 its centroid spreads over the angles of its reports, so a new report's cosine with it is
 lower than with a story of one article."""
 JOIN_MIN_SHARED_TERMS = 2
-"""Terms an article must share with a story to join it (all of its terms if it has fewer):
-one word alone ("Trump", "Oscar") is a subject, not an event."""
+"""Words an article must share with a story to join it (all of its words if it has fewer):
+one word alone ("Trump", "Oscar") is a subject, not an event. Entity terms do not count
+here: "Trump" and "n:donald trump" are one subject named once."""
+ENTITY_TERM_KINDS = ("n:", "p:")
+"""Prefixes of the terms that are an article's persons, organisations (`n:`) and places
+(`p:`), beside its words (`story_terms.with_entity_terms`)."""
 OPEN_HOURS = 48.0
 PRIOR_DOCUMENTS = 100
 """Documents assumed seen before the first, none with any term: early in a run, before the
@@ -324,9 +328,10 @@ class StoryIndex:
                 continue
             if best is not None and similarity <= best_similarity:
                 continue
-            if len(vector.keys() & story.centroid.keys()) >= min(
-                JOIN_MIN_SHARED_TERMS, len(vector)
-            ):
+            words = [term for term in vector if not term.startswith(ENTITY_TERM_KINDS)]
+            counted = words or list(vector)  # an article of names alone: its names count
+            shared = sum(1 for term in counted if term in story.centroid)
+            if shared >= min(JOIN_MIN_SHARED_TERMS, len(counted)):
                 best, best_similarity = story, similarity
         return best
 

@@ -228,3 +228,18 @@ def test_a_one_word_title_joins_the_story_of_that_word():
     index = StoryIndex()
     first = index.assign("e1", story_terms("Earthquake"), 0.0)
     assert index.assign("e2", story_terms("Earthquake"), 60.0) == first
+
+
+def test_a_name_and_its_word_are_one_shared_subject_not_two():
+    """ "Trump" and "n:donald trump" are one subject named once: two items that share only
+    it stay apart, as they do without entity terms."""
+    index = StoryIndex()
+    fillers = ["harbour cranes idle", "orchard frost losses", "tram fares rise", "library reopens",
+               "marathon route changed", "bakery wins prize", "bridge repairs delayed",
+               "river levels fall", "museum opens wing", "ferry strike ends"]  # fmt: skip
+    for i, title in enumerate(fillers * 3):
+        index.assign(f"f{i}", story_terms(f"{title} {i}"), i * 60.0)
+    trump = {"n:donald trump"}
+    first = index.assign("t1", with_entity_terms(story_terms("Trump attacks media"), trump), 2000.0)
+    second = index.assign("t2", with_entity_terms(story_terms("Trump plays golf"), trump), 2060.0)
+    assert second != first
