@@ -108,22 +108,24 @@ def _podcast(episodes: list[tuple[str, str]]) -> str:
 def test_entries_sharing_one_link_each_have_their_row_and_none_is_counted_as_written_before(
     tmp_path,
 ):
-    """Three episodes that all link to the show's site, each too short, are three rejects,
-    not one row and two counted 'already written' in a fresh output; one story carried by
-    three feeds is an article and two copies, each with its row."""
+    """Episodes that all link to the show's site, each too short, are a reject each, not
+    one row and the others counted 'already written' in a fresh output; one story carried
+    by three feeds is an article and two copies, each with its row."""
     feeds = tmp_path / "feeds"
     feeds.mkdir()
-    (feeds / "cast.xml").write_text(_podcast([("ep-1", "One"), ("ep-2", "Two"), ("ep-3", "Three")]))
+    # The third episode is listed twice (one item twice in one feed): two inputs, two rows.
+    episodes = [("ep-1", "One"), ("ep-2", "Two"), ("ep-3", "Three"), ("ep-3", "Three")]
+    (feeds / "cast.xml").write_text(_podcast(episodes))
     story = ("Peru floods", "https://wire.test/peru-floods", story_text("peru-floods"))
     for name in ("wire-a", "wire-b", "wire-c"):
         (feeds / f"{name}.xml").write_text(rss(name, [story]))
     output = tmp_path / "out"
     first = newsbeam("run", "--feed", str(feeds), "--fetch-pages", "never", "--output", str(output))
-    assert "inputs 6 = articles 1 + duplicates 2 + rejects 3\n" in first.stdout, first.stdout
+    assert "inputs 7 = articles 1 + duplicates 2 + rejects 4\n" in first.stdout, first.stdout
     db = connect(str(output))
     assert db.execute(
         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM duplicates), "
         "(SELECT count(*) FROM rejects), (SELECT count(DISTINCT input) FROM rejects)"
-    ).fetchall() == [(1, 2, 3, 1)]  # three rows under one link
+    ).fetchall() == [(1, 2, 4, 1)]  # four rows under one link
     again = newsbeam("run", "--feed", str(feeds), "--fetch-pages", "never", "--output", str(output))
-    assert "inputs 6 = articles 0 + duplicates 0 + rejects 0 + already written 6" in again.stdout
+    assert "inputs 7 = articles 0 + duplicates 0 + rejects 0 + already written 7" in again.stdout

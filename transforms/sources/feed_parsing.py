@@ -143,16 +143,24 @@ def _distinct_keys(entries: list[FeedEntry]) -> list[FeedEntry]:
     An entry's key is its feed and GUID (else its link, else its title and text). Some
     feed systems give every item one GUID, or list items by a shared link: such entries
     are told apart by their link, title and text, so that none is taken for another.
-    Entries the same in all of these are one item listed twice; both are kept, and the
-    second becomes a duplicate of the first downstream.
+    Entries the same in all of these are one item listed twice: both are kept, each an
+    input with a key of its own (the second numbered, in document order), and the second
+    becomes a duplicate of the first downstream (or a second reject).
     """
     counts = Counter(entry.key for entry in entries)
-    return [
+    told_apart = [
         replace(entry, key=_key(entry.key, entry.link or "", entry.title or "", entry.text[:500]))
         if counts[entry.key] > 1
         else entry
         for entry in entries
     ]
+    seen: Counter[str] = Counter()
+    numbered = []
+    for entry in told_apart:
+        seen[entry.key] += 1
+        repeat = seen[entry.key]
+        numbered.append(entry if repeat == 1 else replace(entry, key=_key(entry.key, str(repeat))))
+    return numbered
 
 
 def _key(*parts: str) -> str:

@@ -97,9 +97,13 @@ class _ReadFileFn(beam.DoFn):
         try:
             stream = open_input(path)
         except (NotARegularFileError, OSError) as error:
-            self._rejected.inc()
-            reason = NOT_A_REGULAR_FILE if isinstance(error, NotARegularFileError) else "unreadable"
-            yield Tagged(REJECTS_TAG, reject(path, Stage.READ, reason, str(error), ingested_at))
+            if start == 0:  # one reject for the file, from its first range
+                self._rejected.inc()
+                reason = (
+                    NOT_A_REGULAR_FILE if isinstance(error, NotARegularFileError) else "unreadable"
+                )
+                row = reject(path, Stage.READ, reason, str(error), ingested_at)
+                yield Tagged(REJECTS_TAG, row)
             return
         with stream:
             records = warc_records(

@@ -33,7 +33,8 @@ class _ValidateFn(beam.DoFn):
                 detail,
                 row["ingested_at"],
                 row.get("source"),
-                occasion=row.get("entry_key"),
+                # A feed entry's own key; a copy's own id (two copies share their input).
+                occasion=row.get("entry_key") or row.get("id"),
             ),
         )
 

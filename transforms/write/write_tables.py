@@ -30,7 +30,7 @@ Target = tuple[str, Table]
 
 ALREADY_WRITTEN = "\x1falready"
 """The target name of the marker a row leaves instead of a file when the output already
-holds its key (a re-run, or the same input twice): counted, so the run still balances."""
+holds its key from an earlier run (a re-run): counted, so the run still balances."""
 
 
 class Written(NamedTuple):
@@ -92,9 +92,20 @@ def _already(name: str, row: dict) -> tuple[str, tuple[str, str]]:
     return ALREADY_WRITTEN, (_table_of(name), _source_of(row))
 
 
+def _merged_in_run(name: str, rows: int) -> None:
+    if rows:
+        Metrics.counter("newsbeam", f"{_table_of(name)}_merged_in_run").inc(rows)
+
+
 class _NewRowsOnlyFn(beam.DoFn):
-    """Keeps one row per key, and none for a key the table already holds; each row not
-    kept leaves a marker, so that it is counted."""
+    """Keeps one row per key, and none for a key the table already holds; each row whose
+    key an earlier run wrote leaves a marker, so that it is counted as already written.
+
+    Two rows of one run under one key are two inputs merged into one row: only the first
+    is written, and the others are counted as `<table>_merged_in_run`, not as written
+    before. For `articles`, `duplicates` and `rejects`, whose rows the run's accounting
+    counts, the run then does not balance and says so: each input's row has a key of its
+    own (a feed entry's includes the entry), so a merge is a defect to see, not a re-run."""
 
     def process(self, joined):
         (name, _key), grouped = joined
@@ -102,12 +113,11 @@ class _NewRowsOnlyFn(beam.DoFn):
         if not new:
             return
         if list(grouped["existing"]):
-            skipped = new
-        else:
-            yield name, new[0]
-            skipped = new[1:]
-        for row in skipped:
-            yield _already(name, row)
+            for row in new:
+                yield _already(name, row)
+            return
+        yield name, new[0]
+        _merged_in_run(name, len(new) - 1)
 
 
 class _FirstVersionFn(beam.DoFn):
@@ -127,13 +137,16 @@ class _FirstVersionFn(beam.DoFn):
             return
         version = self._targets[name][1].version
         seen = set(grouped["existing"])
+        written_before = set(seen)
         if not seen:
             yield name, new[0]
             seen.add(new[0][version])
             new = new[1:]
         for row in new:
-            if row[version] in seen or None in seen:
+            if row[version] in written_before or None in written_before:
                 yield _already(name, row)
+            elif row[version] in seen:
+                _merged_in_run(name, 1)
             else:
                 seen.add(row[version])
                 Metrics.counter("newsbeam", "duplicates_revision").inc()

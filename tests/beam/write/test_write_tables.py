@@ -75,3 +75,38 @@ def test_a_key_check_meeting_an_unreadable_file_names_it(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(UnreadableFile, match=re.escape(str(empty))):
         _write([_article_row("a2", date(2025, 3, 3), "eastern-africa")], tmp_path)
+
+
+def _write_and_count(rows, output_dir, table, written_rows: int, already_written: int) -> int:
+    """Runs the write, asserting how many rows it wrote and counted as already written;
+    returns its `<table>_merged_in_run` counter."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    from newsbeam.transforms.write.write_tables import ALREADY_WRITTEN, WriteTables
+
+    def tally(written):
+        already = sum(sum(w.sources.values()) for w in written if w.target == ALREADY_WRITTEN)
+        new = sum(sum(w.sources.values()) for w in written if w.target != ALREADY_WRITTEN)
+        if (new, already) != (written_rows, already_written):
+            raise AssertionError(f"written {new}, already written {already}")
+
+    pipeline = BeamTestPipeline(runner=LOCAL_RUNNER)
+    rows = pipeline | beam.Create(rows)
+    written = {table.name: rows} | WriteTables({table.name: (str(output_dir), table)})
+    assert_that(written, tally)
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = result.metrics().query(MetricsFilter().with_name(f"{table.name}_merged_in_run"))
+    return sum(counter.committed for counter in counters["counters"])
+
+
+def test_two_rows_of_one_run_under_one_key_are_not_counted_as_written_before(tmp_path):
+    """Two inputs merged into one row lose one of them: counted as merged, never as a row
+    an earlier run wrote, so the run's accounting cannot balance on it."""
+    rows = [
+        duplicate_row(id="d1", duplicate_of="a1", date=date(2025, 3, 3), input=name)
+        for name in ("first", "second")
+    ]
+    assert _write_and_count(rows, tmp_path, DUPLICATES, written_rows=1, already_written=0) == 1
+    # A re-run: both rows' key is on disk, written before.
+    assert _write_and_count(rows, tmp_path, DUPLICATES, written_rows=0, already_written=2) == 0
