@@ -110,3 +110,14 @@ def test_two_rows_of_one_run_under_one_key_are_not_counted_as_written_before(tmp
     assert _write_and_count(rows, tmp_path, DUPLICATES, written_rows=1, already_written=0) == 1
     # A re-run: both rows' key is on disk, written before.
     assert _write_and_count(rows, tmp_path, DUPLICATES, written_rows=0, already_written=2) == 0
+
+
+def test_one_article_twice_in_a_run_is_one_row_and_a_merge_not_written_before(tmp_path):
+    """The articles table (with versions): the same id and text twice in one run is one row
+    and one merge, never counted as written before; a re-run finds both on disk."""
+    rows = [
+        article_row(id="a1", input=name, date=date(2025, 3, 3), region="r", text=STORY)
+        for name in ("first", "second")
+    ]
+    assert _write_and_count(rows, tmp_path, ARTICLES, written_rows=1, already_written=0) == 1
+    assert _write_and_count(rows, tmp_path, ARTICLES, written_rows=0, already_written=2) == 0
