@@ -21,8 +21,12 @@ _identifier = None
 
 
 def language_priors() -> dict[str, float]:
-    """Language -> prior share in per cent, from `data/language_priors.tsv`."""
-    return {language: float(share) for language, share in name_table("language_priors").items()}
+    """Language -> prior share in per cent, from `data/language_priors.tsv` (each above 0:
+    its logarithm is taken)."""
+    priors = {language: float(share) for language, share in name_table("language_priors").items()}
+    if not all(share > 0 for share in priors.values()):
+        raise ValueError("data/language_priors.tsv: every share must be above 0")
+    return priors
 
 
 def load_language_model():
@@ -35,7 +39,8 @@ def load_language_model():
 
         identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
         priors = language_priors()
-        # nb_pc is the model's log prior per class: the shares' logs are added to it.
+        # nb_pc is the model's log prior per class: the shares' logs are added to it
+        # (`set_languages` would restore the model's own: it is never called).
         identifier.nb_pc = identifier.nb_pc + [
             math.log(priors.get(label, UNLISTED_SHARE)) for label in identifier.nb_classes
         ]
