@@ -10,21 +10,20 @@ from tests.support.beam import project
 from tests.support.builders import STORY, raw_article
 
 
+def _cleaned(pipeline, texts: dict[str, str], min_words: int):
+    """`CleanArticles` over one raw article per (input, text)."""
+    articles = [
+        raw_article(name, text=text, source="S", published="2025-03-03")
+        for name, text in texts.items()
+    ]
+    return pipeline | beam.Create(articles) | CleanArticles(min_words=min_words)
+
+
 def test_clean_articles_strips_boilerplate_and_rejects_short_texts(pipeline):
     noisy = f"{STORY}\n\nRead: More On Kenya\n\nInputs: ANI/ Image: AP"
+    texts = {"long": noisy, "short": "Too short to be news."}
     with pipeline as p:
-        cleaned = (
-            p
-            | beam.Create(
-                [
-                    raw_article("long", text=noisy, source="S", published="2025-03-03"),
-                    raw_article(
-                        "short", text="Too short to be news.", source="S", published="2025-03-03"
-                    ),
-                ]
-            )
-            | CleanArticles(min_words=40)
-        )
+        cleaned = _cleaned(p, texts, min_words=40)
         assert_that(
             cleaned.articles | beam.Map(lambda r: (r["input"], r["text"])),
             equal_to([("long", STORY)]),
@@ -42,18 +41,7 @@ def test_a_text_of_boilerplate_lines_only_is_its_own_words_not_an_empty_text(pip
     the line is kept and judged by the word floor, instead of a 0-word reject."""
     headline = "VIDEO: Snowden Says Encryption And Oversight Are Key To Protecting The Public"
     with pipeline as p:
-        cleaned = (
-            p
-            | beam.Create(
-                [
-                    raw_article("video", text=headline, source="S", published="2014-03-11"),
-                    raw_article(
-                        "credit", text="Photo: Reuters", source="S", published="2014-03-11"
-                    ),
-                ]
-            )
-            | CleanArticles(min_words=5)
-        )
+        cleaned = _cleaned(p, {"video": headline, "credit": "Photo: Reuters"}, min_words=5)
         assert_that(
             cleaned.articles | beam.Map(lambda r: (r["input"], r["text"], r["word_count"])),
             equal_to([("video", headline, 12)]),
