@@ -13,6 +13,7 @@ from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.sources.archive_filter import ArchiveFilter
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
+from newsbeam.transforms.sources.redact import redact
 
 __all__ = [
     "COMMANDS",
@@ -419,7 +420,29 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
         if not os.path.isfile(news.feeds):
             raise ValueError(f"--feeds {news.feeds!r} is not a file")
         feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
-    unique = {feed.url: feed for feed in feeds}
+    return _distinct_feeds(feeds)
+
+
+def _distinct_feeds(feeds: list[FeedConfig]) -> list[FeedConfig]:
+    """Each feed once, the first naming of it kept: a local file however its path is
+    written ("feed.xml", "./feed.xml", its absolute path), a URL as written. Two URLs that
+    differ only in their credentials or secret parameters are refused: rows are keyed by
+    the URL with its secrets removed (none is stored), so their entries and failures
+    would share ids and one would be lost."""
+    unique: dict[str, FeedConfig] = {}
+    by_redacted: dict[str, str] = {}
+    for feed in feeds:
+        remote = feed.url.startswith(("http://", "https://"))
+        identity = feed.url if remote else os.path.realpath(feed.url)
+        if identity in unique:
+            continue
+        redacted = redact(feed.url)
+        if redacted in by_redacted:
+            raise ValueError(
+                f"two feeds are the same URL once their secrets are removed ({redacted}): "
+                "newsbeam keys their rows by that URL and cannot tell them apart"
+            )
+        unique[identity], by_redacted[redacted] = feed, identity
     return list(unique.values())
 
 

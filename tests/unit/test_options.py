@@ -29,3 +29,25 @@ def test_direct_runner_never_means_prism(runner):
 def test_other_runners_are_left_alone():
     options = PipelineOptions(["--runner", "FlinkRunner"])
     assert resolve_runner(options) == "FlinkRunner"
+
+
+def test_a_feed_file_named_in_several_spellings_is_read_once(tmp_path, monkeypatch):
+    from newsbeam.options import NewsbeamOptions, feed_configs
+
+    (tmp_path / "feed.xml").write_text("<rss/>")
+    monkeypatch.chdir(tmp_path)
+    spellings = ["feed.xml", "./feed.xml", str(tmp_path / "feed.xml")]
+    argv = [arg for spelling in spellings for arg in ("--feed", spelling)]
+    feeds = feed_configs(PipelineOptions(argv).view_as(NewsbeamOptions))
+    assert [feed.url for feed in feeds] == ["feed.xml"]  # the first naming is kept
+
+
+def test_two_feeds_that_differ_only_in_their_secrets_are_refused():
+    """Their rows would be keyed alike (no secret is stored) and one feed's lost."""
+    from newsbeam.options import NewsbeamOptions, feed_configs
+
+    argv = ["--feed", "https://a.test/feed?token=A", "--feed", "https://a.test/feed?token=B"]
+    with pytest.raises(ValueError, match="same URL once their secrets are removed"):
+        feed_configs(PipelineOptions(argv).view_as(NewsbeamOptions))
+    same = ["--feed", "https://a.test/feed?token=A", "--feed", "https://a.test/feed?token=A"]
+    assert len(feed_configs(PipelineOptions(same).view_as(NewsbeamOptions))) == 1
