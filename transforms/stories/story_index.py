@@ -116,6 +116,17 @@ def _heaviest(weights: Mapping[str, float], count: int) -> list[str]:
     return sorted(weights, key=lambda key: (-weights[key], key))[:count]
 
 
+def _share_words(terms: Mapping[str, float], other: Mapping[str, float]) -> bool:
+    """Whether `terms` shares `JOIN_MIN_SHARED_TERMS` words with `other` (all of its words
+    if it has fewer): a join or a merge needs that many, whatever the cosine. Entity terms
+    do not count ("trump" and "n:donald trump" are one subject), but for terms of names
+    alone, which count their names."""
+    words = [term for term in terms if not term.startswith(ENTITY_TERM_KINDS)]
+    counted = words or list(terms)
+    shared = sum(1 for term in counted if term in other)
+    return shared >= min(JOIN_MIN_SHARED_TERMS, len(counted))
+
+
 def _halved(counts: Counter[str]) -> Counter[str]:
     return Counter({term: count // 2 for term, count in counts.items() if count > 1})
 
@@ -328,10 +339,7 @@ class StoryIndex:
                 continue
             if best is not None and similarity <= best_similarity:
                 continue
-            words = [term for term in vector if not term.startswith(ENTITY_TERM_KINDS)]
-            counted = words or list(vector)  # an article of names alone: its names count
-            shared = sum(1 for term in counted if term in story.centroid)
-            if shared >= min(JOIN_MIN_SHARED_TERMS, len(counted)):
+            if _share_words(vector, story.centroid):
                 best, best_similarity = story, similarity
         return best
 
@@ -385,7 +393,9 @@ class StoryIndex:
                     continue
                 norms = story.norm * other.norm
                 similarity = dots[other_id] / norms if norms else 0.0
-                if similarity >= self.merge_threshold:
+                if similarity >= self.merge_threshold and _share_words(
+                    story.centroid, other.centroid
+                ):
                     first, second = sorted((story_id, other_id))
                     pairs.add((similarity, first, second))
         return list(pairs)

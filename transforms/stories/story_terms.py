@@ -26,7 +26,8 @@ TITLE_WEIGHT = 2.0
 ENTITY_WEIGHT = 2.0
 """A person, organisation or place the article names weighs as a title word. On the three
 development sets (docs/stories.md, "Names and places as terms") 1 helped less; 3 helped
-the pages a little more and the others no more, and 4 fell below doing nothing."""
+the pages a little more and the others about as much, and 4 fell below doing nothing on
+the pages and headlines."""
 LEAD_WORDS = 60
 """The lead: the first words of the text, where a news article says what happened."""
 

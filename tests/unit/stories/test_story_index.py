@@ -232,7 +232,7 @@ def test_a_one_word_title_joins_the_story_of_that_word():
 
 def test_a_name_and_its_word_are_one_shared_subject_not_two():
     """ "Trump" and "n:donald trump" are one subject named once: two items that share only
-    it stay apart, as they do without entity terms."""
+    it stay apart, as they do without entity terms, and no later merge joins them."""
     index = StoryIndex()
     fillers = ["harbour cranes idle", "orchard frost losses", "tram fares rise", "library reopens",
                "marathon route changed", "bakery wins prize", "bridge repairs delayed",
@@ -243,3 +243,4 @@ def test_a_name_and_its_word_are_one_shared_subject_not_two():
     first = index.assign("t1", with_entity_terms(story_terms("Trump attacks media"), trump), 2000.0)
     second = index.assign("t2", with_entity_terms(story_terms("Trump plays golf"), trump), 2060.0)
     assert second != first
+    assert not [merge for merge in index.merge_similar() if {"t1", "t2"} <= set(merge)]
