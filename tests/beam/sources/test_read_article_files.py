@@ -131,3 +131,21 @@ def test_web_archives_are_read_in_ranges_with_their_skips_and_other_compressions
             equal_to([(str(other), "unsupported_format")]),
             label="Bz2Refused",
         )
+
+
+def test_a_web_archive_that_cannot_be_opened_is_one_reject_not_one_per_range(tmp_path):
+    """Each range of an archive opens it on its own: a path swapped for a socket since it
+    was listed is refused once, by its first range (two rows of one key would be two
+    inputs merged into one, a run that cannot balance)."""
+    from newsbeam.transforms.sources.read_article_files import _ReadFileFn
+
+    swapped = tmp_path / "crawl.warc.gz"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(swapped))
+    read = _ReadFileFn(max_file_bytes=10**6, max_page_bytes=10**6, keep=None)
+    first = list(read.process((str(swapped), 0, 1_000)))
+    later = list(read.process((str(swapped), 1_000, 2_000)))
+    assert [(row.value["input"], row.value["reason"]) for row in first] == [
+        (str(swapped), "not_a_regular_file")
+    ]
+    assert later == []
