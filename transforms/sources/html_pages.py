@@ -2,8 +2,8 @@
 
 trafilatura's title is often the `<title>` element with the site name glued on
 ("Reef survey finds recovery | Southern Cross Herald"). Publishers state the bare headline
-in `og:title`, `twitter:title` or JSON-LD `headline`; those come first, and a site-name
-suffix is removed from whatever is chosen.
+in `og:title`, `twitter:title` or JSON-LD `headline`; those come first, and a site name
+before or after the headline is removed from whatever is chosen.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -100,17 +101,25 @@ def decode_html(data: bytes) -> str:
 def publisher_title(
     tree, fallback: str | None, sitename: str | None, hostname: str | None = None
 ) -> str | None:
-    """The headline as published: page metadata first, then trafilatura's guess."""
+    """The headline as published: page metadata first, then trafilatura's guess where the
+    page's `<title>` bears it out, else the `<title>` itself.
+
+    trafilatura's guess is a heading of the page; where the `<title>` does not contain it,
+    it is often a section's or the site's name ("Allergies Health Center" for a `<title>`
+    "Babies Who Eat Peanuts Early May Avoid Allergy"), and the `<title>` is what the
+    publisher called the page."""
     candidates = []
+    page_title = None
     if tree is not None:
         candidates += [
             _meta(tree, "og:title"),
             _meta(tree, "twitter:title"),
             _jsonld(tree, "headline"),
         ]
-    candidates.append(fallback)
-    if tree is not None:
-        candidates.append(_text(tree, "//title"))
+        page_title = _text(tree, "//title")
+    if fallback and page_title and _squashed(fallback) not in _squashed(page_title):
+        candidates.append(page_title)
+    candidates += [fallback, page_title]
     for candidate in candidates:
         if candidate and candidate.strip():
             return strip_site_suffix(" ".join(candidate.split()), sitename, hostname)
@@ -118,23 +127,28 @@ def publisher_title(
 
 
 def strip_site_suffix(title: str, sitename: str | None, hostname: str | None = None) -> str:
-    """ "Headline | CNN" -> "Headline" when the part after the separator names the site."""
-    names = {name.casefold() for name in (sitename, hostname) if name}
+    """ "Headline | CNN" -> "Headline" when the part after the separator names the site,
+    and "TechCrunch | Headline" -> "Headline" when the part before it does. A name matches
+    whatever its case, accents and punctuation ("Aktuálně.cz" is aktualne.cz)."""
+    names = {_squashed(name) for name in (sitename, hostname) if name}
     if hostname:
         labels = hostname.casefold().removeprefix("www.").split(".")
-        names.update(labels[:1] + labels[-2:-1])
+        names.update(_squashed(label) for label in labels[:1] + labels[-2:-1])
+        names.add(_squashed(".".join(labels[-2:])))  # the domain: "aktualne.cz"
+    names.discard("")
     parts = re.split(f"({_SEPARATORS})", title)
-    while len(parts) >= 3:
-        tail = parts[-1].strip().casefold()
-        squashed = re.sub(r"[^a-z0-9]", "", tail)
-        if tail in names or any(
-            squashed and squashed == re.sub(r"[^a-z0-9]", "", n) for n in names
-        ):
-            parts = parts[:-2]
-            continue
-        break
+    while len(parts) >= 3 and _squashed(parts[-1]) in names:
+        parts = parts[:-2]
+    while len(parts) >= 3 and _squashed(parts[0]) in names:
+        parts = parts[2:]
     stripped = "".join(parts).strip()
     return stripped or title
+
+
+def _squashed(name: str) -> str:
+    """A name's letters and digits, casefolded, without accents: how a site is named."""
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in letters if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def _drop_leading_title(text: str, title: str | None) -> str:

@@ -62,10 +62,33 @@ def test_title_without_og_metadata_loses_the_site_suffix():
             "Q&A: what the vote means - analysis",
         ),
         ("Reuters", "Reuters", None, "Reuters"),
+        # Real: a site name with accents and its domain (aktualne.cz, Readability's set).
+        ("West Ham hrozí gigantům | Aktuálně.cz", None, "sport.aktualne.cz", "West Ham hrozí gigantům"),
+        # Real: the site name before the headline (goose3's TechCrunch page).
+        ("TechCrunch | 2005 Zuckerberg Didn't Want It", "TechCrunch", None, "2005 Zuckerberg Didn't Want It"),
+        ("Apple | Markets rally", None, "news.test", "Apple | Markets rally"),
     ],
-)
+)  # fmt: skip
 def test_strip_site_suffix(title, site, host, expected):
     assert strip_site_suffix(title, site, host) == expected
+
+
+def test_a_heading_the_title_element_does_not_bear_out_gives_way_to_it():
+    """Real (WebMD, Readability's set): the page's heading is a section's name; with no
+    headline in the metadata, the `<title>` is what the publisher called the page. A
+    heading the `<title>` contains is kept (it is the title without the site's name)."""
+    body = "<p>" + "Early peanut feeding lowered allergy rates in a large trial. " * 20 + "</p>"
+    section = (
+        "<html><head><title>Babies Who Eat Peanuts Early May Avoid Allergy</title></head>"
+        f"<body><h1>Allergies Health Center</h1><article>{body}</article></body></html>"
+    )
+    assert extract_page(section.encode()).title == "Babies Who Eat Peanuts Early May Avoid Allergy"
+    borne_out = section.replace(
+        "<title>Babies", "<title>Vortex Cannon Entertainment – Babies"
+    ).replace("Allergies Health Center", "Babies Who Eat Peanuts Early May Avoid Allergy")
+    assert (
+        extract_page(borne_out.encode()).title == "Babies Who Eat Peanuts Early May Avoid Allergy"
+    )
 
 
 def test_a_page_without_text_is_none():
