@@ -107,7 +107,8 @@ def publisher_title(
     trafilatura's guess is a heading of the page; where the `<title>` does not contain it,
     it is often a section's or the site's name ("Allergies Health Center" for a `<title>`
     "Babies Who Eat Peanuts Early May Avoid Allergy"), and the `<title>` is what the
-    publisher called the page."""
+    publisher called the page, unless it is shorter than the heading or only the site's
+    name ("CNN", "Home", a `<title>` cut short)."""
     candidates = []
     page_title = None
     if tree is not None:
@@ -117,7 +118,7 @@ def publisher_title(
             _jsonld(tree, "headline"),
         ]
         page_title = _text(tree, "//title")
-    if fallback and page_title and _squashed(fallback) not in _squashed(page_title):
+    if _title_outweighs(page_title, fallback, sitename, hostname):
         candidates.append(page_title)
     candidates += [fallback, page_title]
     for candidate in candidates:
@@ -126,23 +127,53 @@ def publisher_title(
     return None
 
 
+def _title_outweighs(
+    page_title: str | None, heading: str | None, sitename: str | None, hostname: str | None
+) -> bool:
+    """Whether the `<title>`, without the site's name, names the page better than the
+    heading: it does not contain the heading, has words of its own, and at least as many."""
+    if not page_title or not heading or _squashed(heading) in _squashed(page_title):
+        return False
+    title = strip_site_suffix(" ".join(page_title.split()), sitename, hostname)
+    squashed = _squashed(title)
+    if not squashed or squashed in _site_names(sitename, hostname):
+        return False
+    return len(title.split()) >= len(heading.split())
+
+
 def strip_site_suffix(title: str, sitename: str | None, hostname: str | None = None) -> str:
     """ "Headline | CNN" -> "Headline" when the part after the separator names the site,
-    and "TechCrunch | Headline" -> "Headline" when the part before it does. A name matches
-    whatever its case, accents and punctuation ("Aktuálně.cz" is aktualne.cz)."""
-    names = {_squashed(name) for name in (sitename, hostname) if name}
-    if hostname:
-        labels = hostname.casefold().removeprefix("www.").split(".")
-        names.update(_squashed(label) for label in labels[:1] + labels[-2:-1])
-        names.add(_squashed(".".join(labels[-2:])))  # the domain: "aktualne.cz"
-    names.discard("")
+    and "TechCrunch | Headline" -> "Headline" when the part before it is the site's name
+    or domain (not any label of its host: "Politics - Senate passes bill" keeps its
+    kicker). A name matches whatever its case, accents and punctuation ("Aktuálně.cz" is
+    aktualne.cz), and by its Latin letters alone ("中央社 CNA" is cna)."""
+    suffixes = _site_names(sitename, hostname)
+    prefixes = _site_names(sitename, hostname, labels=False)
     parts = re.split(f"({_SEPARATORS})", title)
-    while len(parts) >= 3 and _squashed(parts[-1]) in names:
+    while len(parts) >= 3 and _names_site(parts[-1], suffixes):
         parts = parts[:-2]
-    while len(parts) >= 3 and _squashed(parts[0]) in names:
+    while len(parts) >= 3 and _names_site(parts[0], prefixes):
         parts = parts[2:]
     stripped = "".join(parts).strip()
     return stripped or title
+
+
+def _site_names(sitename: str | None, hostname: str | None, labels: bool = True) -> set[str]:
+    """The site's name, host and domain ("aktualne.cz"), squashed; with `labels`, also the
+    host's first and second-level labels ("edition.cnn.com": edition, cnn)."""
+    names = {_squashed(name) for name in (sitename, hostname) if name}
+    if hostname:
+        parts = hostname.casefold().removeprefix("www.").split(".")
+        names.add(_squashed(".".join(parts[-2:])))
+        if labels:
+            names.update(_squashed(label) for label in parts[:1] + parts[-2:-1])
+    names.discard("")
+    return names
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    latin = re.sub(r"[^a-z0-9]", "", _squashed(part))
+    return _squashed(part) in names or (bool(latin) and latin in names)
 
 
 def _squashed(name: str) -> str:

@@ -67,6 +67,10 @@ def test_title_without_og_metadata_loses_the_site_suffix():
         # Real: the site name before the headline (goose3's TechCrunch page).
         ("TechCrunch | 2005 Zuckerberg Didn't Want It", "TechCrunch", None, "2005 Zuckerberg Didn't Want It"),
         ("Apple | Markets rally", None, "news.test", "Apple | Markets rally"),
+        # A host's label is no name before a headline: a topic's kicker stays.
+        ("Politics - Senate passes bill", None, "politics.example.com", "Politics - Senate passes bill"),
+        # Real (goose3's CNA page): a suffix in two scripts is the site by its Latin letters.
+        ("鄭文燦：多元方案解決蛋荒 | 政治 | 中央社 CNA", None, "www.cna.com.tw", "鄭文燦：多元方案解決蛋荒 | 政治"),
     ],
 )  # fmt: skip
 def test_strip_site_suffix(title, site, host, expected):
@@ -89,6 +93,15 @@ def test_a_heading_the_title_element_does_not_bear_out_gives_way_to_it():
     assert (
         extract_page(borne_out.encode()).title == "Babies Who Eat Peanuts Early May Avoid Allergy"
     )
+    # A `<title>` that is only the site's name, shorter than the heading, or no words at
+    # all gives way to the heading.
+    for page_title in ("CNN", "Babies Who Eat…", "—"):
+        only_site = section.replace(
+            "<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>",
+            f"<title>{page_title}</title><meta property='og:site_name' content='CNN'>",
+        ).replace("Allergies Health Center", "Babies Who Eat Peanuts Early May Avoid Allergy")
+        title = extract_page(only_site.encode()).title
+        assert title == "Babies Who Eat Peanuts Early May Avoid Allergy", page_title
 
 
 def test_a_page_without_text_is_none():
