@@ -109,32 +109,39 @@ def publisher_title(
     "Babies Who Eat Peanuts Early May Avoid Allergy"), and the `<title>` is what the
     publisher called the page, unless it is shorter than the heading or only the site's
     name ("CNN", "Home", a `<title>` cut short)."""
-    candidates = []
+    metadata = []
     page_title = None
     if tree is not None:
-        candidates += [
+        metadata = [
             _meta(tree, "og:title"),
             _meta(tree, "twitter:title"),
             _jsonld(tree, "headline"),
         ]
         page_title = _text(tree, "//title")
-    if _title_outweighs(page_title, fallback, sitename, hostname):
-        candidates.append(page_title)
-    candidates += [fallback, page_title]
-    for candidate in candidates:
-        if candidate and candidate.strip():
-            return strip_site_suffix(" ".join(candidate.split()), sitename, hostname)
-    return None
+    for candidate in metadata:
+        if headline := _headline(candidate, sitename, hostname):
+            return headline
+    title = _headline(page_title, sitename, hostname)
+    if title and _title_outweighs(title, page_title, fallback, sitename, hostname):
+        return title
+    return _headline(fallback, sitename, hostname) or title
+
+
+def _headline(candidate: str | None, sitename: str | None, hostname: str | None) -> str | None:
+    """The candidate with its spaces collapsed and the site's name removed; None if blank."""
+    if not candidate or not candidate.strip():
+        return None
+    return strip_site_suffix(" ".join(candidate.split()), sitename, hostname)
 
 
 def _title_outweighs(
-    page_title: str | None, heading: str | None, sitename: str | None, hostname: str | None
+    title: str, page_title: str, heading: str | None, sitename: str | None, hostname: str | None
 ) -> bool:
-    """Whether the `<title>`, without the site's name, names the page better than the
-    heading: it does not contain the heading, has words of its own, and at least as many."""
-    if not page_title or not heading or _squashed(heading) in _squashed(page_title):
+    """Whether the `<title>` (`title`: without the site's name) names the page better than
+    the heading: it does not contain the heading, has words of its own, and at least as
+    many."""
+    if not heading or _squashed(heading) in _squashed(page_title):
         return False
-    title = strip_site_suffix(" ".join(page_title.split()), sitename, hostname)
     squashed = _squashed(title)
     if not squashed or squashed in _site_names(sitename, hostname):
         return False
@@ -172,8 +179,9 @@ def _site_names(sitename: str | None, hostname: str | None, labels: bool = True)
 
 
 def _names_site(part: str, names: set[str]) -> bool:
-    latin = re.sub(r"[^a-z0-9]", "", _squashed(part))
-    return _squashed(part) in names or (bool(latin) and latin in names)
+    squashed = _squashed(part)
+    latin = re.sub(r"[^a-z0-9]", "", squashed)
+    return squashed in names or (bool(latin) and latin in names)
 
 
 def _squashed(name: str) -> str:
