@@ -284,11 +284,12 @@ class MultilingualPlaces:
             place = _by_prefix(word, table)
         if place is None and language in _PREFIX_LETTERS:
             place = _after_prefix_letters(word, table, _PREFIX_LETTERS[language])
-        if place is None:
+        declined = place is None
+        if declined:
             place = _declined(word, table, language)
-            if place is not None and word.casefold() in lowered:
-                return None  # the text writes it in lower case too: a word
-        if place is not None and place.kind == "city" and word.casefold() in lowered:
+        # The text writes it in lower case too: a word, where a city or a declined form
+        # would make it a place.
+        if place is not None and (declined or place.kind == "city") and word.casefold() in lowered:
             return None
         return place
 
