@@ -14,7 +14,8 @@ pipeline's language detection, cleaning, copies and entities in the way.
 The thresholds were chosen on this set (it is the development half: the other stories of
 the same rows are held out), so its figures are a regression floor, not a measure of
 quality on other news. A TF-IDF centroid baseline tuned on the answers scores B-cubed F1
-0.65 to 0.75 on headlines of this kind.
+0.65 to 0.75 on headlines of this kind, the issue says; ours (`tests/support/
+tfidf_baseline.py`) is run on these, and newsbeam must stay clearly above it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newsbeam.transforms.stories.story_terms import story_terms
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA
 from tests.support.run_cli import newsbeam
+from tests.support.tfidf_baseline import tuned
 
 HEADLINES = SHARED_DATA / "stories_uci_news_aggregator" / "uci_news_aggregator_dev_half.csv"
 WINDOW_SECONDS = 3600
@@ -49,6 +51,9 @@ FLOORS = {"b_cubed_f1": 0.78, "pairwise_f1": 0.79, "b_cubed_precision": 0.88}
 # 0.833) once only words count toward the two shared terms of a join; 0.820 (pairwise
 # 0.828) once merges need two shared words too. Less 0.05.
 RUN_FLOORS = {"b_cubed_f1": 0.78, "pairwise_f1": 0.79, "b_cubed_precision": 0.87}
+CLEAR_LEAD = 0.05
+"""B-cubed F1 above the TF-IDF centroid baseline tuned on these answers, at least (2026-12-07:
+0.832 against 0.730, its best threshold 0.05; 0.717 at 0.02)."""
 
 
 def _headlines() -> list[dict]:
@@ -73,6 +78,18 @@ def _stories(rows: list[dict]) -> list[str]:
 def test_headlines_cluster_into_their_stories_above_the_floors():
     rows = _headlines()
     _assert_above(f"stories of {len(rows)} headlines", rows, _stories(rows), FLOORS)
+
+
+def test_headlines_cluster_clearly_better_than_a_tfidf_baseline_tuned_on_the_answers():
+    rows = _headlines()
+    gold = [row["STORY"] for row in rows]
+    ours = b_cubed(gold, _stories(rows)).f1
+    baseline = tuned([row["TITLE"] for row in rows], gold, lambda g, p: b_cubed(g, p).f1)
+    print(
+        f"\nheadlines, B-cubed F1: newsbeam {ours:.3f}, TF-IDF centroid baseline "
+        f"{baseline.score:.3f} at its best threshold {baseline.threshold}"
+    )
+    assert ours >= baseline.score + CLEAR_LEAD
 
 
 def _assert_above(what: str, rows: list[dict], found: list[str], floors: dict) -> None:

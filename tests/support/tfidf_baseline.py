@@ -1,0 +1,96 @@
+"""The issue's yardstick for story clustering: a TF-IDF centroid baseline, its threshold
+tuned on the answers.
+
+Each text is a TF-IDF vector (lower-cased words of two letters or more, English stop words
+out, smoothed inverse document frequencies over the whole set: more than a stream could
+know), unit length. In publication order, each joins the story whose centroid (the sum of
+its texts' vectors) is most like it by cosine, if that reaches the threshold, or opens a
+new one. `tuned` tries a grid of thresholds and keeps the one that scores best against the
+gold stories: an upper bound for this method on the set, which newsbeam, with one set of
+thresholds for every set, must beat.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from typing import NamedTuple
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 19))
+"""0.05 to 0.90: the grid the threshold is tuned on."""
+_WORD = re.compile(r"\w\w+")
+
+
+class Tuned(NamedTuple):
+    threshold: float
+    score: float
+    stories: list[int]
+
+
+def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Unit TF-IDF vectors of `texts`, the frequencies counted over all of them."""
+    counts = [
+        Counter(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS) for text in texts
+    ]
+    document_frequency = Counter(term for count in counts for term in count)
+    total = len(texts)
+    vectors = []
+    for count in counts:
+        vector = {
+            term: n * (math.log((1 + total) / (1 + document_frequency[term])) + 1)
+            for term, n in count.items()
+        }
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        vectors.append({term: w / norm for term, w in vector.items()})
+    return vectors
+
+
+def centroid_stories(vectors: Sequence[dict[str, float]], threshold: float) -> list[int]:
+    """The story of each vector, taken in the given order (publication order)."""
+    centroids: list[dict[str, float]] = []
+    norms: list[float] = []
+    postings: defaultdict[str, set[int]] = defaultdict(set)
+    stories = []
+    for vector in vectors:
+        dots: defaultdict[int, float] = defaultdict(float)
+        for term, weight in vector.items():
+            for story in postings[term]:
+                dots[story] += weight * centroids[story][term]
+        best, best_similarity = None, threshold
+        for story, dot in dots.items():
+            similarity = dot / norms[story]
+            if similarity >= best_similarity:
+                best, best_similarity = story, similarity
+        if best is None:
+            best = len(centroids)
+            centroids.append({})
+            norms.append(0.0)
+        centroid = centroids[best]
+        for term, weight in vector.items():
+            centroid[term] = centroid.get(term, 0.0) + weight
+            postings[term].add(best)
+        norms[best] = math.sqrt(sum(w * w for w in centroid.values()))
+        stories.append(best)
+    return stories
+
+
+def tuned(
+    texts: Sequence[str],
+    gold: Sequence[Hashable],
+    score: Callable[[Sequence[Hashable], Sequence[Hashable]], float],
+) -> Tuned:
+    """The baseline at the grid's threshold that `score`s best against `gold`
+    (`texts` in publication order)."""
+    vectors = tfidf_vectors(texts)
+    best = None
+    for threshold in THRESHOLDS:
+        stories = centroid_stories(vectors, threshold)
+        result = Tuned(threshold, score(gold, stories), stories)
+        if best is None or result.score > best.score:
+            best = result
+    assert best is not None
+    return best
