@@ -20,6 +20,7 @@ publication time, then id.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -37,6 +38,11 @@ LARGE_STORY_JOIN_FACTOR = 0.7
 """A story of `LARGE_STORY_ARTICLES` or more is joined from this share of the threshold:
 its centroid spreads over the angles of its reports, so a new report's cosine with it is
 lower than with a story of one article."""
+LARGE_STORY_NAME_TERMS = 3
+"""A story of `LARGE_STORY_ARTICLES` or more has shown what it is about: an article or a
+story carrying one of its 3 heaviest terms needs no second shared word to join it (the
+cosine must still reach the threshold): "Snowden Inc." joins the Snowden story
+(docs/stories.md#a-large-storys-name-2026-12-07)."""
 JOIN_MIN_SHARED_TERMS = 2
 """Words an article must share with a story to join it (all of its words if it has fewer):
 one word alone ("Trump", "Oscar") is a subject, not an event. Entity terms do not count
@@ -113,7 +119,7 @@ class _Story:
 
 def _heaviest(weights: Mapping[str, float], count: int) -> list[str]:
     """The `count` keys of most weight, ties in key order: the same on every runner."""
-    return sorted(weights, key=lambda key: (-weights[key], key))[:count]
+    return heapq.nsmallest(count, weights, key=lambda key: (-weights[key], key))
 
 
 def _share_words(terms: Mapping[str, float], other: Mapping[str, float]) -> bool:
@@ -125,6 +131,13 @@ def _share_words(terms: Mapping[str, float], other: Mapping[str, float]) -> bool
     counted = words or list(terms)
     shared = sum(1 for term in counted if term in other)
     return shared >= min(JOIN_MIN_SHARED_TERMS, len(counted))
+
+
+def _names_story(terms: Mapping[str, float], story: _Story) -> bool:
+    """Whether `terms` carry one of a large story's `LARGE_STORY_NAME_TERMS` heaviest."""
+    return story.articles >= LARGE_STORY_ARTICLES and any(
+        term in terms for term in story.heaviest(LARGE_STORY_NAME_TERMS)
+    )
 
 
 def _halved(counts: Counter[str]) -> Counter[str]:
@@ -339,7 +352,7 @@ class StoryIndex:
                 continue
             if best is not None and similarity <= best_similarity:
                 continue
-            if _share_words(vector, story.centroid):
+            if _share_words(vector, story.centroid) or _names_story(vector, story):
                 best, best_similarity = story, similarity
         return best
 
@@ -393,8 +406,10 @@ class StoryIndex:
                     continue
                 norms = story.norm * other.norm
                 similarity = dots[other_id] / norms if norms else 0.0
-                if similarity >= self.merge_threshold and _share_words(
-                    story.centroid, other.centroid
+                if similarity >= self.merge_threshold and (
+                    _share_words(story.centroid, other.centroid)
+                    or _names_story(story.centroid, other)
+                    or _names_story(other.centroid, story)
                 ):
                     first, second = sorted((story_id, other_id))
                     pairs.add((similarity, first, second))

@@ -1,7 +1,7 @@
 """Online story assignment: articles join the story they tell, ids never change, merges are
 recorded, closed stories leave the index."""
 
-from newsbeam.transforms.stories.story_index import StoryIndex
+from newsbeam.transforms.stories.story_index import Merge, StoryIndex
 from newsbeam.transforms.stories.story_terms import story_terms, with_entity_terms
 
 HOUR = 3600.0
@@ -244,3 +244,35 @@ def test_a_name_and_its_word_are_one_shared_subject_not_two():
     second = index.assign("t2", with_entity_terms(story_terms("Trump plays golf"), trump), 2060.0)
     assert second != first
     assert not [merge for merge in index.merge_similar() if {"t1", "t2"} <= set(merge)]
+
+
+def test_a_large_story_is_joined_by_its_name_alone():
+    """A story of `LARGE_STORY_ARTICLES` has shown what it is about: "Snowden Inc." shares
+    only its name with it and joins, where a smaller story asks for two shared words."""
+    from newsbeam.transforms.stories.story_index import LARGE_STORY_ARTICLES
+
+    reports = SNOWDEN + [
+        "Snowden video link draws SXSW crowd in Austin",
+        "Snowden speaks at SXSW via robot",
+    ]
+    assert len(reports) == LARGE_STORY_ARTICLES
+    for size, joins in ((LARGE_STORY_ARTICLES, True), (LARGE_STORY_ARTICLES - 1, False)):
+        index = StoryIndex(join_threshold=0.05)  # the cosine is not what decides here
+        assert set(_assign(index, reports[:size])) == {"a0"}, "the reports make one story"
+        assert (index.assign("new", story_terms("Snowden Inc."), HOUR) == "a0") is joins
+
+
+def test_a_fragment_carrying_a_large_story_s_name_merges_into_it():
+    """What a join allows a merge allows: a story opened by an article that came before the
+    large story had its name (a batch's order) merges into it on that name."""
+    from newsbeam.transforms.stories.story_index import LARGE_STORY_ARTICLES
+
+    reports = SNOWDEN + [
+        "Snowden video link draws SXSW crowd in Austin",
+        "Snowden speaks at SXSW via robot",
+    ]
+    assert len(reports) == LARGE_STORY_ARTICLES
+    index = StoryIndex(merge_threshold=0.05)  # the cosine is not what decides here
+    assert index.assign("f", story_terms("Snowden Inc."), 0.0) == "f"
+    assert set(_assign(index, reports, start=60.0)) == {"a0"}, "one word is not enough to join"
+    assert index.merge_similar() == [Merge(merged="a0", continues="f")]
