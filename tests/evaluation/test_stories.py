@@ -87,7 +87,8 @@ def test_headlines_cluster_clearly_better_than_a_tfidf_baseline_tuned_on_the_ans
     rows = _headlines()
     gold = [row["STORY"] for row in rows]
     ours = b_cubed(gold, _stories(rows)).f1
-    baseline = tuned([row["TITLE"] for row in rows], gold, lambda g, p: b_cubed(g, p).f1)
+    titles, times = [row["TITLE"] for row in rows], [float(row["TIMESTAMP"]) / 1000 for row in rows]
+    baseline = tuned(titles, gold, lambda g, p: b_cubed(g, p).f1, times)
     print(
         f"\nheadlines, B-cubed F1: newsbeam {ours:.3f}, TF-IDF centroid baseline "
         f"{baseline.score:.3f} at its best threshold {baseline.threshold}"

@@ -1,8 +1,8 @@
 """Stories on real feeds, through the whole pipeline: a held-out labelled set, and the
 bridges between languages.
 
-The real feeds in `../shared/data` (about 1,500 items of some 140 feeds, 23 languages,
-many years; title and summary only, as the issue's day of 26 outlets' feeds) run through
+The real feeds in `../shared/data` (about 1,500 items of some 140 feeds, 16 languages as
+detected, many years; title and summary only, as the issue's day of 26 outlets' feeds) run through
 `newsbeam run` once. We labelled the items by story (`tests/data/stories_feeds/`) after the
 thresholds were chosen, and have not changed them since. Its items are mostly stories of
 their own, so pairwise precision says what merges wrongly. Since its first measure the set
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,11 +29,12 @@ import pytest
 
 from newsbeam.query import connect
 from newsbeam.transforms.stories.assign_stories import story_card
-from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
+from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
+from newsbeam.transforms.stories.story_terms import story_terms
+from tests.evaluation.test_stories import _headlines
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
-from tests.support.tfidf_baseline import tuned
 
 FEEDS = (
     "feeds_rss_parser_js",
@@ -42,6 +44,9 @@ FEEDS = (
 )
 LABELS = TEST_DATA / "stories_feeds" / "labels.csv"
 MOST_BRIDGED = 3
+MOST_STRAYS_JOINED = 0.05
+"""Share of feed items put in the headlines' days that join a headline story, at most
+(2026-12-07: 58 of 1,499, 0.039; 49 before a large story's name)."""
 """Items whose story a bridge changes, at most (none on 2026-12-06)."""
 # Figures less 0.05, per part. First measured (2026-12-06, whole set): pairwise P 0.168 R
 # 0.295 F1 0.214, B-cubed F1 0.947; most wrong pairs were one source's series (listings,
@@ -71,9 +76,6 @@ FLOORS = {
         "b_cubed_f1": 0.91,
     },
 }
-CLEAR_LEAD = 0.1
-"""Pairwise F1 above the TF-IDF centroid baseline tuned on each half's answers, at least
-(2026-12-07: development 0.388 against 0.186, held-out 0.276 against 0.077)."""
 
 
 @pytest.fixture(scope="module")
@@ -146,22 +148,29 @@ def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
     assert not below, f"below the floors {FLOORS}: {below}"
 
 
-def test_feed_items_cluster_clearly_better_than_a_tfidf_baseline_tuned_on_the_answers(articles):
-    labels = _labels()
-    for part in FLOORS:
-        items = sorted(
-            (a for a in articles if _part(_item(a)[0]) == part),
-            key=lambda a: (a["published_at"] or a["ingested_at"], a["id"]),
+def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(articles):
+    """Precision where the headlines cannot show it: their 40 stories hold no stray. Each
+    feed item (other years, other subjects, some of the same: Apple, Google, Twitter, Taylor
+    Swift) is given a time within the headlines' days, and all go through the batch
+    function together; a feed item in a headline story is a wrong join."""
+    rows = _headlines()
+    cards = [
+        StoryCard(
+            row["ID"], float(row["TIMESTAMP"]) / 1000, story_terms(row["TITLE"]), row["HOSTNAME"]
         )
-        gold = [labels[_item(a)] for a in items]
-        ours = pairwise(gold, [a["story_id"] for a in items]).f1
-        texts = [f"{a['title'] or ''} {a['text']}" for a in items]
-        baseline = tuned(texts, gold, lambda g, p: pairwise(g, p).f1)
-        print(
-            f"\n{part}, pairwise F1: newsbeam {ours:.3f}, TF-IDF centroid baseline "
-            f"{baseline.score:.3f} at its best threshold {baseline.threshold}"
-        )
-        assert ours >= baseline.score + CLEAR_LEAD, part
+        for row in rows
+    ]
+    start, end = min(c.published for c in cards), max(c.published for c in cards)
+    shuffle = random.Random(7)
+    strays = [
+        replace(card, article_id=f"stray-{card.article_id}", published=shuffle.uniform(start, end))
+        for card in map(story_card, articles)
+    ]
+    story_of = assign_batch(StoryState(), cards + strays, merge_every=3600).story_of
+    headline_stories = {story_of[card.article_id] for card in cards}
+    joined = [card.title for card in strays if story_of[card.article_id] in headline_stories]
+    print(f"\n{len(joined)} of {len(strays)} feed items joined a headline story: {joined[:10]}")
+    assert len(joined) <= MOST_STRAYS_JOINED * len(strays)
 
 
 def test_bridges_join_no_unrelated_items_of_real_feeds_in_many_languages(articles):

@@ -3,9 +3,11 @@ tuned on the answers.
 
 Each text is a TF-IDF vector (lower-cased words of two letters or more, English stop words
 out, smoothed inverse document frequencies over the whole set: more than a stream could
-know), unit length. In publication order, each joins the story whose centroid (the sum of
-its texts' vectors) is most like it by cosine, if that reaches the threshold, or opens a
-new one. `tuned` tries a grid of thresholds and keeps the one that scores best against the
+know), unit length. In publication order, each joins the open story whose centroid (the
+sum of its texts' vectors) is most like it by cosine, if that reaches the threshold, or
+opens a new one. Given the texts' times, a story closes `OPEN_HOURS` after its last text,
+as newsbeam's do: without that, a set that spans years would let the baseline join what
+newsbeam may not. `tuned` tries a grid of thresholds and keeps the one that scores best against the
 gold stories: an upper bound for this method on the set, which newsbeam, with one set of
 thresholds for every set, must beat.
 """
@@ -19,6 +21,8 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsbeam.transforms.stories.story_index import OPEN_HOURS
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 19))
 """0.05 to 0.90: the grid the threshold is tuned on."""
@@ -49,17 +53,25 @@ def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
     return vectors
 
 
-def centroid_stories(vectors: Sequence[dict[str, float]], threshold: float) -> list[int]:
-    """The story of each vector, taken in the given order (publication order)."""
+def centroid_stories(
+    vectors: Sequence[dict[str, float]],
+    threshold: float,
+    times: Sequence[float] | None = None,
+) -> list[int]:
+    """The story of each vector, taken in the given order (publication order); with `times`
+    (epoch seconds, in that order), only stories open at the vector's time are joined."""
     centroids: list[dict[str, float]] = []
     norms: list[float] = []
+    last: list[float] = []
     postings: defaultdict[str, set[int]] = defaultdict(set)
     stories = []
-    for vector in vectors:
+    for number, vector in enumerate(vectors):
+        now = times[number] if times is not None else 0.0
         dots: defaultdict[int, float] = defaultdict(float)
         for term, weight in vector.items():
             for story in postings[term]:
-                dots[story] += weight * centroids[story][term]
+                if now - last[story] <= OPEN_HOURS * 3600:
+                    dots[story] += weight * centroids[story][term]
         best, best_similarity = None, threshold
         for story, dot in dots.items():
             similarity = dot / norms[story]
@@ -69,6 +81,8 @@ def centroid_stories(vectors: Sequence[dict[str, float]], threshold: float) -> l
             best = len(centroids)
             centroids.append({})
             norms.append(0.0)
+            last.append(now)
+        last[best] = max(last[best], now)
         centroid = centroids[best]
         for term, weight in vector.items():
             centroid[term] = centroid.get(term, 0.0) + weight
@@ -82,13 +96,14 @@ def tuned(
     texts: Sequence[str],
     gold: Sequence[Hashable],
     score: Callable[[Sequence[Hashable], Sequence[Hashable]], float],
+    times: Sequence[float] | None = None,
 ) -> Tuned:
-    """The baseline at the grid's threshold that `score`s best against `gold`
-    (`texts` in publication order)."""
+    """The baseline at the grid's threshold that `score`s best against `gold` (`texts` in
+    publication order, at `times` if given: see `centroid_stories`)."""
     vectors = tfidf_vectors(texts)
     best = None
     for threshold in THRESHOLDS:
-        stories = centroid_stories(vectors, threshold)
+        stories = centroid_stories(vectors, threshold, times)
         result = Tuned(threshold, score(gold, stories), stories)
         if best is None or result.score > best.score:
             best = result

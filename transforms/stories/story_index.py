@@ -40,7 +40,7 @@ its centroid spreads over the angles of its reports, so a new report's cosine wi
 lower than with a story of one article."""
 LARGE_STORY_NAME_TERMS = 3
 """A story of `LARGE_STORY_ARTICLES` or more has shown what it is about: an article or a
-story carrying one of its 3 heaviest terms needs no second shared word to join it (the
+story carrying one of its 3 heaviest words needs no second shared word to join it (the
 cosine must still reach the threshold): "Snowden Inc." joins the Snowden story
 (docs/stories.md#a-large-storys-name-2026-12-07)."""
 JOIN_MIN_SHARED_TERMS = 2
@@ -134,10 +134,12 @@ def _share_words(terms: Mapping[str, float], other: Mapping[str, float]) -> bool
 
 
 def _names_story(terms: Mapping[str, float], story: _Story) -> bool:
-    """Whether `terms` carry one of a large story's `LARGE_STORY_NAME_TERMS` heaviest."""
-    return story.articles >= LARGE_STORY_ARTICLES and any(
-        term in terms for term in story.heaviest(LARGE_STORY_NAME_TERMS)
-    )
+    """Whether `terms` carry one of a large story's `LARGE_STORY_NAME_TERMS` heaviest words
+    (its names and places as terms do not count, as in `_share_words`)."""
+    if story.articles < LARGE_STORY_ARTICLES:
+        return False
+    words = {t: w for t, w in story.centroid.items() if not t.startswith(ENTITY_TERM_KINDS)}
+    return any(term in terms for term in _heaviest(words, LARGE_STORY_NAME_TERMS))
 
 
 def _halved(counts: Counter[str]) -> Counter[str]:

@@ -263,8 +263,8 @@ def test_a_large_story_is_joined_by_its_name_alone():
 
 
 def test_a_fragment_carrying_a_large_story_s_name_merges_into_it():
-    """What a join allows a merge allows: a story opened by an article that came before the
-    large story had its name (a batch's order) merges into it on that name."""
+    """What a join allows a merge allows, whichever of the two a batch touched: a story
+    opened by an article that came before the large story had its name merges into it."""
     from newsbeam.transforms.stories.story_index import LARGE_STORY_ARTICLES
 
     reports = SNOWDEN + [
@@ -272,7 +272,38 @@ def test_a_fragment_carrying_a_large_story_s_name_merges_into_it():
         "Snowden speaks at SXSW via robot",
     ]
     assert len(reports) == LARGE_STORY_ARTICLES
-    index = StoryIndex(merge_threshold=0.05)  # the cosine is not what decides here
-    assert index.assign("f", story_terms("Snowden Inc."), 0.0) == "f"
-    assert set(_assign(index, reports, start=60.0)) == {"a0"}, "one word is not enough to join"
-    assert index.merge_similar() == [Merge(merged="a0", continues="f")]
+    for earlier_batch in (False, True):
+        index = StoryIndex(merge_threshold=0.05)  # the cosine is not what decides here
+        assert index.assign("f", story_terms("Snowden Inc."), 0.0) == "f"
+        if earlier_batch:  # the fragment is not among the stories the next batch touches
+            assert index.merge_similar() == []
+        assert set(_assign(index, reports, start=60.0)) == {"a0"}, "one word does not join"
+        assert index.merge_similar() == [Merge(merged="a0", continues="f")]
+    # The large story first, the fragment kept out of it by a strict join, then merged.
+    index = StoryIndex(merge_threshold=0.05)
+    assert set(_assign(index, reports)) == {"a0"}
+    assert index.merge_similar() == []
+    index.join_threshold = 0.99
+    assert index.assign("f", story_terms("Snowden Inc."), HOUR) == "f"
+    assert index.merge_similar() == [Merge(merged="f", continues="a0")]
+
+
+def test_a_large_story_s_names_and_places_as_terms_are_no_name_of_it():
+    """Persons and places are terms of the vector, but a subject all the same: an article
+    sharing only the name of a large story's main person does not join it by that name."""
+    president = {"n:donald trump"}
+    reports = [
+        "White House announces steel tariffs on allies",
+        "Steel tariffs anger European allies",
+        "Allies vow response to steel tariffs",
+        "Canada hits back at steel tariffs",
+        "Markets fall as steel tariffs widen",
+    ]
+    index = StoryIndex(join_threshold=0.05)  # the cosine is not what decides here
+    for n, report in enumerate(reports):
+        assert (
+            index.assign(f"r{n}", with_entity_terms(story_terms(report), president), n * 60.0)
+            == "r0"
+        )
+    golf = with_entity_terms(story_terms("Weekend golf at Mar-a-Lago"), president)
+    assert index.assign("golf", golf, HOUR) == "golf"

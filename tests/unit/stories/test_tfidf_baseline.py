@@ -25,3 +25,11 @@ def test_the_threshold_decides_how_much_joins():
     assert all(abs(sum(w * w for w in v.values()) - 1.0) < 1e-9 for v in vectors)
     assert centroid_stories(vectors, 0.0) == [0, 1, 0, 1, 0], "a shared word at least"
     assert centroid_stories(vectors, 1.01) == [0, 1, 2, 3, 4]
+
+
+def test_with_times_a_story_closes_as_newsbeam_s_do():
+    """The same words three days later are a new story, as in newsbeam (`OPEN_HOURS`)."""
+    vectors = tfidf_vectors([TEXTS[0], TEXTS[2]])
+    assert centroid_stories(vectors, 0.1) == [0, 0]
+    assert centroid_stories(vectors, 0.1, times=[0.0, 3 * 24 * 3600.0]) == [0, 1]
+    assert centroid_stories(vectors, 0.1, times=[0.0, 24 * 3600.0]) == [0, 0]
