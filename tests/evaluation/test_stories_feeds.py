@@ -35,6 +35,7 @@ from tests.evaluation.test_stories import _headlines
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
+from tests.support.tfidf_baseline import tuned
 
 FEEDS = (
     "feeds_rss_parser_js",
@@ -44,10 +45,13 @@ FEEDS = (
 )
 LABELS = TEST_DATA / "stories_feeds" / "labels.csv"
 MOST_BRIDGED = 3
-MOST_STRAYS_JOINED = 0.05
-"""Share of feed items put in the headlines' days that join a headline story, at most
-(2026-12-07: 58 of 1,499, 0.039; 49 before a large story's name)."""
 """Items whose story a bridge changes, at most (none on 2026-12-06)."""
+STRAY_DRAWS = 8
+MOST_STRAYS_JOINED = 0.045
+"""Share of feed items put in the headlines' days that join a headline story, at most, over
+`STRAY_DRAWS` draws of their times: a guard against a gross loss of precision, not a
+measure fine enough to part the join rules (docs/stories.md#a-large-storys-name-2026-12-07).
+2026-12-07: 0.036 (0.030 without a large story's name; draws from 36 to 72 items)."""
 # Figures less 0.05, per part. First measured (2026-12-06, whole set): pairwise P 0.168 R
 # 0.295 F1 0.214, B-cubed F1 0.947; most wrong pairs were one source's series (listings,
 # alerts, talks, quotes) taken for one story. Then the source boilerplate learnt from 8
@@ -90,7 +94,7 @@ def articles(tmp_path_factory) -> list[dict]:
         "run", *feeds, "--fetch-pages", "never", "--min-words", "5",
         "--allow-feed-failures", "--output", str(output),
     )  # fmt: skip
-    cursor = connect(str(output)).execute("SELECT * FROM articles")
+    cursor = connect(str(output)).execute("SELECT * FROM articles ORDER BY id")
     columns = [column[0] for column in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -122,6 +126,7 @@ def _item(article: dict) -> tuple[str, str, str]:
 def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
     labels = _labels()
     found = {_item(a): a["story_id"] for a in articles}
+    article_of = {_item(a): a for a in articles}
     assert len(found) == len(articles), "each article is one labelled item"
     assert found.keys() == labels.keys(), "every labelled item is an article of the run"
     below = {}
@@ -140,6 +145,7 @@ def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
             f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
             f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
         )
+        _print_baseline([article_of[item] for item in items], gold)
         below |= {
             f"{part} {name}": round(scores[name], 3)
             for name in floors
@@ -148,11 +154,30 @@ def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
     assert not below, f"below the floors {FLOORS}: {below}"
 
 
+def _print_baseline(articles: list[dict], gold: list[str]) -> None:
+    """The tuned TF-IDF baseline's figures on the same items (docs/stories.md), printed."""
+    order = sorted(range(len(articles)), key=lambda n: (_time(articles[n]), articles[n]["id"]))
+    items, gold = [articles[n] for n in order], [gold[n] for n in order]
+    times = [_time(article) for article in items]
+    for name, words in (("title and summary", None), ("title and first 60 words", 60)):
+        texts = [f"{a['title'] or ''} {' '.join(a['text'].split()[:words])}" for a in items]
+        baseline = tuned(texts, gold, lambda g, p: pairwise(g, p).f1, times)
+        pairs = pairwise(gold, baseline.stories)
+        print(
+            f"  TF-IDF centroid baseline, {name}, tuned: threshold {baseline.threshold}, "
+            f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
+        )
+
+
+def _time(article: dict) -> float:
+    return (article["published_at"] or article["ingested_at"]).timestamp()
+
+
 def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(articles):
     """Precision where the headlines cannot show it: their 40 stories hold no stray. Each
     feed item (other years, other subjects, some of the same: Apple, Google, Twitter, Taylor
     Swift) is given a time within the headlines' days, and all go through the batch
-    function together; a feed item in a headline story is a wrong join."""
+    function together; a feed item in a story with a headline is a wrong join."""
     rows = _headlines()
     cards = [
         StoryCard(
@@ -161,16 +186,24 @@ def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(ar
         for row in rows
     ]
     start, end = min(c.published for c in cards), max(c.published for c in cards)
-    shuffle = random.Random(7)
-    strays = [
-        replace(card, article_id=f"stray-{card.article_id}", published=shuffle.uniform(start, end))
-        for card in map(story_card, articles)
-    ]
-    story_of = assign_batch(StoryState(), cards + strays, merge_every=3600).story_of
-    headline_stories = {story_of[card.article_id] for card in cards}
-    joined = [card.title for card in strays if story_of[card.article_id] in headline_stories]
-    print(f"\n{len(joined)} of {len(strays)} feed items joined a headline story: {joined[:10]}")
-    assert len(joined) <= MOST_STRAYS_JOINED * len(strays)
+    feed_cards = [story_card(article) for article in articles]
+    joined = []
+    for draw in range(STRAY_DRAWS):
+        times = random.Random(draw)
+        strays = [
+            replace(
+                card, article_id=f"stray-{card.article_id}", published=times.uniform(start, end)
+            )
+            for card in feed_cards
+        ]
+        story_of = assign_batch(StoryState(), cards + strays, merge_every=3600).story_of
+        headline_stories = {story_of[card.article_id] for card in cards}
+        joined.append(sum(story_of[card.article_id] in headline_stories for card in strays))
+    share = sum(joined) / (STRAY_DRAWS * len(feed_cards))
+    print(
+        f"\nof {len(feed_cards)} feed items, joined a headline story: {joined}, share {share:.3f}"
+    )
+    assert share <= MOST_STRAYS_JOINED
 
 
 def test_bridges_join_no_unrelated_items_of_real_feeds_in_many_languages(articles):

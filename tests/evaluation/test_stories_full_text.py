@@ -23,6 +23,7 @@ from newsbeam.query import connect
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
+from tests.support.tfidf_baseline import tuned
 
 PAGES = SHARED_DATA / "articles_scrapinghub_aeb" / "html"
 LABELS = TEST_DATA / "stories_aeb" / "labels.jsonl"
@@ -62,11 +63,32 @@ def scored(tmp_path_factory) -> dict[str, float]:
         f"B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
         f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
     )
+    _print_baseline(connect(str(output)), labels)
     return {
         "pairwise_precision": pairs.precision,
         "pairwise_f1": pairs.f1,
         "b_cubed_f1": b3.f1,
     }
+
+
+def _print_baseline(connection, labels: dict[str, str]) -> None:
+    """The tuned TF-IDF baseline's figures on the same pages (docs/stories.md), printed."""
+    articles = connection.execute(
+        "SELECT input, title, text, coalesce(published_at, ingested_at) AS moment FROM articles"
+        " ORDER BY moment, id"
+    ).fetchall()
+    gold = [labels[Path(input_ref).name.split(".")[0]] for input_ref, *_ in articles]
+    times = [at.timestamp() for *_, at in articles]
+    for name, words in (("title and whole text", None), ("title and first 60 words", 60)):
+        texts = [
+            f"{title or ''} {' '.join(text.split()[:words])}" for _, title, text, _ in articles
+        ]
+        baseline = tuned(texts, gold, lambda g, p: pairwise(g, p).f1, times)
+        pairs = pairwise(gold, baseline.stories)
+        print(
+            f"TF-IDF centroid baseline, {name}, tuned: threshold {baseline.threshold}, "
+            f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
+        )
 
 
 def test_real_pages_cluster_into_their_stories_above_the_floors(scored):

@@ -14,6 +14,7 @@ thresholds for every set, must beat.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -60,6 +61,10 @@ def centroid_stories(
 ) -> list[int]:
     """The story of each vector, taken in the given order (publication order); with `times`
     (epoch seconds, in that order), only stories open at the vector's time are joined."""
+    if times is not None and (
+        len(times) != len(vectors) or any(a > b for a, b in itertools.pairwise(times))
+    ):
+        raise ValueError("times must be one per vector, in publication order")
     centroids: list[dict[str, float]] = []
     norms: list[float] = []
     last: list[float] = []

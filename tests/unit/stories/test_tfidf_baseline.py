@@ -1,6 +1,8 @@
 """The yardstick the story evaluations compare newsbeam with must itself cluster: a baseline
 that put everything together, or nothing, would make "beats the baseline" say nothing."""
 
+import pytest
+
 from tests.support.clustering import pairwise
 from tests.support.tfidf_baseline import centroid_stories, tfidf_vectors, tuned
 
@@ -33,3 +35,5 @@ def test_with_times_a_story_closes_as_newsbeam_s_do():
     assert centroid_stories(vectors, 0.1) == [0, 0]
     assert centroid_stories(vectors, 0.1, times=[0.0, 3 * 24 * 3600.0]) == [0, 1]
     assert centroid_stories(vectors, 0.1, times=[0.0, 24 * 3600.0]) == [0, 0]
+    with pytest.raises(ValueError):  # a story's last text would be in the future
+        centroid_stories(vectors, 0.1, times=[24 * 3600.0, 0.0])
