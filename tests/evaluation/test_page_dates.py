@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -22,13 +21,14 @@ from newsbeam.transforms.sources.dates import parse_published
 from newsbeam.transforms.sources.html_pages import extract_page
 from newsbeam.transforms.sources.page_dates import page_date
 from newsbeam.transforms.sources.written_dates import parse_written_date
+from tests.support.paths import SHARED_DATA, TEST_DATA
 
-SHARED = Path(__file__).parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 FLOOR_RIGHT = 42  # measured 43 of 45 on 2026-12-07 (42 before the publisher's offset was kept)
 # Measured 88 of 90 on 2026-12-05 (78 before dates in bylines were read; missed: a Korean
 # date only in an attribute, a byline whose element names no date).
 FLOOR_LABELLED_RIGHT = 85
-LABELLED = Path(__file__).parents[1] / "data" / "page_dates" / "labels.jsonl"
+LABELLED = TEST_DATA / "page_dates" / "labels.jsonl"
 # Readability's pages without publishedTime, labelled by hand: 28 state no date, 32 do.
 # Measured 2026-12-05: no date invented for the 28; 20 of the 32 found; 25 on 2026-12-06
 # with meta names in any case, `<abbr itemprop title>`, ISO days in bylines and "Posted by
@@ -63,7 +63,7 @@ def gold_pages():
             yield folder.name, source, None, json.loads(meta.read_text())["publishedTime"]
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared real data not present")
+@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
 def test_dated_real_pages_get_their_stated_day():
     pages = list(gold_pages())
     right, wrong = 0, []
@@ -83,7 +83,7 @@ def test_dated_real_pages_get_their_stated_day():
     assert right >= FLOOR_RIGHT
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared real data not present")
+@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
 def test_hand_labelled_real_pages_get_their_stated_day():
     folder = SHARED / "articles_scrapinghub_aeb"
     urls = {
@@ -105,7 +105,7 @@ def test_hand_labelled_real_pages_get_their_stated_day():
     assert right >= FLOOR_LABELLED_RIGHT
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason="shared real data not present")
+@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
 def test_pages_that_state_no_date_get_none_and_dated_ones_their_day():
     folder = SHARED / "articles_mozilla_readability" / "test-pages"
     labels = [json.loads(line) for line in UNDATED_LABELLED.read_text("utf-8").splitlines()]
