@@ -46,14 +46,14 @@ WINDOW_SECONDS = 3600
 # P 0.931 R 0.798 F1 0.859 (232).
 # With the thresholds before 2026-12-06 (join 0.1, merge 0.2): B-cubed F1 0.822, pairwise
 # F1 0.836, but pairwise precision 0.21 on the full-text pages of `test_stories_full_text.py`.
-FLOORS = {"b_cubed_f1": 0.78, "pairwise_f1": 0.79, "b_cubed_precision": 0.88}
+FLOORS = {"b_cubed_f1": 0.79, "pairwise_f1": 0.80, "b_cubed_precision": 0.88}
 # Through `newsbeam run`, measured 2026-12-07: B-cubed P 0.928 R 0.753 F1 0.831, pairwise P
 # 0.931 R 0.767 F1 0.841 (0.820 B-cubed F1 before short headlines were read as English
 # rather than Nigerian Pidgin and "VIDEO: ..." headlines were kept); then 0.823 (pairwise
 # 0.833) once only words count toward the two shared terms of a join; 0.820 (pairwise
 # 0.828) once merges need two shared words too; 0.839 (pairwise 0.844, B-cubed P 0.937)
 # once a large story is joined by its name. Less 0.05.
-RUN_FLOORS = {"b_cubed_f1": 0.78, "pairwise_f1": 0.79, "b_cubed_precision": 0.87}
+RUN_FLOORS = {"b_cubed_f1": 0.78, "pairwise_f1": 0.79, "b_cubed_precision": 0.88}
 CLEAR_LEAD = 0.05
 """B-cubed F1 above the TF-IDF centroid baseline tuned on these answers, at least (2026-12-07:
 0.849 against 0.730, its best threshold 0.05; 0.717 at 0.02)."""

@@ -2,13 +2,13 @@
 bridges between languages.
 
 The real feeds in `../shared/data` (about 1,500 items of some 140 feeds, 16 languages as
-detected, many years; title and summary only, as the issue's day of 26 outlets' feeds) run through
-`newsbeam run` once. We labelled the items by story (`tests/data/stories_feeds/`) after the
-thresholds were chosen, and have not changed them since. Its items are mostly stories of
-their own, so pairwise precision says what merges wrongly. Since its first measure the set
-is split by feed file, by a rule that does not look at the items (the parity of the SHA-1
-of the feed's path, `_part`): the development half may guide changes, the held-out half
-only measures them.
+detected, many years; title and summary only, as the issue's day of 26 outlets' feeds) run
+through `newsbeam run` once. We labelled the items by story (`tests/data/stories_feeds/`)
+after the thresholds were chosen, and have not changed them since. Its items are mostly
+stories of their own, so pairwise precision says what merges wrongly. Since its first
+measure the set is split by feed file, by a rule that does not look at the items (the
+parity of the SHA-1 of the feed's path, `_part`): the development half may guide changes,
+the held-out half only measures them.
 
 The bridges are measured for false joins only: these feeds hold no event told in two
 languages that we found, so each item's story with bridges is compared with its story
