@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from newsbeam.transforms.stories.assign_stories import story_card
+from newsbeam.transforms.stories.story_batches import _undated_at_clock
 from newsbeam.transforms.stories.story_index import OPEN_HOURS
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 19))
@@ -35,6 +37,13 @@ class Tuned(NamedTuple):
     threshold: float
     score: float
     stories: list[int]
+
+
+def story_times(articles: Sequence[dict]) -> list[float]:
+    """Each article row's time as newsbeam's stories take it, all read in one batch: its
+    publication time, its day's start, or (undated) its ingestion time up to the batch's
+    newest dated time."""
+    return [card.published for card in _undated_at_clock([story_card(a) for a in articles])]
 
 
 def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
