@@ -35,7 +35,7 @@ from tests.evaluation.test_stories import _headlines
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
-from tests.support.tfidf_baseline import story_times, tuned
+from tests.support.tfidf_baseline import report
 
 FEEDS = (
     "feeds_rss_parser_js",
@@ -145,31 +145,14 @@ def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
             f"{len(set(gold))}; B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
             f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
         )
-        _print_baseline([article_of[item] for item in items], gold)
+        for line in report([article_of[item] for item in items], gold, "summary"):
+            print(f"  {line}")  # the baseline's figures in docs/stories.md
         below |= {
             f"{part} {name}": round(scores[name], 3)
             for name in floors
             if scores[name] < floors[name]
         }
     assert not below, f"below the floors {FLOORS}: {below}"
-
-
-def _print_baseline(articles: list[dict], gold: list[str]) -> None:
-    """The tuned TF-IDF baseline's figures on the same items (docs/stories.md), printed;
-    each item at the time newsbeam's stories give it (its half read as one batch)."""
-    order = sorted(
-        zip(story_times(articles), [a["id"] for a in articles], range(len(gold)), strict=True)
-    )
-    items, gold = [articles[n] for *_, n in order], [gold[n] for *_, n in order]
-    times = [time for time, *_ in order]
-    for name, words in (("title and summary", None), ("title and first 60 words", 60)):
-        texts = [f"{a['title'] or ''} {' '.join(a['text'].split()[:words])}" for a in items]
-        baseline = tuned(texts, gold, lambda g, p: pairwise(g, p).f1, times)
-        pairs = pairwise(gold, baseline.stories)
-        print(
-            f"  TF-IDF centroid baseline, {name}, tuned: threshold {baseline.threshold}, "
-            f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
-        )
 
 
 def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(articles):

@@ -25,8 +25,8 @@ from typing import NamedTuple
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsbeam.transforms.stories.assign_stories import story_card
-from newsbeam.transforms.stories.story_batches import _undated_at_clock
 from newsbeam.transforms.stories.story_index import OPEN_HOURS
+from tests.support.clustering import pairwise
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 19))
 """0.05 to 0.90: the grid the threshold is tuned on."""
@@ -40,10 +40,9 @@ class Tuned(NamedTuple):
 
 
 def story_times(articles: Sequence[dict]) -> list[float]:
-    """Each article row's time as newsbeam's stories take it, all read in one batch: its
-    publication time, its day's start, or (undated) its ingestion time up to the batch's
-    newest dated time."""
-    return [card.published for card in _undated_at_clock([story_card(a) for a in articles])]
+    """Each article row's time as newsbeam's stories take it: its publication time, its
+    day's start, or (undated) its ingestion time."""
+    return [story_card(article).published for article in articles]
 
 
 def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
@@ -124,3 +123,24 @@ def tuned(
             best = result
     assert best is not None
     return best
+
+
+def report(articles: Sequence[dict], gold: Sequence[Hashable], text_is: str) -> list[str]:
+    """The baseline's tuned pairwise figures on `articles` (rows of the `articles` table,
+    `gold` their stories), each at the time newsbeam's stories give it: on the title and
+    the whole text (`text_is` says what it is) and on the title and first 60 words."""
+    order = sorted(
+        zip(story_times(articles), [a["id"] for a in articles], range(len(gold)), strict=True)
+    )
+    items, ordered_gold = [articles[n] for *_, n in order], [gold[n] for *_, n in order]
+    times = [time for time, *_ in order]
+    lines = []
+    for name, words in ((f"title and {text_is}", None), ("title and first 60 words", 60)):
+        texts = [f"{a['title'] or ''} {' '.join(a['text'].split()[:words])}" for a in items]
+        result = tuned(texts, ordered_gold, lambda g, p: pairwise(g, p).f1, times)
+        pairs = pairwise(ordered_gold, result.stories)
+        lines.append(
+            f"TF-IDF centroid baseline, {name}, tuned: threshold {result.threshold}, "
+            f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
+        )
+    return lines

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -115,20 +115,6 @@ class BatchStories(NamedTuple):
     """One `stories` row (without `ingested_at`) per story the batch added to."""
 
 
-def _undated_at_clock(cards: list[StoryCard]) -> list[StoryCard]:
-    """An undated card (its time only its ingestion time) is taken to be no later than the
-    newest dated card of its batch: in a backfill the ingestion time is years after the
-    articles it came with and would keep it out of every story of its day; in a stream
-    both are about now (docs/stories.md#undated-articles-2026-12-07)."""
-    clock = max((card.published for card in cards if card.dated), default=None)
-    if clock is None:
-        return cards
-    return [
-        card if card.dated or card.published <= clock else replace(card, published=clock)
-        for card in cards
-    ]
-
-
 def assign_batch(
     state: StoryState,
     cards: Iterable[StoryCard],
@@ -146,7 +132,6 @@ def assign_batch(
     again keeps its written story and is not counted twice, and a stream's new articles,
     late ones included, cost no read."""
     index, kept_ids = state.index, list(kept_ids)
-    cards = _undated_at_clock(list(cards))
     ordered = sorted(cards, key=lambda card: (card.published, card.article_id))
     written_before = index.story_ids()
     new = [card for card in ordered if card.article_id not in state.story_of]

@@ -172,18 +172,6 @@ def test_an_undated_article_at_its_ingestion_time_does_not_close_a_backfill_s_st
     assert state.story_of_article("a1") == "a0"
 
 
-def test_an_undated_report_in_a_backfill_joins_its_story_of_years_before():
-    """A feed without dates read years later: its report of the event (its time only its
-    ingestion time) is taken to be no later than the batch's newest dated article, so it
-    joins the dated reports of that day instead of standing alone years after them."""
-    years_later = 3 * 365 * 24 * HOUR
-    dated = _cards(SNOWDEN[:3])
-    undated = replace(_cards(SNOWDEN[3:], prefix="u")[0], published=years_later, dated=False)
-    assert assign_batch(StoryState(), [*dated, undated]).story_of["u0"] == "a0"
-    alone = assign_batch(StoryState(), [undated]).story_of  # nothing dated: its own time
-    assert alone == {"u0": "u0"}
-
-
 def test_a_source_s_counts_halve_and_the_sources_quiet_longest_are_forgotten(monkeypatch):
     from newsbeam.transforms.stories import story_index
 
