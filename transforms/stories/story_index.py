@@ -122,12 +122,18 @@ def _heaviest(weights: Mapping[str, float], count: int) -> list[str]:
     return heapq.nsmallest(count, weights, key=lambda key: (-weights[key], key))
 
 
+def _is_word(term: str) -> bool:
+    """A word of the text, not a name or place as a term (`ENTITY_TERM_KINDS`): the join
+    rules count words alone, since a name and its word are one subject."""
+    return not term.startswith(ENTITY_TERM_KINDS)
+
+
 def _share_words(terms: Mapping[str, float], other: Mapping[str, float]) -> bool:
     """Whether `terms` shares `JOIN_MIN_SHARED_TERMS` words with `other` (all of its words
     if it has fewer): a join or a merge needs that many, whatever the cosine. Entity terms
     do not count ("trump" and "n:donald trump" are one subject), but for terms of names
     alone, which count their names."""
-    words = [term for term in terms if not term.startswith(ENTITY_TERM_KINDS)]
+    words = [term for term in terms if _is_word(term)]
     counted = words or list(terms)
     shared = sum(1 for term in counted if term in other)
     return shared >= min(JOIN_MIN_SHARED_TERMS, len(counted))
@@ -138,7 +144,7 @@ def _names_story(terms: Mapping[str, float], story: _Story) -> bool:
     (its names and places as terms do not count, as in `_share_words`)."""
     if story.articles < LARGE_STORY_ARTICLES:
         return False
-    words = {t: w for t, w in story.centroid.items() if not t.startswith(ENTITY_TERM_KINDS)}
+    words = {term: weight for term, weight in story.centroid.items() if _is_word(term)}
     return any(term in terms for term in _heaviest(words, LARGE_STORY_NAME_TERMS))
 
 
