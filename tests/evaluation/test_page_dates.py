@@ -23,11 +23,13 @@ from newsbeam.transforms.sources.page_dates import page_date
 from newsbeam.transforms.sources.written_dates import parse_written_date
 from tests.support.paths import SHARED_DATA, TEST_DATA
 
-SHARED = SHARED_DATA
 FLOOR_RIGHT = 42  # measured 43 of 45 on 2026-12-07 (42 before the publisher's offset was kept)
 # Measured 88 of 90 on 2026-12-05 (78 before dates in bylines were read; missed: a Korean
 # date only in an attribute, a byline whose element names no date).
 FLOOR_LABELLED_RIGHT = 85
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.exists(), reason=f"the shared real data is absent ({SHARED_DATA})"
+)
 LABELLED = TEST_DATA / "page_dates" / "labels.jsonl"
 # Readability's pages without publishedTime, labelled by hand: 28 state no date, 32 do.
 # Measured 2026-12-05: no date invented for the 28; 20 of the 32 found; 25 on 2026-12-06
@@ -48,14 +50,14 @@ def local_day(value: str | None):
 
 
 def gold_pages():
-    goose = SHARED / "articles_goose3_fixtures"
+    goose = SHARED_DATA / "articles_goose3_fixtures"
     for path in sorted(goose.glob("*/*.json")):
         case = json.loads(path.read_text())
         expected = case.get("expected", {}).get("publish_date")
         html = path.with_suffix(".html.gz")
         if expected and html.exists():
             yield path.name, gzip.decompress(html.read_bytes()), case.get("url"), expected
-    readability = SHARED / "articles_mozilla_readability" / "test-pages"
+    readability = SHARED_DATA / "articles_mozilla_readability" / "test-pages"
     for folder in sorted(readability.glob("*")):
         meta = folder / "expected-metadata.json"
         if meta.exists() and json.loads(meta.read_text()).get("publishedTime"):
@@ -63,7 +65,7 @@ def gold_pages():
             yield folder.name, source, None, json.loads(meta.read_text())["publishedTime"]
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
+@needs_shared_data
 def test_dated_real_pages_get_their_stated_day():
     pages = list(gold_pages())
     right, wrong = 0, []
@@ -83,9 +85,9 @@ def test_dated_real_pages_get_their_stated_day():
     assert right >= FLOOR_RIGHT
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
+@needs_shared_data
 def test_hand_labelled_real_pages_get_their_stated_day():
-    folder = SHARED / "articles_scrapinghub_aeb"
+    folder = SHARED_DATA / "articles_scrapinghub_aeb"
     urls = {
         key: value["url"]
         for key, value in json.loads((folder / "ground-truth.json").read_text()).items()
@@ -105,9 +107,9 @@ def test_hand_labelled_real_pages_get_their_stated_day():
     assert right >= FLOOR_LABELLED_RIGHT
 
 
-@pytest.mark.skipif(not SHARED.exists(), reason=f"the shared real data is absent ({SHARED})")
+@needs_shared_data
 def test_pages_that_state_no_date_get_none_and_dated_ones_their_day():
-    folder = SHARED / "articles_mozilla_readability" / "test-pages"
+    folder = SHARED_DATA / "articles_mozilla_readability" / "test-pages"
     labels = [json.loads(line) for line in UNDATED_LABELLED.read_text("utf-8").splitlines()]
     invented, right, wrong = [], 0, []
     for label in labels:

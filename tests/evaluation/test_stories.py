@@ -67,14 +67,18 @@ def _headlines() -> list[dict]:
     return sorted(rows, key=lambda row: (float(row["TIMESTAMP"]), int(row["ID"])))
 
 
-def _stories(rows: list[dict]) -> list[str]:
-    cards = [
+def _cards(rows: list[dict]) -> list[StoryCard]:
+    """The headlines as the story index takes them: words of the title, the publisher."""
+    return [
         StoryCard(
             row["ID"], float(row["TIMESTAMP"]) / 1000, story_terms(row["TITLE"]), row["HOSTNAME"]
         )
         for row in rows
     ]
-    story_of = assign_batch(StoryState(), cards, merge_every=WINDOW_SECONDS).story_of
+
+
+def _stories(rows: list[dict]) -> list[str]:
+    story_of = assign_batch(StoryState(), _cards(rows), merge_every=WINDOW_SECONDS).story_of
     return [story_of[row["ID"]] for row in rows]
 
 

@@ -29,9 +29,8 @@ import pytest
 
 from newsbeam.query import connect
 from newsbeam.transforms.stories.assign_stories import story_card
-from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
-from newsbeam.transforms.stories.story_terms import story_terms
-from tests.evaluation.test_stories import _headlines
+from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
+from tests.evaluation.test_stories import _cards, _headlines
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
@@ -125,8 +124,8 @@ def _item(article: dict) -> tuple[str, str, str]:
 
 def test_real_feed_items_cluster_into_their_stories_above_the_floors(articles):
     labels = _labels()
-    found = {_item(a): a["story_id"] for a in articles}
     article_of = {_item(a): a for a in articles}
+    found = {item: article["story_id"] for item, article in article_of.items()}
     assert len(found) == len(articles), "each article is one labelled item"
     assert found.keys() == labels.keys(), "every labelled item is an article of the run"
     below = {}
@@ -160,13 +159,7 @@ def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(ar
     feed item (other years, other subjects, some of the same: Apple, Google, Twitter, Taylor
     Swift) is given a time within the headlines' days, and all go through the batch
     function together; a feed item in a story with a headline is a wrong join."""
-    rows = _headlines()
-    cards = [
-        StoryCard(
-            row["ID"], float(row["TIMESTAMP"]) / 1000, story_terms(row["TITLE"]), row["HOSTNAME"]
-        )
-        for row in rows
-    ]
+    cards = _cards(_headlines())
     start, end = min(c.published for c in cards), max(c.published for c in cards)
     feed_cards = [story_card(article) for article in articles]
     joined = []

@@ -45,14 +45,11 @@ def scored(tmp_path_factory) -> dict[str, float]:
         labels[record["id"]] = record["story"]
     output = tmp_path_factory.mktemp("aeb")
     newsbeam("run", "--input", str(PAGES), "--output", str(output))
-    rows = (
-        connect(str(output))
-        .execute(
-            "SELECT input, story_id FROM articles UNION ALL SELECT input, story_id FROM duplicates"
-        )
-        .fetchall()
-    )
-    page_of = {Path(input_ref).name.split(".")[0]: story for input_ref, story in rows}
+    connection = connect(str(output))
+    rows = connection.execute(
+        "SELECT input, story_id FROM articles UNION ALL SELECT input, story_id FROM duplicates"
+    ).fetchall()
+    page_of = {_page(input_ref): story for input_ref, story in rows}
     assert set(page_of) == set(labels), "every labelled page is an article or a duplicate"
     pages = sorted(labels)
     gold = [labels[page] for page in pages]
@@ -63,16 +60,21 @@ def scored(tmp_path_factory) -> dict[str, float]:
         f"B-cubed P {b3.precision:.3f} R {b3.recall:.3f} F1 {b3.f1:.3f}; "
         f"pairwise P {pairs.precision:.3f} R {pairs.recall:.3f} F1 {pairs.f1:.3f}"
     )
-    cursor = connect(str(output)).execute("SELECT * FROM articles")
+    cursor = connection.execute("SELECT * FROM articles")
     columns = [column[0] for column in cursor.description]
     articles = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    page_gold = [labels[Path(article["input"]).name.split(".")[0]] for article in articles]
+    page_gold = [labels[_page(article["input"])] for article in articles]
     print("\n".join(report(articles, page_gold, "whole text")))  # figures in docs/stories.md
     return {
         "pairwise_precision": pairs.precision,
         "pairwise_f1": pairs.f1,
         "b_cubed_f1": b3.f1,
     }
+
+
+def _page(input_ref: str) -> str:
+    """A page's id as the labels name it: its file name without extensions."""
+    return Path(input_ref).name.split(".")[0]
 
 
 def test_real_pages_cluster_into_their_stories_above_the_floors(scored):

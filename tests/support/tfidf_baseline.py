@@ -26,6 +26,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsbeam.transforms.stories.assign_stories import story_card
 from newsbeam.transforms.stories.story_index import OPEN_HOURS
+from newsbeam.transforms.stories.story_terms import LEAD_WORDS
 from tests.support.clustering import pairwise
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(1, 19))
@@ -128,14 +129,16 @@ def tuned(
 def report(articles: Sequence[dict], gold: Sequence[Hashable], text_is: str) -> list[str]:
     """The baseline's tuned pairwise figures on `articles` (rows of the `articles` table,
     `gold` their stories), each at the time newsbeam's stories give it: on the title and
-    the whole text (`text_is` says what it is) and on the title and first 60 words."""
+    the whole text (`text_is` says what it is) and on the title and lead, as newsbeam reads
+    them (`LEAD_WORDS`)."""
     order = sorted(
         zip(story_times(articles), [a["id"] for a in articles], range(len(gold)), strict=True)
     )
     items, ordered_gold = [articles[n] for *_, n in order], [gold[n] for *_, n in order]
     times = [time for time, *_ in order]
     lines = []
-    for name, words in ((f"title and {text_is}", None), ("title and first 60 words", 60)):
+    lead = (f"title and first {LEAD_WORDS} words", LEAD_WORDS)
+    for name, words in ((f"title and {text_is}", None), lead):
         texts = [f"{a['title'] or ''} {' '.join(a['text'].split()[:words])}" for a in items]
         result = tuned(texts, ordered_gold, lambda g, p: pairwise(g, p).f1, times)
         pairs = pairwise(ordered_gold, result.stories)
