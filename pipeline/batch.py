@@ -135,7 +135,7 @@ def _run_once(
         run = dataclasses.replace(run, archives=archives_of(listing.files))
     with dask_cluster(options, news):
         pipeline = beam.Pipeline(options=options)
-        outputs = build(pipeline, news, listing)
+        outputs = build(pipeline, news, listing, stories_token=run.run_id)
         write(outputs, news.output, news.max_rows_per_file, run=run)
         _refuse_dask_hazards(options, pipeline)
         result = pipeline.run()

@@ -99,12 +99,16 @@ def index_cutoff(options: NewsbeamOptions, now: datetime | None = None) -> datet
 
 
 def build(
-    pipeline: beam.Pipeline, options: NewsbeamOptions, listing: InputListing | None = None
+    pipeline: beam.Pipeline,
+    options: NewsbeamOptions,
+    listing: InputListing | None = None,
+    stories_token: str | None = None,
 ) -> Outputs:
     """The batch pipeline over files and one poll of each feed; returns its outputs.
 
     `listing`: the input files (and entries skipped) of this run, when the caller listed
     them already (a chunk of a larger input); otherwise `--input` is listed here.
+    `stories_token`: see `process`.
     """
     records: list[PCollection] = []
     rejects: list[PCollection] = []
@@ -134,7 +138,13 @@ def build(
         options.output, index_cutoff(options), minhash_params(options)
     )
     return process(
-        _flatten(records, "AllSources"), rejects, options, prior, polls=polls, skipped=skipped
+        _flatten(records, "AllSources"),
+        rejects,
+        options,
+        prior,
+        polls=polls,
+        skipped=skipped,
+        stories_token=stories_token,
     )
 
 
@@ -216,6 +226,7 @@ def process(
     across_windows: bool = False,
     polls: list[PCollection] | None = None,
     skipped: list[PCollection] | None = None,
+    stories_token: str | None = None,
 ) -> Outputs:
     """Raw article records -> the three output tables (any windowing is kept).
 
@@ -223,7 +234,9 @@ def process(
     are found within the input (or window) only. `across_windows` (true streaming) adds a
     stateful index of earlier windows instead. `polls`: the feeds' poll records, and
     `skipped`: why each archive record that is no input was skipped, both counted into
-    the runs row.
+    the runs row. `stories_token` names the open stories `write` stages: the run's id,
+    so that a run killed after its `runs` row can have them made current by the next
+    (`recover_story_state`); a fresh token otherwise.
     """
     pipeline = records.pipeline
     cleaned = records | "CleanArticles" >> CleanArticles(
@@ -292,7 +305,7 @@ def process(
         storied["stories"],
         storied["story_merges"],
         storied["open_stories"],
-        uuid.uuid4().hex,
+        stories_token or uuid.uuid4().hex,
     )
 
 

@@ -11,9 +11,9 @@ import os
 import shutil
 from datetime import datetime
 
-from newsbeam.schemas.layout import temporary_dir
+from newsbeam.schemas.layout import feed_state_dir, temporary_dir
 
-__all__ = ["STALE_TEMPORARY_S", "check_writable", "tidy"]
+__all__ = ["STALE_TEMPORARY_S", "check_writable", "finish_interrupted_runs", "tidy"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -54,3 +54,49 @@ def tidy(output: str, index_cutoff: datetime) -> None:
     stale = remove_stale_temporary(output, STALE_TEMPORARY_S)
     if stale:
         _LOG.info("removed %d temporary files of killed runs", stale)
+    finish_interrupted_runs(output)
+
+
+def finish_interrupted_runs(output: str) -> None:
+    """What a run killed after its `runs` row, before it made its staged state current,
+    left undone: its rows are written and say so, so its open stories (and a local
+    stream's feed states) become current now. Otherwise the next run would add to the
+    stories as they were before it, and give the same article another story than a run
+    that was never killed."""
+    from newsbeam.transforms.sources.feed_state import FeedStateStore
+    from newsbeam.transforms.stories.story_state_files import (
+        recover_story_state,
+        staged_story_tokens,
+    )
+
+    # Feed states are a local stream's, beside a local output.
+    local_feeds = "://" not in output and os.path.isdir(feed_state_dir(output))
+    store = FeedStateStore(output) if local_feeds else None
+    staged_feeds = store.staged_runs() if store else []
+    if not (staged_feeds or staged_story_tokens(output)):
+        return  # the usual case: the runs table is not read
+    started = _finished_runs(output)
+    recover_story_state(output, started)
+    for run_id in sorted(set(staged_feeds) & started.keys(), key=started.get):
+        store.commit(run_id)
+        _LOG.warning("feed states of window %s, killed before their commit, recovered", run_id)
+
+
+def _finished_runs(output: str) -> dict[str, float]:
+    """Each run with a `runs` row: its id and when it started (epoch seconds)."""
+    from newsbeam.schemas import RUNS
+    from newsbeam.transforms.write.parquet_files import (
+        UnreadableFile,
+        list_table_files,
+        read_parquet,
+    )
+
+    started: dict[str, float] = {}
+    for path in list_table_files(output, RUNS):
+        try:
+            rows = read_parquet(path, ["run_id", "started_at"]).to_pylist()
+        except UnreadableFile as error:
+            _LOG.warning("runs not read: %s", error)
+            continue
+        started.update((row["run_id"], row["started_at"].timestamp()) for row in rows)
+    return started

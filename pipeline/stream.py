@@ -48,6 +48,7 @@ from newsbeam.options import (
     is_local_runner,
     run_info,
 )
+from newsbeam.output_dir import finish_interrupted_runs
 from newsbeam.output_lock import hold_output
 from newsbeam.query import run_row_of
 from newsbeam.report import compaction_summary, print_feed_failures
@@ -188,7 +189,12 @@ class LocalStream:
         params = minhash_params(self._news)
         prior = pipeline | "ReadMinHashIndex" >> ReadMinHashIndex(self._news.output, cutoff, params)
         outputs = process(
-            fetched.articles, fetched.rejects, self._news, prior, polls=[fetched.polls]
+            fetched.articles,
+            fetched.rejects,
+            self._news,
+            prior,
+            polls=[fetched.polls],
+            stories_token=run_id,
         )
         write(outputs, self._news.output, self._news.max_rows_per_file, run=run)
         _ = fetched.states | "StageFeedStates" >> beam.ParDo(
@@ -369,6 +375,7 @@ def _stream(options: PipelineOptions, news: NewsbeamOptions, feeds: Sequence[Fee
     if "://" in news.output:
         raise ValueError("a local stream keeps feed state beside its output: use a local --output")
     refuse_unreadable(news.output)
+    finish_interrupted_runs(news.output)
     if news.compact_after:
         check_folder_exchange(news.output)
     print(

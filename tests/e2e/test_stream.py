@@ -216,3 +216,44 @@ def test_a_stream_that_cannot_write_stops_with_a_clear_error(server, tmp_path):
     assert result.returncode == 1
     assert "3 windows in a row failed" in result.stderr
     assert not list((output / "_state" / "feeds").iterdir())  # no state committed: nothing lost
+
+
+def test_a_window_killed_before_it_made_its_feed_states_current_leaves_them_to_the_next(
+    server, tmp_path
+):
+    """A window that wrote its files and `runs` row and was killed before it made its feed
+    states current (left staged, as such a kill leaves them): the next stream makes them
+    current before it polls, so a feed polled already is not polled again before it is due."""
+    site = NewsSite(server)
+    site.publish("world", "kenya-water")
+    site.publish("world", "chile-copper")
+    output = tmp_path / "out"
+    one_window = [
+        *newsbeam_command(),
+        "stream",
+        "--feed",
+        site.feed_url("world"),
+        "--output",
+        str(output),
+        "--window",
+        "2",
+        "--duration",
+        "1",
+        "--host-interval",
+        "0",
+        "--allow-private-networks",
+    ]
+    subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
+    db = connect(str(output))
+    assert db.execute("SELECT count(*), sum(articles) FROM runs").fetchone() == (1, 2)
+    run_id = db.execute("SELECT run_id FROM runs").fetchone()[0]
+    feeds, pending = output / "_state" / "feeds", output / "_state" / "pending" / run_id
+    pending.mkdir(parents=True)
+    for state in feeds.iterdir():
+        state.rename(pending / state.name)
+
+    again = subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
+    # Its state says the feed was polled a moment ago: not due, nothing read again.
+    assert "stopped after 0 windows" in again.stdout
+    assert connect(str(output)).execute("SELECT count(*) FROM runs").fetchone() == (1,)
+    assert not pending.exists() and len(list(feeds.iterdir())) == 1

@@ -44,6 +44,11 @@ class FeedStateStore:
     def pending(self, run_id: str) -> str:
         return pending_feed_state_dir(self.output_dir, run_id)
 
+    def staged_runs(self) -> list[str]:
+        """The runs whose states are staged and not yet made current or discarded."""
+        root = os.path.dirname(self.pending("-"))
+        return sorted(os.listdir(root)) if os.path.isdir(root) else []
+
     def commit(self, run_id: str) -> None:
         """Makes a finished run's states current."""
         pending = self.pending(run_id)

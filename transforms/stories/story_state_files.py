@@ -14,7 +14,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -28,18 +28,25 @@ from newsbeam.transforms.write.parquet_files import (
     read_parquet,
 )
 
-__all__ = ["commit_story_state", "load_story_state", "stage_story_state", "written_story_ids"]
+__all__ = [
+    "commit_story_state",
+    "load_story_state",
+    "recover_story_state",
+    "staged_story_tokens",
+    "stage_story_state",
+    "written_story_ids",
+]
 
 _LOG = logging.getLogger(__name__)
+
+_STAGED_SUFFIX = ".json.gz"
 
 
 def load_story_state(output_dir: str, expiry_s: float, now: float | None = None) -> StoryState:
     """The stories the last complete run left open, or none if it is older than `expiry_s`."""
-    path = story_state_path(output_dir)
-    if not FileSystems.exists(path):
+    saved = _read_saved(story_state_path(output_dir))
+    if saved is None:
         return StoryState()
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
-        saved = json.loads(gzip.decompress(handle.read()))
     if saved["saved_at"] < (time.time() if now is None else now) - expiry_s:
         return StoryState()
     return StoryState.from_json(saved["state"])
@@ -95,6 +102,57 @@ def commit_story_state(output_dir: str, token: str) -> bool:
         FileSystems.delete([current])
     FileSystems.rename([staged], [current])
     return True
+
+
+def recover_story_state(output_dir: str, finished_runs: Container[str]) -> str | None:
+    """Makes current the stories a finished run staged but did not commit (it was killed
+    between its `runs` row and the commit): the token of the run whose stories these are,
+    or None. A run stages under its run id, so `finished_runs` (the ids with a `runs` row)
+    tells a finished run's stories from a failed one's, which stay pending and unread.
+    Only stories newer than the current ones are made current; the finished run's other
+    staged copies, superseded, are deleted."""
+    finished = [token for token in staged_story_tokens(output_dir) if token in finished_runs]
+    if not finished:
+        return None
+    saved_at = {token: _saved_at(story_state_path(output_dir, token)) for token in finished}
+    newest = max(finished, key=lambda token: saved_at[token])
+    current = _saved_at(story_state_path(output_dir))
+    recovered = newest if saved_at[newest] > current else None
+    superseded = [token for token in finished if token != recovered]
+    if superseded:
+        FileSystems.delete([story_state_path(output_dir, token) for token in superseded])
+    if recovered is not None:
+        commit_story_state(output_dir, recovered)
+        _LOG.warning("stories of run %s, killed before it made them current, recovered", newest)
+    return recovered
+
+
+def staged_story_tokens(output_dir: str) -> list[str]:
+    """The tokens (run ids) of the stories staged and not made current."""
+    pattern = story_state_path(output_dir, "*")
+    if FileSystems.get_scheme(pattern) is None:
+        folder = os.path.dirname(pattern)
+        names = os.listdir(folder) if os.path.isdir(folder) else []
+    else:
+        try:
+            matched = FileSystems.match([pattern])[0].metadata_list
+        except Exception:  # noqa: BLE001 - Beam raises BeamIOError for a missing folder
+            matched = []
+        names = [metadata.path.rsplit("/", 1)[-1] for metadata in matched]
+    return [name.removesuffix(_STAGED_SUFFIX) for name in names if name.endswith(_STAGED_SUFFIX)]
+
+
+def _saved_at(path: str) -> float:
+    """When the stories at `path` were saved; minus infinity where there are none."""
+    saved = _read_saved(path)
+    return float("-inf") if saved is None else saved["saved_at"]
+
+
+def _read_saved(path: str) -> dict | None:
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as handle:
+        return json.loads(gzip.decompress(handle.read()))
 
 
 def _make_parent(path: str) -> None:

@@ -13,7 +13,9 @@ from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
 from newsbeam.transforms.stories.story_state_files import (
     commit_story_state,
     load_story_state,
+    recover_story_state,
     stage_story_state,
+    staged_story_tokens,
     written_story_ids,
 )
 from tests.unit.stories.test_story_batches import SNOWDEN, _cards
@@ -37,6 +39,34 @@ def test_a_run_s_stories_become_current_only_when_committed(tmp_path):
     stage_story_state(out, "run2", _state_with(SNOWDEN[1:2], "b"))
     assert load_story_state(out, 7 * DAY).index.story_ids() == {"a0"}
     assert not commit_story_state(out, "run3")  # staged nothing: the current stays
+
+
+def test_a_finished_run_s_uncommitted_stories_are_recovered_and_a_failed_run_s_are_not(
+    tmp_path,
+):
+    """A run killed between its runs row and its commit left its stories staged: the next
+    run makes them current. A failed run (no runs row) and one whose stories are older
+    than the current ones are not made current."""
+    out = str(tmp_path)
+    stage_story_state(out, "run1", _state_with(SNOWDEN[:1], "a"))
+    commit_story_state(out, "run1")
+    stage_story_state(out, "failed", _state_with(SNOWDEN[1:2], "f"))
+    stage_story_state(out, "killed", _state_with(SNOWDEN[1:2], "k"))
+    assert recover_story_state(out, {"run1", "killed"}) == "killed"
+    assert load_story_state(out, 7 * DAY).index.story_ids() == {"k0"}
+    assert staged_story_tokens(out) == ["failed"]  # never read, left for `check` to list
+    assert recover_story_state(out, {"run1", "killed"}) is None  # nothing left to recover
+
+
+def test_stories_older_than_the_current_ones_are_not_recovered(tmp_path):
+    out = str(tmp_path)
+    stage_story_state(out, "old", _state_with(SNOWDEN[:1], "o"))
+    time.sleep(0.01)
+    stage_story_state(out, "new", _state_with(SNOWDEN[1:2], "n"))
+    commit_story_state(out, "new")
+    assert recover_story_state(out, {"old", "new"}) is None
+    assert load_story_state(out, 7 * DAY).index.story_ids() == {"n0"}
+    assert staged_story_tokens(out) == []  # superseded: deleted
 
 
 def test_stories_saved_longer_ago_than_the_expiry_are_not_resumed(tmp_path):
