@@ -315,13 +315,16 @@ def write(
     max_rows_per_file: int = 100_000,
     skip_existing: bool = True,
     run: RunInfo | None = None,
+    staged: PCollection | None = None,
 ) -> None:
     """Writes every table to Parquet under `output_dir`, and the MinHash index beside it.
 
     One branch writes them all, and with `run` the run's `runs` row comes last, once every
     other file of the run (or of each stream window) is in place: its `ended_at` is when
     the output was complete, and the graph has a single end (see
-    `newsbeam.transforms.write.write_tables`).
+    `newsbeam.transforms.write.write_tables`). `staged`: `Written` records of other files
+    the row waits for (a local stream's staged feed states), so that a run with a `runs`
+    row has staged all it will make current.
     """
     targets = {
         "articles": (output_dir, ARTICLES),
@@ -345,10 +348,12 @@ def write(
     tables = {label: rows for label, rows in tables.items() if rows is not None}
     written = tables | "WriteTables" >> WriteTables(targets, max_rows_per_file, skip_existing)
     if outputs.open_stories is not None and outputs.stories_token:
-        staged = outputs.open_stories | "StageOpenStories" >> beam.Map(
+        staged_stories = outputs.open_stories | "StageOpenStories" >> beam.Map(
             _stage_stories, output_dir, outputs.stories_token
         )
-        written = (written, staged) | "WrittenAndStaged" >> beam.Flatten()
+        written = (written, staged_stories) | "WrittenAndStaged" >> beam.Flatten()
+    if staged is not None:
+        written = (written, staged) | "WrittenAndStagedStates" >> beam.Flatten()
     if run is None or outputs.tally is None:
         return
     _ = {"tally": outputs.tally, "written": written} | "WriteRuns" >> WriteRunRow(

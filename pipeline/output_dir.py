@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from datetime import datetime
 
 from newsbeam.schemas.layout import feed_state_dir, temporary_dir
@@ -19,6 +20,9 @@ _LOG = logging.getLogger(__name__)
 
 STALE_TEMPORARY_S = 3600
 """A temporary file this old belongs to a killed run: no single file takes an hour to write."""
+
+_CLOCK_SLACK_S = 60.0
+"""How far file times of one output may disagree (an object store's clock, coarse mtimes)."""
 
 
 def check_writable(output: str, min_free_bytes: int) -> None:
@@ -62,28 +66,42 @@ def finish_interrupted_runs(output: str) -> None:
     left undone: its rows are written and say so, so its open stories (and a local
     stream's feed states) become current now. Otherwise the next run would add to the
     stories as they were before it, and give the same article another story than a run
-    that was never killed."""
+    that was never killed. What runs without a `runs` row staged (failed, or killed
+    before it) is deleted: nothing would ever make it current."""
     from newsbeam.transforms.sources.feed_state import FeedStateStore
     from newsbeam.transforms.stories.story_state_files import (
+        discard_story_state,
         recover_story_state,
         staged_story_tokens,
     )
 
     # Feed states are a local stream's, beside a local output.
-    local_feeds = "://" not in output and os.path.isdir(feed_state_dir(output))
-    store = FeedStateStore(output) if local_feeds else None
-    staged_feeds = store.staged_runs() if store else []
-    if not (staged_feeds or staged_story_tokens(output)):
+    local = "://" not in output
+    store = FeedStateStore(output) if local and os.path.isdir(feed_state_dir(output)) else None
+    staged_feeds = store.staged_runs() if store else {}
+    staged_stories = staged_story_tokens(output)
+    if not (staged_feeds or staged_stories):
         return  # the usual case: the runs table is not read
-    started = _finished_runs(output)
+    # A run's row is written after what it staged: older runs files cannot hold it.
+    oldest = min([*staged_feeds.values(), *staged_stories.values()])
+    started = _finished_runs(output, written_since=oldest - _CLOCK_SLACK_S)
     recover_story_state(output, started)
-    for run_id in sorted(set(staged_feeds) & started.keys(), key=started.get):
+    for run_id in sorted(staged_feeds.keys() & started.keys(), key=started.get):
         store.commit(run_id)
         _LOG.warning("feed states of window %s, killed before their commit, recovered", run_id)
+    # A local output's writer lock is held: a run without a row is dead. Elsewhere, one
+    # may still be running: its staged file is young.
+    dead_before = time.time() - (0 if local else STALE_TEMPORARY_S)
+    for token, written in staged_stories.items():
+        if token not in started and written < dead_before:
+            discard_story_state(output, token)
+    for run_id in staged_feeds.keys() - started.keys():
+        store.discard(run_id)
 
 
-def _finished_runs(output: str) -> dict[str, float]:
-    """Each run with a `runs` row: its id and when it started (epoch seconds)."""
+def _finished_runs(output: str, written_since: float) -> dict[str, float]:
+    """Each run with a `runs` row in a file written since `written_since` (epoch seconds):
+    its id and when it started."""
     from newsbeam.schemas import RUNS
     from newsbeam.transforms.write.parquet_files import (
         UnreadableFile,
@@ -92,7 +110,7 @@ def _finished_runs(output: str) -> dict[str, float]:
     )
 
     started: dict[str, float] = {}
-    for path in list_table_files(output, RUNS):
+    for path in list_table_files(output, RUNS, written_since=written_since):
         try:
             rows = read_parquet(path, ["run_id", "started_at"]).to_pylist()
         except UnreadableFile as error:

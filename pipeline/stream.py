@@ -58,8 +58,12 @@ from newsbeam.transforms.dedupe.read_minhash_index import ReadMinHashIndex
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_state import FeedState, FeedStateStore
 from newsbeam.transforms.sources.redact import redact
-from newsbeam.transforms.stories.story_state_files import commit_story_state
+from newsbeam.transforms.stories.story_state_files import (
+    commit_story_state,
+    discard_story_state,
+)
 from newsbeam.transforms.write.accounting import balance_report
+from newsbeam.transforms.write.write_tables import Written
 
 __all__ = ["LocalStream", "StreamFailed", "is_due", "pages_deadline", "run_stream", "spread_polls"]
 
@@ -98,7 +102,7 @@ class _StageStateFn(beam.DoFn):
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump({"url": redact(feed.url), "state": state.to_dict()}, handle)
         os.replace(temporary, path)
-        yield path
+        yield Written("feed_states", "feed_state", path, {})  # the runs row waits for it
 
 
 class LocalStream:
@@ -196,16 +200,17 @@ class LocalStream:
             polls=[fetched.polls],
             stories_token=run_id,
         )
-        write(outputs, self._news.output, self._news.max_rows_per_file, run=run)
-        _ = fetched.states | "StageFeedStates" >> beam.ParDo(
+        staged = fetched.states | "StageFeedStates" >> beam.ParDo(
             _StageStateFn(self._store.pending(run_id))
         )
+        write(outputs, self._news.output, self._news.max_rows_per_file, run=run, staged=staged)
         started = time.monotonic()
         try:
             result = pipeline.run()
             result.wait_until_finish()
         except Exception as error:  # noqa: BLE001 - a failed window is retried with the old state
             self._store.discard(run_id)
+            discard_story_state(self._news.output, outputs.stories_token)
             if self.aborted:
                 return
             self._failed_in_a_row += 1

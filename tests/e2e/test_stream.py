@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsbeam.query import connect
+from newsbeam.schemas.layout import story_state_path
+from newsbeam.transforms.stories.story_state_files import staged_story_tokens
 from tests.support.local_server import Reply
 from tests.support.news_site import NewsSite, page_html, syndicated_html
 from tests.support.run_cli import newsbeam_command
@@ -222,8 +225,9 @@ def test_a_window_killed_before_it_made_its_feed_states_current_leaves_them_to_t
     server, tmp_path
 ):
     """A window that wrote its files and `runs` row and was killed before it made its feed
-    states current (left staged, as such a kill leaves them): the next stream makes them
-    current before it polls, so a feed polled already is not polled again before it is due."""
+    states and open stories current (both left staged, as such a kill leaves them): the
+    next stream makes them current before it polls, so a feed polled already is not polled
+    again before it is due, and later windows add to the window's stories."""
     site = NewsSite(server)
     site.publish("world", "kenya-water")
     site.publish("world", "chile-copper")
@@ -251,9 +255,12 @@ def test_a_window_killed_before_it_made_its_feed_states_current_leaves_them_to_t
     pending.mkdir(parents=True)
     for state in feeds.iterdir():
         state.rename(pending / state.name)
+    stories = story_state_path(str(output))
+    os.replace(stories, story_state_path(str(output), run_id))
 
     again = subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
     # Its state says the feed was polled a moment ago: not due, nothing read again.
     assert "stopped after 0 windows" in again.stdout
     assert connect(str(output)).execute("SELECT count(*) FROM runs").fetchone() == (1,)
     assert not pending.exists() and len(list(feeds.iterdir())) == 1
+    assert os.path.exists(stories) and staged_story_tokens(str(output)) == {}

@@ -9,6 +9,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -17,6 +18,7 @@ import pytest
 
 from newsbeam.query import connect
 from newsbeam.schemas.layout import story_state_path
+from newsbeam.transforms.stories.story_state_files import staged_story_tokens
 from tests.support.news_site import NewsSite, page_html
 from tests.support.paths import SHARED_DATA
 from tests.support.run_cli import newsbeam, newsbeam_command, newsbeam_peak_rss
@@ -301,13 +303,15 @@ def test_a_run_killed_before_it_made_its_stories_current_leaves_them_to_the_next
     newsbeam("run", "--input", inputs[0], "--output", str(output))
     run_id = connect(str(output)).execute("SELECT run_id FROM runs").fetchone()[0]
     os.replace(story_state_path(str(output)), story_state_path(str(output), run_id))
+    # And what a run that failed before its runs row left staged: never to be made current.
+    shutil.copy(story_state_path(str(output), run_id), story_state_path(str(output), "failed"))
 
     newsbeam("run", "--input", *inputs, "--output", str(output), "--chunk-bytes", "1")
     whole = tmp_path / "whole"
     newsbeam("run", "--input", *inputs, "--output", str(whole), "--chunk-bytes", "1")
     for table in COMPARED_TABLES:
         assert table_rows(output, table) == table_rows(whole, table), table
-    assert not os.path.exists(story_state_path(str(output), run_id))
+    assert staged_story_tokens(str(output)) == {}  # the one made current, the other deleted
 
 
 def _two_daily_archives(real_pages, tmp_path) -> list[str]:

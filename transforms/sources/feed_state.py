@@ -44,10 +44,12 @@ class FeedStateStore:
     def pending(self, run_id: str) -> str:
         return pending_feed_state_dir(self.output_dir, run_id)
 
-    def staged_runs(self) -> list[str]:
-        """The runs whose states are staged and not yet made current or discarded."""
+    def staged_runs(self) -> dict[str, float]:
+        """The runs whose states are staged and not yet made current or discarded, each
+        with when its folder last changed (epoch seconds)."""
         root = os.path.dirname(self.pending("-"))
-        return sorted(os.listdir(root)) if os.path.isdir(root) else []
+        names = sorted(os.listdir(root)) if os.path.isdir(root) else []
+        return {name: os.path.getmtime(os.path.join(root, name)) for name in names}
 
     def commit(self, run_id: str) -> None:
         """Makes a finished run's states current."""

@@ -30,6 +30,7 @@ from newsbeam.transforms.write.parquet_files import (
 
 __all__ = [
     "commit_story_state",
+    "discard_story_state",
     "load_story_state",
     "recover_story_state",
     "staged_story_tokens",
@@ -104,6 +105,13 @@ def commit_story_state(output_dir: str, token: str) -> bool:
     return True
 
 
+def discard_story_state(output_dir: str, token: str) -> None:
+    """Deletes a failed run's staged stories, if it staged any."""
+    staged = story_state_path(output_dir, token)
+    if FileSystems.exists(staged):
+        FileSystems.delete([staged])
+
+
 def recover_story_state(output_dir: str, finished_runs: Container[str]) -> str | None:
     """Makes current the stories a finished run staged but did not commit (it was killed
     between its `runs` row and the commit): the token of the run whose stories these are,
@@ -127,19 +135,25 @@ def recover_story_state(output_dir: str, finished_runs: Container[str]) -> str |
     return recovered
 
 
-def staged_story_tokens(output_dir: str) -> list[str]:
-    """The tokens (run ids) of the stories staged and not made current."""
+def staged_story_tokens(output_dir: str) -> dict[str, float]:
+    """The tokens (run ids) of the stories staged and not made current, each with when
+    its file was written (epoch seconds)."""
     pattern = story_state_path(output_dir, "*")
     if FileSystems.get_scheme(pattern) is None:
         folder = os.path.dirname(pattern)
-        names = os.listdir(folder) if os.path.isdir(folder) else []
+        names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+        files = [(name, os.path.getmtime(os.path.join(folder, name))) for name in names]
     else:
         try:
             matched = FileSystems.match([pattern])[0].metadata_list
         except Exception:  # noqa: BLE001 - Beam raises BeamIOError for a missing folder
             matched = []
-        names = [metadata.path.rsplit("/", 1)[-1] for metadata in matched]
-    return [name.removesuffix(_STAGED_SUFFIX) for name in names if name.endswith(_STAGED_SUFFIX)]
+        files = [(m.path.rsplit("/", 1)[-1], m.last_updated_in_seconds) for m in matched]
+    return {
+        name.removesuffix(_STAGED_SUFFIX): written
+        for name, written in files
+        if name.endswith(_STAGED_SUFFIX)
+    }
 
 
 def _saved_at(path: str) -> float:
