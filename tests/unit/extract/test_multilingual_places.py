@@ -281,3 +281,52 @@ def test_a_country_spelling_without_accents_is_still_read_in_other_languages(pla
 def test_a_greek_genitive_names_its_country(places):
     text = "Ο πρωθυπουργός της Ελλάδας συναντήθηκε με τον πρόεδρο της Τουρκίας."
     assert places.extract(text, "el").countries == ["GR", "TR"]
+
+
+@pytest.mark.parametrize(
+    "text, language, countries",
+    [
+        ("Die russische Regierung und russischen Diplomaten schweigen.", "de", ["RU"]),
+        ("Las autoridades estadounidenses y los estadounidenses votan.", "es", ["US"]),
+        ("Os investidores brasileiros e o governo brasileiro", "pt", ["BR"]),
+        ("Российские военные и российский министр", "ru", ["RU"]),
+        ("Die deutsch-französische Freundschaft", "de", ["DE", "FR"]),
+        ("قال المسؤول والأمريكي", "ar", ["US"]),
+    ],
+)
+def test_a_demonym_names_its_country_in_the_article_language(places, text, language, countries):
+    """CLDR has no demonyms: `data/demonyms_in_news.tsv` gives them, in any of a
+    word's forms, each part of a compound, after Arabic prefix letters."""
+    found = places.extract(text, language)
+    assert found.countries == countries
+    assert found.locations == []  # people of a country, not a place
+    assert {e["label"] for e in found.entities} == {"NORP"}
+
+
+def test_demonyms_weigh_with_the_places_as_in_english(places):
+    """A real Urdu report (BBC Urdu): the United States in its title and "امریکی"
+    (American) twice, Israel and Jerusalem once each further on. The demonyms, half a
+    place each, put the United States first."""
+    text = (
+        "امریکہ: کون سے ممالک ہیں جن پر امداد بند کر دینے کی دھمکی کارگر ثابت نہیں ہوئی\n"
+        "سب سے زیادہ امریکی امداد وصول کرنے والے 12 ملکوں کی فہرست میں اسرائیل کے علاوہ "
+        "کوئی ملک نہیں۔ جنرل اسمبلی میں یروشلم کے بارے میں امریکی صدر کے فیصلے کے خلاف قرارداد"
+    )
+    assert places.extract(text, "ur").countries[:2] == ["US", "IL"]
+
+
+def test_every_demonym_of_the_table_names_its_country_alone(places):
+    """Each form, read alone in its language, names its country and no other: a form that
+    is also a place's name or a stop word of the language would fail here."""
+    from newsbeam.transforms.extract.multilingual_places import stop_words
+    from newsbeam.transforms.extract.word_lists import language_table
+
+    for language, rows in language_table("demonyms_in_news").items():
+        seen: dict[str, str] = {}
+        for country, forms in rows.items():
+            for form in forms.split():
+                key = form.casefold()
+                assert seen.setdefault(key, country) == country, (language, form)
+                assert key not in stop_words(language), (language, form)
+                found = places.extract(f"{form} ", language).countries
+                assert found == [country], (language, form, found)
