@@ -183,7 +183,8 @@ class ArticleExtractor:
             document, language, dateline, home_country, found.institution_mentions
         )
         return ArticleEntities(
-            entities=[e for e in found.entities if e["label"] not in PLACE_LABELS]
+            # The model's demonyms too: the English ruler's ("Afghan") would count twice.
+            entities=[e for e in found.entities if e["label"] not in PLACE_LABELS | {"NORP"}]
             + places.entities,
             persons=found.persons,
             organizations=found.organizations,

@@ -231,7 +231,7 @@ def summarise_mentions(
         (
             (country, mention.start, _COUNTRY_WEIGHTS.get(mention.label, 1.0))
             for mention, _c, _p, country in resolved
-            if country
+            if country and not _a_stance(text, mention.start)
         ),
         len(text),
         dateline,
@@ -249,6 +249,15 @@ def summarise_mentions(
         countries=countries,
         institution_mentions=institutions,
     )
+
+
+_STANCE = re.compile(r"(?:\b(?:pro|anti)-)$", re.IGNORECASE)
+
+
+def _a_stance(text: str, start: int) -> bool:
+    """A name right after "pro-" or "anti-" ("the pro-Beijing camp", "anti-American
+    protests") is a stance towards a country, not where the news is: it ranks none."""
+    return bool(_STANCE.search(text, max(0, start - 5), start))
 
 
 def _correct(

@@ -319,8 +319,9 @@ class MultilingualPlaces:
         weighing more; shared city names settled as `Gazetteer.settle_homonyms` does) of
         the text; no persons, no organizations. A model's `institution_mentions` of the
         same text, where one ran, rank the countries too."""
-        matches = self.find(text, language, dateline)
-        demonyms = find_demonyms(text, language)
+        matches, demonyms = _apart(
+            self.find(text, language, dateline), find_demonyms(text, language)
+        )
         settled = self._gazetteer.settle_homonyms(
             [(m.place, m.start, m.start + len(m.text)) for m in matches],
             text,
@@ -369,7 +370,9 @@ class MultilingualPlaces:
 
 def find_demonyms(text: str, language: str) -> list[DemonymMatch]:
     """Every word of the text that is a demonym of the language (`data/demonyms_in_news.tsv`),
-    also after prefix letters (Arabic "والأمريكي", "and the American")."""
+    also as a compound's part ("deutsch-französische"), after an elided article
+    ("l'Américain"), a Persian plural's joiner ("روس‌ها"), or Arabic prefix letters before
+    the article ("والأمريكي", "and the American")."""
     table = _demonyms(language)
     if not table:
         return []
@@ -377,17 +380,51 @@ def find_demonyms(text: str, language: str) -> list[DemonymMatch]:
     found: list[DemonymMatch] = []
     for word in _DEMONYM_WORD.finditer(text):
         offset = word.start()
-        # Each part of a compound: "deutsch-französische", "US-Amerikaner".
         for part in word.group().split("-"):
-            key = part.casefold()
-            country = table.get(key) or table.get(key.split("\u200c")[0])
-            if country is None and letters:  # one or two prefix letters, then the word
-                cuts = [cut for cut in (1, 2) if all(c in letters for c in key[:cut])]
-                country = next((table[key[c:]] for c in cuts if key[c:] in table), None)
-            if country is not None:
-                found.append(DemonymMatch(part, offset, country))
+            match = _demonym_in(part, table, letters)
+            if match is not None:
+                country, skipped = match
+                found.append(DemonymMatch(part[skipped:], offset + skipped, country))
             offset += len(part) + 1
     return found
+
+
+def _demonym_in(part: str, table: dict[str, str], letters: str) -> tuple[str, int] | None:
+    """(country, letters before the demonym) for one word or compound part, if it is one."""
+    key = part.casefold().replace("’", "'")
+    country = table.get(key) or table.get(key.split("\u200c")[0])
+    if country is not None:
+        return country, 0
+    elided = key.rfind("'") + 1  # "l'américain", "dell'italiana"; Turkish "abd'li" is whole
+    if elided and key[elided:] in table:
+        return table[key[elided:]], elided
+    # After one or two prefix letters, with the article only: "فروسية" is horsemanship.
+    for cut in (1, 2):
+        rest = key[cut:]
+        if all(c in letters for c in key[:cut]) and rest.startswith("ال") and rest in table:
+            return table[rest], cut
+    return None
+
+
+def _apart(
+    places: list[PlaceMatch], demonyms: list[DemonymMatch]
+) -> tuple[list[PlaceMatch], list[DemonymMatch]]:
+    """A word is a place or a people, not both: a demonym inside a longer place name is the
+    place's ("Arabia Saudí", "Saudi-Arabien"), and a place matched on a demonym's word is
+    the people ("Niemców", Germans, is no declined Niemcy)."""
+    spans = [(p.start, p.start + len(p.text)) for p in places]
+    demonyms = [
+        d
+        for d in demonyms
+        if not any(
+            s <= d.start and d.start + len(d.text) <= e and e - s > len(d.text) for s, e in spans
+        )
+    ]
+    taken = [(d.start, d.start + len(d.text)) for d in demonyms]
+    places = [
+        p for p in places if not any(s <= p.start and p.start + len(p.text) <= e for s, e in taken)
+    ]
+    return places, demonyms
 
 
 def _demonym_entities(demonyms: list[DemonymMatch]) -> list[dict]:

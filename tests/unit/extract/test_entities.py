@@ -508,3 +508,14 @@ def test_the_only_country_an_article_names_is_its_focus_though_named_once(gazett
     found = summarise_mentions([Mention("Italian", "NORP", 20, 27)], gazetteer, text)
     assert found.countries == ["IT"]
     assert main_country(found, "A quick supper") is None
+
+
+def test_a_stance_towards_a_country_is_not_where_the_news_is(nlp, gazetteer):
+    """GUM's Wikinews report on Hong Kong's election names "pro-Beijing" camps more often
+    than Hong Kong; a name right after "pro-" or "anti-" ranks no country."""
+    text = (
+        "Hong Kong voters chose a new legislature. The pro-Beijing camp lost two seats, "
+        "pro-Beijing veterans retired, and anti-Beijing newcomers won in Hong Kong Island."
+    )
+    assert _countries_of(nlp, gazetteer, text) == ["HK"]
+    assert _countries_of(nlp, gazetteer, text.replace("pro-Beijing", "Beijing's")) != ["HK"]

@@ -52,3 +52,15 @@ def test_a_french_article_about_the_elysee_is_france_s(extractor):
     row = _row(extractor, ELYSEE, "fr")
     assert row["ner_model"] == installed_models()["fr"]
     assert (row["main_country"], row["countries"]) == ("FR", ["FR", "SY"])
+
+
+def test_a_demonym_counts_once_where_a_model_and_the_gazetteer_both_read(extractor):
+    """French runs its model and the gazetteer: "Afghan" is a demonym of both (the English
+    ruler's pattern is in the French pipeline's entities too), one mention all the same."""
+    if installed_models().get("fr") is None:
+        pytest.skip("no French pipeline is installed")
+    text = "Un Afghan a été arrêté mardi à la gare, selon la police, qui a ouvert une enquête."
+    row = _row(extractor, text, "fr")
+    assert row["ner_model"] == installed_models()["fr"]
+    afghan = [e for e in row["entities"] if e["country"] == "AF"]
+    assert [(e["label"], e["count"]) for e in afghan] == [("NORP", 1)]
