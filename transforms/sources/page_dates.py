@@ -58,7 +58,7 @@ _LOWER_CLASS = (
     "'abcdefghijklmnopqrstuvwxyz')"
 )
 _DATE_MARKED = "@itemprop='datePublished' or " + " or ".join(
-    f"contains({_LOWER_CLASS}, '{word}')" for word in ("date", "publish", "posted")
+    f"contains({_LOWER_CLASS}, '{word}')" for word in ("date", "publish", "posted", "byline")
 )
 _MARKED_DATE_ELEMENTS = 5
 _MARKED_DATE_MAX_CHARS = 80
@@ -107,10 +107,31 @@ def _valid(value: object) -> str | None:
         return _valid(datetime.fromtimestamp(seconds, UTC).isoformat())
     if parse_published(text) is not None:
         return text
+    if numeric := _unambiguous_numeric_day(text):
+        return _valid(numeric)
     written = parse_written_date(text)
     if isinstance(written, datetime) and written.tzinfo is None:
         written = written.date()
     return written.isoformat() if written is not None and _valid(written.isoformat()) else None
+
+
+_NUMERIC_DAY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?:[ T]\S.*)?")
+
+
+def _unambiguous_numeric_day(text: str) -> str | None:
+    """ "05/29/2007 09:49:00" as 2007-05-29: a day written in numbers only where one of
+    its first two numbers cannot be a month; "05/06/2007" (May or June) stays unread."""
+    match = _NUMERIC_DAY.fullmatch(text)
+    if match is None:
+        return None
+    first, second, year = (int(part) for part in match.groups())
+    if (first > 12) == (second > 12):
+        return None
+    month, day = (second, first) if first > 12 else (first, second)
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def _metadata_date(
@@ -221,7 +242,8 @@ def _url_date(url: str | None) -> str | None:
 def _marked_date(tree, language: str | None) -> str | None:
     """The date in an element the page marks as its date, after its headline: an
     `itemprop="datePublished"` span, a class or id naming a publish, post or date
-    ("article-publish-date", "storyDate", `abbr.published`), with the date in its text or
+    ("article-publish-date", "storyDate", `abbr.published`) or byline ("FeatureByline":
+    "By Nathan Willis, March 25, 2015"), with the date in its text or
     its `datetime` attribute. Only the first few such elements after the first `<h1>`
     are read (a page without one: only those marked as published), so that a header's
     date of the day or a list of other articles further down never dates the page; an
@@ -233,7 +255,7 @@ def _marked_date(tree, language: str | None) -> str | None:
         "//*[@itemprop='datePublished' or contains(" + _LOWER_CLASS + ", 'publish')]"
     )
     for element in candidates[:_MARKED_DATE_ELEMENTS]:
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())  # "<br>" parts stay apart
         if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(text):
             continue
         for value in element.xpath("./@datetime | .//time/@datetime"):

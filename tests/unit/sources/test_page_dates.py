@@ -195,3 +195,23 @@ def test_a_header_date_a_reference_s_access_date_and_an_update_date_are_no_datel
         + "<span class='reference-accessdate'>. Retrieved 1 May 2016</span>"
     )
     assert dated(page(body=body)) is None
+
+
+@pytest.mark.parametrize(
+    "content, day",
+    [
+        ("05/29/2007 09:49:00", "2007-05-29"),  # eHow: month first, the 29th
+        ("29.05.2007", "2007-05-29"),  # day first
+        ("05/06/2007", None),  # May or June: not read
+        ("02/30/2007", None),  # no such day
+    ],
+)
+def test_a_day_in_numbers_is_read_only_where_it_cannot_be_misread(content, day):
+    found = dated(page(f'<meta name="publishdate" content="{content}">'))
+    assert (found.value[:10] if found else None) == day
+
+
+def test_a_byline_s_date_after_the_headline_dates_the_page():
+    """LWN: "By Nathan Willis / March 25, 2015" in a `FeatureByline` div, no metadata."""
+    body = '<h1>LibreOffice</h1><div class="FeatureByline">By <b>Nathan Willis</b><br>March 25, 2015</div>'
+    assert dated(page(body=body + BODY)) == PageDate("2015-03-25", "dateline")
