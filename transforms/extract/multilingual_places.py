@@ -596,7 +596,7 @@ def _declension(language: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
     rows = language_table("declensions").get(language)
     if rows is None:
         return None
-    return tuple(rows["final"].split()), frozenset(rows["endings"].split())
+    return tuple(rows.get("final", "").split()), frozenset(rows["endings"].split())
 
 
 def _after_prefix_letters(word: str, table: dict[str, Place], letters: str) -> Place | None:

@@ -179,6 +179,11 @@ def test_a_capital_is_read_though_english_names_it_ambiguous(places):
          ["RU", "DE", "UA"]),
         ("Делегация прибыла в Вашингтоне во вторник.", "ru", ["US"]),
         ("Prezydent spotkał się w Warszawie z przedstawicielami Rosji.", "pl", ["PL", "RU"]),
+        # Finnish, Hungarian, Estonian: the ending after the whole name.
+        ("Presidentti vieraili Saksassa ja Venäjällä, sitten Ruotsissa.", "fi",
+         ["DE", "RU", "SE"]),
+        ("A kormány Németországban és Oroszországban tárgyalt.", "hu", ["DE", "RU"]),
+        ("Eestis ja Venemaal on valimised, Tallinnas sajab.", "et", ["EE", "RU"]),
     ],
 )  # fmt: skip
 def test_a_declined_name_names_its_place(places, text, language, countries):
