@@ -13,7 +13,7 @@ from newsbeam.output_lock import lock_holder
 from newsbeam.query import connect
 from tests.support.news_site import NewsSite
 from tests.support.paths import SAMPLES
-from tests.support.run_cli import newsbeam, newsbeam_command
+from tests.support.run_cli import newsbeam, newsbeam_command, stream_command
 
 pytestmark = pytest.mark.e2e
 
@@ -39,21 +39,16 @@ def test_a_run_beside_a_stream_is_refused_and_writes_nothing(server, tmp_path):
     site.publish("world", "kenya-water")
     output = tmp_path / "out"
     stream = subprocess.Popen(
-        [
-            *newsbeam_command(),
-            "stream",
-            "--feed",
+        stream_command(
             site.feed_url("world"),
-            "--output",
-            str(output),
+            output,
             "--window",
             "2",
             "--poll-interval",
             "1",
             "--duration",
             "120",
-            "--allow-private-networks",
-        ],
+        ),  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -15,7 +15,7 @@ from newsbeam.schemas.layout import story_state_path
 from newsbeam.transforms.stories.story_state_files import staged_story_tokens
 from tests.support.local_server import Reply
 from tests.support.news_site import NewsSite, page_html, syndicated_html
-from tests.support.run_cli import newsbeam_command
+from tests.support.run_cli import newsbeam_command, stream_command
 
 pytestmark = pytest.mark.e2e
 
@@ -232,21 +232,8 @@ def test_a_window_killed_before_it_made_its_feed_states_current_leaves_them_to_t
     site.publish("world", "kenya-water")
     site.publish("world", "chile-copper")
     output = tmp_path / "out"
-    one_window = [
-        *newsbeam_command(),
-        "stream",
-        "--feed",
-        site.feed_url("world"),
-        "--output",
-        str(output),
-        "--window",
-        "2",
-        "--duration",
-        "1",
-        "--host-interval",
-        "0",
-        "--allow-private-networks",
-    ]
+    flags = ("--window", "2", "--duration", "1", "--host-interval", "0")
+    one_window = stream_command(site.feed_url("world"), output, *flags)
     subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
     db = connect(str(output))
     assert db.execute("SELECT count(*), sum(articles) FROM runs").fetchone() == (1, 2)

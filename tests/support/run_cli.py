@@ -17,6 +17,20 @@ def newsbeam_command() -> list[str]:
     return [str(executable)] if executable.exists() else [sys.executable, "-m", "newsbeam"]
 
 
+def stream_command(feed_url: str, output: Path, *flags: str) -> list[str]:
+    """`newsbeam stream` of one feed on 127.0.0.1 (hence private networks allowed)."""
+    return [
+        *newsbeam_command(),
+        "stream",
+        "--feed",
+        feed_url,
+        "--output",
+        str(output),
+        *flags,
+        "--allow-private-networks",
+    ]
+
+
 def newsbeam(
     *args: str, check: bool = True, timeout: float = 600, cwd: Path | None = None
 ) -> subprocess.CompletedProcess:
