@@ -256,9 +256,11 @@ def _marked_date(tree, language: str | None) -> str | None:
     )
     for element in candidates[:_MARKED_DATE_ELEMENTS]:
         text = " ".join(" ".join(element.itertext()).split())  # "<br>" parts stay apart
-        if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(text):
+        marks = " ".join(element.xpath("./@class | ./@id")).replace("_", " ").replace("-", " ")
+        if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(f"{text} {marks}"):
             continue
-        for value in element.xpath("./@datetime | .//time/@datetime"):
+        # A hidden field the page names its date: `<input class="published_date" value=...>`.
+        for value in element.xpath("./@datetime | .//time/@datetime | self::input/@value"):
             if valid := _valid(value):
                 return valid
         if text and (day := _written_day(text, language)):

@@ -215,3 +215,13 @@ def test_a_byline_s_date_after_the_headline_dates_the_page():
     """LWN: "By Nathan Willis / March 25, 2015" in a `FeatureByline` div, no metadata."""
     body = '<h1>LibreOffice</h1><div class="FeatureByline">By <b>Nathan Willis</b><br>March 25, 2015</div>'
     assert dated(page(body=body + BODY)) == PageDate("2015-03-25", "dateline")
+
+
+def test_a_hidden_field_named_as_the_published_date_dates_the_page_not_its_modified_twin():
+    """ScienceAlert: `<input type="hidden" class="modified_date">` then `published_date`."""
+    fields = (
+        '<input class="modified_date" type="hidden" value="2019-11-20 10:00:00">'
+        '<input class="published_date" type="hidden" value="2019-11-18 23:41:18">'
+    )
+    found = dated(page(body="<h1>Europa plumes</h1>" + fields + BODY))
+    assert found == PageDate("2019-11-18 23:41:18", "dateline")
