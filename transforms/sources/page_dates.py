@@ -41,14 +41,18 @@ _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]
 _ISO_DAY = re.compile(
     r"(?<![\w/.-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\w/-])"
 )
+# Year first with dots or slashes, as Korean and Japanese bylines write it ("2019.03.04").
+_YEAR_FIRST_DAY = re.compile(
+    r"(?<![\w/.-])((?:19|20)\d{2})[./](0?[1-9]|1[0-2])[./](0?[1-9]|[12]\d|3[01])(?![\w/-]|\.\d)"
+)
 _CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
     r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|publiziert|pubblicato"
-    r"|gepubliceerd)"
+    r"|gepubliceerd|기사입력|입력|公開日|配信日|掲載日|投稿日|发布时间|發布時間|发布日期|發佈時間)"
     # "Posted by kovarex, TOGos, Ernestas, Albert on 2019-02-15": the authors, then the day
     # (possessive spaces: a long run of them must not make the lazy names backtrack).
     r"(?:\s++by\s++[^.:;\n]{1,80}?(?=\s++on\s))?"
-    r"(?:\s+(?:on|am|le|el|em|il|op))?\s*:?\s*(.{6,40})",
+    r"(?:\s+(?:on|am|le|el|em|il|op))?\s*[:：]?\s*(.{6,40})",
     re.IGNORECASE,
 )
 
@@ -269,7 +273,8 @@ def _marked_date(tree, language: str | None) -> str | None:
 
 
 def _dateline(tree, language: str | None) -> str | None:
-    """ "Published 10 July 2020" or "Posted on July 10, 2020" in the page's visible text."""
+    """ "Published 10 July 2020", "Posted on July 10, 2020" or Korean "기사입력 :[
+    2018-08-25 15:24 ]" in the page's visible text."""
     if tree is None:
         return None
     for node in tree.xpath("//body//*[not(self::script or self::style)]/text()"):
@@ -288,6 +293,15 @@ def _written_day(text: str, language: str | None) -> str | None:
     written = parse_written_date(text, language)
     if written is None:
         iso = _ISO_DAY.search(text)
-        return _valid(iso.group()) if iso else None
+        if iso:
+            return _valid(iso.group())
+        numeric = _YEAR_FIRST_DAY.search(text)
+        if numeric is None:
+            return None
+        year, month, day = (int(part) for part in numeric.groups())
+        try:
+            return _valid(date(year, month, day).isoformat())
+        except ValueError:
+            return None
     day = written.date() if isinstance(written, datetime) else written
     return _valid(day.isoformat())

@@ -225,3 +225,17 @@ def test_a_hidden_field_named_as_the_published_date_dates_the_page_not_its_modif
     )
     found = dated(page(body="<h1>Europa plumes</h1>" + fields + BODY))
     assert found == PageDate("2019-11-18 23:41:18", "dateline")
+
+
+@pytest.mark.parametrize(
+    "byline, day",
+    [
+        ("기사입력 :[ 2018-08-25 15:24 ]", "2018-08-25"),  # Entermedia
+        ("입력 2019.03.04 17:23", "2019-03-04"),
+        ("公開日：2020/07/10", "2020-07-10"),
+        ("发布时间：2020-07-10 08:00", "2020-07-10"),
+    ],
+)
+def test_a_cjk_dateline_dates_the_page(byline, day):
+    found = dated(page(body=f"<h1>제목</h1><p>{byline}</p>" + BODY))
+    assert found == PageDate(day, "dateline")
