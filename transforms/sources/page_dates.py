@@ -43,12 +43,12 @@ _ISO_DAY = re.compile(
 )
 # Year first with dots or slashes, as Korean and Japanese bylines write it ("2019.03.04").
 _YEAR_FIRST_DAY = re.compile(
-    r"(?<![\w/.-])((?:19|20)\d{2})[./](0?[1-9]|1[0-2])[./](0?[1-9]|[12]\d|3[01])(?![\w/-]|\.\d)"
-)
+    r"(?<![\w/.-])((?:19|20)\d{2})[./](0[1-9]|1[0-2])[./](0[1-9]|[12]\d|3[01])(?=$|[\s\])）])"
+)  # two-digit month and day, then nothing or a time: "PyCharm 2019.3.1" is a version
 _CDATA = re.compile(r"(?:/\*|//)?\s*<!\[CDATA\[|\]\]>\s*(?:\*/)?")
 _DATELINE = re.compile(
     r"\b(?:published|posted|publicado|publicada|publié|veröffentlicht|publiziert|pubblicato"
-    r"|gepubliceerd|기사입력|입력|公開日|配信日|掲載日|投稿日|发布时间|發布時間|发布日期|發佈時間)"
+    r"|gepubliceerd|기사입력|配信日|掲載日|投稿日|发布时间|發布時間|发布日期|發佈時間)"
     # "Posted by kovarex, TOGos, Ernestas, Albert on 2019-02-15": the authors, then the day
     # (possessive spaces: a long run of them must not make the lazy names backtrack).
     r"(?:\s++by\s++[^.:;\n]{1,80}?(?=\s++on\s))?"
@@ -62,7 +62,7 @@ _LOWER_CLASS = (
     "'abcdefghijklmnopqrstuvwxyz')"
 )
 _DATE_MARKED = "@itemprop='datePublished' or " + " or ".join(
-    f"contains({_LOWER_CLASS}, '{word}')" for word in ("date", "publish", "posted", "byline")
+    f"contains({_LOWER_CLASS}, '{word}')" for word in ("date", "publish", "posted")
 )
 _MARKED_DATE_ELEMENTS = 5
 _MARKED_DATE_MAX_CHARS = 80
@@ -246,8 +246,7 @@ def _url_date(url: str | None) -> str | None:
 def _marked_date(tree, language: str | None) -> str | None:
     """The date in an element the page marks as its date, after its headline: an
     `itemprop="datePublished"` span, a class or id naming a publish, post or date
-    ("article-publish-date", "storyDate", `abbr.published`) or byline ("FeatureByline":
-    "By Nathan Willis, March 25, 2015"), with the date in its text or
+    ("article-publish-date", "storyDate", `abbr.published`), with the date in its text or
     its `datetime` attribute. Only the first few such elements after the first `<h1>`
     are read (a page without one: only those marked as published), so that a header's
     date of the day or a list of other articles further down never dates the page; an
@@ -260,16 +259,32 @@ def _marked_date(tree, language: str | None) -> str | None:
     )
     for element in candidates[:_MARKED_DATE_ELEMENTS]:
         text = " ".join(" ".join(element.itertext()).split())  # "<br>" parts stay apart
-        marks = " ".join(element.xpath("./@class | ./@id")).replace("_", " ").replace("-", " ")
-        if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(f"{text} {marks}"):
+        marks = " ".join(element.xpath("./@class | ./@id | ./@name")).casefold()
+        if len(text) > _MARKED_DATE_MAX_CHARS or _OTHER_DATE.search(text):
             continue
-        # A hidden field the page names its date: `<input class="published_date" value=...>`.
-        for value in element.xpath("./@datetime | .//time/@datetime | self::input/@value"):
+        if _marks_another_date(marks):
+            continue
+        # A hidden field the page names its published date: `<input type="hidden"
+        # class="published_date" value=...>`; no other input (a search form's date picker).
+        hidden = "self::input[@type='hidden']/@value" if "publish" in marks else ""
+        for value in element.xpath(
+            "./@datetime | .//time/@datetime" + (f" | {hidden}" if hidden else "")
+        ):
             if valid := _valid(value):
                 return valid
         if text and (day := _written_day(text, language)):
             return day
     return None
+
+
+def _marks_another_date(marks: str) -> bool:
+    """A class, id or name that says the element holds another date than the page's
+    publication: an update (`modified_date`, `dateModified`, `lastUpdated`), unless it says
+    published too (hAtom's `published updated`), or a person's or event's date (hCard's
+    `bday`, hCalendar's `dtstart`)."""
+    if any(mark in marks for mark in ("bday", "dtstart", "dtend", "birth")):
+        return True
+    return any(mark in marks for mark in ("modif", "updat")) and "publish" not in marks
 
 
 def _dateline(tree, language: str | None) -> str | None:

@@ -211,12 +211,6 @@ def test_a_day_in_numbers_is_read_only_where_it_cannot_be_misread(content, day):
     assert (found.value[:10] if found else None) == day
 
 
-def test_a_byline_s_date_after_the_headline_dates_the_page():
-    """LWN: "By Nathan Willis / March 25, 2015" in a `FeatureByline` div, no metadata."""
-    body = '<h1>LibreOffice</h1><div class="FeatureByline">By <b>Nathan Willis</b><br>March 25, 2015</div>'
-    assert dated(page(body=body + BODY)) == PageDate("2015-03-25", "dateline")
-
-
 def test_a_hidden_field_named_as_the_published_date_dates_the_page_not_its_modified_twin():
     """ScienceAlert: `<input type="hidden" class="modified_date">` then `published_date`."""
     fields = (
@@ -231,11 +225,33 @@ def test_a_hidden_field_named_as_the_published_date_dates_the_page_not_its_modif
     "byline, day",
     [
         ("기사입력 :[ 2018-08-25 15:24 ]", "2018-08-25"),  # Entermedia
-        ("입력 2019.03.04 17:23", "2019-03-04"),
-        ("公開日：2020/07/10", "2020-07-10"),
+        ("기사입력 2019.03.04 17:23", "2019-03-04"),
+        ("投稿日：2020/07/10", "2020-07-10"),
         ("发布时间：2020-07-10 08:00", "2020-07-10"),
     ],
 )
 def test_a_cjk_dateline_dates_the_page(byline, day):
     found = dated(page(body=f"<h1>제목</h1><p>{byline}</p>" + BODY))
     assert found == PageDate(day, "dateline")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A search form's date picker and a filter: fields, not the page's date.
+        '<form><input class="datepicker" value="2020-01-15"><input class="date-from"'
+        ' value="01/15/2020"></form>',
+        '<input type="hidden" class="validate" value="1585000000">',
+        "<p>Posted in PyCharm 2019.3.1 and later builds</p>",  # a version, not a day
+        "<p>댓글 입력 2020.01.05</p>",  # "enter a comment", not "posted"
+        '<p><span class="bday dtstart published updated">1998-02-28</span></p>',  # hCard
+        '<ul><li class="modified-date"><time class="updated">Oct 5, 2018</time></li></ul>',
+    ],
+)
+def test_fields_versions_form_labels_and_other_dates_never_date_an_undated_page(body):
+    assert dated(page(body="<h1>Harbour plan</h1>" + body + BODY)) is None
+
+
+def test_an_hatom_date_that_is_published_and_updated_dates_the_page():
+    body = "<h1>Harbour</h1><abbr class=\"published updated\">August 13, 2010</abbr>"
+    assert dated(page(body=body + BODY)).value.startswith("2010-08-13")
