@@ -24,7 +24,7 @@ from newsbeam.transforms.sources.feed_config import optional_text
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.urls import canonical_url, strip_credentials
-from newsbeam.transforms.sources.written_dates import parse_written_date
+from newsbeam.transforms.sources.written_dates import CJK_DAY, parse_written_date
 
 __all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed"]
 
@@ -181,6 +181,9 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
     identity = redact(str(raw.get("id") or "")) or canonical_url(link) or f"{title}\n{text[:500]}"
     # dict.get: feedparser's own lookup maps a missing `published` to `updated` with a warning.
     published = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
+    written = dict.get(raw, "published") or dict.get(raw, "updated")
+    if isinstance(written, str) and CJK_DAY.search(written):
+        published = None  # feedparser reads "2025年3月3日" as 1 November 2025
     return FeedEntry(
         key=_key(redact(feed_url), identity),
         feed_url=feed_url,
@@ -188,12 +191,9 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
         title=title,
         text=text,
         published_at=(
-            _with_written_offset(
-                datetime.fromtimestamp(calendar.timegm(published), UTC),
-                dict.get(raw, "published") or dict.get(raw, "updated"),
-            )
+            _with_written_offset(datetime.fromtimestamp(calendar.timegm(published), UTC), written)
             if published
-            else _written_date(dict.get(raw, "published") or dict.get(raw, "updated"))
+            else _written_date(written)
         ),
         authors=tuple(
             a["name"].strip() for a in raw.get("authors") or [] if a.get("name", "").strip()

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
-__all__ = ["month_names", "month_number", "parse_written_date"]
+__all__ = ["CJK_DAY", "month_names", "month_number", "parse_written_date"]
 
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
@@ -54,10 +54,22 @@ def month_number(word: str, language: str | None = None) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
+# Chinese, Japanese and Korean write the day with unit signs: "2025年3月3日 10:00",
+# "2025년 3월 3일"; a clock time may follow (after a weekday or 오전/午前, taken as written).
+CJK_DAY = re.compile(
+    r"((?:19|20)\d{2})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:[^\d:]{0,8}?(\d{1,2}):(\d{2}))?"
+)
+
+
 def parse_written_date(text: str, language: str | None = None) -> datetime | date | None:
-    """ "Seg, 24 Set 2018 10:00:00 -0300", "10 July 2020", "July 10, 2020 at 5:30" ->
-    a datetime (with its offset, when one is written) or a date; None when no day, month
-    name and four-digit year are found. Weekday names and other words are skipped."""
+    """ "Seg, 24 Set 2018 10:00:00 -0300", "10 July 2020", "July 10, 2020 at 5:30",
+    "2025年3月3日 10:00" -> a datetime (with its offset, when one is written) or a date; None
+    when no day, month name (or CJK unit signs) and four-digit year are found. Weekday
+    names and other words are skipped."""
+    cjk = CJK_DAY.search(text)
+    if cjk is not None:
+        return _cjk_date(cjk)
     day = month = year = None
     clock: list[int] | None = None
     offset: timedelta | None = None
@@ -87,5 +99,15 @@ def parse_written_date(text: str, language: str | None = None) -> datetime | dat
             return date(year, month, day)
         tz = timezone(offset) if offset is not None else None
         return datetime(year, month, day, clock[0], clock[1], clock[2], tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def _cjk_date(match: re.Match) -> datetime | date | None:
+    year, month, day = (int(part) for part in match.groups()[:3])
+    try:
+        if match.group(4) is None:
+            return date(year, month, day)
+        return datetime(year, month, day, int(match.group(4)), int(match.group(5)))
     except ValueError:
         return None

@@ -62,3 +62,16 @@ def test_an_hour_only_offset_is_an_offset():
     assert parse_written_date("Mon, 03 Mar 2025 10:00:00 +05") == datetime(
         2025, 3, 3, 10, tzinfo=timezone(timedelta(hours=5))
     )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2025年3月3日 10:00", datetime(2025, 3, 3, 10, 0)),
+        ("2019年11月18日(月) 23:41", datetime(2019, 11, 18, 23, 41)),
+        ("2025년 3월 3일", date(2025, 3, 3)),
+        ("2025年13月3日", None),  # no such month: no date
+    ],
+)
+def test_chinese_japanese_and_korean_days_are_read(text, expected):
+    assert parse_written_date(text) == expected
