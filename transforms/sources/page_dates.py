@@ -132,6 +132,11 @@ def _unambiguous_numeric_day(text: str) -> str | None:
     if (first > 12) == (second > 12):
         return None
     month, day = (second, first) if first > 12 else (first, second)
+    return _iso_day(year, month, day)
+
+
+def _iso_day(year: int, month: int, day: int) -> str | None:
+    """The day as ISO 8601, or None where there is no such day (30 February)."""
     try:
         return date(year, month, day).isoformat()
     except ValueError:
@@ -266,10 +271,10 @@ def _marked_date(tree, language: str | None) -> str | None:
             continue
         # A hidden field the page names its published date: `<input type="hidden"
         # class="published_date" value=...>`; no other input (a search form's date picker).
-        hidden = "self::input[@type='hidden']/@value" if "publish" in marks else ""
-        for value in element.xpath(
-            "./@datetime | .//time/@datetime" + (f" | {hidden}" if hidden else "")
-        ):
+        values = "./@datetime | .//time/@datetime"
+        if "publish" in marks:
+            values += " | self::input[@type='hidden']/@value"
+        for value in element.xpath(values):
             if valid := _valid(value):
                 return valid
         if text and (day := _written_day(text, language)):
@@ -311,12 +316,7 @@ def _written_day(text: str, language: str | None) -> str | None:
         if iso:
             return _valid(iso.group())
         numeric = _YEAR_FIRST_DAY.search(text)
-        if numeric is None:
-            return None
-        year, month, day = (int(part) for part in numeric.groups())
-        try:
-            return _valid(date(year, month, day).isoformat())
-        except ValueError:
-            return None
+        day = numeric and _iso_day(*(int(part) for part in numeric.groups()))
+        return _valid(day) if day else None
     day = written.date() if isinstance(written, datetime) else written
     return _valid(day.isoformat())
