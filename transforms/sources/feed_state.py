@@ -12,7 +12,11 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 
-from newsbeam.schemas.layout import feed_state_dir, pending_feed_state_dir
+from newsbeam.schemas.layout import (
+    feed_state_dir,
+    pending_feed_state_dir,
+    pending_feed_states_dir,
+)
 from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_parsing import FeedEntry
 from newsbeam.transforms.sources.redact import redact
@@ -47,7 +51,7 @@ class FeedStateStore:
     def staged_runs(self) -> dict[str, float]:
         """The runs whose states are staged and not yet made current or discarded, each
         with when its folder last changed (epoch seconds)."""
-        root = os.path.dirname(self.pending("-"))
+        root = pending_feed_states_dir(self.output_dir)
         names = sorted(os.listdir(root)) if os.path.isdir(root) else []
         return {name: os.path.getmtime(os.path.join(root, name)) for name in names}
 
