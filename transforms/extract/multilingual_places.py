@@ -44,9 +44,10 @@ def _combining_marks() -> str:
     return "".join(re.escape(mark) for mark in marks)
 
 
-_WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}-]*")
+_WORD_CHARACTERS = rf"\w'’{_combining_marks()}"  # and "-", last in a class
+_WORD = re.compile(rf"[^\W\d_][{_WORD_CHARACTERS}-]*")
 # Persian joins a plural's suffix with a zero-width non-joiner: "روس‌ها", Russians.
-_DEMONYM_WORD = re.compile(rf"[^\W\d_][\w'’{_combining_marks()}\u200c-]*")
+_DEMONYM_WORD = re.compile(rf"[^\W\d_][{_WORD_CHARACTERS}\u200c-]*")
 # The letter a language's genitive adds to a name: German "Deutschlands", "Frankreichs";
 # Greek's feminine names "της Ελλάδας", "της Τουρκίας".
 _GENITIVE_ENDINGS = {
