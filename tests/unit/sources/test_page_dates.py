@@ -253,5 +253,5 @@ def test_fields_versions_form_labels_and_other_dates_never_date_an_undated_page(
 
 
 def test_an_hatom_date_that_is_published_and_updated_dates_the_page():
-    body = "<h1>Harbour</h1><abbr class=\"published updated\">August 13, 2010</abbr>"
+    body = '<h1>Harbour</h1><abbr class="published updated">August 13, 2010</abbr>'
     assert dated(page(body=body + BODY)).value.startswith("2010-08-13")
