@@ -20,21 +20,16 @@ tfidf_baseline.py`) is run on these, and newsbeam must stay clearly above it.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC, datetime
 
-import pytest
-
 from newsbeam.query import connect
-from newsbeam.transforms.stories.story_batches import StoryCard, StoryState, assign_batch
-from newsbeam.transforms.stories.story_terms import story_terms
+from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
 from tests.support.clustering import b_cubed, pairwise
-from tests.support.paths import SHARED_DATA
 from tests.support.run_cli import newsbeam
 from tests.support.tfidf_baseline import tuned
+from tests.support.uci_headlines import headline_cards, uci_headlines
 
-HEADLINES = SHARED_DATA / "stories_uci_news_aggregator" / "uci_news_aggregator_dev_half.csv"
 WINDOW_SECONDS = 3600
 # Measured less 0.05, rounded down. 2026-12-06: B-cubed P 0.902 R 0.734 F1 0.809, pairwise
 # P 0.915 R 0.733 F1 0.814 (215 stories found for 40); 2026-12-07, a join sharing two terms
@@ -59,36 +54,18 @@ CLEAR_LEAD = 0.05
 0.849 against 0.730, its best threshold 0.05; 0.717 at 0.02)."""
 
 
-def _headlines() -> list[dict]:
-    if not HEADLINES.exists():
-        pytest.skip(f"the shared real data is not beside the repo ({HEADLINES} is absent)")
-    with HEADLINES.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return sorted(rows, key=lambda row: (float(row["TIMESTAMP"]), int(row["ID"])))
-
-
-def _cards(rows: list[dict]) -> list[StoryCard]:
-    """The headlines as the story index takes them: words of the title, the publisher."""
-    return [
-        StoryCard(
-            row["ID"], float(row["TIMESTAMP"]) / 1000, story_terms(row["TITLE"]), row["HOSTNAME"]
-        )
-        for row in rows
-    ]
-
-
 def _stories(rows: list[dict]) -> list[str]:
-    story_of = assign_batch(StoryState(), _cards(rows), merge_every=WINDOW_SECONDS).story_of
+    story_of = assign_batch(StoryState(), headline_cards(rows), merge_every=WINDOW_SECONDS).story_of
     return [story_of[row["ID"]] for row in rows]
 
 
 def test_headlines_cluster_into_their_stories_above_the_floors():
-    rows = _headlines()
+    rows = uci_headlines()
     _assert_above(f"stories of {len(rows)} headlines", rows, _stories(rows), FLOORS)
 
 
 def test_headlines_cluster_clearly_better_than_a_tfidf_baseline_tuned_on_the_answers():
-    rows = _headlines()
+    rows = uci_headlines()
     gold = [row["STORY"] for row in rows]
     ours = b_cubed(gold, _stories(rows)).f1
     titles, times = [row["TITLE"] for row in rows], [float(row["TIMESTAMP"]) / 1000 for row in rows]
@@ -115,12 +92,12 @@ def _assert_above(what: str, rows: list[dict], found: list[str], floors: dict) -
 
 
 def test_the_same_headlines_in_the_same_order_give_the_same_stories():
-    rows = _headlines()[:400]
+    rows = uci_headlines()[:400]
     assert _stories(rows) == _stories(rows)
 
 
 def test_headlines_through_newsbeam_run_cluster_above_the_floors(tmp_path):
-    rows = _headlines()
+    rows = uci_headlines()
     records = tmp_path / "headlines.jsonl"
     with records.open("w", encoding="utf-8") as handle:
         for row in rows:

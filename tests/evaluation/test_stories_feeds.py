@@ -30,11 +30,11 @@ import pytest
 from newsbeam.query import connect
 from newsbeam.transforms.stories.assign_stories import story_card
 from newsbeam.transforms.stories.story_batches import StoryState, assign_batch
-from tests.evaluation.test_stories import _cards, _headlines
 from tests.support.clustering import b_cubed, pairwise
 from tests.support.paths import SHARED_DATA, TEST_DATA
 from tests.support.run_cli import newsbeam
 from tests.support.tfidf_baseline import report
+from tests.support.uci_headlines import headline_cards, uci_headlines
 
 FEEDS = (
     "feeds_rss_parser_js",
@@ -159,7 +159,7 @@ def test_feed_items_dropped_into_the_headlines_days_rarely_join_their_stories(ar
     feed item (other years, other subjects, some of the same: Apple, Google, Twitter, Taylor
     Swift) is given a time within the headlines' days, and all go through the batch
     function together; a feed item in a story with a headline is a wrong join."""
-    cards = _cards(_headlines())
+    cards = headline_cards(uci_headlines())
     start, end = min(c.published for c in cards), max(c.published for c in cards)
     feed_cards = [story_card(article) for article in articles]
     joined = []
