@@ -32,7 +32,11 @@ from newsbeam.query import run_row_of
 from newsbeam.report import print_accounting, print_feed_failures, print_part, print_run
 from newsbeam.source_health import rewrite_source_health
 from newsbeam.transforms.records import Stage
-from newsbeam.transforms.sources.input_listing import InputListing, expand_inputs
+from newsbeam.transforms.sources.input_listing import (
+    InputListing,
+    expand_inputs,
+    other_files_note,
+)
 from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.stories.story_state_files import commit_story_state
 
@@ -85,7 +89,10 @@ def _chunks(
     the bytes are then None and progress counts files)."""
     if not news.input:
         return [(None, 0)]
-    listing = _without_archives_read(expand_inputs(news.input, news.follow_symlinks), news)
+    listing = expand_inputs(news.input, news.follow_symlinks)
+    if listing.other_files:  # not inputs, hence no rows: said, so that none is missed
+        print(f"newsbeam: not read: {other_files_note(listing.other_files)}")
+    listing = _without_archives_read(listing, news)
     if not (listing.files or listing.skipped):
         if news.feed or news.feeds:
             news.input = None  # every file was read before: the feeds alone

@@ -11,6 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from newsbeam.transforms.clean.rules import MAX_TITLE_CHARS
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.sources.archive_filter import ArchiveFilter
+from newsbeam.transforms.sources.article_files import FEED_EXTENSIONS
 from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
 from newsbeam.transforms.sources.redact import redact
@@ -65,7 +66,6 @@ ONLY_FOR: dict[str, str] = {
 `run` reads files and polls each feed once; `stream` reads feeds only, on a timer, in
 windows. A flag the command would ignore is refused by its command line, not accepted
 and silently unused."""
-_FEED_FILE_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed")
 
 
 class NewsbeamOptions(PipelineOptions):
@@ -74,10 +74,12 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument(
             "--input",
             nargs="+",
+            action="extend",  # `--input a --input b` reads both, as `--input a b` does
             default=None,
             help="Article files, directories (walked recursively) or globs: .txt/.text, "
             ".html/.htm, .jsonl/.ndjson, each optionally compressed (.gz, .bz2, .zst, .deflate), "
-            "and web archives (.warc, .warc.gz: each HTML response record one input).",
+            "and web archives (.warc, .warc.gz: each HTML response record one input). "
+            "Repeatable.",
         )
         parser.add_argument(
             "--follow-symlinks",
@@ -409,10 +411,10 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
                 os.path.join(root, name)
                 for root, _dirs, files in os.walk(item)
                 for name in files
-                if name.lower().endswith(_FEED_FILE_SUFFIXES) and not name.startswith(".")
+                if name.lower().endswith(FEED_EXTENSIONS) and not name.startswith(".")
             )
             if not found:
-                raise ValueError(f"--feed {item!r} holds no {'/'.join(_FEED_FILE_SUFFIXES)} file")
+                raise ValueError(f"--feed {item!r} holds no {'/'.join(FEED_EXTENSIONS)} file")
             feeds.extend(FeedConfig.from_dict(path) for path in found)
         else:
             raise ValueError(f"--feed {item!r} is neither an http(s) URL nor an existing file")

@@ -61,7 +61,8 @@ def _value(action: argparse.Action) -> str:
         return "one of " + ", ".join(f"`{choice}`" for choice in action.choices)
     kind = {int: "integer", float: "number"}.get(action.type, "text")
     if action.nargs == "+":
-        return f"{kind}, one or more"
+        repeatable = ", repeatable" if isinstance(action, argparse._ExtendAction) else ""
+        return f"{kind}, one or more{repeatable}"
     if isinstance(action, argparse._AppendAction):
         return f"{kind}, repeatable"
     return kind

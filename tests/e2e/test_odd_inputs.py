@@ -201,3 +201,26 @@ def test_a_megabyte_title_is_cut_at_a_word_and_the_article_kept(tmp_path):
     assert kept.removesuffix("…").split()[-1] in {"rising", "water"}  # a whole word
     assert "titles_truncated" in result.stdout
     assert _runs(output) == [(1, True)]
+
+
+def test_every_input_folder_is_read_and_files_of_other_kinds_are_named(tmp_path):
+    """`--input a --input b` reads both folders (argparse alone would keep the last); a feed
+    file in a folder is no article file, so the run says it left it unread and how feeds
+    are read, rather than reading the folder as nothing without a word."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "peru.txt").write_text(f"title Floods in Peru\n\n{story_text('peru-floods')}")
+    (first / "wire.rss").write_text(rss("Wire", []))
+    (second / "ghana.txt").write_text(f"title Cocoa in Ghana\n\n{story_text('ghana-cocoa')}")
+    output = tmp_path / "out"
+    result = newsbeam(
+        "run", "--input", str(first), "--input", str(second), "--output", str(output),
+        timeout=TIMEOUT,
+    )  # fmt: skip
+    assert _outcomes(output) == {"peru.txt": ("article",), "ghana.txt": ("article",)}
+    assert (
+        "newsbeam: not read: 1 file in the --input folders of no article format (.rss 1); "
+        "feed files are read with --feed or --feeds"
+    ) in result.stdout
+    assert _runs(output) == [(2, True)]

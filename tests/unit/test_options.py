@@ -51,3 +51,11 @@ def test_two_feeds_that_differ_only_in_their_secrets_are_refused():
         feed_configs(PipelineOptions(argv).view_as(NewsbeamOptions))
     same = ["--feed", "https://a.test/feed?token=A", "--feed", "https://a.test/feed?token=A"]
     assert len(feed_configs(PipelineOptions(same).view_as(NewsbeamOptions))) == 1
+
+
+def test_inputs_named_in_several_flags_are_all_read():
+    """`--input a b --input c` reads all three: argparse alone keeps the last flag's paths."""
+    from newsbeam.options import NewsbeamOptions
+
+    news = PipelineOptions(["--input", "a", "b", "--input", "c"]).view_as(NewsbeamOptions)
+    assert news.input == ["a", "b", "c"]

@@ -23,6 +23,8 @@ from newsbeam.transforms.sources.urls import stored_url
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
+    "FEED_EXTENSIONS",
+    "extension_of",
     "format_of",
     "html_record",
     "parse_article_file",
@@ -39,6 +41,8 @@ ARTICLE_EXTENSIONS = {
     ".ndjson": "jsonl",
     ".warc": "warc",
 }
+FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf", ".feed")
+"""Feed files: no article files, read by `--feed` and `--feeds`."""
 _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
 
 ARTICLE = "article"
@@ -47,10 +51,15 @@ REJECT = "reject"
 
 def format_of(name: str) -> str | None:
     """`"a/b.html.gz"` -> `"html"`; None for extensions that hold no articles."""
+    return ARTICLE_EXTENSIONS.get(extension_of(name))
+
+
+def extension_of(name: str) -> str:
+    """`"a/b.XML.gz"` -> `".xml"`: the extension under any compression's, lower case."""
     base = name.lower()
     for suffix in _COMPRESSED:
         base = base.removesuffix(suffix)
-    return ARTICLE_EXTENSIONS.get(posixpath.splitext(base)[1])
+    return posixpath.splitext(base)[1]
 
 
 def split_authors(byline: str | None) -> list[str]:

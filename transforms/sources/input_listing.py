@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsbeam.transforms.sources.article_files import format_of
+from newsbeam.transforms.sources.article_files import FEED_EXTENSIONS, extension_of, format_of
 from newsbeam.transforms.sources.local_files import file_kind, is_within
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "InputListing",
     "Skipped",
     "expand_inputs",
+    "other_files_note",
 ]
 
 NOT_A_REGULAR_FILE = "not_a_regular_file"
@@ -58,10 +59,13 @@ class Skipped:
 
 @dataclass(frozen=True)
 class InputListing:
-    """The files to read, and the entries skipped (each one reject row)."""
+    """The files to read, the entries skipped (each one reject row), and how many files of
+    each other extension the walked folders hold ("" for none): not inputs, but a folder of
+    feeds given as `--input` should not read as nothing without a word."""
 
     files: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    other_files: Counter[str] = field(default_factory=Counter)
 
     def __bool__(self) -> bool:
         return bool(self.files or self.skipped)
@@ -83,6 +87,7 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
     roots += [os.path.realpath(item) for item in local if os.path.isdir(item)]
     files: set[str] = set()
     skipped: dict[str, Skipped] = {}
+    other_files: Counter[str] = Counter()
     for item in inputs:
         if FileSystems.get_scheme(item) is not None:
             files.update(_remote_matches(item))
@@ -90,6 +95,7 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
         if os.path.isdir(item):
             walk = _Walk(roots, follow_symlinks, _article_name, skip_hidden=True)
             walk.run(item)
+            other_files.update(walk.other_files)  # a glob's other files were not asked for
         elif _GLOB.search(item):
             walk = _glob_walk(item, roots, follow_symlinks)
             if not (walk.files or walk.skipped):
@@ -102,11 +108,29 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
         files.update(walk.files)
         skipped.update((entry.path, entry) for entry in walk.skipped)
     listing = InputListing(
-        sorted(files), [skipped[path] for path in sorted(skipped) if path not in files]
+        sorted(files),
+        [skipped[path] for path in sorted(skipped) if path not in files],
+        other_files,
     )
     if not listing:
-        raise ValueError(f"--input {' '.join(inputs)!r} holds no .txt, .html or .jsonl file")
+        note = f" ({other_files_note(other_files)})" if other_files else ""
+        raise ValueError(f"--input {' '.join(inputs)!r} holds no .txt, .html or .jsonl file{note}")
     return listing
+
+
+def other_files_note(other_files: Counter[str]) -> str:
+    """ "183 files in the --input folders of no article format (.xml 150, .md 2); feed files
+    are read with --feed or --feeds": the five commonest extensions."""
+    kinds = sorted(other_files.items(), key=lambda kind: (-kind[1], kind[0]))
+    shown = ", ".join(f"{extension or 'no extension'} {count}" for extension, count in kinds[:5])
+    more = ", ..." if len(kinds) > 5 else ""
+    feeds = any(extension in FEED_EXTENSIONS for extension in other_files)
+    count = sum(other_files.values())
+    return (
+        f"{count} {'file' if count == 1 else 'files'} in the --input folders of no article "
+        f"format ({shown}{more})"
+        + ("; feed files are read with --feed or --feeds" if feeds else "")
+    )
 
 
 def _article_name(path: str) -> bool:
@@ -143,6 +167,7 @@ class _Walk:
         self.may_hold = may_hold
         self.files: list[str] = []
         self.skipped: list[Skipped] = []
+        self.other_files: Counter[str] = Counter()
         self._walked: set[tuple[int, int]] = set()
         self._links: deque[str] = deque()
 
@@ -178,6 +203,8 @@ class _Walk:
                         pending.append(path)
                 elif self.wanted(path):
                     self._file(path, entry.stat(follow_symlinks=False).st_mode)
+                elif entry.is_file(follow_symlinks=False):
+                    self.other_files[extension_of(entry.name)] += 1
 
     def entry(self, path: str) -> None:
         """One path that may be a link: read, walked, or skipped with a reason."""

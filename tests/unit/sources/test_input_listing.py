@@ -14,6 +14,7 @@ from newsbeam.transforms.sources.input_listing import (
     NOT_A_REGULAR_FILE,
     SYMLINK_OUTSIDE_INPUT,
     expand_inputs,
+    other_files_note,
 )
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
@@ -122,6 +123,26 @@ def test_paths_named_on_the_command_line(tree, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="holds no"):
         expand_inputs([str(tmp_path / "empty")])
+
+
+def test_other_files_in_a_folder_are_counted_and_named_by_extension(tree, tmp_path):
+    """Not inputs, hence no rows: counted so that the run can say what it left unread (the
+    FIFO named like no article is no file, and a glob's other files were not asked for)."""
+    assert expand_inputs([str(tree)]).other_files == {".md": 1}
+    assert not expand_inputs([str(tree / "*.txt")]).other_files
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    for name in ("a.rss", "b.rss", "c.XML.gz", "d.atom", "notes", "e.json", "f.csv", "g.pdf"):
+        (feeds / name).write_text("<rss/>")
+    with pytest.raises(ValueError, match="holds no") as refused:
+        expand_inputs([str(feeds)])
+    assert str(refused.value).endswith(
+        "(8 files in the --input folders of no article format (.rss 2, no extension 1, .atom 1, "
+        ".csv 1, .json 1, ...); feed files are read with --feed or --feeds)"
+    )
+    assert other_files_note(expand_inputs([str(tree)]).other_files) == (
+        "1 file in the --input folders of no article format (.md 1)"
+    )
 
 
 def test_globs_follow_the_same_rules(tree, monkeypatch):
