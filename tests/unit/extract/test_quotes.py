@@ -4,7 +4,7 @@ import pytest
 
 from newsbeam.transforms.extract.quotes import find_quotes
 
-PERSONS = ["Morgan Ortagus", "Grace Wanjiru"]
+PERSONS = ["Morgan Ortagus", "Grace Wanjiru", "Owen Dempsey"]
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,16 @@ PERSONS = ["Morgan Ortagus", "Grace Wanjiru"]
             "UN leader's spokesperson",
             "He will call both leaders tomorrow",
         ),
+        (
+            '"The rains have failed for a third season," said Dr. Grace Wanjiru.',
+            "Grace Wanjiru",  # the dot of "Dr." ends no attribution
+            "The rains have failed for a third season",
+        ),
+        (
+            'Doctors must "take really detailed histories" of patients, Dempsey said.',
+            "Owen Dempsey",  # the clause before the comma is no part of the speaker
+            "take really detailed histories",
+        ),
     ],
 )
 def test_attributed_quotations(text, speaker, quote):
@@ -51,6 +61,31 @@ def test_attributed_quotations(text, speaker, quote):
     ],
 )
 def test_scare_quotes_and_unattributed_quotations_are_left_out(text):
+    assert find_quotes(text, PERSONS) == []
+
+
+def test_a_speaker_not_found_among_the_persons_keeps_the_name_after_its_title():
+    text = '"We are highly impressed with the facilities here," said Dr. Ashish Babhulkar.'
+    assert find_quotes(text) == [
+        {
+            "speaker": "Dr Ashish Babhulkar",
+            "text": "We are highly impressed with the facilities here",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'I almost wrote "for large amounts of writing" in the paragraph above.',
+        'As the licence warned, "The entire risk is with you and nobody else."',
+        '"Why would you ever want to turn a server off?" he reportedly asked.',
+        '"Except maybe the words that he wrote."\nIn 1997, Elise wrote, she met him.',
+    ],
+)
+def test_a_clause_is_no_speaker_nor_is_the_next_paragraph(text):
+    """Real feeds' misreadings: a pronoun or conjunction opening the words before the verb,
+    or an attribution of the next paragraph."""
     assert find_quotes(text, PERSONS) == []
 
 

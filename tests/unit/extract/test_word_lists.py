@@ -8,7 +8,7 @@ from importlib import resources
 import pycountry
 import pytest
 
-from newsbeam.transforms.extract import entities, geo
+from newsbeam.transforms.extract import entities, geo, quotes
 from newsbeam.transforms.extract.entities import gazetteer_patterns, strip_titles
 from newsbeam.transforms.extract.word_lists import language_table, name_table, word_list
 
@@ -19,6 +19,8 @@ USED_BY_THE_RULES = {
     "generic_subdivision_names": geo._GENERIC_NAMES,
     "subdivision_kinds": geo._SUBDIVISION_KINDS,
     "acronyms_not_places": geo._ACRONYMS_NOT_PLACES,
+    "not_speaker_openings": quotes._NOT_SPEAKER_OPENINGS,
+    "title_abbreviations": quotes._TITLE_ABBREVIATIONS,
 }
 TABLES_USED_BY_THE_GAZETTEER = {
     "disputed_regions": geo.DISPUTED_REGIONS,
