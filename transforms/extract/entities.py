@@ -165,7 +165,7 @@ def summarise_mentions(
         [
             Mention(surface_form(m.text), m.label, m.start, m.end)
             for m in mentions
-            if m.label in ENTITY_LABELS
+            if m.label in ENTITY_LABELS and not _lower_case_only(m.text)
         ]
     )
     cleaned = [_in_context(m, text) for m in cleaned if m.text]
@@ -249,6 +249,12 @@ def summarise_mentions(
         countries=countries,
         institution_mentions=institutions,
     )
+
+
+def _lower_case_only(text: str) -> bool:
+    """A mention written in lower case only names nothing: a model's tag on "cursor" or
+    on the "n’t" of "doesn’t". Scripts without case ("東京") are never so."""
+    return text.lower() == text != text.upper()
 
 
 _STANCE = re.compile(r"(?:\b(?:pro|anti)-)$", re.IGNORECASE)

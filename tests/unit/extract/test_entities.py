@@ -350,6 +350,17 @@ def test_a_lone_word_person_before_a_weapon_or_vehicle_names_the_thing(gazetteer
     assert found.persons == ["Trump"]
 
 
+def test_a_mention_in_lower_case_only_names_nothing(gazetteer):
+    """Real feeds: the small English model tagged the "n’t" of "doesn’t" and "cursor" as
+    places. A name in a script without case is kept."""
+    text = "Screw-unit doesn’t mock. Move the cursor to Tokyo, then to 東京."
+    mentions = [
+        (word, "GPE", text.index(word), text.index(word) + len(word))
+        for word in ("n’t", "cursor", "Tokyo", "東京")
+    ]
+    assert _summary(gazetteer, mentions, text).locations == ["Tokyo", "東京"]
+
+
 def test_a_country_s_institutions_are_evidence_of_it_as_a_demonym_is(gazetteer):
     """ "The White House said ... the Kremlin denied": the US and Russia, each mention half a
     place; "Senate", which many countries have, is no evidence."""
