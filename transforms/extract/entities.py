@@ -165,7 +165,9 @@ def summarise_mentions(
         [
             Mention(surface_form(m.text), m.label, m.start, m.end)
             for m in mentions
-            if m.label in ENTITY_LABELS and not _lower_case_only(m.text)
+            if m.label in ENTITY_LABELS
+            and not _lower_case_only(m.text)
+            and not (m.label == "PERSON" and _a_product_name(m.text))
         ]
     )
     cleaned = [_in_context(m, text) for m in cleaned if m.text]
@@ -255,6 +257,22 @@ def _lower_case_only(text: str) -> bool:
     """A mention written in lower case only names nothing: a model's tag on "cursor" or
     on the "n’t" of "doesn’t". Scripts without case ("東京") are never so."""
     return text.lower() == text != text.upper()
+
+
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|O['’])")
+_PRODUCT_WORD = re.compile(r"\d|\+|[a-z][A-Z]")
+_LETTERS_AND_DIGITS = re.compile(r"(?=.*[^\W\d_])(?=.*\d)|\+")
+
+
+def _a_product_name(text: str) -> bool:
+    """A PERSON that is one word with a digit, a plus or a capital after a small letter
+    ("HTML5", "C++", "AdWords", "WiFi"), or a name with a word of letters and digits
+    ("Progress MS-04"), names a product, not a person. "McDonald", "DiCaprio", "O'Brien"
+    are names, and so is "Nicolas Jarry 6-4" (a score after a player)."""
+    words = text.split()
+    if len(words) == 1:
+        return bool(_PRODUCT_WORD.search(_NAME_PREFIX.sub("", text)))
+    return any(_LETTERS_AND_DIGITS.match(word) for word in words)
 
 
 _STANCE = re.compile(r"(?:\b(?:pro|anti)-)$", re.IGNORECASE)

@@ -361,6 +361,21 @@ def test_a_mention_in_lower_case_only_names_nothing(gazetteer):
     assert _summary(gazetteer, mentions, text).locations == ["Tokyo", "東京"]
 
 
+def test_a_product_s_name_is_no_person(gazetteer):
+    """Real feeds: the small English model's persons "HTML5", "C++", "WiFi", "AdWords",
+    "Progress MS-04". Names with a capital inside ("McDonald", "DiCaprio") stay persons,
+    and so does a player with his score after him."""
+    text = "HTML5 and C++ on WiFi; AdWords; Progress MS-04; McDonald, DiCaprio; Nicolas Jarry 6-4."
+    names = ["HTML5", "C++", "WiFi", "AdWords", "Progress MS-04", "McDonald", "DiCaprio"]
+    names.append("Nicolas Jarry 6-4")
+    mentions = [(n, "PERSON", text.index(n), text.index(n) + len(n)) for n in names]
+    assert set(_summary(gazetteer, mentions, text).persons) == {
+        "McDonald",
+        "DiCaprio",
+        "Nicolas Jarry 6-4",
+    }
+
+
 def test_a_country_s_institutions_are_evidence_of_it_as_a_demonym_is(gazetteer):
     """ "The White House said ... the Kremlin denied": the US and Russia, each mention half a
     place; "Senate", which many countries have, is no evidence."""
