@@ -30,16 +30,15 @@ extraction improves; groups with fewer than `MIN_GROUP` articles are printed, no
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import pytest
 
+from tests.support import gold_articles
 from tests.support.paths import SHARED_DATA, TEST_DATA
 
 # The floors, per group: "all" articles, "en", and "other" (every language but English
@@ -81,18 +80,6 @@ METRICS = (
     "person_precision",
     "person_recall",
 )
-
-
-def _resolver():
-    """`resolve.py`, loaded from the data folder (it is also a script)."""
-    spec = importlib.util.spec_from_file_location("extraction_gold_resolve", GOLD / "resolve.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
 
 
 def _labels() -> list[dict]:
@@ -250,7 +237,7 @@ def extracted() -> tuple[list[dict], list[dict], float]:
     from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
 
     started = time.perf_counter()
-    resolver = _resolver()
+    resolver = gold_articles.resolver()
     labels = _labels()
     articles = [resolver.resolve(label["ref"], SHARED_DATA) for label in labels]
     extractor = ArticleExtractor()

@@ -18,40 +18,53 @@ from newsbeam.transforms.extract.word_lists import word_list
 
 __all__ = ["find_quotes"]
 
-_VERBS = (
-    r"(?:said|says|added|adds|told|stated|noted|asked|wrote|read|reads|insisted|warned|"
-    r"explained|declared|announced|pleaded|reckoned|informed|continued|argued|replied|"
-    r"urged|stressed|tweeted|posted)"
-)
+_ATTRIBUTION_VERBS = word_list("attribution_verbs")
+_VERBS = rf"(?:{'|'.join(sorted(_ATTRIBUTION_VERBS))})"
 # Straight and curly quotes are paired separately: a stray mark of one kind (real copy has
 # “such“ mistakes) must not swallow a quotation marked with the other.
 _QUOTES = (re.compile(r'"([^"\n]{10,800}?)"'), re.compile(r"“([^“”\n]{10,800}?)”"))
 # An attribution stays in its quotation's paragraph: the next one's "In 1997, Elise wrote"
 # attributes nothing before it.
-_SPEAKER = r"[A-Za-z][^\"“”.;:!?\n]{0,60}?"
+_SPEAKER = r"[A-Za-z][^\"“”.;:!?\n]{0,90}?"
 _SPACE = r"[^\S\n]"
+# After the quotation: `said Grace Wanjiru.` ends at the speaker's punctuation;
+# `Boudreau said before the game` may go on after the verb.
 _AFTER = re.compile(
     rf"^{_SPACE}*[,.]?{_SPACE}*"
-    rf"(?:{_VERBS}\s+(?P<after_verb>{_SPEAKER})|(?P<before_verb>{_SPEAKER})\s+{_VERBS})"
-    r"\s*(?:[.,;]|$)"
+    rf"(?:{_VERBS}\s+(?P<after_verb>{_SPEAKER})\s*(?:[.,;]|$)"
+    rf"|(?P<before_verb>{_SPEAKER})\s+{_VERBS}\b)"
 )
 _BEFORE = re.compile(
     rf"(?P<speaker>[A-Z][^\"“”.;!?\n]{{0,60}}?)\s+{_VERBS}(?:\s+that)?{_SPACE}*[,:]?{_SPACE}*$"
 )
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# "“...” Kurinji Selvaraj, a research analyst at the Council on Energy, said": the name,
+# then what the speaker is, then the verb.
+_NAME_THEN_WHO = re.compile(
+    rf"^{_SPACE}*[,.]?{_SPACE}*(?P<name>[A-Z][\w'’-]+(?:{_SPACE}[A-Z][\w'’-]+){{0,3}}),"
+    rf"[^\"“”\n]{{0,160}}?\s{_VERBS}\b"
+)
+_MAX_WORDS = 8
+_RELATIVE_WORDS = frozenset({"that", "which", "whom", "whose"})
+_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they"})
+"""Words of an attribution at most, unless it names a person of the article."""
 _NOT_SPEAKER_OPENINGS = word_list("not_speaker_openings")
 _TITLE_ABBREVIATIONS = word_list("title_abbreviations")
 # A title's abbreviation ("Dr.") or a name's initial ("William J. Bratton") before a
 # capitalised word: its dot ends no attribution.
 _ABBREVIATED_TITLE = re.compile(
-    rf"\b({'|'.join(sorted(_TITLE_ABBREVIATIONS, key=len, reverse=True))}|[A-Z])\.(?=\s+[A-Z])"
+    rf"\b({'|'.join(sorted(_TITLE_ABBREVIATIONS, key=len, reverse=True))}|[A-Z])\."
+    r"(?=\s+[A-Z]|[A-Z]\.)"  # "U.S. Attorney Erin Nealy Cox" -> "US Attorney Erin Nealy Cox"
 )
 _MIN_WORDS = 4
+_MAX_ATTRIBUTION = 120
+_A_VERB = re.compile(rf"\b{_VERBS}\b")
 
 
 def find_quotes(text: str, persons: Sequence[str] = ()) -> list[dict]:
     """[{"speaker": ..., "text": ...}] for each attributed direct quotation, in order."""
     quotes = []
+    previous: tuple[int, str] | None = None  # the last attributed quotation's end, speaker
     matches = sorted(
         (m for pattern in _QUOTES for m in pattern.finditer(text)), key=lambda m: m.start()
     )
@@ -59,24 +72,46 @@ def find_quotes(text: str, persons: Sequence[str] = ()) -> list[dict]:
         quoted = " ".join(match.group(1).split()).strip(" ,")
         if len(quoted.split()) < _MIN_WORDS:
             continue
-        speaker = _speaker_after(_undotted(text[match.end() : match.end() + 120]))
+        following = _undotted(text[match.end() : match.end() + 2 * _MAX_ATTRIBUTION])
+        speaker = _speaker_after(following[:_MAX_ATTRIBUTION], persons)
         if speaker is None:
-            speaker = _speaker_before(_undotted(text[max(0, match.start() - 120) : match.start()]))
+            speaker = _named_then_who(following)
+        if speaker is None:
+            speaker = _speaker_before(
+                _undotted(text[max(0, match.start() - _MAX_ATTRIBUTION) : match.start()]), persons
+            )
+        if speaker is None and previous is not None:
+            speaker = _continued(text[previous[0] : match.start()], previous[1])
+        previous = (match.end(), speaker) if speaker else None
         if speaker:
             quotes.append({"speaker": _canonical(speaker, persons), "text": quoted})
     return quotes
 
 
-def _speaker_after(following: str) -> str | None:
+def _continued(between: str, speaker: str) -> str | None:
+    """ "“We will see the industry shake out,” Mayer said. “We are the disruptor.”": a
+    quotation right after an attributed one in its paragraph, with nothing between but the
+    attribution, goes on in the same voice."""
+    if "\n" in between or len(between) > _MAX_ATTRIBUTION or not _A_VERB.search(between):
+        return None
+    return speaker
+
+
+def _speaker_after(following: str, persons: Sequence[str]) -> str | None:
     found = _AFTER.match(following)
     if not found:
         return None
-    return _clean(found.group("after_verb") or found.group("before_verb"))
+    return _clean(found.group("after_verb") or found.group("before_verb"), persons)
 
 
-def _speaker_before(preceding: str) -> str | None:
+def _named_then_who(following: str) -> str | None:
+    found = _NAME_THEN_WHO.match(following)
+    return _clean(found.group("name"), ()) if found else None
+
+
+def _speaker_before(preceding: str, persons: Sequence[str]) -> str | None:
     found = _BEFORE.search(preceding)
-    return _clean(found.group("speaker")) if found else None
+    return _clean(found.group("speaker"), persons) if found else None
 
 
 def _undotted(attribution: str) -> str:
@@ -85,28 +120,52 @@ def _undotted(attribution: str) -> str:
     return _ABBREVIATED_TITLE.sub(r"\1", attribution)
 
 
-def _clean(speaker: str | None) -> str | None:
+def _clean(speaker: str | None, persons: Sequence[str]) -> str | None:
     if not speaker:
         return None
     speaker = " ".join(speaker.split()).strip(" ,")
     # "he", "she", "they" name nobody, nor does a clause ("I almost", "As the licence");
-    # too long a clause is not an attribution.
-    if _a_clause(speaker) and "," in speaker:  # "of the patients, Dempsey": the name is last
-        speaker = speaker.rsplit(",", 1)[1].strip()
-    if _a_clause(speaker) or len(speaker.split()) > 8:
+    # too long a clause is not an attribution, unless it names a person ("planetary
+    # geologist Rosaly Lopes of NASA's Jet Propulsion Laboratory in California").
+    if "," in speaker and (_a_clause(speaker) or speaker[0].islower()):
+        speaker = speaker.rsplit(",", 1)[1].strip()  # "of the patients, Dempsey": the name
+    if _a_clause(speaker):
+        return None
+    if len(speaker.split()) > _MAX_WORDS and not any(
+        _named_at(speaker, person) >= 0 for person in persons
+    ):
         return None
     return speaker
 
 
 def _a_clause(speaker: str) -> bool:
-    opening = _LEADING_ARTICLE.sub("", speaker).split(maxsplit=1)
-    return not opening or opening[0].casefold() in _NOT_SPEAKER_OPENINGS
+    """Words that are no one: opening with a pronoun or conjunction ("I almost", "As the
+    licence"), ending with a pronoun ("about which he"), or holding a relative word ("that",
+    "which": "adding that Weeks' family had")."""
+    words = _LEADING_ARTICLE.sub("", speaker).casefold().split()
+    return (
+        not words
+        or words[0] in _NOT_SPEAKER_OPENINGS
+        or words[-1] in _PRONOUNS
+        or not _RELATIVE_WORDS.isdisjoint(words)
+    )
 
 
 def _canonical(speaker: str, persons: Sequence[str]) -> str:
-    """The person the attribution names, by full name or last name; else the attribution."""
-    words = set(re.findall(r"[\w'’-]+", speaker))
-    for person in persons:
-        if person in speaker or person.split()[-1] in words:
-            return person
+    """The person the attribution names, by full name or last name; else the attribution.
+    Of several, the one named last: "Goddard planetary scientist Avi Mandell" is Mandell,
+    whatever the model made of "Goddard"."""
+    named = [(_named_at(speaker, person), person) for person in persons]
+    named = [(where, person) for where, person in named if where >= 0]
+    if named:
+        return max(named, key=lambda found: found[0])[1]
     return _LEADING_ARTICLE.sub("", speaker)
+
+
+def _named_at(speaker: str, person: str) -> int:
+    """Where in the attribution the person is named, in full or by last name; -1 if not."""
+    if person in speaker:
+        return speaker.rfind(person)
+    last = person.split()[-1]
+    found = list(re.finditer(rf"(?<![\w'’-]){re.escape(last)}(?![\w'’-])", speaker))
+    return found[-1].start() if found else -1

@@ -4,7 +4,7 @@ import pytest
 
 from newsbeam.transforms.extract.quotes import find_quotes
 
-PERSONS = ["Morgan Ortagus", "Grace Wanjiru", "Owen Dempsey"]
+PERSONS = ["Morgan Ortagus", "Grace Wanjiru", "Owen Dempsey", "Kevin Mayer", "Erin Nealy Cox"]
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,42 @@ def test_scare_quotes_and_unattributed_quotations_are_left_out(text):
     assert find_quotes(text, PERSONS) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (  # the quotation after an attributed one, in its paragraph, goes on in its voice
+            "“We will see the industry shake out a bit,” Mayer said. “We are the disruptor "
+            "in this industry.”\n“Another paragraph starts with a quotation,” she said.",
+            ["Kevin Mayer", "Kevin Mayer"],
+        ),
+        (  # the verb may be followed by more than punctuation
+            "“That goes a long way with this team,” Mayer said before the game on Tuesday.",
+            ["Kevin Mayer"],
+        ),
+        (  # the name, what the speaker is, then the verb
+            "“This is mainly due to the change in wind direction,” Kurinji Selvaraj, a "
+            "research analyst at the Council on Energy, Environment and Water, said.",
+            ["Kurinji Selvaraj"],
+        ),
+        (  # an attribution of many words naming a person of the article
+            '"We believe that justice has been served in this case," said U.S. Attorney for '
+            "the Northern District of Texas Erin Nealy Cox.",
+            ["Erin Nealy Cox"],
+        ),
+        (  # of two persons in one attribution, the one named last spoke
+            '"Organics are very important for life," Grace Wanjiru colleague Owen Dempsey said.',
+            ["Owen Dempsey"],
+        ),
+        (  # words before the name that open in lower case are no part of it
+            "“The people of this country aren’t buying” impeachment, Trump said at a rally.",
+            ["Trump"],
+        ),
+    ],
+)
+def test_speakers_as_news_writes_them(text, speakers):
+    assert [quote["speaker"] for quote in find_quotes(text, PERSONS)] == speakers
+
+
 def test_a_speaker_not_found_among_the_persons_keeps_the_name_after_its_title():
     text = '"We are highly impressed with the facilities here," said Dr. Ashish Babhulkar.'
     assert find_quotes(text) == [
@@ -81,6 +117,8 @@ def test_a_speaker_not_found_among_the_persons_keeps_the_name_after_its_title():
         'As the licence warned, "The entire risk is with you and nobody else."',
         '"Why would you ever want to turn a server off?" he reportedly asked.',
         '"Except maybe the words that he wrote."\nIn 1997, Elise wrote, she met him.',
+        '"This incident was a black eye on us all," working in federal prisons, she said.',
+        '"It is gratifying to watch your job done," about which he said little.',
     ],
 )
 def test_a_clause_is_no_speaker_nor_is_the_next_paragraph(text):

@@ -20,6 +20,7 @@ USED_BY_THE_RULES = {
     "subdivision_kinds": geo._SUBDIVISION_KINDS,
     "acronyms_not_places": geo._ACRONYMS_NOT_PLACES,
     "not_speaker_openings": quotes._NOT_SPEAKER_OPENINGS,
+    "attribution_verbs": quotes._ATTRIBUTION_VERBS,
     "title_abbreviations": quotes._TITLE_ABBREVIATIONS,
 }
 TABLES_USED_BY_THE_GAZETTEER = {
