@@ -11,8 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from newsbeam.transforms.clean.rules import MAX_TITLE_CHARS
 from newsbeam.transforms.extract.models import MODEL_NAME, REGION_LEVELS
 from newsbeam.transforms.sources.archive_filter import ArchiveFilter
-from newsbeam.transforms.sources.article_files import FEED_EXTENSIONS
-from newsbeam.transforms.sources.feed_config import FeedConfig, load_feeds_file
+from newsbeam.transforms.sources.feed_config import FEED_EXTENSIONS, FeedConfig, load_feeds_file
 from newsbeam.transforms.sources.http import FETCH_PAGES, HttpPolicy
 from newsbeam.transforms.sources.redact import redact
 

@@ -23,7 +23,6 @@ from newsbeam.transforms.sources.urls import stored_url
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
-    "FEED_EXTENSIONS",
     "extension_of",
     "format_of",
     "html_record",
@@ -41,8 +40,6 @@ ARTICLE_EXTENSIONS = {
     ".ndjson": "jsonl",
     ".warc": "warc",
 }
-FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf", ".feed")
-"""Feed files: no article files, read by `--feed` and `--feeds`."""
 _COMPRESSED = (".gz", ".bz2", ".zst", ".deflate")
 
 ARTICLE = "article"

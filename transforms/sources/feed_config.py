@@ -19,7 +19,10 @@ from newsbeam.transforms.slugs import slugify
 from newsbeam.transforms.sources.local_files import is_within
 from newsbeam.transforms.sources.redact import redact
 
-__all__ = ["FeedConfig", "load_feeds_file", "local_feed_path", "optional_text"]
+__all__ = ["FEED_EXTENSIONS", "FeedConfig", "load_feeds_file", "local_feed_path", "optional_text"]
+
+FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf", ".feed")
+"""Feed files, as `--feed DIR` finds them: no article files, which `--input` reads."""
 
 _FEED_KEYS = frozenset({"url", "name", "region", "country", "language", "poll_interval"})
 

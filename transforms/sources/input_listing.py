@@ -26,7 +26,8 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from newsbeam.transforms.sources.article_files import FEED_EXTENSIONS, extension_of, format_of
+from newsbeam.transforms.sources.article_files import extension_of, format_of
+from newsbeam.transforms.sources.feed_config import FEED_EXTENSIONS
 from newsbeam.transforms.sources.local_files import file_kind, is_within
 
 __all__ = [
