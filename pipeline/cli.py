@@ -261,6 +261,8 @@ def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:
 
     from newsbeam.query import connect, query_error
 
+    if max_rows < 1:
+        raise ValueError(f"--max-rows must be a positive number, not {max_rows}")
     if not os.path.isdir(output_dir):
         raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
     connection = connect(output_dir)

@@ -137,12 +137,19 @@ def print_query_result(
     structs are JSON (in CSV, as JSON text in the cell). The query runs before anything is
     printed, so a failed one prints no partial result.
     """
-    limited = relation.limit(max_rows)
     if output_format == "table":
-        limited.show(max_rows=max_rows, max_width=200)
+        import duckdb
+
+        # One run of the query: its first rows as Arrow, one more than shown to tell
+        # whether some were left out.
+        first = relation.limit(max_rows + 1).to_arrow_table()
+        duckdb.from_arrow(first.slice(0, max_rows)).show(max_rows=max_rows, max_width=200)
+        _say_if_cut(first.num_rows > max_rows, max_rows)
         return
-    columns = limited.columns
-    rows = [[json_value(value) for value in row] for row in limited.fetchall()]
+    columns = relation.columns
+    fetched = relation.limit(max_rows + 1).fetchall()
+    rows = [[json_value(value) for value in row] for row in fetched[:max_rows]]
+    _say_if_cut(len(fetched) > max_rows, max_rows)
     if output_format == "json":
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         print(json.dumps(records, separators=(",", ":")))
@@ -150,6 +157,16 @@ def print_query_result(
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     writer.writerows([_csv_cell(value) for value in row] for row in rows)
+
+
+def _say_if_cut(cut: bool, max_rows: int) -> None:
+    """On stderr, so that CSV and JSON on stdout stay whole documents."""
+    if cut:
+        print(
+            f"newsbeam: the result has more than {max_rows} rows: the first {max_rows} are "
+            "shown (--max-rows N shows more)",
+            file=sys.stderr,
+        )
 
 
 def json_value(value: object) -> object:

@@ -59,3 +59,33 @@ def test_a_failing_query_prints_nothing(capsys, output_format):
     with pytest.raises(duckdb.Error):
         _printed(capsys, output_format, "SELECT x::INTEGER FROM (VALUES ('a'), ('b')) t(x)")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("output_format", ["table", "csv", "json"])
+def test_a_result_cut_at_max_rows_says_so_on_stderr(capsys, output_format):
+    """181 rows, 100 shown: a reader of the table or a script reading the CSV must know that
+    rows were left out; stdout stays one whole document."""
+    print_query_result(
+        duckdb.connect().sql("SELECT range AS n FROM range(181)"), output_format, 100
+    )
+    printed = capsys.readouterr()
+    shown = {
+        "table": lambda out: out.count("│") // 2 - 2,  # rows of the box, less the header's
+        "csv": lambda out: len(out.splitlines()) - 1,
+        "json": lambda out: len(json.loads(out)),
+    }[output_format](printed.out)
+    assert shown == 100
+    assert "more than 100 rows: the first 100 are shown" in printed.err
+    print_query_result(
+        duckdb.connect().sql("SELECT range AS n FROM range(100)"), output_format, 100
+    )
+    assert capsys.readouterr().err == ""  # all rows shown: nothing to say
+
+
+@pytest.mark.parametrize("max_rows", ["0", "-1"])
+def test_max_rows_below_one_is_a_usage_error(tmp_path, capsys, max_rows):
+    """`--max-rows -1` crashed in DuckDB's table printer with a traceback (exit 1)."""
+    from newsbeam.cli import main
+
+    assert main(["query", str(tmp_path), "SELECT 1", "--max-rows", max_rows]) == 2
+    assert f"--max-rows must be a positive number, not {max_rows}" in capsys.readouterr().err

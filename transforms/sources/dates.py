@@ -44,6 +44,9 @@ def parse_published(value: object, now: datetime | None = None) -> ParsedDate | 
         if when is None or not plausible(when, now):
             return None
         return ParsedDate(when, value.date() if value.tzinfo else when.date())
+    if isinstance(value, date):  # a day alone: no instant
+        midnight = datetime(value.year, value.month, value.day, tzinfo=UTC)
+        return ParsedDate(None, value) if plausible(midnight, now) else None
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import feedparser
 import lxml.html
@@ -32,6 +32,7 @@ _BLOCKS = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
 _WORDS = re.compile(r"[^\W\d_]+")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _CHARSET = re.compile(r"""\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 
 
@@ -44,7 +45,8 @@ class FeedEntry:
     link: str | None
     title: str | None
     text: str
-    published_at: datetime | None
+    published_at: datetime | date | None
+    """An instant; a day alone when the feed wrote no time ("Mon, 03 Mar 2025")."""
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -191,7 +193,7 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
         title=title,
         text=text,
         published_at=(
-            _with_written_offset(datetime.fromtimestamp(calendar.timegm(published), UTC), written)
+            _as_written(datetime.fromtimestamp(calendar.timegm(published), UTC), written)
             if published
             else _written_date(written)
         ),
@@ -202,6 +204,14 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
             t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()
         ),
     )
+
+
+def _as_written(instant: datetime, written: object) -> datetime | date:
+    """The instant feedparser read, in the offset the feed wrote; or the day alone when the
+    feed wrote no time, which feedparser reads as midnight UTC, an instant nobody gave."""
+    if isinstance(written, str) and not _CLOCK.search(written):
+        return instant.date()
+    return _with_written_offset(instant, written)
 
 
 def _with_written_offset(instant: datetime, written: object) -> datetime:
@@ -216,14 +226,13 @@ def _with_written_offset(instant: datetime, written: object) -> datetime:
     return local.replace(microsecond=0)
 
 
-def _written_date(value: object) -> datetime | None:
+def _written_date(value: object) -> datetime | date | None:
     """A date feedparser could not read, such as "Seg, 24 Set 2018 10:00:00 -0300" from a
-    Portuguese feed, read with the month names of many languages; None stays unknown."""
+    Portuguese feed, read with the month names of many languages: an instant, or a day
+    alone when no time is written; None stays unknown."""
     written = parse_written_date(value) if isinstance(value, str) else None
-    if written is None:
-        return None
-    if not isinstance(written, datetime):
-        written = datetime(written.year, written.month, written.day)
+    if written is None or not isinstance(written, datetime):
+        return written
     if not written.tzinfo:
         return written.replace(tzinfo=UTC)
     try:

@@ -127,6 +127,44 @@ def test_portuguese_feed_dates_are_read_not_replaced_by_ingestion():
     assert entry.published_at == datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC)
 
 
+def test_a_feed_date_without_a_time_gives_the_day_and_no_instant():
+    """ "Mon, 03 Mar 2025" and "2025-03-05" state a day: feedparser reads them as midnight
+    UTC, an instant no publisher gave. The row has the day and `published_at` null, as a
+    text file's header `date 2025-03-04` does; a written midnight stays an instant."""
+    from newsbeam.transforms.sources.article_files import raw_record
+
+    items = "".join(
+        f"<item><title>{n}</title><link>https://wire.example/{n}</link>{when}</item>"
+        for n, when in (
+            ("a", "<pubDate>Mon, 03 Mar 2025</pubDate>"),
+            ("b", "<dc:date>2025-03-05</dc:date>"),
+            ("c", "<pubDate>Seg, 24 Set 2018</pubDate>"),  # read by newsbeam, not feedparser
+            ("d", "<pubDate>Mon, 03 Mar 2025 00:00:00 GMT</pubDate>"),
+        )
+    )
+    feed = parse_feed(
+        f"<rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+        f"<title>Wire</title>{items}</channel></rss>".encode(),
+        "https://wire.example/feed",
+    )
+    rows = [
+        raw_record(
+            entry.link,
+            text="t",
+            ingested_at=datetime(2025, 3, 6, tzinfo=UTC),
+            published=entry.published_at,
+            date_source="feed",
+        )
+        for entry in feed.entries
+    ]
+    assert [(row["published_at"], row["date"].isoformat()) for row in rows] == [
+        (None, "2025-03-03"),
+        (None, "2025-03-05"),
+        (None, "2018-09-24"),
+        (datetime(2025, 3, 3, tzinfo=UTC), "2025-03-03"),
+    ]
+
+
 def test_a_feed_entry_is_dated_the_publisher_s_day_not_the_utc_one():
     """21:30 in São Paulo is already tomorrow in UTC: the instant is the same, the article's
     day is the one the feed wrote (for a date feedparser reads and for one it cannot)."""
