@@ -43,7 +43,8 @@ EXIT_STATUS = """exit status:
   0  the run completed and every input is accounted for
   1  the run started but failed, an input is not accounted for, or a feed failed
      entirely (run, unless --allow-feed-failures)
-  2  a usage error: an unknown flag, a bad value, an unusable --output; nothing ran"""
+  2  a usage error: an unknown flag, a bad value, an unusable --output; nothing ran
+  130  Ctrl-C stopped a run before it finished; the same command again finishes it"""
 """What `newsbeam`'s exit status means, as its --help says it."""
 
 
@@ -241,8 +242,20 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
 def _run(argv: list[str]) -> int:
     options, news = _pipeline_options(argv)
     from newsbeam.batch import run_batch
+    from newsbeam.interrupts import INTERRUPTED_STATUS, interruptible
 
-    complete = run_batch(options, news)  # balanced, and no feed failed unless allowed
+    with interruptible() as interrupted:
+        try:
+            complete = run_batch(options, news)  # balanced, and no feed failed unless allowed
+        except (KeyboardInterrupt, RuntimeError):
+            if not interrupted.is_set():
+                raise
+            print(
+                "newsbeam: interrupted: this run is not finished; the same command again "
+                "finishes it (what was written stays, and is not written twice)",
+                file=sys.stderr,
+            )
+            return INTERRUPTED_STATUS
     print_where(news.output)
     return 0 if complete else 1
 

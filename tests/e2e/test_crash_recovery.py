@@ -65,7 +65,14 @@ def _contents(output: Path) -> dict[str, list[tuple]]:
     db = connect(str(output))
     return {
         "articles": db.execute(
-            "SELECT id, date, region, title FROM articles ORDER BY id"
+            "SELECT id, date, region, title, story_id FROM articles ORDER BY id"
+        ).fetchall(),
+        # A story's rows as a run never killed writes them: a kill between the articles
+        # and the stories files left articles of stories without rows (and the next
+        # articles in stories of their own).
+        "stories": db.execute(
+            "SELECT story_row_id, story_id, articles_added, articles_total, title FROM stories "
+            "ORDER BY story_row_id"
         ).fetchall(),
         "duplicates": db.execute(
             "SELECT id, duplicate_of, kind FROM duplicates ORDER BY id"
@@ -74,12 +81,18 @@ def _contents(output: Path) -> dict[str, list[tuple]]:
     }
 
 
-def test_a_killed_run_is_completed_by_its_rerun_exactly_once(tmp_path):
-    corpus = tmp_path / "corpus.jsonl"
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[Path, int, Path]:
+    """The corpus, its number of inputs, and the output of a run of it never interrupted."""
+    folder = tmp_path_factory.mktemp("reference")
+    corpus = folder / "corpus.jsonl"
     total = _corpus(corpus)
-    reference = tmp_path / "reference"
-    newsbeam("run", "--input", str(corpus), "--output", str(reference))
+    newsbeam("run", "--input", str(corpus), "--output", str(folder / "out"))
+    return corpus, total, folder / "out"
 
+
+def test_a_killed_run_is_completed_by_its_rerun_exactly_once(reference, tmp_path):
+    corpus, total, reference = reference
     output = tmp_path / "out"
     _kill_once_writing(corpus, output)
     # Killed before the end: the run's own row, written last, is not there.
@@ -109,3 +122,34 @@ def test_a_killed_run_is_completed_by_its_rerun_exactly_once(tmp_path):
     assert already > 0
     # The files the killed run completed were kept, not rewritten under other names.
     assert set(written_before_kill) <= set(_data_files(output))
+
+
+def test_ctrl_c_stops_a_run_in_one_line_and_its_rerun_completes_it(reference, tmp_path):
+    """Ctrl-C mid-write: exit status 130 and one line saying what to do, not Beam's
+    traceback of the interrupt (and exit 1); the same command again completes the output
+    as a run never interrupted."""
+    corpus, total, reference = reference
+    output = tmp_path / "out"
+    executable = Path(sys.executable).with_name("newsbeam")
+    process = subprocess.Popen(
+        [str(executable), "run", "--input", str(corpus), "--output", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not list((output / "articles").rglob("*.parquet")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the run wrote no article file before it ended: nothing was interrupted")
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert "newsbeam: interrupted: this run is not finished" in stderr
+    assert not list((output / "runs").glob("*.parquet"))  # it did not finish
+
+    rerun = newsbeam("run", "--input", str(corpus), "--output", str(output))
+    assert f"inputs {total} = " in rerun.stdout
+    assert _contents(output) == _contents(reference)

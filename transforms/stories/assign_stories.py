@@ -73,17 +73,19 @@ def _published_seconds(article: dict) -> float:
 
 class _WrittenStories(typing.NamedTuple):
     """The stories of articles the state has forgotten: the output's `articles` written
-    within `--state-expiry` of `now` (none without an output)."""
+    within `--state-expiry` of `now` (none without an output); `finished_only`: of
+    finished runs only (see `written_story_ids`)."""
 
     output_dir: str | None
     expiry_s: float
     now: datetime
+    finished_only: bool = False
 
     def stories_of(self, article_ids: set[str]) -> dict[str, str]:
         if not article_ids or not self.output_dir:
             return {}
         since = self.now.timestamp() - self.expiry_s
-        return written_story_ids(self.output_dir, article_ids, since)
+        return written_story_ids(self.output_dir, article_ids, since, self.finished_only)
 
 
 def _stories_of(state: StoryState, grouped: list, ingested_at: datetime, written: _WrittenStories):
@@ -117,7 +119,9 @@ class _AssignFromFileFn(beam.DoFn):
         state = StoryState()
         if self._output_dir:
             state = load_story_state(self._output_dir, self._expiry_s, self._now.timestamp())
-        written = _WrittenStories(self._output_dir, self._expiry_s, self._now)
+        # A run killed after writing articles left no open stories: those it wrote are
+        # assigned again, so that the rerun of the same input gives its stories.
+        written = _WrittenStories(self._output_dir, self._expiry_s, self._now, finished_only=True)
         for item in _stories_of(state, list(grouped), self._now, written):
             if isinstance(item, Tagged) and item.tag == "stories":
                 self._stories.inc()

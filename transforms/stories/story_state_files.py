@@ -19,7 +19,7 @@ from collections.abc import Container, Iterable
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from newsbeam.schemas import ARTICLES
+from newsbeam.schemas import ARTICLES, RUNS, STORIES
 from newsbeam.schemas.layout import story_state_path
 from newsbeam.transforms.stories.story_batches import StoryState
 from newsbeam.transforms.write.parquet_files import (
@@ -54,29 +54,76 @@ def load_story_state(output_dir: str, expiry_s: float, now: float | None = None)
 
 
 def written_story_ids(
-    output_dir: str, article_ids: Iterable[str], written_since: float
+    output_dir: str, article_ids: Iterable[str], written_since: float, finished_only: bool = False
 ) -> dict[str, str]:
     """The story each article was written with, for those in `articles` files written since
     `written_since` (epoch seconds): a copy whose article's story has closed (the state
     keeps open stories only) takes the story its article has on disk. Copies are found
-    within `--state-expiry` of their article's ingestion, so older files are not read."""
+    within `--state-expiry` of their article's ingestion, so older files are not read.
+
+    `finished_only`: not an article of a killed run, which wrote it before its `stories`
+    rows and open stories were saved: no `runs` row spans its ingestion and its story has
+    no `stories` row. It is left to be assigned again: from the same open stories, the same
+    input gets the same stories, so its story gets its row and the articles after it join
+    it, as in a run never killed. (Once that rerun wrote the story's row, it is an article
+    like any other.)"""
     wanted = set(article_ids)
     found: dict[str, str] = {}
+    unfinished: dict[str, str] = {}
+    columns = ["id", "story_id", "ingested_at"] if finished_only else ["id", "story_id"]
+    finished = _finished_spans(output_dir, written_since) if finished_only else []
     # Newest partitions first: most copies are of recent articles, and the read stops
     # once every article is found.
     for path in reversed(list_table_files(output_dir, ARTICLES, written_since=written_since)):
         if not wanted:
             break
         try:
-            rows = read_parquet(path, ["id", "story_id"]).to_pylist()
+            rows = read_parquet(path, columns).to_pylist()
         except UnreadableFile as error:  # damaged
             _LOG.warning("story ids not read: %s", error)
             continue
         for row in rows:
-            if row["id"] in wanted and row.get("story_id"):  # none before schema 6
+            if row["id"] not in wanted or not row.get("story_id"):  # none before schema 6
+                continue
+            if finished_only and not _within(row["ingested_at"].timestamp(), finished):
+                unfinished[row["id"]] = row["story_id"]
+            else:
                 found[row["id"]] = row["story_id"]
-                wanted.discard(row["id"])
+            wanted.discard(row["id"])
+    if unfinished:
+        with_rows = _stories_with_rows(output_dir, set(unfinished.values()), written_since)
+        found.update((a, story) for a, story in unfinished.items() if story in with_rows)
     return found
+
+
+def _stories_with_rows(output_dir: str, story_ids: set[str], written_since: float) -> set[str]:
+    """Those of `story_ids` that have a `stories` row in a file written since then."""
+    found: set[str] = set()
+    for path in list_table_files(output_dir, STORIES, written_since=written_since):
+        try:
+            rows = read_parquet(path, ["story_id"]).to_pylist()
+        except UnreadableFile as error:
+            _LOG.warning("stories not read: %s", error)
+            continue
+        found.update(row["story_id"] for row in rows if row["story_id"] in story_ids)
+    return found
+
+
+def _finished_spans(output_dir: str, written_since: float) -> list[tuple[float, float]]:
+    """(started, ended) of each run whose `runs` row is in a file written since then."""
+    spans = []
+    for path in list_table_files(output_dir, RUNS, written_since=written_since):
+        try:
+            rows = read_parquet(path, ["started_at", "ended_at"]).to_pylist()
+        except UnreadableFile as error:
+            _LOG.warning("runs not read: %s", error)
+            continue
+        spans += [(row["started_at"].timestamp(), row["ended_at"].timestamp()) for row in rows]
+    return spans
+
+
+def _within(moment: float, spans: list[tuple[float, float]]) -> bool:
+    return any(started <= moment <= ended for started, ended in spans)
 
 
 def stage_story_state(output_dir: str, token: str, state: StoryState) -> str:

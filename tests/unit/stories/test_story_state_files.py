@@ -106,3 +106,48 @@ def test_a_copy_s_closed_story_is_read_from_articles_written_within_the_expiry(t
     damaged.write_bytes(b"PAR1 cut short")
     since = time.time() - 7 * DAY
     assert written_story_ids(str(tmp_path), {"k2", "old", "never"}, since) == {"k2": "s1"}
+
+
+def test_an_article_of_a_killed_run_is_not_read_as_written_until_its_story_has_a_row(tmp_path):
+    """A run killed after its articles files and before its stories files: no `runs` row
+    spans the articles' ingestion and their stories have no row. Read as written, the rerun
+    would leave those stories without rows (and the next articles in other stories); left
+    out, they are assigned again. Once a story has its row, its articles are read again."""
+    from datetime import UTC, datetime, timedelta
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    now = datetime.now(UTC)
+    finished_run = (now - timedelta(hours=3), now - timedelta(hours=2))
+
+    def table(folder: str, name: str, columns: dict) -> None:
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table(columns), tmp_path / folder / f"{name}.parquet")
+
+    table(
+        "articles/date=2025-03-03/region=africa",
+        "part",
+        {
+            "id": ["done", "killed", "repaired"],
+            "story_id": ["s1", "s2", "s3"],
+            "ingested_at": [
+                finished_run[0] + timedelta(minutes=5),  # within the finished run
+                now - timedelta(hours=1),  # after it: a run with no `runs` row
+                now - timedelta(hours=1),
+            ],
+        },
+    )
+    table("runs", "part", {"started_at": [finished_run[0]], "ended_at": [finished_run[1]]})
+    table("stories", "part", {"story_id": ["s1", "s3"]})  # s3: a rerun wrote its row
+    since = time.time() - 7 * DAY
+    ids = {"done", "killed", "repaired"}
+    assert written_story_ids(str(tmp_path), ids, since, finished_only=True) == {
+        "done": "s1",
+        "repaired": "s3",
+    }
+    assert written_story_ids(str(tmp_path), ids, since) == {
+        "done": "s1",
+        "killed": "s2",
+        "repaired": "s3",
+    }
