@@ -235,6 +235,14 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)
         check_writable(news.output, news.min_free_bytes)
+    # Local inputs spelt one way ("./samples/" is "samples"): `input` and the ids of rejects
+    # then name a file alike whatever the spelling, so a rerun adds no row. Not made
+    # absolute: outputs written before hold the paths as given, and rerunning into them
+    # must add nothing.
+    news.input = [
+        item if FileSystems.get_scheme(item) is not None else os.path.normpath(item)
+        for item in news.input or ()
+    ] or None
     resolve_runner(options)
     return options, news
 

@@ -224,3 +224,20 @@ def test_every_input_folder_is_read_and_files_of_other_kinds_are_named(tmp_path)
         "feed files are read with --feed or --feeds"
     ) in result.stdout
     assert _runs(output) == [(2, True)]
+
+
+def test_a_folder_spelt_another_way_adds_no_row(tmp_path):
+    """`--input corpus` then `--input ./corpus/`: the same files. A reject's id hashes its
+    `input`, which a rerun spelt otherwise added again."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "peru.txt").write_text(f"title Floods in Peru\n\n{story_text('peru-floods')}")
+    (corpus / "brief.txt").write_text("title Brief\n\nToo short to keep.")
+    output = tmp_path / "out"
+    for spelling in ("corpus", "./corpus/", "corpus//"):
+        newsbeam("run", "--input", spelling, "--output", str(output), timeout=TIMEOUT, cwd=tmp_path)
+    db = connect(str(output))
+    assert db.execute("SELECT input, reason FROM rejects").fetchall() == [
+        ("corpus/brief.txt", "too_short")
+    ]
+    assert db.execute("SELECT input FROM articles").fetchall() == [("corpus/peru.txt",)]
