@@ -228,3 +228,14 @@ def test_regenerating_rewrites_only_the_marked_sections(tmp_path: Path) -> None:
 def test_a_begin_marker_without_its_end_is_an_error() -> None:
     with pytest.raises(ValueError, match="columns:end"):
         reference.read_sections("<!-- columns:begin -->\nrows\n")
+
+
+def test_the_schema_version_written_in_prose_is_the_code_s():
+    """The prose of docs/tables.md names the schema version outside the generated
+    reference; a version bump must not leave it behind (it said `7` while rows held 8)."""
+    from newsbeam.schemas import SCHEMA_VERSION
+
+    prose = (REPO / "docs" / "tables.md").read_text(encoding="utf-8")
+    named = re.findall(r"[Ss]chema version is `(\d+)`|`(\d+)` now", prose)
+    assert named, "docs/tables.md no longer names the schema version"
+    assert {int(a or b) for a, b in named} == {SCHEMA_VERSION}
