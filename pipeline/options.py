@@ -421,7 +421,27 @@ def feed_configs(news: NewsbeamOptions) -> list[FeedConfig]:
         if not os.path.isfile(news.feeds):
             raise ValueError(f"--feeds {news.feeds!r} is not a file")
         feeds.extend(load_feeds_file(news.feeds, news.allow_feed_files_in or ()))
+    _check_regions(feeds, news.region_level)
     return _distinct_feeds(feeds)
+
+
+def _check_regions(feeds: list[FeedConfig], level: str) -> None:
+    """A feed's `region` names a partition of `--region-level`: a typo ("Atlantis Deep")
+    would quietly open a partition of its own."""
+    if not any(feed.region for feed in feeds):
+        return
+    from newsbeam.transforms.extract.geo import region_table
+    from newsbeam.transforms.slugs import slugify
+
+    subregions, continents = region_table()
+    names = {"subregion": subregions.values(), "continent": continents.values()}
+    known = {slugify(name) for name in names.get(level, subregions.keys())}
+    for feed in feeds:
+        if feed.region and feed.region not in known:
+            raise ValueError(
+                f"feed {redact(feed.url)}: region {feed.region!r} is no {level} "
+                f"(--region-level); one of: {', '.join(sorted(known))}"
+            )
 
 
 def _distinct_feeds(feeds: list[FeedConfig]) -> list[FeedConfig]:

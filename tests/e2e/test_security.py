@@ -13,7 +13,7 @@ from tests.support.run_cli import newsbeam
 
 pytestmark = pytest.mark.e2e
 
-# Text with no place in it, so the feed's configured region decides the partition.
+# Text with no place in it: the partition is `unknown`.
 _PLAIN = " ".join(
     f"Paragraph {i} of the committee report says the budget review will continue next "
     "month, with members asking for more detail on staffing, pensions and the audit."
@@ -33,6 +33,11 @@ def test_hostile_names_stay_inside_the_output_and_credentials_are_dropped(tmp_pa
     feeds.write_text(
         f"feeds:\n  - url: {feed}\n    name: ../../../outside\n    region: ../../../../tmp/evil\n"
     )
+    # A region that names no partition is refused before anything runs.
+    refused = newsbeam("run", "--feeds", str(feeds), "--output", str(tmp_path / "out"), check=False)
+    assert refused.returncode == 2 and "is no subregion" in refused.stderr
+    assert not Path("/tmp/evil").exists() and not (tmp_path / "out" / "articles").exists()
+    feeds.write_text(f"feeds:\n  - url: {feed}\n    name: ../../../outside\n")
     files = tmp_path / "files"
     files.mkdir()
     (files / "weird ..name;rm -rf.txt").write_text(

@@ -65,7 +65,7 @@ def test_stream_writes_each_entry_once_while_running(server, tmp_path):
         f"feeds:\n"
         f"  - url: {site.feed_url('world')}\n    name: Test Wire World\n    poll_interval: 1\n"
         f"  - url: {site.feed_url('business')}\n    name: Test Wire Business\n"
-        f"    region: europe-test\n    language: en\n"
+        f"    region: western-europe\n    language: en\n"
     )
     output = tmp_path / "out"
     process = subprocess.Popen(

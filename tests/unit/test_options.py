@@ -59,3 +59,22 @@ def test_inputs_named_in_several_flags_are_all_read():
 
     news = PipelineOptions(["--input", "a", "b", "--input", "c"]).view_as(NewsbeamOptions)
     assert news.input == ["a", "b", "c"]
+
+
+def test_a_feed_s_region_must_name_a_partition_of_the_region_level(tmp_path):
+    """`region: Atlantis Deep` opened a partition `region=atlantis-deep` without a word."""
+    from newsbeam.options import NewsbeamOptions, feed_configs
+
+    def feeds(region: str, level: str) -> list:
+        path = tmp_path / "feeds.yaml"
+        path.write_text(f"feeds:\n  - url: https://wire.test/rss\n    region: {region}\n")
+        argv = ["--feeds", str(path), "--region-level", level]
+        return feed_configs(PipelineOptions(argv).view_as(NewsbeamOptions))
+
+    assert [feed.region for feed in feeds("Western Europe", "subregion")] == ["western-europe"]
+    assert [feed.region for feed in feeds("Europe", "continent")] == ["europe"]
+    assert [feed.region for feed in feeds("KE", "country")] == ["ke"]
+    with pytest.raises(ValueError, match="region 'atlantis-deep' is no subregion"):
+        feeds("Atlantis Deep", "subregion")
+    with pytest.raises(ValueError, match="region 'western-europe' is no continent"):
+        feeds("Western Europe", "continent")
