@@ -239,10 +239,11 @@ class LocalStream:
         if closed > self._news.window:
             _LOG.warning(
                 "window %s was written %.1fs after it opened, later than its %gs: more work "
-                "than a window's time (or the first window, loading the models)",
+                "than a window's time%s",
                 run_id,
                 closed,
                 self._news.window,
+                " (the first window also loads the models)" if self.windows == 1 else "",
             )
         if row is None or not row["balanced"]:
             self.unbalanced_windows += 1
