@@ -546,4 +546,27 @@ def _caused_by(error: BaseException, kind: type) -> BaseException | None:
 
 
 def _short(error: BaseException) -> str:
-    return str(error)[:300]
+    """What went wrong, for people: the system's own error where there is one ("[Errno 111]
+    Connection refused"), not the HTTP libraries' wrappers of it, which name their
+    connection pools and repeat the URL."""
+    root = _system_error(error)
+    return str(root if root is not None else error)[:300]
+
+
+def _system_error(error: BaseException) -> OSError | None:
+    """The first OSError of the chain raised by the system (socket, ssl), not a library."""
+    seen: set[int] = set()
+    stack: list[object] = [error]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and type(current).__module__ in _SYSTEM_MODULES:
+            return current
+        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        stack += list(current.args)
+    return None
+
+
+_SYSTEM_MODULES = frozenset({"builtins", "socket", "ssl"})

@@ -269,3 +269,18 @@ def test_a_request_still_running_when_the_window_closes_is_cut_and_its_host_not_
     later = client(deadline=30.0, stop_at=time.time() + 5.0)
     later._host_hung = fetcher._host_hung  # the same client's memory of hung hosts
     assert later.get(server.url("/other")).body == b"fine"
+
+
+def test_a_refused_connection_is_described_by_the_system_s_error():
+    """A feed failure's detail is read by operators: "Connection refused", not the HTTP
+    libraries' wrappers ("GuardedHTTPPool(host=...): ... NewConnectionError(...)")."""
+    import socket
+
+    with socket.socket() as holder:  # a port of 127.0.0.1 nobody listens on
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+    with pytest.raises(FetchError) as failed:
+        client(max_retries=0).get(f"http://127.0.0.1:{port}/feed.xml")
+    assert failed.value.reason == "connection_error"
+    assert "Connection refused" in failed.value.detail
+    assert "Pool" not in failed.value.detail and "NewConnectionError" not in failed.value.detail
