@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -66,8 +66,11 @@ def _result(outcome: PollOutcome) -> str:
 
 
 def _published(entry: FeedEntry) -> str | None:
-    """The instant, in UTC (an entry keeps the offset its feed wrote, for the day)."""
-    return entry.published_at.astimezone(UTC).isoformat() if entry.published_at else None
+    """The instant, in UTC (an entry keeps the offset its feed wrote, for the day); or the
+    day alone, where the feed wrote no time."""
+    if not isinstance(entry.published_at, datetime):
+        return entry.published_at.isoformat() if entry.published_at else None
+    return entry.published_at.astimezone(UTC).isoformat()
 
 
 def _mismatches(expected: dict, entries: list[FeedEntry], field: str) -> str | None:

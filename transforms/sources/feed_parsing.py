@@ -33,6 +33,7 @@ _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
 _WORDS = re.compile(r"[^\W\d_]+")
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_NO_DAY = re.compile(r"\s*\d{4}(?:-\d{2})?\s*")
 _CHARSET = re.compile(r"""\bcharset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 
 
@@ -206,9 +207,12 @@ def _entry(raw: Mapping, feed_url: str) -> FeedEntry:
     )
 
 
-def _as_written(instant: datetime, written: object) -> datetime | date:
+def _as_written(instant: datetime, written: object) -> datetime | date | None:
     """The instant feedparser read, in the offset the feed wrote; or the day alone when the
-    feed wrote no time, which feedparser reads as midnight UTC, an instant nobody gave."""
+    feed wrote no time, which feedparser reads as midnight UTC, an instant nobody gave; or
+    none when it wrote no day either ("2025-03", "2025": feedparser makes them the 1st)."""
+    if isinstance(written, str) and _NO_DAY.fullmatch(written):
+        return None
     if isinstance(written, str) and not _CLOCK.search(written):
         return instant.date()
     return _with_written_offset(instant, written)

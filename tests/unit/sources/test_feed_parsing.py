@@ -140,6 +140,7 @@ def test_a_feed_date_without_a_time_gives_the_day_and_no_instant():
             ("b", "<dc:date>2025-03-05</dc:date>"),
             ("c", "<pubDate>Seg, 24 Set 2018</pubDate>"),  # read by newsbeam, not feedparser
             ("d", "<pubDate>Mon, 03 Mar 2025 00:00:00 GMT</pubDate>"),
+            ("e", "<dc:date>2025-03</dc:date>"),  # no day: feedparser's 1 March is invented
         )
     )
     feed = parse_feed(
@@ -162,7 +163,9 @@ def test_a_feed_date_without_a_time_gives_the_day_and_no_instant():
         (None, "2025-03-05"),
         (None, "2018-09-24"),
         (datetime(2025, 3, 3, tzinfo=UTC), "2025-03-03"),
+        (None, "2025-03-06"),  # the ingestion day, `date_source` ingested
     ]
+    assert [row["date_source"] for row in rows][-1] == "ingested"
 
 
 def test_a_feed_entry_is_dated_the_publisher_s_day_not_the_utc_one():
