@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 
 from newsbeam.transforms.sources.article_files import format_of
+from newsbeam.transforms.sources.local_files import one_spelling
 from newsbeam.transforms.sources.redact import redact
 
 __all__ = ["archives_already_read", "archives_of"]
@@ -40,4 +41,6 @@ def archives_already_read(output_dir: str) -> set[tuple[str, int]]:
             "SELECT DISTINCT a.path, a.bytes FROM runs CROSS JOIN unnest(runs.archives) AS t(a) "
             "WHERE runs.balanced"
         ).fetchall()
-    return {(path, size) for path, size in rows}
+    # Compared as `--input` spells paths now ("./a.warc.gz" is "a.warc.gz"), so that an
+    # archive recorded by an older run is not read again.
+    return {(one_spelling(path), size) for path, size in rows}

@@ -223,6 +223,7 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
     from newsbeam.options import resolve_runner, validate
     from newsbeam.output_dir import check_writable
     from newsbeam.redacted_logs import redact_logs_and_tracebacks
+    from newsbeam.transforms.sources.local_files import one_spelling
 
     redact_logs_and_tracebacks(logging.INFO)
     logging.getLogger("apache_beam").setLevel(logging.WARNING)
@@ -239,10 +240,7 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
     # then name a file alike whatever the spelling, so a rerun adds no row. Not made
     # absolute: outputs written before hold the paths as given, and rerunning into them
     # must add nothing.
-    news.input = [
-        item if FileSystems.get_scheme(item) is not None else os.path.normpath(item)
-        for item in news.input or ()
-    ] or None
+    news.input = [one_spelling(item) for item in news.input or ()] or None
     resolve_runner(options)
     return options, news
 

@@ -22,9 +22,13 @@ INTERRUPTED_STATUS = 130
 
 @contextlib.contextmanager
 def interruptible() -> Iterator[threading.Event]:
-    """An event set once SIGINT came (main thread only; elsewhere, a plain context)."""
+    """An event set once SIGINT came: in the main thread, where SIGINT has Python's own
+    handler; otherwise a plain context that changes nothing."""
     interrupted = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):  # elsewhere, SIGINT ignored (a shell's background job) or someone else's: untouched
         yield interrupted
         return
 

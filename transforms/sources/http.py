@@ -403,7 +403,7 @@ class HttpClient:
                     "dns_failure", f"cannot resolve {urlsplit(url).hostname}"
                 ) from None
             transient = not isinstance(error, requests.exceptions.SSLError)
-            raise FetchError("connection_error", _short(error), transient=transient) from None
+            raise FetchError("connection_error", _system(error), transient=transient) from None
         except requests.exceptions.Timeout as error:
             raise FetchError("timeout", _short(error), transient=True) from None
         except requests.exceptions.RequestException as error:
@@ -546,11 +546,15 @@ def _caused_by(error: BaseException, kind: type) -> BaseException | None:
 
 
 def _short(error: BaseException) -> str:
-    """What went wrong, for people: the system's own error where there is one ("[Errno 111]
+    return str(error)[:300]
+
+
+def _system(error: BaseException) -> str:
+    """A connection that failed, for people: the system's own error ("[Errno 111]
     Connection refused"), not the HTTP libraries' wrappers of it, which name their
-    connection pools and repeat the URL."""
+    connection pools. (A timeout keeps the library's words: which one, and its limit.)"""
     root = _system_error(error)
-    return str(root if root is not None else error)[:300]
+    return _short(root if root is not None else error)
 
 
 def _system_error(error: BaseException) -> OSError | None:

@@ -11,7 +11,17 @@ from __future__ import annotations
 import os
 import stat
 
-__all__ = ["NotARegularFileError", "file_kind", "is_within", "open_regular_file"]
+__all__ = ["NotARegularFileError", "file_kind", "is_within", "one_spelling", "open_regular_file"]
+
+
+def one_spelling(path: str) -> str:
+    """ "./samples/" -> "samples": a local path spelt one way, so that `input` and the ids
+    of rejects name a file alike whatever the spelling. A path with ".." is left as given
+    ("link/.." is the parent of the link's target, not the folder the link is in), and so
+    is a URL."""
+    if "://" in path or ".." in path.split(os.sep):
+        return path
+    return os.path.normpath(path)
 
 
 class NotARegularFileError(OSError):

@@ -68,3 +68,17 @@ def test_is_within_compares_whole_folder_names():
     assert is_within("/data/in", "/data/in")
     assert not is_within("/data/input/a.txt", "/data/in")
     assert is_within("/a.txt", "/")
+
+
+def test_a_path_is_spelt_one_way_unless_dot_dot_would_change_what_it_names(tmp_path):
+    """ "./samples/" and "samples//" are "samples"; "year/.." where `year` is a link is
+    the parent of the link's target, which spelling it "." would not read."""
+    from newsbeam.transforms.sources.local_files import one_spelling
+
+    assert one_spelling("./samples/") == one_spelling("samples//") == "samples"
+    assert one_spelling("s3://bucket/./a/") == "s3://bucket/./a/"
+    (tmp_path / "data" / "2025").mkdir(parents=True)
+    (tmp_path / "data" / "a.txt").write_text("a")
+    (tmp_path / "year").symlink_to(tmp_path / "data" / "2025")
+    spelt = one_spelling(str(tmp_path / "year" / ".."))
+    assert sorted(os.listdir(spelt)) == ["2025", "a.txt"]  # the target's parent, not tmp_path
