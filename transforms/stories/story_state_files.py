@@ -62,16 +62,16 @@ def written_story_ids(
     within `--state-expiry` of their article's ingestion, so older files are not read.
 
     `finished_only`: not an article of a killed run, which wrote it before its `stories`
-    rows and open stories were saved: no `runs` row spans its ingestion and its story has
-    no `stories` row. It is left to be assigned again: from the same open stories, the same
-    input gets the same stories, so its story gets its row and the articles after it join
-    it, as in a run never killed. (Once that rerun wrote the story's row, it is an article
-    like any other.)"""
+    rows and open stories were saved: no `runs` row spans its ingestion and no row of its
+    story was written after it (a rerun's; an earlier run's row of the same story, from
+    before it, does not count). It is left to be assigned again: from the same open
+    stories, the same input gets the same stories, so its story gets its row and the
+    articles after it join it, as in a run never killed."""
     wanted = set(article_ids)
     found: dict[str, str] = {}
-    unfinished: dict[str, str] = {}
+    unspanned: dict[str, tuple[str, float]] = {}
     columns = ["id", "story_id", "ingested_at"] if finished_only else ["id", "story_id"]
-    finished = _finished_spans(output_dir, written_since) if finished_only else []
+    spans: list[tuple[float, float]] | None = None  # read once a row needs them
     # Newest partitions first: most copies are of recent articles, and the read stops
     # once every article is found.
     for path in reversed(list_table_files(output_dir, ARTICLES, written_since=written_since)):
@@ -85,27 +85,22 @@ def written_story_ids(
         for row in rows:
             if row["id"] not in wanted or not row.get("story_id"):  # none before schema 6
                 continue
-            if finished_only and not _within(row["ingested_at"].timestamp(), finished):
-                unfinished[row["id"]] = row["story_id"]
-            else:
-                found[row["id"]] = row["story_id"]
             wanted.discard(row["id"])
-    if unfinished:
-        with_rows = _stories_with_rows(output_dir, set(unfinished.values()), written_since)
-        found.update((a, story) for a, story in unfinished.items() if story in with_rows)
-    return found
-
-
-def _stories_with_rows(output_dir: str, story_ids: set[str], written_since: float) -> set[str]:
-    """Those of `story_ids` that have a `stories` row in a file written since then."""
-    found: set[str] = set()
-    for path in list_table_files(output_dir, STORIES, written_since=written_since):
-        try:
-            rows = read_parquet(path, ["story_id"]).to_pylist()
-        except UnreadableFile as error:
-            _LOG.warning("stories not read: %s", error)
-            continue
-        found.update(row["story_id"] for row in rows if row["story_id"] in story_ids)
+            if not finished_only:
+                found[row["id"]] = row["story_id"]
+                continue
+            spans = _finished_spans(output_dir, written_since) if spans is None else spans
+            ingested = row["ingested_at"].timestamp()
+            if _within(ingested, spans):
+                found[row["id"]] = row["story_id"]
+            else:
+                unspanned[row["id"]] = (row["story_id"], ingested)
+    if unspanned:
+        stories = {story for story, _ in unspanned.values()}
+        latest = _latest_story_rows(output_dir, stories, written_since)
+        for article, (story, ingested) in unspanned.items():
+            if latest.get(story, -1.0) >= ingested:
+                found[article] = story
     return found
 
 
@@ -124,6 +119,23 @@ def _finished_spans(output_dir: str, written_since: float) -> list[tuple[float, 
 
 def _within(moment: float, spans: list[tuple[float, float]]) -> bool:
     return any(started <= moment <= ended for started, ended in spans)
+
+
+def _latest_story_rows(output_dir: str, story_ids: set[str], written_since: float) -> dict:
+    """Story id -> when its newest `stories` row was written (epoch seconds), for those of
+    `story_ids` with a row in a file written since then."""
+    latest: dict[str, float] = {}
+    for path in list_table_files(output_dir, STORIES, written_since=written_since):
+        try:
+            rows = read_parquet(path, ["story_id", "ingested_at"]).to_pylist()
+        except UnreadableFile as error:
+            _LOG.warning("stories not read: %s", error)
+            continue
+        for row in rows:
+            if row["story_id"] in story_ids:
+                at = row["ingested_at"].timestamp()
+                latest[row["story_id"]] = max(at, latest.get(row["story_id"], at))
+    return latest
 
 
 def stage_story_state(output_dir: str, token: str, state: StoryState) -> str:

@@ -112,7 +112,9 @@ def test_an_article_of_a_killed_run_is_not_read_as_written_until_its_story_has_a
     """A run killed after its articles files and before its stories files: no `runs` row
     spans the articles' ingestion and their stories have no row. Read as written, the rerun
     would leave those stories without rows (and the next articles in other stories); left
-    out, they are assigned again. Once a story has its row, its articles are read again."""
+    out, they are assigned again. Once a row of its story is written after it (a rerun's),
+    an article is read as written again; a row from before it (an earlier run's row of the
+    same story) does not count."""
     from datetime import UTC, datetime, timedelta
 
     import pyarrow as pa
@@ -125,23 +127,29 @@ def test_an_article_of_a_killed_run_is_not_read_as_written_until_its_story_has_a
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.table(columns), tmp_path / folder / f"{name}.parquet")
 
+    killed_at = now - timedelta(hours=1)  # after the finished run: a run with no `runs` row
     table(
         "articles/date=2025-03-03/region=africa",
         "part",
         {
-            "id": ["done", "killed", "repaired"],
-            "story_id": ["s1", "s2", "s3"],
-            "ingested_at": [
-                finished_run[0] + timedelta(minutes=5),  # within the finished run
-                now - timedelta(hours=1),  # after it: a run with no `runs` row
-                now - timedelta(hours=1),
-            ],
+            "id": ["done", "killed", "added_to_older", "repaired"],
+            "story_id": ["s1", "s2", "s1", "s3"],
+            "ingested_at": [finished_run[0] + timedelta(minutes=5), *[killed_at] * 3],
         },
     )
     table("runs", "part", {"started_at": [finished_run[0]], "ended_at": [finished_run[1]]})
-    table("stories", "part", {"story_id": ["s1", "s3"]})  # s3: a rerun wrote its row
+    # s1's row is the finished run's, from before the killed run added to s1; s3's row is a
+    # rerun's, written after.
+    table(
+        "stories",
+        "part",
+        {
+            "story_id": ["s1", "s3"],
+            "ingested_at": [finished_run[0], now - timedelta(minutes=1)],
+        },
+    )
     since = time.time() - 7 * DAY
-    ids = {"done", "killed", "repaired"}
+    ids = {"done", "killed", "added_to_older", "repaired"}
     assert written_story_ids(str(tmp_path), ids, since, finished_only=True) == {
         "done": "s1",
         "repaired": "s3",
@@ -149,5 +157,6 @@ def test_an_article_of_a_killed_run_is_not_read_as_written_until_its_story_has_a
     assert written_story_ids(str(tmp_path), ids, since) == {
         "done": "s1",
         "killed": "s2",
+        "added_to_older": "s1",
         "repaired": "s3",
     }
