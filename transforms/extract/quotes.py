@@ -34,6 +34,13 @@ _AFTER = re.compile(
     rf"(?:{_VERBS}\s+(?P<after_verb>{_SPEAKER})\s*(?:[.,;]|$)"
     rf"|(?P<before_verb>{_SPEAKER})\s+{_VERBS}\b)"
 )
+# After a quotation that ends its own sentence with a full stop (`"... easily." Jones said
+# the claim was false.`), what follows is a new sentence: only an attribution that ends
+# there counts.
+_AFTER_CLOSED = re.compile(
+    rf"^{_SPACE}*(?:{_VERBS}\s+(?P<after_verb>{_SPEAKER})|(?P<before_verb>{_SPEAKER})\s+{_VERBS})"
+    r"\s*(?:[.,;]|$)"
+)
 _BEFORE = re.compile(
     rf"(?P<speaker>[A-Z][^\"“”.;!?\n]{{0,60}}?)\s+{_VERBS}(?:\s+that)?{_SPACE}*[,:]?{_SPACE}*$"
 )
@@ -59,6 +66,7 @@ _ABBREVIATED_TITLE = re.compile(
 _MIN_WORDS = 4
 _MAX_ATTRIBUTION = 120
 _A_VERB = re.compile(rf"\b{_VERBS}\b")
+_SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")  # "the U.S. attorney" ends none
 
 
 def find_quotes(text: str, persons: Sequence[str] = ()) -> list[dict]:
@@ -73,12 +81,18 @@ def find_quotes(text: str, persons: Sequence[str] = ()) -> list[dict]:
         if len(quoted.split()) < _MIN_WORDS:
             continue
         following = _undotted(text[match.end() : match.end() + 2 * _MAX_ATTRIBUTION])
-        speaker = _speaker_after(following[:_MAX_ATTRIBUTION], persons)
-        if speaker is None:
-            speaker = _named_then_who(following)
-        if speaker is None:
-            speaker = _speaker_before(
-                _undotted(text[max(0, match.start() - _MAX_ATTRIBUTION) : match.start()]), persons
+        preceding = _undotted(text[max(0, match.start() - _MAX_ATTRIBUTION) : match.start()])
+        # A quotation closed by a full stop ends its sentence; one followed by its
+        # attribution closes on a comma, or on "!" or "?" ("“Why?” Smith asked.").
+        if match.group(1).rstrip().endswith("."):
+            speaker = _speaker_before(preceding, persons) or _speaker_after(
+                following[:_MAX_ATTRIBUTION], persons, _AFTER_CLOSED
+            )
+        else:
+            speaker = (
+                _speaker_after(following[:_MAX_ATTRIBUTION], persons, _AFTER)
+                or _named_then_who(following)
+                or _speaker_before(preceding, persons)
             )
         if speaker is None and previous is not None:
             speaker = _continued(text[previous[0] : match.start()], previous[1])
@@ -94,11 +108,13 @@ def _continued(between: str, speaker: str) -> str | None:
     attribution, goes on in the same voice."""
     if "\n" in between or len(between) > _MAX_ATTRIBUTION or not _A_VERB.search(between):
         return None
-    return speaker
+    # One sentence, the attribution: "Smith said. Jones disagreed." is two.
+    inner = _undotted(between).strip(' \t"“”,.')
+    return None if _SENTENCE_END.search(inner) else speaker
 
 
-def _speaker_after(following: str, persons: Sequence[str]) -> str | None:
-    found = _AFTER.match(following)
+def _speaker_after(following: str, persons: Sequence[str], form: re.Pattern) -> str | None:
+    found = form.match(following)
     if not found:
         return None
     return _clean(found.group("after_verb") or found.group("before_verb"), persons)

@@ -135,3 +135,31 @@ def test_mismatched_marks_do_not_swallow_the_next_quotation():
     assert find_quotes(text) == [
         {"speaker": "UN statement", "text": "The sides must stop fighting and return to talks"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (  # the quotation ends its sentence: the next sentence's subject did not say it
+            'Wanjiru said: "We will win this fight easily." Ortagus said the claim was false.',
+            ["Grace Wanjiru"],
+        ),
+        (
+            'Wanjiru said: "The plan will not work this year." Analysts noted the risks.',
+            ["Grace Wanjiru"],
+        ),
+        (  # another sentence between: the second quotation is not the first's voice
+            "“The plan will not work this year,” Wanjiru said. Ortagus disagreed. “It is time "
+            "to move on now.”",
+            ["Grace Wanjiru"],
+        ),
+        (  # "!" and "?" close a quotation its attribution follows
+            "“We will rebuild every bridge here!” Ortagus tweeted before Election Day.",
+            ["Morgan Ortagus"],
+        ),
+    ],
+)
+def test_a_new_sentence_after_a_quotation_is_not_its_attribution(text, speakers):
+    """Found by a second reading of the rules that let an attribution go on after its
+    verb and a quotation continue in the last speaker's voice."""
+    assert [quote["speaker"] for quote in find_quotes(text, PERSONS)] == speakers
