@@ -39,26 +39,32 @@ def _data_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.parquet") if "_temporary" not in p.parts)
 
 
-def _kill_once_writing(corpus: Path, output: Path) -> None:
-    """Starts `newsbeam run` and SIGKILLs it as soon as its first article file appears."""
+def _once_writing(corpus: Path, output: Path, **popen) -> subprocess.Popen:
+    """Starts `newsbeam run` and returns as soon as its first article file appears."""
     executable = Path(sys.executable).with_name("newsbeam")
     process = subprocess.Popen(
-        [str(executable), "run", "--input", str(corpus), "--output", str(output)],
+        [str(executable), "run", "--input", str(corpus), "--output", str(output)], **popen
+    )
+    deadline = time.monotonic() + 300
+    while not list((output / "articles").rglob("*.parquet")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the run wrote no article file before it ended: nothing was interrupted")
+        time.sleep(0.005)
+    return process
+
+
+def _kill_once_writing(corpus: Path, output: Path) -> None:
+    """Starts `newsbeam run` and SIGKILLs it as soon as its first article file appears."""
+    process = _once_writing(
+        corpus,
+        output,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 300
-    try:
-        while not list((output / "articles").rglob("*.parquet")):
-            if process.poll() is not None:
-                pytest.fail("the run ended before it wrote anything: nothing was interrupted")
-            if time.monotonic() > deadline:
-                pytest.fail("the run wrote no article file within 300 s")
-            time.sleep(0.005)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _contents(output: Path) -> dict[str, list[tuple]]:
@@ -130,19 +136,9 @@ def test_ctrl_c_stops_a_run_in_one_line_and_its_rerun_completes_it(reference, tm
     as a run never interrupted."""
     corpus, total, reference = reference
     output = tmp_path / "out"
-    executable = Path(sys.executable).with_name("newsbeam")
-    process = subprocess.Popen(
-        [str(executable), "run", "--input", str(corpus), "--output", str(output)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = _once_writing(
+        corpus, output, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    deadline = time.monotonic() + 300
-    while not list((output / "articles").rglob("*.parquet")):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the run wrote no article file before it ended: nothing was interrupted")
-        time.sleep(0.005)
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 130, stderr

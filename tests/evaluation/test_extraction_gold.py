@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.support import gold_articles
-from tests.support.paths import SHARED_DATA, TEST_DATA
+from tests.support.paths import TEST_DATA
 
 # The floors, per group: "all" articles, "en", and "other" (every language but English
 # pooled). Each is the figure measured on 2026-12-04 (main at f94bfe4, en_core_web_sm on
@@ -232,21 +232,9 @@ def test_the_gold_labels_are_well_formed():
 @pytest.fixture(scope="module")
 def extracted() -> tuple[list[dict], list[dict], float]:
     """The labels, newsbeam's article row for each in the same order, and the seconds taken."""
-    if not SHARED_DATA.exists():
-        pytest.skip(f"the shared real data is not beside the repo ({SHARED_DATA} is absent)")
-    from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
-
     started = time.perf_counter()
-    resolver = gold_articles.resolver()
     labels = _labels()
-    articles = [resolver.resolve(label["ref"], SHARED_DATA) for label in labels]
-    extractor = ArticleExtractor()
-    extractor.setup()
-    rows: list[dict] = []
-    for start in range(0, len(articles), NER_BATCH_SIZE):
-        done = extractor.extract(articles[start : start + NER_BATCH_SIZE])
-        assert not done.rejects, done.rejects
-        rows += done.articles
+    rows = gold_articles.extracted_rows(labels)
     return labels, rows, time.perf_counter() - started
 
 

@@ -29,7 +29,7 @@ import re
 import pytest
 
 from tests.support import gold_articles
-from tests.support.paths import SHARED_DATA, TEST_DATA
+from tests.support.paths import TEST_DATA
 
 GOLD = TEST_DATA / "quotes_gold"
 SETS = {"development": GOLD / "labels.jsonl", "held_out": GOLD / "held_out.jsonl"}
@@ -117,20 +117,8 @@ def _score(labels: list[dict], rows: list[dict]) -> tuple[dict[str, float], list
 
 @pytest.mark.parametrize("part", SETS)
 def test_quotations_and_speakers_on_real_pages_meet_the_floors(part):
-    if not SHARED_DATA.exists():
-        pytest.skip(f"the shared real data is not beside the repo ({SHARED_DATA} is absent)")
-    from newsbeam.transforms.extract.article_extractor import NER_BATCH_SIZE, ArticleExtractor
-
     labels = _labels(SETS[part])
-    resolver = gold_articles.resolver()
-    articles = [resolver.resolve(label["ref"], SHARED_DATA) for label in labels]
-    extractor = ArticleExtractor()
-    extractor.setup()
-    rows: list[dict] = []
-    for start in range(0, len(articles), NER_BATCH_SIZE):
-        done = extractor.extract(articles[start : start + NER_BATCH_SIZE])
-        assert not done.rejects, done.rejects
-        rows += done.articles
+    rows = gold_articles.extracted_rows(labels)
     figures, misses = _score(labels, rows)
     floors = FLOORS[part]
     below = {name: round(figures[name], 3) for name in floors if figures[name] < floors[name]}

@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib import robotparser
@@ -531,6 +532,12 @@ def _retry_after(value: str | None) -> float | None:
 
 def _caused_by(error: BaseException, kind: type) -> BaseException | None:
     """The first exception of `kind` in the chain of causes, reasons and arguments."""
+    return _first_in_chain(error, lambda current: isinstance(current, kind))
+
+
+def _first_in_chain(
+    error: BaseException, wanted: Callable[[BaseException], bool]
+) -> BaseException | None:
     seen: set[int] = set()
     stack: list[object] = [error]
     while stack:
@@ -538,7 +545,7 @@ def _caused_by(error: BaseException, kind: type) -> BaseException | None:
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, kind):
+        if wanted(current):
             return current
         stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
         stack += list(current.args)
@@ -557,20 +564,14 @@ def _system(error: BaseException) -> str:
     return _short(root if root is not None else error)
 
 
-def _system_error(error: BaseException) -> OSError | None:
+def _system_error(error: BaseException) -> BaseException | None:
     """The first OSError of the chain raised by the system (socket, ssl), not a library."""
-    seen: set[int] = set()
-    stack: list[object] = [error]
-    while stack:
-        current = stack.pop()
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, OSError) and type(current).__module__ in _SYSTEM_MODULES:
-            return current
-        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
-        stack += list(current.args)
-    return None
+    return _first_in_chain(
+        error,
+        lambda current: (
+            isinstance(current, OSError) and type(current).__module__ in _SYSTEM_MODULES
+        ),
+    )
 
 
 _SYSTEM_MODULES = frozenset({"builtins", "socket", "ssl"})
