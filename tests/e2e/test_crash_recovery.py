@@ -39,14 +39,17 @@ def _data_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.parquet") if "_temporary" not in p.parts)
 
 
-def _once_writing(corpus: Path, output: Path, **popen) -> subprocess.Popen:
-    """Starts `newsbeam run` and returns as soon as its first article file appears."""
+def _once_writing(
+    corpus: Path, output: Path, sign: str = "articles/**/*.parquet", **popen
+) -> subprocess.Popen:
+    """Starts `newsbeam run` and returns as soon as a file matching `sign` appears (by
+    default its first article file)."""
     executable = Path(sys.executable).with_name("newsbeam")
     process = subprocess.Popen(
         [str(executable), "run", "--input", str(corpus), "--output", str(output)], **popen
     )
     deadline = time.monotonic() + 300
-    while not list((output / "articles").rglob("*.parquet")):
+    while not list(output.glob(sign)):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             pytest.fail("the run wrote no article file before it ended: nothing was interrupted")
@@ -131,13 +134,20 @@ def test_a_killed_run_is_completed_by_its_rerun_exactly_once(reference, tmp_path
 
 
 def test_ctrl_c_stops_a_run_in_one_line_and_its_rerun_completes_it(reference, tmp_path):
-    """Ctrl-C mid-write: exit status 130 and one line saying what to do, not Beam's
-    traceback of the interrupt (and exit 1); the same command again completes the output
-    as a run never interrupted."""
+    """Ctrl-C while the run works: exit status 130 and one line saying what to do, not
+    Beam's traceback of the interrupt (and exit 1); the same command again completes the
+    output as a run never interrupted. The signal is sent once the run holds its output
+    (its writer lock), well before it ends: sent at its first article file, the end of a
+    small run on a busy machine could outrun it."""
     corpus, total, reference = reference
     output = tmp_path / "out"
     process = _once_writing(
-        corpus, output, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        corpus,
+        output,
+        "_state/writer.lock",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=300)
