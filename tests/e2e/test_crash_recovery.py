@@ -148,6 +148,9 @@ def test_ctrl_c_stops_a_run_in_one_line_and_its_rerun_completes_it(reference, tm
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # As from a terminal: a CI job started in the background has SIGINT ignored, and
+        # an ignored SIGINT is left alone by newsbeam (a shell's background job).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     process.send_signal(signal.SIGINT)
     _stdout, stderr = process.communicate(timeout=300)
