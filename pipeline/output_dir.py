@@ -103,18 +103,9 @@ def _finished_runs(output: str, written_since: float) -> dict[str, float]:
     """Each run with a `runs` row in a file written since `written_since` (epoch seconds):
     its id and when it started."""
     from newsbeam.schemas import RUNS
-    from newsbeam.transforms.write.parquet_files import (
-        UnreadableFile,
-        list_table_files,
-        read_parquet,
-    )
+    from newsbeam.transforms.write.parquet_files import table_rows
 
     started: dict[str, float] = {}
-    for path in list_table_files(output, RUNS, written_since=written_since):
-        try:
-            rows = read_parquet(path, ["run_id", "started_at"]).to_pylist()
-        except UnreadableFile as error:
-            _LOG.warning("runs not read: %s", error)
-            continue
+    for rows in table_rows(output, RUNS, ["run_id", "started_at"], written_since):
         started.update((row["run_id"], row["started_at"].timestamp()) for row in rows)
     return started

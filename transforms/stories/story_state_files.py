@@ -14,19 +14,15 @@ import json
 import logging
 import os
 import time
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable
 
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
-from newsbeam.schemas import ARTICLES, RUNS, STORIES, Table
+from newsbeam.schemas import ARTICLES, RUNS, STORIES
 from newsbeam.schemas.layout import story_state_path
 from newsbeam.transforms.stories.story_batches import StoryState
-from newsbeam.transforms.write.parquet_files import (
-    UnreadableFile,
-    list_table_files,
-    read_parquet,
-)
+from newsbeam.transforms.write.parquet_files import table_rows
 
 __all__ = [
     "commit_story_state",
@@ -74,7 +70,7 @@ def written_story_ids(
     spans: list[tuple[float, float]] | None = None  # read once a row needs them
     # Newest partitions first: most copies are of recent articles, and the read stops
     # once every article is found.
-    for rows in _rows_of(output_dir, ARTICLES, columns, written_since, newest_first=True):
+    for rows in table_rows(output_dir, ARTICLES, columns, written_since, newest_first=True):
         if not wanted:
             break
         for row in rows:
@@ -103,7 +99,7 @@ def _finished_spans(output_dir: str, written_since: float) -> list[tuple[float, 
     """(started, ended) of each run whose `runs` row is in a file written since then."""
     return [
         (row["started_at"].timestamp(), row["ended_at"].timestamp())
-        for rows in _rows_of(output_dir, RUNS, ["started_at", "ended_at"], written_since)
+        for rows in table_rows(output_dir, RUNS, ["started_at", "ended_at"], written_since)
         for row in rows
     ]
 
@@ -116,29 +112,12 @@ def _latest_story_rows(output_dir: str, story_ids: set[str], written_since: floa
     """Story id -> when its newest `stories` row was written (epoch seconds), for those of
     `story_ids` with a row in a file written since then."""
     latest: dict[str, float] = {}
-    for rows in _rows_of(output_dir, STORIES, ["story_id", "ingested_at"], written_since):
+    for rows in table_rows(output_dir, STORIES, ["story_id", "ingested_at"], written_since):
         for row in rows:
             if row["story_id"] in story_ids:
                 at = row["ingested_at"].timestamp()
                 latest[row["story_id"]] = max(at, latest.get(row["story_id"], at))
     return latest
-
-
-def _rows_of(
-    output_dir: str,
-    table: Table,
-    columns: list[str],
-    written_since: float,
-    newest_first: bool = False,
-) -> Iterator[list[dict]]:
-    """The rows of each file of `table` written since then (a damaged one is named in the
-    log and skipped: what it held is not known)."""
-    paths = list_table_files(output_dir, table, written_since=written_since)
-    for path in reversed(paths) if newest_first else paths:
-        try:
-            yield read_parquet(path, columns).to_pylist()
-        except UnreadableFile as error:
-            _LOG.warning("%s not read: %s", table.name, error)
 
 
 def stage_story_state(output_dir: str, token: str, state: StoryState) -> str:

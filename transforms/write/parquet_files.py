@@ -8,9 +8,10 @@ partition when complete: readers globbing `*.parquet` never see a half-written f
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 import pyarrow as pa
@@ -29,8 +30,11 @@ __all__ = [
     "read_parquet",
     "read_parquet_metadata",
     "remove_stale_temporary",
+    "table_rows",
     "write_rows",
 ]
+
+_LOG = logging.getLogger(__name__)
 
 _ROW_GROUP_ROWS = 64_000
 
@@ -111,6 +115,24 @@ def list_table_files(
         for metadata in result.metadata_list
         if written_since is None or metadata.last_updated_in_seconds >= written_since
     )
+
+
+def table_rows(
+    output_dir: str,
+    table: Table,
+    columns: Sequence[str],
+    written_since: float | None = None,
+    newest_first: bool = False,
+) -> Iterator[list[dict]]:
+    """The rows of each complete file of `table` (written since `written_since`, if
+    given). A damaged file is named in the log and skipped: callers that tidy or recover
+    state must go on without what it held, as `newsbeam check --repair` would."""
+    paths = list_table_files(output_dir, table, written_since=written_since)
+    for path in reversed(paths) if newest_first else paths:
+        try:
+            yield read_parquet(path, columns).to_pylist()
+        except UnreadableFile as error:
+            _LOG.warning("%s not read: %s", table.name, error)
 
 
 class UnreadableFile(ValueError):
