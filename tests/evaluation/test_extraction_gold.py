@@ -65,7 +65,7 @@ FLOORS: dict[str, dict[str, float]] = {
     },
     "other": {
         "language": 0.92,  # 0.977
-        "main_country": 0.69,  # 0.744 with demonyms (0.733, 0.721, 0.709; 0.547 English model)
+        "main_country": 0.70,  # 0.756 demonyms capped (0.744, 0.733, 0.721; 0.547 English model)
         "place_precision": 0.81,  # 0.869 with demonyms (0.910, 0.895, 0.905, 0.897, 0.730)
         "place_recall": 0.87,  # 0.927 with demonyms (0.863, 0.815, 0.411)
     },

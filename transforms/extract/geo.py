@@ -564,6 +564,10 @@ def _qualifier_country(text: str, city_end: int, places_at: dict[int, Place]) ->
 
 
 DEMONYM_WEIGHT = 0.5
+WHO_CAP = 2.0
+"""What a country's demonyms and institutions ("who") may add at most, beyond as much as
+its places ("where") add: "a third Frenchman dead in the earthquake in Nepal" names the
+French eight times and Nepal five, and happens in Nepal."""
 """What a demonym ("Armenian") weighs against a place: people of a country are news
 anywhere, a place names where the news is."""
 
@@ -576,18 +580,27 @@ def rank_countries(
     """Orders countries by salience: each mention weighs 1 plus how early it comes (0..1),
     times its weight (1 for a place, `DEMONYM_WEIGHT` for a demonym, as much for a
     country's institution: `entities.INSTITUTION_WEIGHT`), times
-    `DATELINE_WEIGHT` when it starts inside the `dateline` span.
+    `DATELINE_WEIGHT` when it starts inside the `dateline` span. What a country's
+    lighter mentions (demonyms, institutions) add is capped at what its places add, or
+    `WHO_CAP` where that is less: repeated nationals do not move the news to their country.
 
     `mentions` are (iso2, character offset[, weight]). Ties go to the country mentioned first.
     """
-    scores: dict[str, float] = {}
+    where: dict[str, float] = {}
+    who: dict[str, float] = {}
     first: dict[str, int] = {}
     length = max(text_length, 1)
     for iso2, offset, *weight in mentions:
         salience = 1.0 + max(0.0, 1.0 - offset / length)
         if dateline and dateline[0] <= offset < dateline[1]:
             salience *= DATELINE_WEIGHT
-        scores[iso2] = scores.get(iso2, 0.0) + salience * (weight[0] if weight else 1.0)
+        factor = weight[0] if weight else 1.0
+        scores = where if factor >= 1.0 else who
+        scores[iso2] = scores.get(iso2, 0.0) + salience * factor
         first.setdefault(iso2, offset)
         first[iso2] = min(first[iso2], offset)
-    return sorted(scores, key=lambda iso2: (-scores[iso2], first[iso2]))
+    total = {
+        iso2: where.get(iso2, 0.0) + min(who.get(iso2, 0.0), max(where.get(iso2, 0.0), WHO_CAP))
+        for iso2 in first
+    }
+    return sorted(total, key=lambda iso2: (-total[iso2], first[iso2]))

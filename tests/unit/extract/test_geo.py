@@ -65,6 +65,16 @@ def test_countries_rank_by_mentions_weighted_towards_the_start():
     assert rank_countries([], 100) == []
 
 
+def test_repeated_nationals_do_not_move_the_news_to_their_country():
+    # Libération, "Un troisième Français mort dans le séisme au Népal": the French eight
+    # times, Paris and France once each; Nepal and Kathmandu five times.
+    french = [("FR", offset, 0.5) for offset in (30, 120, 300, 420, 500, 640, 700, 860)]
+    places = [("FR", 650), ("FR", 900), *[("NP", offset) for offset in (40, 150, 200, 610, 800)]]
+    assert rank_countries(french + places, 1000)[0] == "NP"
+    # Without its places Nepal is not the news: the nationals still count, up to the cap.
+    assert rank_countries(french + [("NP", 990)], 1000)[0] == "FR"
+
+
 # Codes allowed to have no M49 sub-region. Empty: country_converter gives even Antarctica
 # (AQ) and the uninhabited territories one; add a code here only with the reason.
 NO_SUBREGION: set[str] = set()
