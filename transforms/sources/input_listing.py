@@ -88,7 +88,7 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
     roots += [os.path.realpath(item) for item in local if os.path.isdir(item)]
     files: set[str] = set()
     skipped: dict[str, Skipped] = {}
-    other_files: Counter[str] = Counter()
+    other_files: set[str] = set()  # paths: folders given twice, or nested, count a file once
     for item in inputs:
         if FileSystems.get_scheme(item) is not None:
             files.update(_remote_matches(item))
@@ -111,10 +111,10 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
     listing = InputListing(
         sorted(files),
         [skipped[path] for path in sorted(skipped) if path not in files],
-        other_files,
+        Counter(extension_of(os.path.basename(path)) for path in other_files),
     )
     if not listing:
-        note = f" ({other_files_note(other_files)})" if other_files else ""
+        note = f" ({other_files_note(listing.other_files)})" if other_files else ""
         raise ValueError(f"--input {' '.join(inputs)!r} holds no .txt, .html or .jsonl file{note}")
     return listing
 
@@ -168,7 +168,7 @@ class _Walk:
         self.may_hold = may_hold
         self.files: list[str] = []
         self.skipped: list[Skipped] = []
-        self.other_files: Counter[str] = Counter()
+        self.other_files: set[str] = set()
         self._walked: set[tuple[int, int]] = set()
         self._links: deque[str] = deque()
 
@@ -205,7 +205,7 @@ class _Walk:
                 elif self.wanted(path):
                     self._file(path, entry.stat(follow_symlinks=False).st_mode)
                 elif entry.is_file(follow_symlinks=False):
-                    self.other_files[extension_of(entry.name)] += 1
+                    self.other_files.add(os.path.realpath(path))
 
     def entry(self, path: str) -> None:
         """One path that may be a link: read, walked, or skipped with a reason."""

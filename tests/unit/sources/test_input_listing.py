@@ -143,6 +143,9 @@ def test_other_files_in_a_folder_are_counted_and_named_by_extension(tree, tmp_pa
     assert other_files_note(expand_inputs([str(tree)]).other_files) == (
         "1 file in the --input folders of no article format (.md 1)"
     )
+    # A folder given twice, or inside another given, holds its files once.
+    (tree / "sub" / "notes.md").write_text("not an input")
+    assert expand_inputs([str(tree), str(tree / "sub"), str(tree)]).other_files == {".md": 2}
 
 
 def test_globs_follow_the_same_rules(tree, monkeypatch):
