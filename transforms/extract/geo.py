@@ -382,8 +382,10 @@ class Gazetteer:
         The outlet's `home_country`, where its feed names one, is evidence as a state named
         is (a local paper's "Paris" is a Paris of its own country, if the gazetteer knows
         one), except in the `dateline` (wire copy: "MOSCOW (Reuters) -" is Moscow whoever
-        prints it) and for a city whose largest namesake lies in a country the article
-        names (`named_countries`: its places and demonyms: "Greek lawmakers in Athens").
+        prints it). Neither a state named nor the home country moves a city whose largest
+        namesake lies in a country the article names (`named_countries`: its places and
+        demonyms: "Greek lawmakers in Athens"; "Uber's Paris offices raided by French
+        police" in an article that names California).
         A city the dateline names is, further on, the dateline's city unless a qualifier
         says otherwise ("ATHENS, Ga. (AP) - ... in Athens" is Georgia's twice). A country's
         name that another country's state bears ("Georgia") is the state where the article
@@ -406,12 +408,13 @@ class Gazetteer:
                 place = self._state_of_the_name(place, places, anchors, named_countries) or place
             elif place is not None and place.kind == "city":
                 qualifier = _qualifier_country(text, end, after)
-                at_home = (
-                    {home_country}
-                    if home_country and not in_dateline(start) and place.country not in named
-                    else set()
-                )
-                wanted = {qualifier} if qualifier else anchors | at_home
+                at_home = {home_country} if home_country and not in_dateline(start) else set()
+                if qualifier:
+                    wanted = {qualifier}
+                elif place.country in named:
+                    wanted = set()  # "Uber's Paris offices raided by French police"
+                else:
+                    wanted = anchors | at_home
                 if place.country not in wanted:
                     namesakes = self._homonyms(place, text[start:end])
                     homonym = next((c for c in namesakes if c.country in wanted), None)

@@ -204,6 +204,27 @@ def test_a_state_named_anywhere_in_the_article_settles_a_shared_city_name(gazett
     assert found.countries == ["CA"]
 
 
+def test_a_state_named_elsewhere_does_not_move_a_city_of_a_country_the_article_names(gazetteer):
+    """The Independent: Uber's Paris offices raided by French police, in an article that
+    also names California, where Uber is based: Paris stays France's."""
+    text = "Uber's Paris offices were raided by French police. Uber, based in California, said"
+    found = summarise_mentions(
+        [
+            Mention("Paris", "GPE", 7, 12),
+            Mention("French", "NORP", 35, 41),
+            Mention("California", "GPE", text.index("California"), text.index(" said")),
+        ],
+        gazetteer,
+        text,
+    )
+    assert {e["canonical"]: e["country"] for e in found.entities}["Paris"] == "FR"
+    # Without the French, California's state settles the name, as for London and Ontario.
+    found = _places_in(
+        gazetteer, "Uber's Paris offices were raided. California", ["Paris", "California"]
+    )
+    assert {e["canonical"]: e["country"] for e in found.entities}["Paris"] == "US"
+
+
 def test_a_country_right_after_a_city_names_its_country(gazetteer):
     text = "The festival in Valencia, Spain, drew a million visitors."
     assert _places_in(gazetteer, text, ["Valencia", "Spain"]).countries == ["ES"]
