@@ -169,7 +169,9 @@ class _FetchPagesFn(beam.DoFn):
                 reason,
                 detail,
                 ingested_at,
-                element["feed"].name,
+                # As the entry's article would be named: a poll that read the feed's title
+                # names an unnamed feed's rejects too, so they count under its source.
+                element["feed"].name or element.get("feed_title"),
                 occasion=element["entry"].key,
             ),
         )
