@@ -59,11 +59,29 @@ def extension_of(name: str) -> str:
     return posixpath.splitext(base)[1]
 
 
+# A byline's date, which trafilatura leaves in the author once it has dropped the digits:
+# "by Jeff Foust<br>Monday, November 18, 2019" comes back as "Jeff Foust Monday; November".
+# English names in full only: "May", "June" and "August" name people too, but never alone.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+_TRAILING_WEEKDAY = re.compile(rf"[\s,]+(?:{'|'.join(_WEEKDAYS)})$", re.IGNORECASE)
+
+
 def split_authors(byline: str | None) -> list[str]:
-    """trafilatura joins several authors with "; "; a missing byline is no author."""
+    """trafilatura joins several authors with "; "; a missing byline is no author, and a
+    date it left in the byline is no author's name: a month alone is dropped, and so is a
+    weekday, alone or closing the name before it ("Joe Friday" alone is a name)."""
     if not byline:
         return []
-    return [name.strip() for name in byline.split(";") if name.strip()]
+    names = [name.strip() for name in byline.split(";")]
+    kept = []
+    for name, following in zip(names, [*names[1:], ""], strict=True):
+        if following.casefold() in _MONTHS:
+            name = _TRAILING_WEEKDAY.sub("", name)
+        if name and name.casefold() not in (*_WEEKDAYS, *_MONTHS):
+            kept.append(name)
+    return kept
 
 
 def parse_article_file(

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from newsbeam.transforms.sources.article_files import format_of, parse_article_file
+from newsbeam.transforms.sources.article_files import format_of, parse_article_file, split_authors
+from tests.support.paths import SHARED_DATA
 
 NOW = datetime(2025, 3, 10, tzinfo=UTC)
 BODY = "Officials in Nairobi said on Monday that the rains had failed for a third season."
@@ -126,3 +127,36 @@ def test_bad_files_are_rejects_with_a_reason(name, data, reason):
     ((kind, (got_reason, detail, input_ref)),) = _parse(name, data)
     assert (kind, got_reason, input_ref) == ("reject", reason, name)
     assert detail
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        # What trafilatura returns for SpaceNews' "by Jeff Foust<br>Monday, November 18,
+        # 2019" and AppleInsider's two authors above the same kind of date.
+        ("Jeff Foust Monday; November", ["Jeff Foust"]),
+        ("Mike Wuerthele; Malcolm Owen Monday; November", ["Mike Wuerthele", "Malcolm Owen"]),
+        ("Theresa May; Sunday", ["Theresa May"]),
+        ("Joe Friday", ["Joe Friday"]),
+        ("June Carter; August Wilson", ["June Carter", "August Wilson"]),
+        (None, []),
+    ],
+)
+def test_a_date_left_in_a_byline_is_no_author(byline, authors):
+    assert split_authors(byline) == authors
+
+
+_SPACENEWS = (
+    SHARED_DATA
+    / "articles_scrapinghub_aeb/html"
+    / "c00962aabe7bdd1fca78f5360ea7fa93cd7674863b05157e00827506a7aa58c4.html.gz"
+)
+
+
+def test_a_real_byline_with_its_date_gives_the_author_alone():
+    if not _SPACENEWS.exists():
+        pytest.skip(f"the shared real pages are not beside the repo ({_SPACENEWS} is absent)")
+    import gzip
+
+    [(kind, record)] = _parse("spacenews.html", gzip.decompress(_SPACENEWS.read_bytes()))
+    assert kind == "article" and record["authors"] == ["Jeff Foust"]
