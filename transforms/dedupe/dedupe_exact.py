@@ -83,11 +83,15 @@ class DedupeExact(beam.PTransform):
 
 class RepointDuplicates(beam.PTransform):
     """{"duplicates": rows, "dropped": rows of a later pass} -> `duplicates` rows whose
-    `duplicate_of` is an article that is kept, so joins from duplicates never dangle."""
+    `duplicate_of` is an article that is kept, so joins from duplicates never dangle.
+
+    A row moved to the article kept says how it compares with that article: an exact copy
+    of an article dropped as a near copy is itself a near copy, with the same similarity
+    (its words are the dropped article's)."""
 
     def expand(self, inputs):
         moved = inputs["dropped"] | "KeptInstead" >> beam.Map(
-            lambda row: (row["id"], row["duplicate_of"])
+            lambda row: (row["id"], (row["duplicate_of"], row["kind"], row["similarity"]))
         )
         earlier = inputs["duplicates"] | "KeyByKept" >> beam.Map(
             lambda row: (row["duplicate_of"], row)
@@ -103,7 +107,13 @@ def _point_to_kept(joined):
     _dropped_id, grouped = joined
     kept_instead = list(grouped["moved"])
     for row in grouped["duplicates"]:
-        yield {**row, "duplicate_of": kept_instead[0]} if kept_instead else row
+        if not kept_instead:
+            yield row
+            continue
+        kept_id, kind, similarity = kept_instead[0]
+        if row["kind"] == "exact" and kind != "exact":  # a revision compares with no one
+            row = {**row, "kind": kind, "similarity": similarity}
+        yield {**row, "duplicate_of": kept_id}
 
 
 class CountDuplicates(beam.PTransform):

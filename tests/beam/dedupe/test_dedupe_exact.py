@@ -98,3 +98,32 @@ def test_copies_under_the_same_id_get_ids_of_their_own(pipeline):
             equal_to([2]),
             label="distinct keys",
         )
+
+
+def test_an_exact_copy_of_a_near_copy_is_a_near_copy_of_the_article_kept(pipeline):
+    """Three readability test pages of one RTL article, the first a near copy (0.891) of the
+    page kept: the other two were written `exact`, similarity 1.0, pointing to the page kept,
+    whose text is not theirs. They say what they are to it: near, at 0.891. A revision moved
+    the same way stays a revision."""
+    from newsbeam.transforms.dedupe.dedupe_exact import RepointDuplicates
+
+    def row(row_id, of, kind, similarity):
+        return {"id": row_id, "duplicate_of": of, "kind": kind, "similarity": similarity}
+
+    exact = [row("rtl-2", "rtl-1", "exact", 1.0), row("rtl-3", "rtl-1", "revision", None)]
+    dropped = [row("rtl-1", "kept", "near", 0.891), row("other", "kept", "exact", 1.0)]
+    with pipeline as p:
+        moved = {
+            "duplicates": p | "Exact" >> beam.Create(exact + [row("x", "other", "exact", 1.0)]),
+            "dropped": p | "Dropped" >> beam.Create(dropped),
+        } | RepointDuplicates()
+        assert_that(
+            moved | beam.Map(project("id", "duplicate_of", "kind", "similarity")),
+            equal_to(
+                [
+                    ("rtl-2", "kept", "near", 0.891),
+                    ("rtl-3", "kept", "revision", None),
+                    ("x", "kept", "exact", 1.0),
+                ]
+            ),
+        )
