@@ -100,23 +100,29 @@ GUM_MIN_RECALL = {"PERSON": 0.77, "ORG": 0.54, PLACE: 0.67, "EVENT": 0.15}
 # (2026-12-06): recall 0.704 (0.781), country accuracy 0.755 (0.919 of the resolved; 310
 # unresolved), place precision 0.855; main country right for 0.686 of the 567 articles with
 # a majority country (0.570 before), another country for 0.106 (0.150). A mention in lower
-# case only no entity (2026-12-07): place precision 0.857 -> 0.863.
+# case only no entity (2026-12-07): place precision 0.857 -> 0.863. Then (2026-12-07, later)
+# a state's population as its share of its country's (Montana, Maryland and Toledo were
+# Bulgarian, Liberian and Belizean) and an abbreviation after a city and a comma the state
+# ("Friedensburg, Pa." was Pa, Burkina Faso): country accuracy 0.764 -> 0.800 (0.925 ->
+# 0.935 of the resolved; 304 -> 249 unresolved), main country 0.750 -> 0.757, at home
+# 0.785 -> 0.792; place recall 0.705 -> 0.702 (an abbreviation's group is named by the
+# state's full name, which this count looks for in the text). Floors raised.
 # GUM's articles labelled with their main country (tests/data/gum_focus/), 2026-12-07:
 # main country right for 19 of 24 (0.792), region right for 19 of the 21 with a focus (0.905).
 GUM_FOCUS = TEST_DATA / "gum_focus" / "labels.jsonl"
 GUM_MIN_MAIN_COUNTRY_RIGHT = 0.74
 GUM_MIN_REGION_RIGHT = 0.85
 LGL_MIN_RECALL = 0.65
-LGL_MIN_COUNTRY_ACCURACY = 0.70
-LGL_MIN_RESOLVED_COUNTRY_ACCURACY = 0.86
+LGL_MIN_COUNTRY_ACCURACY = 0.75
+LGL_MIN_RESOLVED_COUNTRY_ACCURACY = 0.89
 LGL_MIN_PLACE_PRECISION = 0.81
-LGL_MIN_MAIN_COUNTRY_RIGHT = 0.63
+LGL_MIN_MAIN_COUNTRY_RIGHT = 0.70
 LGL_MAX_MAIN_COUNTRY_WRONG = 0.16
 # The same, with the outlet's home country given (a feed's `country: US`), 2026-12-06:
 # right 0.718, another country 0.078 (not for a name in the dateline, nor when the
 # article names the country of the name's largest city); and the home country a focus
 # when named once: right 0.778, another country 0.092.
-LGL_MIN_MAIN_COUNTRY_RIGHT_AT_HOME = 0.72
+LGL_MIN_MAIN_COUNTRY_RIGHT_AT_HOME = 0.74
 LGL_MAX_MAIN_COUNTRY_WRONG_AT_HOME = 0.14
 
 

@@ -180,7 +180,13 @@ def summarise_mentions(
 
     resolved: list[tuple[Mention, str, Place | None, str | None]] = []
     for mention in cleaned:
-        label, canonical, place, country = _correct(mention, gazetteer, full_names, person_words)
+        state = gazetteer.abbreviated_state(text, mention.start)
+        if state is not None and mention.label in PLACE_LABELS:
+            label, canonical, place, country = mention.label, state.name, state, state.country
+        else:
+            label, canonical, place, country = _correct(
+                mention, gazetteer, full_names, person_words
+            )
         resolved.append((Mention(mention.text, label, mention.start), canonical, place, country))
     settled = gazetteer.settle_homonyms(
         [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved],
@@ -300,7 +306,10 @@ def _correct(
     if (
         place is not None
         and label in {"PERSON", "ORG"}
-        and (place.kind in {"country", "region"} or place.population >= _MIN_POPULATION_TO_RELABEL)
+        and (
+            place.kind in {"country", "region"}
+            or (place.kind == "city" and place.population >= _MIN_POPULATION_TO_RELABEL)
+        )
         and not set(text.split()) & person_words
     ):
         return "GPE", place.name, place, place.country

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -37,6 +38,7 @@ DEMONYM_ALIASES = name_table("demonym_aliases")
 _ALIASES = name_table("country_aliases")
 STATE_ABBREVIATIONS = name_table("state_abbreviations")
 _US_COUNTY_SUFFIXES = (" County", " Parish")
+_AFTER_A_COMMA = re.compile(r"\w,\s*$")
 _STATE_ABBREVIATION = re.compile(
     "|".join(re.escape(k) for k in sorted(STATE_ABBREVIATIONS, key=len, reverse=True)) + r"(?!\w)"
 )
@@ -189,13 +191,18 @@ class Gazetteer:
             if iso2 and str(member).isdigit()  # the year it joined, else <NA>
         }
         self._subdivisions: dict[str, list[Place]] = {}  # casefolded name -> subdivisions
+        self._by_code: dict[str, Place] = {}  # ISO 3166-2 code -> the subdivision
         english = _english_subdivision_names(pycountry)
         exonyms: dict[str, set[str]] = {}
         for name, code in SUBDIVISION_EXONYMS.items():
             exonyms.setdefault(code, set()).add(name)
-        for subdivision in pycountry.subdivisions:
-            if subdivision.parent_code is not None:
-                continue
+        top_level = [s for s in pycountry.subdivisions if s.parent_code is None]
+        people = {c["iso"]: c["population"] for c in cache.get_countries().values()}
+        shares = Counter(s.country_code for s in top_level)
+        for subdivision in top_level:
+            # A state's people as its country's share: what tells Montana the US state from
+            # the Bulgarian province, and Toledo the Ohio city from the district of Belize.
+            population = people.get(subdivision.country_code, 0) // shares[subdivision.country_code]
             own = _subdivision_names(subdivision.name)
             other = _subdivision_names(english.gettext(subdivision.name)) - own
             other |= exonyms.get(subdivision.code, set())
@@ -203,17 +210,22 @@ class Gazetteer:
             # take a name that a city or another place holds already.
             for names, only_where_free in ((own, False), (other, True)):
                 for name in sorted(names - _GENERIC_NAMES):
-                    place = Place(name, subdivision.country_code, "subdivision")
+                    place = Place(
+                        name, subdivision.country_code, "subdivision", population=population
+                    )
                     held = name in self._places or name.casefold() in self._places
                     if not (only_where_free and held):
                         self._add(place)
                     self._subdivisions.setdefault(name.casefold(), []).append(place)
+                    self._by_code.setdefault(subdivision.code, place)
         # US counties and parishes by their full name only ("Rapides Parish", not
         # "Rapides"): local news names them where it names no state, and a bare county
         # name is too often a person's or a city's.
-        for county in cache.get_us_counties():
+        counties = cache.get_us_counties()
+        per_county = people.get("US", 0) // max(len(counties), 1)
+        for county in counties:
             if county["name"].endswith(_US_COUNTY_SUFFIXES):
-                self._add(Place(county["name"], "US", "subdivision"))
+                self._add(Place(county["name"], "US", "subdivision", population=per_county))
         capitals = {country["iso"]: country for country in cache.get_countries().values()}
         for iso2, country in capitals.items():
             self._add(Place(country["name"], iso2, "country"))
@@ -358,6 +370,17 @@ class Gazetteer:
         if place is not None and place.kind == "country":
             return self._country(place.country, place.name)
         return place
+
+    def abbreviated_state(self, text: str, start: int) -> Place | None:
+        """The state or province an abbreviation at `start` names where it follows a city
+        and a comma ("Friedensburg, Pa.": Pennsylvania, not the town of Pa in Burkina
+        Faso), or None."""
+        if not _AFTER_A_COMMA.search(text, max(0, start - 3), start):
+            return None
+        abbreviation = _STATE_ABBREVIATION.match(text, start)
+        return (
+            self._by_code.get(STATE_ABBREVIATIONS[abbreviation.group()]) if abbreviation else None
+        )
 
     def settle_homonyms(
         self,
@@ -535,10 +558,12 @@ def _outranks(new: Place, old: Place) -> bool:
     rank = {"city": 0, "subdivision": 1, "region": 2, "country": 3}
     # A major city keeps its name against a small foreign subdivision: "Manchester" is the
     # English city, not the Jamaican parish.
+    # Nor against one of more people than the subdivision is likely to hold: "Toledo" is
+    # the Ohio city, not the district of Belize.
     if (
         new.kind == "subdivision"
         and old.kind == "city"
-        and old.population >= MAJOR_CITY
+        and (old.population >= MAJOR_CITY or old.population > new.population)
         and new.name not in SUBDIVISIONS_BEFORE_CITIES
     ):
         return False

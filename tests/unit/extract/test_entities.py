@@ -225,6 +225,19 @@ def test_a_state_named_elsewhere_does_not_move_a_city_of_a_country_the_article_n
     assert {e["canonical"]: e["country"] for e in found.entities}["Paris"] == "US"
 
 
+def test_an_abbreviated_state_after_a_city_is_the_state(gazetteer):
+    """An obituary's "Friedensburg, Pa.": the model tags "Pa" a place, which the gazetteer
+    knows as a town of Burkina Faso; after a city and a comma it is Pennsylvania."""
+    text = "John Smith, 84, of Friedensburg, Pa., died Sunday."
+    found = summarise_mentions(
+        [Mention("Friedensburg", "GPE", 19, 31), Mention("Pa", "GPE", 33, 35)], gazetteer, text
+    )
+    assert [(e["canonical"], e["country"]) for e in found.entities][-1] == ("Pennsylvania", "US")
+    assert found.countries == ["US"]
+    # Not after a comma, the name is the town's.
+    assert _places_in(gazetteer, "He moved to Pa in 1990.", ["Pa"]).countries == ["BF"]
+
+
 def test_a_country_right_after_a_city_names_its_country(gazetteer):
     text = "The festival in Valencia, Spain, drew a million visitors."
     assert _places_in(gazetteer, text, ["Valencia", "Spain"]).countries == ["ES"]

@@ -65,6 +65,24 @@ def test_countries_rank_by_mentions_weighted_towards_the_start():
     assert rank_countries([], 100) == []
 
 
+@pytest.mark.parametrize(
+    ("name", "country", "kind"),
+    [
+        # Two states of one name: the one of more people, as a share of its country's.
+        ("Montana", "US", "subdivision"),  # not the Bulgarian province
+        ("Maryland", "US", "subdivision"),  # not the county of Liberia
+        ("La Rioja", "ES", "subdivision"),  # not the Argentine province
+        # A city of more people than a state of its name is likely to hold keeps the name.
+        ("Toledo", "US", "city"),  # not the district of Belize
+        ("Saint Paul", "US", "city"),  # not the parish of Antigua
+        ("Victoria", "AU", "subdivision"),  # the state holds more than the Canadian city
+    ],
+)
+def test_a_name_goes_to_the_place_of_more_people(gazetteer, name, country, kind):
+    place = gazetteer.resolve(name)
+    assert (place.country, place.kind) == (country, kind)
+
+
 def test_repeated_nationals_do_not_move_the_news_to_their_country():
     # Libération, "Un troisième Français mort dans le séisme au Népal": the French eight
     # times, Paris and France once each; Nepal and Kathmandu five times.
