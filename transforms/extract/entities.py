@@ -30,7 +30,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from newsbeam.transforms.extract.geo import DEMONYM_WEIGHT, Gazetteer, Place, rank_countries
+from newsbeam.transforms.extract.geo import (
+    DEMONYM_WEIGHT,
+    MAJOR_CITY,
+    Gazetteer,
+    Place,
+    rank_countries,
+)
 from newsbeam.transforms.extract.mentions import surface_form
 from newsbeam.transforms.extract.models import MODEL_NAME
 from newsbeam.transforms.extract.word_lists import name_table, word_list
@@ -299,6 +305,8 @@ def _correct(
         return "ORG", *_organization(text)
     if label in PLACE_LABELS:
         place = gazetteer.resolve(text)
+        if _a_person_s_last_name(text, place, full_names):
+            return "PERSON", full_names[text], None, None
         return label, place.name if place else text, place, place.country if place else None
     if label == "NORP":
         return label, text, None, gazetteer.demonym_country(text)
@@ -451,6 +459,18 @@ def _join_split_names(mentions: list[Mention]) -> list[Mention]:
             continue
         joined.append(mention)
     return joined
+
+
+def _a_person_s_last_name(text: str, place: Place | None, full_names: dict[str, str]) -> bool:
+    """A town's name that is the last name of a person the article names in full is that
+    person ("Andrew Vaughan ... Vaughan said" was Vaughan, Ontario, seven times). Countries,
+    states and major cities keep their name: "George Washington" leaves Washington a city."""
+    return (
+        text in full_names
+        and place is not None
+        and place.kind == "city"
+        and place.population < MAJOR_CITY
+    )
 
 
 def _full_person_names(mentions: Iterable[Mention]) -> dict[str, str]:

@@ -225,6 +225,28 @@ def test_a_state_named_elsewhere_does_not_move_a_city_of_a_country_the_article_n
     assert {e["canonical"]: e["country"] for e in found.entities}["Paris"] == "US"
 
 
+def test_a_town_named_as_a_person_s_last_name_is_the_person(gazetteer):
+    """Quanta: "Andrew Vaughan ... Vaughan said" made a Pennsylvania biologist's story
+    Canada's seven times over, by Vaughan, Ontario. A major city keeps its name."""
+    text = "Andrew Vaughan studies mice. Vaughan said so. George Washington slept in Washington."
+    found = summarise_mentions(
+        [
+            Mention("Andrew Vaughan", "PERSON", 0, 14),
+            Mention("Vaughan", "GPE", 29, 36),
+            Mention("George Washington", "PERSON", 46, 63),
+            Mention("Washington", "GPE", 73, 83),
+        ],
+        gazetteer,
+        text,
+    )
+    assert {(e["canonical"], e["label"], e["count"]) for e in found.entities} == {
+        ("Andrew Vaughan", "PERSON", 2),
+        ("George Washington", "PERSON", 1),
+        ("Washington", "GPE", 1),
+    }
+    assert found.countries == ["US"]
+
+
 def test_an_abbreviated_state_after_a_city_is_the_state(gazetteer):
     """An obituary's "Friedensburg, Pa.": the model tags "Pa" a place, which the gazetteer
     knows as a town of Burkina Faso; after a city and a comma it is Pennsylvania."""

@@ -231,6 +231,7 @@ def test_an_acronym_in_capitals_is_no_place_and_a_dateline_s_city_is(gazetteer):
     # though English leaves "Washington" to the model elsewhere.
     assert gazetteer.resolve("NICE") is None
     assert gazetteer.resolve("Nice").country == "FR"
+    assert gazetteer.resolve("AJAX") is None  # the web technique, not Ajax, Ontario
     assert gazetteer.resolve("MOSCOW").country == "RU"
     assert gazetteer.resolve("WASHINGTON").country == "US"
 

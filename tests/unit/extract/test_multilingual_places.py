@@ -116,6 +116,13 @@ def test_a_german_noun_after_an_article_is_no_city(places):
     assert places.extract("In Essen regnet es.", "de").countries == ["DE"]
 
 
+def test_the_pandemic_is_no_californian_city(places):
+    """A German podcast feed: "Mitten im Corona-Lockdown", "Corona!" went to the United
+    States by Corona, California."""
+    text = "Mitten im Corona-Lockdown haben wir aufgenommen. Corona! Die Forscher in Berlin."
+    assert places.extract(text, "de").countries == ["DE"]
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [
