@@ -463,8 +463,8 @@ def _join_split_names(mentions: list[Mention]) -> list[Mention]:
 
 def _a_person_s_last_name(text: str, place: Place | None, full_names: dict[str, str]) -> bool:
     """A town's name that is the last name of a person the article names in full is that
-    person ("Andrew Vaughan ... Vaughan said" was Vaughan, Ontario, seven times). Countries,
-    states and major cities keep their name: "George Washington" leaves Washington a city."""
+    person ("Andrew Vaughan ... Vaughan said" is not Vaughan, Ontario). Countries, states
+    and major cities keep their name: "George Washington" leaves Washington a city."""
     return (
         text in full_names
         and place is not None

@@ -226,8 +226,9 @@ def test_a_state_named_elsewhere_does_not_move_a_city_of_a_country_the_article_n
 
 
 def test_a_town_named_as_a_person_s_last_name_is_the_person(gazetteer):
-    """Quanta: "Andrew Vaughan ... Vaughan said" made a Pennsylvania biologist's story
-    Canada's seven times over, by Vaughan, Ontario. A major city keeps its name."""
+    """Where the model reads the full name, a lone "Vaughan" is the person, not Vaughan,
+    Ontario (seven times in a Quanta story, where the ruler's match hides the full name
+    from the model: not fixed there). A major city keeps its name."""
     text = "Andrew Vaughan studies mice. Vaughan said so. George Washington slept in Washington."
     found = summarise_mentions(
         [
