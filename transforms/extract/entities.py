@@ -85,6 +85,7 @@ _LOWER_CASE_WORD = re.compile(r"\b[a-z]+\b")
 # "Scud missiles", "Leopard tanks": a one-word PERSON right before one of these nouns is
 # the thing's name (data/named_things.txt).
 _NAMED_THINGS = word_list("named_things")
+_PLATFORMS = word_list("platforms_not_persons")  # "said on Twitter": no person
 _NEXT_WORD = re.compile(r"[\s-]+([a-z]+)")
 _FUZZY_RATIO = 82.0
 _FUZZY_MIN_LENGTH = 6
@@ -174,9 +175,10 @@ def summarise_mentions(
             if m.label in ENTITY_LABELS
             and not _lower_case_only(m.text)
             and not (m.label == "PERSON" and _a_product_name(m.text))
+            and not (m.label == "PERSON" and _a_platform(m.text) and " " in m.text)
         ]
     )
-    cleaned = [_in_context(m, text) for m in cleaned if m.text]
+    cleaned = [_in_context(_as_organization(m), text) for m in cleaned if m.text]
     full_names = _full_person_names(cleaned)
     cleaned = sorted(
         cleaned + _untagged_misspellings(text, cleaned, full_names), key=lambda m: m.start
@@ -274,6 +276,18 @@ def _lower_case_only(text: str) -> bool:
 _NAME_PREFIX = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|Le|La|Van|Von|Fitz|O['’])")
 _PRODUCT_WORD = re.compile(r"\d|\+|[a-z][A-Z]")
 _LETTERS_AND_DIGITS = re.compile(r"(?=.*[^\W\d_])(?=.*\d)|\+")
+
+
+def _a_platform(text: str) -> bool:
+    """ "Twitter", "Twitter @Spacedotcom": a platform the small model made a person."""
+    return text.split()[0] in _PLATFORMS
+
+
+def _as_organization(mention: Mention) -> Mention:
+    """A platform named alone as a person ("said on Twitter") is the organization."""
+    if mention.label == "PERSON" and _a_platform(mention.text):
+        return Mention(mention.text, "ORG", mention.start, mention.end)
+    return mention
 
 
 def _a_product_name(text: str) -> bool:

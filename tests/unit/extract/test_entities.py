@@ -418,6 +418,17 @@ def test_a_mention_in_lower_case_only_names_nothing(gazetteer):
     assert _summary(gazetteer, mentions, text).locations == ["Tokyo", "東京"]
 
 
+def test_a_platform_is_no_person(gazetteer):
+    """ "said on Twitter", "Follow us on Twitter @Spacedotcom": the small English model's
+    commonest false person on the labelled set. Named alone it is the organization; a
+    person who shares the word later in the name stays one."""
+    text = "She said on Twitter. Follow us on Twitter @Spacedotcom. Jack Twitter-Smith spoke."
+    names = ["Twitter", "Twitter @Spacedotcom", "Jack Twitter-Smith"]
+    mentions = [(n, "PERSON", text.index(n), text.index(n) + len(n)) for n in names]
+    found = _summary(gazetteer, mentions, text)
+    assert (found.persons, found.organizations) == (["Jack Twitter-Smith"], ["Twitter"])
+
+
 def test_a_product_s_name_is_no_person(gazetteer):
     """Real feeds: the small English model's persons "HTML5", "C++", "WiFi", "AdWords",
     "Progress MS-04". Names with a capital inside ("McDonald", "DiCaprio") stay persons,
