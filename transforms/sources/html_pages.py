@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -64,7 +65,9 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
         tree = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         tree = None
-    sitename = document.sitename or (_meta(tree, "og:site_name") if tree is not None else None)
+    sitename = _outlet_name(
+        document.sitename or (_meta(tree, "og:site_name") if tree is not None else None)
+    )
     title = publisher_title(tree, document.title, sitename, document.hostname)
     language = _html_lang(tree) or document.language
     found = page_date(tree, url or document.url, language)
@@ -78,6 +81,24 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
         sitename=sitename,
         date_source=found.source if found else "html_metadata",
     )
+
+
+_COPYRIGHT = re.compile(
+    r"^(?:(?:copyright|©|\(c\))\s*)+(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?", re.IGNORECASE
+)
+
+
+def _outlet_name(sitename: str | None) -> str | None:
+    """The site name as an outlet: a URL given as the name is its host
+    ("https://www.hawaiinewsnow.com" -> "hawaiinewsnow.com"); a copyright line names its
+    holder ("© 2019 Hearst" -> "Hearst"), or no one ("Copyright 2014")."""
+    if not sitename:
+        return None
+    name = sitename.strip()
+    if name.startswith(("http://", "https://")):
+        host = urlsplit(name).hostname or ""
+        return host.removeprefix("www.") or None
+    return _COPYRIGHT.sub("", name).strip(" .,") or None
 
 
 def _today() -> str:

@@ -38,6 +38,21 @@ def test_page_text_and_metadata():
     assert "Home" not in page.text
 
 
+@pytest.mark.parametrize(
+    ("site_name", "outlet"),
+    [
+        ("https://www.hawaiinewsnow.com", "hawaiinewsnow.com"),  # real pages' og:site_name
+        ("Copyright 2014", None),
+        ("© 2019 Southern Cross Herald", "Southern Cross Herald"),
+        ("Copyright (c) 2010-2014", None),
+        ("Southern Cross Herald", "Southern Cross Herald"),
+    ],
+)
+def test_a_site_name_that_is_a_url_or_a_copyright_is_no_outlet_s_name(site_name, outlet):
+    page = extract_page(PAGE.replace('content="Southern Cross Herald"', f'content="{site_name}"'))
+    assert page.sitename == outlet
+
+
 def test_title_without_og_metadata_loses_the_site_suffix():
     page = extract_page(PAGE.replace(PAGE.split("\n")[3], ""))
     assert page.title == "Reef survey finds coral recovering"
