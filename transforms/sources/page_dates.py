@@ -91,7 +91,8 @@ def page_date(tree, url: str | None = None, language: str | None = None) -> Page
         for value in tree.xpath("//time[@pubdate]/@datetime"):
             if valid := _valid(value):
                 return PageDate(valid, "html_metadata")
-    in_url = _url_date(url)
+    # The canonical link's too: a syndicated copy (MSN's of CNN) is dated by its original.
+    in_url = _url_date(url) or _url_date(_canonical_href(tree))
     if in_url:
         return PageDate(in_url, "url")
     dateline = _marked_date(tree, language) or _dateline(tree, language)
@@ -233,6 +234,11 @@ def _walk(data, key: str):
             yield str(value)
         yield from _walk(data.get("@graph"), key)
         yield from _walk(data.get("mainEntity"), key)
+
+
+def _canonical_href(tree) -> str | None:
+    links = tree.xpath('//link[@rel="canonical"]/@href') if tree is not None else []
+    return links[0].strip() if links else None
 
 
 def _url_date(url: str | None) -> str | None:

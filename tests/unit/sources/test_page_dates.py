@@ -104,6 +104,17 @@ def test_date_in_the_url_path(url):
     assert dated(page(), url) == PageDate("2020-07-10", "url")
 
 
+def test_a_syndicated_copy_is_dated_by_its_canonical_link():
+    """MSN's copy of a CNN story (a real page): its own URL has no date, its canonical link
+    names the original, /2019/11/18/; it was dated by ingestion."""
+    canonical = '<link rel="canonical" href="https://www.cnn.com/2019/11/18/health/duvet/">'
+    msn = "https://www.msn.com/en-us/health/the-man-whose-duvet/ar-BBWXwNX"
+    assert dated(page(canonical), msn) == PageDate("2019-11-18", "url")
+    assert dated(page(canonical)) == PageDate("2019-11-18", "url")
+    # The page's own URL first.
+    assert dated(page(canonical), "https://x.test/2020/07/10/a") == PageDate("2020-07-10", "url")
+
+
 def test_numbers_in_the_url_that_are_no_date_are_ignored():
     assert dated(page(), "https://news.example/story/2020/13/45/x") is None
     assert dated(page(), "https://news.example/?from=2020/07/10") is None
