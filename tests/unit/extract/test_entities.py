@@ -508,6 +508,9 @@ def test_an_office_named_without_its_holder_is_no_entity(gazetteer):
             ["GE", "RU", "US"],
         ),
         ("Georgia voted in Tbilisi.", ["Georgia", "Tbilisi"], "US", ["GE"]),
+        # A city of that very state is evidence too (LGL's weather report).
+        ("Rain for north Georgia, Atlanta forecasters said.", ["Georgia", "Atlanta"], None, ["US"]),
+        ("Georgia's envoy met Texans in Dallas.", ["Georgia", "Dallas"], None, ["GE", "US"]),
         ("Flights from Florida to Puerto Rico.", ["Florida", "Puerto Rico"], None, ["US", "PR"]),
     ],
 )
@@ -515,8 +518,8 @@ def test_a_country_s_name_on_a_state_is_the_state_where_the_article_is_that_coun
     gazetteer, text, names, home, countries
 ):
     """A US politics report's "Georgia" (gold set) is the state; the country wherever the
-    article names any place or institution of another country, or names no other state (a
-    US outlet's home country alone is not enough); a territory that is also its
+    article names any place or institution of another country, or names no other state nor
+    a city of that state (a US outlet's home country alone is not enough); a territory that is also its
     sovereign's subdivision ("Puerto Rico") stays its own code."""
     labelled = [(n.split(":") + ["GPE"])[:2] for n in names]
     mentions = [Mention(n, label, text.index(n), text.index(n) + len(n)) for n, label in labelled]
