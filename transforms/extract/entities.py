@@ -176,7 +176,8 @@ def summarise_mentions(
             and not _lower_case_only(m.text)
             and not (m.label == "PERSON" and _a_product_name(m.text))
             and not (m.label == "PERSON" and _a_platform(m.text) and " " in m.text)
-        ]
+        ],
+        gazetteer,
     )
     cleaned = [_in_context(_as_organization(m), text) for m in cleaned if m.text]
     full_names = _full_person_names(cleaned)
@@ -454,11 +455,25 @@ def _untagged_misspellings(
     return found
 
 
-def _join_split_names(mentions: list[Mention]) -> list[Mention]:
-    """ "Michael" (PERSON) + "Jordan" (GPE, from the ruler) one space apart -> one PERSON."""
+def _join_split_names(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """ "Michael" (PERSON) + "Jordan" (GPE, from the ruler) one space apart -> one PERSON;
+    "Cambridge" (GPE) + "Analytica" (LOC or ORG, no place) -> one ORG."""
     joined: list[Mention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.label == "GPE"
+            and mention.label in {"LOC", "ORG"}
+            and previous.end >= 0
+            and mention.start == previous.end + 1
+            and " " not in mention.text
+            and gazetteer.resolve(mention.text) is None
+        ):
+            joined[-1] = Mention(
+                f"{previous.text} {mention.text}", "ORG", previous.start, mention.end
+            )
+            continue
         if (
             previous is not None
             and previous.label == "PERSON"

@@ -418,6 +418,20 @@ def test_a_mention_in_lower_case_only_names_nothing(gazetteer):
     assert _summary(gazetteer, mentions, text).locations == ["Tokyo", "東京"]
 
 
+def test_a_place_the_model_splits_off_an_organization_s_name_is_the_organization(gazetteer):
+    """The ACLU on "Cambridge Analytica": the model tags "Cambridge" a place and "Analytica"
+    a location, which made a US article British. A second word that is a place keeps both
+    ("Paris Texas" is no organization)."""
+    text = "The ACLU warned about Cambridge Analytica in Washington. Paris Texas."
+    names = [("Cambridge", "GPE"), ("Analytica", "LOC"), ("Washington", "GPE")]
+    names += [("Paris", "GPE"), ("Texas", "LOC")]
+    found = _summary(
+        gazetteer, [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names], text
+    )
+    assert found.organizations == ["Cambridge Analytica"]
+    assert "GB" not in found.countries
+
+
 def test_a_platform_is_no_person(gazetteer):
     """ "said on Twitter", "Follow us on Twitter @Spacedotcom": the small English model's
     commonest false person on the labelled set. Named alone it is the organization; a
