@@ -10,7 +10,11 @@
 2. corrects what is left (`summarise_mentions`): a name the ruler split off a person
    ("Michael" + "Jordan") is joined back; an entity whose whole text is a known country or
    a city of 100,000+ becomes a place unless the words belong to a longer PERSON name;
-   titles are stripped ("Spokesperson Morgan Ortagus" -> "Morgan Ortagus");
+   titles are stripped ("Spokesperson Morgan Ortagus" -> "Morgan Ortagus"); a platform
+   named as a person is the organization ("said on Twitter"); a place split off an
+   organization's name is joined to it ("Cambridge" + "Analytica"); a state abbreviated
+   after a city is the state ("Friedensburg, Pa."), and says only which city is meant;
+   a town that is the last name of a person named in full is the person;
 3. resolves short and misspelt mentions to the fullest form in the article: a one-word
    mention equal to, or within a conservative edit distance of, the last name of one
    person mentioned in full (rapidfuzz ratio >= 82, six letters or more, same initial);
@@ -188,17 +192,25 @@ def summarise_mentions(
     cleaned = [m for m in cleaned if not _is_office(m, person_words)]
 
     resolved: list[tuple[Mention, str, Place | None, str | None]] = []
+    abbreviations: set[int] = set()  # states written as "Pa." after a city
     for mention in cleaned:
-        state = gazetteer.abbreviated_state(text, mention.start)
+        state = gazetteer.abbreviated_state(text, mention.start, mention.end)
         if state is not None and mention.label in PLACE_LABELS:
+            abbreviations.add(len(resolved))
             label, canonical, place, country = mention.label, state.name, state, state.country
         else:
+            qualified = bool(_QUALIFIED.match(text, mention.end))
             label, canonical, place, country = _correct(
-                mention, gazetteer, full_names, person_words
+                mention, gazetteer, full_names, person_words, qualified
             )
         resolved.append((Mention(mention.text, label, mention.start), canonical, place, country))
+    # An abbreviation says which city the one before it is (`settle_homonyms` reads it
+    # after the city), not where the whole article is: "of Towson, Md., ... in Athens".
     settled = gazetteer.settle_homonyms(
-        [(place, m.start, m.start + len(m.text)) for m, _c, place, _k in resolved],
+        [
+            (None if i in abbreviations else place, m.start, m.start + len(m.text))
+            for i, (m, _c, place, _k) in enumerate(resolved)
+        ],
         text,
         home_country,
         dateline,
@@ -206,10 +218,10 @@ def summarise_mentions(
     )
     resolved = [
         (mention, canonical, place, country)
-        if place is settled_place
+        if place is settled_place or i in abbreviations
         else (mention, settled_place.name, settled_place, settled_place.country)
-        for (mention, canonical, place, country), settled_place in zip(
-            resolved, settled, strict=True
+        for i, ((mention, canonical, place, country), settled_place) in enumerate(
+            zip(resolved, settled, strict=True)
         )
     ]
 
@@ -280,8 +292,12 @@ _LETTERS_AND_DIGITS = re.compile(r"(?=.*[^\W\d_])(?=.*\d)|\+")
 
 
 def _a_platform(text: str) -> bool:
-    """ "Twitter", "Twitter @Spacedotcom": a platform the small model made a person."""
-    return text.split()[0] in _PLATFORMS
+    """ "Twitter", "Twitter @Spacedotcom": a platform the small model made a person (not
+    "Yahoo Serious", a name after it)."""
+    words = text.split()
+    if not words or words[0] not in _PLATFORMS:
+        return False
+    return len(words) == 1 or words[1].startswith("@")
 
 
 def _as_organization(mention: Mention) -> Mention:
@@ -312,15 +328,20 @@ def _a_stance(text: str, start: int) -> bool:
 
 
 def _correct(
-    mention: Mention, gazetteer: Gazetteer, full_names: dict[str, str], person_words: set[str]
+    mention: Mention,
+    gazetteer: Gazetteer,
+    full_names: dict[str, str],
+    person_words: set[str],
+    qualified: bool = False,
 ) -> tuple[str, str, Place | None, str | None]:
-    """(label, canonical, place, country) for one mention after the corrections."""
+    """(label, canonical, place, country) for one mention after the corrections;
+    `qualified`: a state or country follows it ("Lincoln, Neb.")."""
     label, text = mention.label, mention.text
     if text in _INSTITUTION_COUNTRIES:  # whatever the model called it: "Kremlin" as a place
         return "ORG", *_organization(text)
     if label in PLACE_LABELS:
         place = gazetteer.resolve(text)
-        if _a_person_s_last_name(text, place, full_names):
+        if not qualified and _a_person_s_last_name(text, place, full_names):
             return "PERSON", full_names[text], None, None
         return label, place.name if place else text, place, place.country if place else None
     if label == "NORP":
@@ -457,14 +478,15 @@ def _untagged_misspellings(
 
 def _join_split_names(mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
     """ "Michael" (PERSON) + "Jordan" (GPE, from the ruler) one space apart -> one PERSON;
-    "Cambridge" (GPE) + "Analytica" (LOC or ORG, no place) -> one ORG."""
+    "Cambridge" (GPE) + "Analytica" (LOC, no place) -> one ORG ("Ukraine NATO", a place
+    and an organization, stay two)."""
     joined: list[Mention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None
         if (
             previous is not None
             and previous.label == "GPE"
-            and mention.label in {"LOC", "ORG"}
+            and mention.label == "LOC"
             and previous.end >= 0
             and mention.start == previous.end + 1
             and " " not in mention.text
@@ -488,6 +510,11 @@ def _join_split_names(mentions: list[Mention], gazetteer: Gazetteer) -> list[Men
             continue
         joined.append(mention)
     return joined
+
+
+_QUALIFIED = re.compile(r",\s*[A-Z]")
+"""After a city, the state or country that says which it is: "Lincoln, Neb.", "Vaughan,
+Ontario" are the towns, whoever the article names."""
 
 
 def _a_person_s_last_name(text: str, place: Place | None, full_names: dict[str, str]) -> bool:

@@ -203,7 +203,12 @@ class Gazetteer:
         top_level = [s for s in pycountry.subdivisions if s.parent_code is None]
         people = {c["iso"]: c["population"] for c in cache.get_countries().values()}
         shares = Counter(s.country_code for s in top_level)
+        # A territory's own subdivisions keep their names against its sovereign's listing of
+        # them: Bonaire is BQ's (caribbean), though the Netherlands lists it too.
+        territories = {s.name for s in top_level if s.country_code not in self._sovereign}
         for subdivision in top_level:
+            if subdivision.country_code in self._sovereign and subdivision.name in territories:
+                continue
             # A state's people as its country's share: what tells Montana the US state from
             # the Bulgarian province, and Toledo the Ohio city from the district of Belize.
             population = people.get(subdivision.country_code, 0) // shares[subdivision.country_code]
@@ -376,16 +381,16 @@ class Gazetteer:
             return self._country(place.country, place.name)
         return place
 
-    def abbreviated_state(self, text: str, start: int) -> Place | None:
-        """The state or province an abbreviation at `start` names where it follows a city
-        and a comma ("Friedensburg, Pa.": Pennsylvania, not the town of Pa in Burkina
-        Faso), or None."""
+    def abbreviated_state(self, text: str, start: int, end: int) -> Place | None:
+        """The state or province the abbreviation `text[start:end]` names (its dot may
+        follow) where it follows a city and a comma ("Friedensburg, Pa.": Pennsylvania,
+        not the town of Pa in Burkina Faso), or None."""
         if not _AFTER_A_COMMA.search(text, max(0, start - 3), start):
             return None
         abbreviation = _STATE_ABBREVIATION.match(text, start)
-        return (
-            self._by_code.get(STATE_ABBREVIATIONS[abbreviation.group()]) if abbreviation else None
-        )
+        if abbreviation is None or abbreviation.end() not in (end, end + 1):
+            return None  # "Pa. Turnpike" names a road
+        return self._by_code.get(STATE_ABBREVIATIONS[abbreviation.group()])
 
     def settle_homonyms(
         self,
@@ -600,12 +605,13 @@ def _qualifier_country(text: str, city_end: int, places_at: dict[int, Place]) ->
 
 
 DEMONYM_WEIGHT = 0.5
-WHO_CAP = 2.0
-"""What a country's demonyms and institutions ("who") may add at most, beyond as much as
-its places ("where") add: "a third Frenchman dead in the earthquake in Nepal" names the
-French eight times and Nepal five, and happens in Nepal."""
 """What a demonym ("Armenian") weighs against a place: people of a country are news
 anywhere, a place names where the news is."""
+
+PEOPLE_CAP = 2.0
+"""What a country's demonyms and institutions (its people) add at most where its places
+add less: "a third Frenchman dead in the earthquake in Nepal" names the French eight times
+and Nepal five, and happens in Nepal."""
 
 
 def rank_countries(
@@ -618,12 +624,12 @@ def rank_countries(
     country's institution: `entities.INSTITUTION_WEIGHT`), times
     `DATELINE_WEIGHT` when it starts inside the `dateline` span. What a country's
     lighter mentions (demonyms, institutions) add is capped at what its places add, or
-    `WHO_CAP` where that is less: repeated nationals do not move the news to their country.
+    `PEOPLE_CAP` where that is less: repeated nationals do not move the news to their country.
 
     `mentions` are (iso2, character offset[, weight]). Ties go to the country mentioned first.
     """
     where: dict[str, float] = {}
-    who: dict[str, float] = {}
+    who: dict[str, float] = {}  # demonyms and institutions
     first: dict[str, int] = {}
     length = max(text_length, 1)
     for iso2, offset, *weight in mentions:
@@ -636,7 +642,7 @@ def rank_countries(
         first.setdefault(iso2, offset)
         first[iso2] = min(first[iso2], offset)
     total = {
-        iso2: where.get(iso2, 0.0) + min(who.get(iso2, 0.0), max(where.get(iso2, 0.0), WHO_CAP))
+        iso2: where.get(iso2, 0.0) + min(who.get(iso2, 0.0), max(where.get(iso2, 0.0), PEOPLE_CAP))
         for iso2 in first
     }
     return sorted(total, key=lambda iso2: (-total[iso2], first[iso2]))

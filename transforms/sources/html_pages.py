@@ -84,21 +84,27 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
 
 
 _COPYRIGHT = re.compile(
-    r"^(?:(?:copyright|©|\(c\))\s*)+(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?", re.IGNORECASE
+    r"^(?:(?:©|\(c\))|copyright\s*(?=©|\(c\)|\d{4}))\s*(?:(?:©|\(c\))\s*)?"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:by\s+)?",
+    re.IGNORECASE,
 )
+_RIGHTS = re.compile(r"[\s.,]*all rights reserved[\s.]*$", re.IGNORECASE)
 
 
 def _outlet_name(sitename: str | None) -> str | None:
-    """The site name as an outlet: a URL given as the name is its host
-    ("https://www.hawaiinewsnow.com" -> "hawaiinewsnow.com"); a copyright line names its
-    holder ("© 2019 Hearst" -> "Hearst"), or no one ("Copyright 2014")."""
+    """The site name as an outlet: a URL or host given as the name is the host
+    ("https://www.hawaiinewsnow.com", "www.liberation.fr" -> "hawaiinewsnow.com",
+    "liberation.fr"); a copyright line names its holder ("© 2019 Hearst. All Rights
+    Reserved." -> "Hearst"), or no one ("Copyright 2014")."""
     if not sitename:
         return None
-    name = sitename.strip()
-    if name.startswith(("http://", "https://")):
-        host = urlsplit(name).hostname or ""
-        return host.removeprefix("www.") or None
-    return _COPYRIGHT.sub("", name).strip(" .,") or None
+    name = " ".join(sitename.split())
+    if name.casefold().startswith(("http://", "https://")):
+        return (urlsplit(name).hostname or "").removeprefix("www.") or None
+    if name.casefold().startswith("www.") and " " not in name:
+        return name[4:].rstrip("/") or None
+    holder = _RIGHTS.sub("", _COPYRIGHT.sub("", name))
+    return holder.strip(" .,") or None
 
 
 def _today() -> str:

@@ -246,6 +246,13 @@ def test_a_town_named_as_a_person_s_last_name_is_the_person(gazetteer):
         ("Washington", "GPE", 1),
     }
     assert found.countries == ["US"]
+    # A state after the name makes it the town, whoever the article names.
+    text = "Abraham Lincoln's papers were sold in Lincoln, Neb., on Friday."
+    town = text.index("Lincoln,")
+    mentions = [("Abraham Lincoln", "PERSON", 0, 15), ("Lincoln", "GPE", town, town + 7)]
+    mentions.append(("Neb", "GPE", text.index("Neb"), text.index("Neb") + 3))
+    found = _summary(gazetteer, mentions, text)
+    assert ("Lincoln", "GPE") in {(e["canonical"], e["label"]) for e in found.entities}
 
 
 def test_an_abbreviated_state_after_a_city_is_the_state(gazetteer):
@@ -259,6 +266,22 @@ def test_an_abbreviated_state_after_a_city_is_the_state(gazetteer):
     assert found.countries == ["US"]
     # Not after a comma, the name is the town's.
     assert _places_in(gazetteer, "He moved to Pa in 1990.", ["Pa"]).countries == ["BF"]
+
+
+def test_an_abbreviated_state_says_which_city_not_where_the_article_is(gazetteer):
+    """An obituary: "of Towson, Md., ... in Athens and Rome": the state says which Towson,
+    and moves neither Athens nor Rome to an American namesake. "Pa. Turnpike" is a road."""
+    text = "Jane Doe, 84, of Towson, Md., died. She taught in Athens and Rome."
+    names = [("Towson", "GPE"), ("Md", "GPE"), ("Athens", "GPE"), ("Rome", "GPE")]
+    found = _summary(
+        gazetteer, [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names], text
+    )
+    countries = {e["canonical"]: e["country"] for e in found.entities}
+    assert (countries["Maryland"], countries["Athens"], countries["Rome"]) == ("US", "GR", "IT")
+    road = "Harrisburg, Pa. Turnpike tolls rose."
+    mention = Mention("Pa. Turnpike", "LOC", 12, 24)
+    found = summarise_mentions([mention], gazetteer, road)
+    assert [e["canonical"] for e in found.entities] == ["Pa. Turnpike"]
 
 
 def test_a_country_right_after_a_city_names_its_country(gazetteer):
@@ -430,6 +453,13 @@ def test_a_place_the_model_splits_off_an_organization_s_name_is_the_organization
     )
     assert found.organizations == ["Cambridge Analytica"]
     assert "GB" not in found.countries
+    # A place beside an organization the model names as one stays a place.
+    text = "Ukraine NATO membership bid stalls."
+    names = [("Ukraine", "GPE"), ("NATO", "ORG")]
+    found = _summary(
+        gazetteer, [(n, label, text.index(n), text.index(n) + len(n)) for n, label in names], text
+    )
+    assert (found.countries, found.organizations) == (["UA"], ["NATO"])
 
 
 def test_a_platform_is_no_person(gazetteer):
@@ -441,6 +471,14 @@ def test_a_platform_is_no_person(gazetteer):
     mentions = [(n, "PERSON", text.index(n), text.index(n) + len(n)) for n in names]
     found = _summary(gazetteer, mentions, text)
     assert (found.persons, found.organizations) == (["Jack Twitter-Smith"], ["Twitter"])
+    # A person whose first name is a platform's stays a person; a blank one is no one.
+    text = "Yahoo Serious spoke. Siri Hustvedt wrote."
+    mentions = [
+        (n, "PERSON", text.index(n), text.index(n) + len(n))
+        for n in ("Yahoo Serious", "Siri Hustvedt")
+    ]
+    mentions.append((" ", "PERSON", 5, 6))
+    assert _summary(gazetteer, mentions, text).persons == ["Yahoo Serious", "Siri Hustvedt"]
 
 
 def test_a_product_s_name_is_no_person(gazetteer):

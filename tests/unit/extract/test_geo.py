@@ -76,6 +76,8 @@ def test_countries_rank_by_mentions_weighted_towards_the_start():
         ("Toledo", "US", "city"),  # not the district of Belize
         ("Saint Paul", "US", "city"),  # not the parish of Antigua
         ("Victoria", "AU", "subdivision"),  # the state holds more than the Canadian city
+        # A territory keeps its own subdivisions, which its sovereign lists too.
+        ("Bonaire", "BQ", "subdivision"),
     ],
 )
 def test_a_name_goes_to_the_place_of_more_people(gazetteer, name, country, kind):

@@ -45,6 +45,11 @@ def test_page_text_and_metadata():
         ("Copyright 2014", None),
         ("© 2019 Southern Cross Herald", "Southern Cross Herald"),
         ("Copyright (c) 2010-2014", None),
+        ("HTTPS://www.x.test/", "x.test"),
+        ("www.liberation.fr", "liberation.fr"),  # a real page's og:site_name
+        ("© 2024 Hearst Magazine Media, Inc. All Rights Reserved.", "Hearst Magazine Media, Inc"),
+        ("Copyright (c) 2019 by Gannett", "Gannett"),
+        ("Copyright Clearance Center", "Copyright Clearance Center"),
         ("Southern Cross Herald", "Southern Cross Herald"),
     ],
 )
