@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.testing.util import assert_that, equal_to
 
 from newsbeam.transforms.dedupe.dedupe_exact import DedupeExact
@@ -112,18 +113,23 @@ def test_an_exact_copy_of_a_near_copy_is_a_near_copy_of_the_article_kept(pipelin
 
     exact = [row("rtl-2", "rtl-1", "exact", 1.0), row("rtl-3", "rtl-1", "revision", None)]
     dropped = [row("rtl-1", "kept", "near", 0.891), row("other", "kept", "exact", 1.0)]
-    with pipeline as p:
-        moved = {
-            "duplicates": p | "Exact" >> beam.Create(exact + [row("x", "other", "exact", 1.0)]),
-            "dropped": p | "Dropped" >> beam.Create(dropped),
-        } | RepointDuplicates()
-        assert_that(
-            moved | beam.Map(project("id", "duplicate_of", "kind", "similarity")),
-            equal_to(
-                [
-                    ("rtl-2", "kept", "near", 0.891),
-                    ("rtl-3", "kept", "revision", None),
-                    ("x", "kept", "exact", 1.0),
-                ]
-            ),
-        )
+    moved = {
+        "duplicates": pipeline | "Exact" >> beam.Create(exact + [row("x", "other", "exact", 1.0)]),
+        "dropped": pipeline | "Dropped" >> beam.Create(dropped),
+    } | RepointDuplicates()
+    assert_that(
+        moved | beam.Map(project("id", "duplicate_of", "kind", "similarity")),
+        equal_to(
+            [
+                ("rtl-2", "kept", "near", 0.891),
+                ("rtl-3", "kept", "revision", None),
+                ("x", "kept", "exact", 1.0),
+            ]
+        ),
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    # The run's summary counts the moved copy as the tables do: one exact less, one near more.
+    for name, change in (("duplicates_exact", -1), ("duplicates_near", 1)):
+        counters = result.metrics().query(MetricsFilter().with_name(name))["counters"]
+        assert sum(counter.committed for counter in counters) == change, name
