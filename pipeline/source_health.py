@@ -90,11 +90,12 @@ failed AS (
 polled AS (
     SELECT coalesce(f.source, named.source, '(unknown)') AS source,
            CAST(timezone('UTC', r.started_at) AS DATE) AS day,
-           sum(f.polls) AS polls,
-           sum(f.polls_not_modified) AS polls_not_modified,
-           sum(f.polls_failed) AS polls_failed,
-           sum(f.entries_seen) AS entries_seen,
-           sum(f.entries_new) AS entries_new
+           -- DuckDB sums BIGINT into HUGEINT: counts stay the table's int64.
+           CAST(sum(f.polls) AS BIGINT) AS polls,
+           CAST(sum(f.polls_not_modified) AS BIGINT) AS polls_not_modified,
+           CAST(sum(f.polls_failed) AS BIGINT) AS polls_failed,
+           CAST(sum(f.entries_seen) AS BIGINT) AS entries_seen,
+           CAST(sum(f.entries_new) AS BIGINT) AS entries_new
     FROM runs AS r CROSS JOIN unnest(r.feeds) AS t(f)
     LEFT JOIN feed_sources AS named ON named.feed_url = f.feed_url
     GROUP BY ALL),

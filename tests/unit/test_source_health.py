@@ -162,6 +162,11 @@ def test_polls_are_counted_per_source_and_a_day_no_run_polled_a_feed_is_not_flag
         "SELECT source, day - DATE '2025-03-01', flag FROM source_health_flags ORDER BY ALL"
     ).fetchall()
     assert flags == [("Other Wire", 9, "feed failing"), ("Polled Feed", 9, "no articles")]
+    # Counts are the table's int64 as analysts read them, not DuckDB's HUGEINT sums.
+    types = dict(
+        db.execute("SELECT column_name, column_type FROM (DESCRIBE source_health)").fetchall()
+    )
+    assert {types[c] for c in ("polls", "polls_failed", "entries_new", "articles")} == {"BIGINT"}
 
 
 def test_days_before_runs_recorded_polls_are_flagged_as_before(tmp_path):

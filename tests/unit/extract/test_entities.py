@@ -230,16 +230,9 @@ def test_a_town_named_as_a_person_s_last_name_is_the_person(gazetteer):
     Ontario (seven times in a Quanta story, where the ruler's match hides the full name
     from the model: not fixed there). A major city keeps its name."""
     text = "Andrew Vaughan studies mice. Vaughan said so. George Washington slept in Washington."
-    found = summarise_mentions(
-        [
-            Mention("Andrew Vaughan", "PERSON", 0, 14),
-            Mention("Vaughan", "GPE", 29, 36),
-            Mention("George Washington", "PERSON", 46, 63),
-            Mention("Washington", "GPE", 73, 83),
-        ],
-        gazetteer,
-        text,
-    )
+    mentions = [("Andrew Vaughan", "PERSON", 0, 14), ("Vaughan", "GPE", 29, 36)]
+    mentions += [("George Washington", "PERSON", 46, 63), ("Washington", "GPE", 73, 83)]
+    found = _summary(gazetteer, mentions, text)
     assert {(e["canonical"], e["label"], e["count"]) for e in found.entities} == {
         ("Andrew Vaughan", "PERSON", 2),
         ("George Washington", "PERSON", 1),
