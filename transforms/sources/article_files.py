@@ -20,6 +20,7 @@ from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.text_headers import split_header
 from newsbeam.transforms.sources.urls import stored_url
+from newsbeam.transforms.sources.written_dates import full_names
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
@@ -62,10 +63,9 @@ def extension_of(name: str) -> str:
 # A byline's date, which trafilatura leaves in the author once it has dropped the digits:
 # "by Jeff Foust<br>Monday, November 18, 2019" comes back as "Jeff Foust Monday; November".
 # English names in full only: "May", "June" and "August" name people too, but never alone.
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")  # fmt: skip
-_TRAILING_WEEKDAY = re.compile(rf"[\s,]+(?:{'|'.join(_WEEKDAYS)})$", re.IGNORECASE)
+_WEEKDAYS = full_names("weekday", "en")
+_MONTHS = full_names("month", "en")
+_TRAILING_WEEKDAY = re.compile(rf"[\s,]+(?:{'|'.join(sorted(_WEEKDAYS))})$", re.IGNORECASE)
 
 
 def split_authors(byline: str | None) -> list[str]:
@@ -79,7 +79,7 @@ def split_authors(byline: str | None) -> list[str]:
     for name, following in zip(names, [*names[1:], ""], strict=True):
         if following.casefold() in _MONTHS:
             name = _TRAILING_WEEKDAY.sub("", name)
-        if name and name.casefold() not in (*_WEEKDAYS, *_MONTHS):
+        if name and name.casefold() not in _WEEKDAYS | _MONTHS:
             kept.append(name)
     return kept
 

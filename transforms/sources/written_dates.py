@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
-__all__ = ["CJK_DAY", "month_names", "month_number", "parse_written_date"]
+__all__ = ["CJK_DAY", "full_names", "month_names", "month_number", "parse_written_date"]
 
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
@@ -24,15 +24,33 @@ _ZONES = {"gmt": 0, "utc": 0, "ut": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, 
 
 
 @cache
+def _rows() -> tuple[tuple[str, str, int, str], ...]:
+    """(language, kind, number, name) of each line of `data/date_names.tsv`."""
+    text = resources.files(__package__).joinpath("data/date_names.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines()[1:])
+    return tuple((language, kind, int(number), name) for language, kind, number, name in rows)
+
+
+@cache
 def _names() -> dict[str, dict[str, int]]:
     """name -> {language: month number}."""
     table: dict[str, dict[str, int]] = {}
-    text = resources.files(__package__).joinpath("data/date_names.tsv").read_text("utf-8")
-    for line in text.splitlines()[1:]:
-        language, kind, number, name = line.split("\t")
+    for language, kind, number, name in _rows():
         if kind == "month":
-            table.setdefault(name, {})[language] = int(number)
+            table.setdefault(name, {})[language] = number
     return table
+
+
+@cache
+def full_names(kind: str, language: str) -> frozenset[str]:
+    """The names of months or weekdays (`kind`: "month", "weekday") in full in one
+    language, casefolded: the longest of the table's names for each ("may", "june";
+    not "jun")."""
+    longest: dict[int, str] = {}
+    for row_language, row_kind, number, name in _rows():
+        if (row_language, row_kind) == (language, kind):
+            longest[number] = max(longest.get(number, ""), name, key=len)
+    return frozenset(longest.values())
 
 
 @cache
