@@ -194,8 +194,12 @@ def summarise_mentions(
     resolved: list[tuple[Mention, str, Place | None, str | None]] = []
     abbreviations: set[int] = set()  # states written as "Pa." after a city
     for mention in cleaned:
-        state = gazetteer.abbreviated_state(text, mention.start, mention.end)
-        if state is not None and mention.label in PLACE_LABELS:
+        state = (
+            gazetteer.abbreviated_state(text, mention.start, mention.end)
+            if mention.label in PLACE_LABELS
+            else None
+        )
+        if state is not None:
             abbreviations.add(len(resolved))
             label, canonical, place, country = mention.label, state.name, state, state.country
         else:
@@ -218,10 +222,10 @@ def summarise_mentions(
     )
     resolved = [
         (mention, canonical, place, country)
-        if place is settled_place or i in abbreviations
+        if settled_place is None or place is settled_place  # an abbreviation stays its state
         else (mention, settled_place.name, settled_place, settled_place.country)
-        for i, ((mention, canonical, place, country), settled_place) in enumerate(
-            zip(resolved, settled, strict=True)
+        for (mention, canonical, place, country), settled_place in zip(
+            resolved, settled, strict=True
         )
     ]
 
@@ -483,32 +487,25 @@ def _join_split_names(mentions: list[Mention], gazetteer: Gazetteer) -> list[Men
     joined: list[Mention] = []
     for mention in mentions:
         previous = joined[-1] if joined else None
-        if (
+        one_word_after = (
             previous is not None
+            and previous.end >= 0
+            and mention.start == previous.end + 1
+            and " " not in mention.text
+        )
+        if one_word_after and previous.label == "PERSON" and mention.label in PLACE_LABELS:
+            label = "PERSON"
+        elif (
+            one_word_after
             and previous.label == "GPE"
             and mention.label == "LOC"
-            and previous.end >= 0
-            and mention.start == previous.end + 1
-            and " " not in mention.text
             and gazetteer.resolve(mention.text) is None
         ):
-            joined[-1] = Mention(
-                f"{previous.text} {mention.text}", "ORG", previous.start, mention.end
-            )
+            label = "ORG"
+        else:
+            joined.append(mention)
             continue
-        if (
-            previous is not None
-            and previous.label == "PERSON"
-            and mention.label in PLACE_LABELS
-            and previous.end >= 0
-            and mention.start == previous.end + 1
-            and " " not in mention.text
-        ):
-            joined[-1] = Mention(
-                f"{previous.text} {mention.text}", "PERSON", previous.start, mention.end
-            )
-            continue
-        joined.append(mention)
+        joined[-1] = Mention(f"{previous.text} {mention.text}", label, previous.start, mention.end)
     return joined
 
 
