@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import hashlib
+import html
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -247,11 +248,15 @@ def _written_date(value: object) -> datetime | date | None:
 
 
 def html_to_text(fragment: str) -> str:
-    """Text of an HTML fragment, block elements as paragraph breaks."""
+    """Text of an HTML fragment, block elements as paragraph breaks, character references
+    decoded: a summary without tags is HTML too ("Bj&ouml;rn", "&#8217;"), and a fragment
+    escaped once more ("&lt;p&gt;") is read as the HTML it was."""
     if not fragment or not fragment.strip():
         return ""
     if "<" not in fragment:
-        return " ".join(fragment.split())
+        fragment = html.unescape(fragment)
+        if "<" not in fragment:
+            return " ".join(fragment.split())
     try:
         root = lxml.html.fragment_fromstring(_BLOCKS.sub("\n\n", fragment), create_parent="div")
     except (ValueError, lxml.etree.ParserError):

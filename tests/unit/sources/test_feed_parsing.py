@@ -94,6 +94,28 @@ def test_html_to_text():
     assert html_to_text("") == ""
 
 
+def test_character_references_are_decoded_in_summaries_without_tags():
+    """A real German feed's summaries are HTML without a tag: "Bj&ouml;rn Paulsen" must
+    read "Björn Paulsen", or a search for the name misses the article."""
+    assert html_to_text("Bj&ouml;rn Paulsen &uuml;bernimmt &bdquo;Kicker&ldquo;") == (
+        "Björn Paulsen übernimmt „Kicker“"
+    )
+    assert html_to_text("It&#8217;s AT&amp;T &amp; R&amp;D") == "It’s AT&T & R&D"
+    assert html_to_text("&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;") == "One\n\nTwo"
+    assert html_to_text("AT&T 3 < 4") == "AT&T 3 < 4"
+
+
+def test_a_feed_entry_with_references_and_no_tags_has_them_decoded():
+    feed = parse_feed(
+        b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><item>"
+        b"<title>Transfer</title><link>https://club.test/a</link>"
+        b"<description>Bj&amp;ouml;rn Paulsen wechselt, sagt der &amp;bdquo;Kicker&amp;ldquo;."
+        b"</description></item></channel></rss>",
+        "https://club.test/feed",
+    )
+    assert feed.entries[0].text == "Björn Paulsen wechselt, sagt der „Kicker“."
+
+
 def test_entries_sharing_a_guid_are_told_apart_and_copies_are_all_kept():
     items = "".join(
         f"<item><title>{title}</title><link>https://wire.test/{slug}</link>"
