@@ -151,13 +151,13 @@ class _PollBase(beam.DoFn):
         if outcome.status == "not_modified":
             self._not_modified.inc()
         if outcome.problem is not None:
-            self._failed.inc()
             reason, detail = outcome.problem
             ingested = datetime.fromtimestamp(now, UTC)
             row = reject(
                 feed.url, Stage.FEED, reason, detail, ingested, feed.name, occasion=repr(now)
             )
-            if is_feed_failure(reason):
+            if is_feed_failure(reason):  # an empty feed was read: its reject is no failure
+                self._failed.inc()
                 self._failures.add(FeedFailure(row["input"], reason, row["detail"]).note())
             outputs.append(Tagged(REJECTS_TAG, row))
         self._new_entries.inc(len(outcome.entries))

@@ -91,7 +91,7 @@ def test_a_feed_that_fails_entirely_is_reported_to_the_caller_and_an_empty_one_i
     server, tmp_path
 ):
     """`newsbeam run` exits 1 for a feed that failed: the poll tells it through a metric."""
-    from newsbeam.metrics import failed_feeds
+    from newsbeam.metrics import failed_feeds, newsbeam_counters
     from newsbeam.options import LOCAL_RUNNER
     from newsbeam.transforms.sources.feed_failures import FeedFailure
     from newsbeam.transforms.sources.feed_state import FeedState
@@ -124,6 +124,9 @@ def test_a_feed_that_fails_entirely_is_reported_to_the_caller_and_an_empty_one_i
         [(server.url("/feeds/gone.xml"), "feed_http_404"), (str(not_a_feed), "feed_unparseable")]
     )
     assert all(isinstance(f, FeedFailure) and f.detail for f in failures)
+    # The counter a stream prints per window agrees with the feeds named as failed.
+    counters = newsbeam_counters(result)
+    assert (counters["feeds_polled"], counters["feeds_failed"]) == (4, 2)
 
 
 def test_slow_feeds_are_polled_at_once_not_one_after_another(server):
