@@ -22,13 +22,16 @@ the failed polls and the entries its document listed (`runs.feeds`, schema versi
 A feed with no configured name has no source of its own when a poll does not read its
 title (a 304, a failure): its polls, and its `feed` rejects (which `runs.sources` counts
 under `(unknown)`), count here under the source that feed's articles carry, matched by
-URL. Where several schedules read different sources, a feed source that no run polled
-on a day its runs recorded polls is not flagged `no articles`; a file source, which no
-run records reading, still may be, and so may any source on days before version 7.
+URL, or under the feed's URL when it never had one. Where several schedules read
+different sources, a feed source that no run polled on a day its runs recorded polls is
+not flagged `no articles`; a file source, which no run records reading, still may be, and
+so may any source on days before version 7. A rerun's inputs already written count per
+source too (`already_written`, from `runs.sources`), so that a feed's entries add up.
 
 `source_health_flags` compares each source-day with the same source's mean over the seven
 days before it, and names why it stands out: no articles where there were some, articles
-fewer than half, text shorter than half, or feed failures where there were none.
+fewer than half, text shorter than half, or feed failures where there were none (or on
+the first day of a source that wrote nothing: a feed that never worked).
 
 Extraction time is the median of the day's `articles.extraction_ms` (schema version 8 on).
 """
@@ -79,8 +82,9 @@ feeds_of AS (
     SELECT source, list(feed_url ORDER BY feed_url) AS feed_urls FROM feed_sources
     GROUP BY source),
 failed AS (
-    SELECT coalesce(r.source, CASE WHEN r.stage = 'feed' THEN named.source END, '(unknown)')
-               AS source,
+    -- A feed that never gave a name (its polls all failed) is its own source: its URL.
+    SELECT coalesce(r.source, CASE WHEN r.stage = 'feed' THEN coalesce(named.source, r.input)
+                                   END, '(unknown)') AS source,
            CAST(timezone('UTC', r.ingested_at) AS DATE) AS day,
            count(*) AS rejects,
            count(*) FILTER (WHERE r.stage = 'feed') AS feed_failures,
@@ -88,7 +92,7 @@ failed AS (
     FROM rejects AS r LEFT JOIN feed_sources AS named ON named.feed_url = r.input
     GROUP BY ALL),
 polled AS (
-    SELECT coalesce(f.source, named.source, '(unknown)') AS source,
+    SELECT coalesce(f.source, named.source, f.feed_url) AS source,
            CAST(timezone('UTC', r.started_at) AS DATE) AS day,
            -- DuckDB sums BIGINT into HUGEINT: counts stay the table's int64.
            CAST(sum(f.polls) AS BIGINT) AS polls,
@@ -99,9 +103,16 @@ polled AS (
     FROM runs AS r CROSS JOIN unnest(r.feeds) AS t(f)
     LEFT JOIN feed_sources AS named ON named.feed_url = f.feed_url
     GROUP BY ALL),
+rerun AS (  -- inputs whose row the output already held, by the day the run started
+    SELECT coalesce(s.source, '(unknown)') AS source,
+           CAST(timezone('UTC', r.started_at) AS DATE) AS day,
+           CAST(sum(s.already_written) AS BIGINT) AS already_written
+    FROM runs AS r CROSS JOIN unnest(r.sources) AS t(s)
+    GROUP BY ALL HAVING sum(s.already_written) > 0),
 seen AS (
     SELECT source, day FROM written UNION ALL SELECT source, day FROM copies
-    UNION ALL SELECT source, day FROM failed UNION ALL SELECT source, day FROM polled),
+    UNION ALL SELECT source, day FROM failed UNION ALL SELECT source, day FROM polled
+    UNION ALL SELECT source, day FROM rerun),
 days AS (
     SELECT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
     UNION SELECT day FROM seen),
@@ -125,6 +136,7 @@ SELECT s.source, d.day,
        coalesce(c.near_duplicates, 0) AS near_duplicates,
        coalesce(f.rejects, 0) AS rejects,
        coalesce(f.feed_failures, 0) AS feed_failures,
+       coalesce(rw.already_written, 0) AS already_written,
        CAST(f.rejects_by_reason AS MAP(VARCHAR, BIGINT)) AS rejects_by_reason,
        w.articles_undated / w.articles AS share_undated,
        w.articles_feed_text / w.articles AS share_feed_text,
@@ -138,6 +150,7 @@ LEFT JOIN written AS w ON w.source = s.source AND w.day = d.day
 LEFT JOIN copies AS c ON c.source = s.source AND c.day = d.day
 LEFT JOIN failed AS f ON f.source = s.source AND f.day = d.day
 LEFT JOIN polled AS p ON p.source = s.source AND p.day = d.day
+LEFT JOIN rerun AS rw ON rw.source = s.source AND rw.day = d.day
 WHERE d.day >= s.first_day
 """
 
@@ -164,8 +177,9 @@ WITH week AS (
 SELECT source, day, polls, polls_not_modified, articles, articles_last_week, median_words,
        median_words_last_week, feed_failures, rejects_by_reason,
        CASE
+           -- A feed failing on its first day is flagged when it wrote nothing.
            WHEN feed_failures > 0 AND coalesce(feed_failures_last_week, 0) = 0
-                AND days_last_week > 0 THEN 'feed failing'
+                AND (days_last_week > 0 OR articles = 0) THEN 'feed failing'
            -- A feed source no run polled that day was not read: not a quiet source.
            WHEN polls = 0 AND polls_recorded AND polls_ever > 0 THEN NULL
            WHEN articles = 0 AND articles_last_week >= {MIN_DAILY_ARTICLES} THEN 'no articles'

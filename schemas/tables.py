@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped on any incompatible change; written into every file's metadata and `articles`.
+
+9: `source_health` gained `already_written`: the source's inputs that day whose row the
+output already held (a rerun), so that its entries add up. Older files read with it null.
 
 8: `articles` gained `extraction_ms`: the CPU time its extraction took; new table
 `source_health` (one row per source per day of ingestion, rewritten by each run or local
@@ -312,6 +315,7 @@ SOURCE_HEALTH = Table(
             pa.field("near_duplicates", pa.int64(), nullable=False),
             pa.field("rejects", pa.int64(), nullable=False),
             pa.field("feed_failures", pa.int64(), nullable=False),
+            pa.field("already_written", pa.int64()),
             pa.field("rejects_by_reason", pa.map_(pa.string(), pa.int64())),
             pa.field("share_undated", pa.float64()),
             pa.field("share_feed_text", pa.float64()),

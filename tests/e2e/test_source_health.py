@@ -28,20 +28,28 @@ def test_source_health_adds_up_to_every_runs_sources(tmp_path):
     )
     output = str(tmp_path / "out")
     newsbeam("run", "--input", str(SAMPLES), "--output", output)
-    newsbeam("run", "--feed", str(feed), "--fetch-pages", "never", "--output", output)
+    for _ in range(2):  # the second run reads the feed again: every entry already written
+        newsbeam("run", "--feed", str(feed), "--fetch-pages", "never", "--output", output)
     db = connect(output)
     from_runs = db.execute(
         "SELECT s.source, CAST(started_at AS DATE), sum(s.articles), sum(s.duplicates), "
-        "sum(s.rejects) FROM runs, unnest(sources) AS t(s) GROUP BY ALL ORDER BY ALL"
+        "sum(s.rejects), sum(s.already_written) FROM runs, unnest(sources) AS t(s) "
+        "GROUP BY ALL ORDER BY ALL"
     ).fetchall()
     from_health = db.execute(
-        "SELECT source, day, articles, exact_duplicates + near_duplicates, rejects "
-        "FROM source_health WHERE articles + exact_duplicates + near_duplicates + rejects > 0 "
+        "SELECT source, day, articles, exact_duplicates + near_duplicates, rejects, "
+        "already_written FROM source_health "
+        "WHERE articles + exact_duplicates + near_duplicates + rejects + already_written > 0 "
         "ORDER BY ALL"
     ).fetchall()
     assert from_health == from_runs
     assert {row[0] for row in from_health} >= {"Feed Wire", "Example News"}
-    assert any(row[0] == "Feed Wire" and row[4] == 1 for row in from_health)
+    # A feed's new entries (every entry is new to a batch run) are each a row of a column:
+    # 2 entries twice = 1 article + 1 reject, then both already written.
+    assert db.execute(
+        "SELECT entries_new, articles, rejects, already_written FROM source_health "
+        "WHERE source = 'Feed Wire'"
+    ).fetchall() == [(4, 1, 1, 2)]
     # Read from the table the runs wrote, not computed: the second run rewrote the day,
     # and its rows are the computed ones, each source once.
     (last_run,) = db.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()

@@ -169,6 +169,38 @@ def test_polls_are_counted_per_source_and_a_day_no_run_polled_a_feed_is_not_flag
     assert {types[c] for c in ("polls", "polls_failed", "entries_new", "articles")} == {"BIGINT"}
 
 
+def test_an_unnamed_feed_that_never_worked_is_its_own_source_and_flagged_at_once(tmp_path):
+    """A feed given by URL alone whose every poll fails never reads a title: among hundreds
+    of feeds it must still be told apart (its URL is its source, not `(unknown)`, which
+    every such feed would share) and flagged on its first day."""
+    gone, down = "https://gone.test/feed.xml", "https://down.test/rss"
+    runs, rejects = [], []
+    for day in range(3):
+        at = _START + timedelta(days=day)
+        feeds = [
+            {**_feed(None, 2, 0, 0), "feed_url": url, "polls_failed": 2, "entries_seen": 0}
+            for url in (gone, down)
+        ]
+        runs.append(
+            run_row(run_id=f"run{day}".ljust(32, "0"), started_at=at, ended_at=at, feeds=feeds)
+        )
+        for url in (gone, down):
+            failure = reject_row(url, "feed", "feed_http_404", "HTTP 404", None)
+            rejects += [{**failure, "ingested_at": at}] * 2
+    _write(tmp_path, RUNS, runs)
+    _write(tmp_path, REJECTS, rejects)
+    db = connect(str(tmp_path))
+    rows = db.execute(
+        "SELECT source, sum(polls), sum(polls_failed), sum(feed_failures) FROM source_health "
+        "GROUP BY source ORDER BY source"
+    ).fetchall()
+    assert rows == [(down, 6, 6, 6), (gone, 6, 6, 6)]
+    flags = db.execute(
+        "SELECT source, day - DATE '2025-03-01', flag FROM source_health_flags ORDER BY ALL"
+    ).fetchall()
+    assert flags == [(down, 0, "feed failing"), (gone, 0, "feed failing")]
+
+
 def test_days_before_runs_recorded_polls_are_flagged_as_before(tmp_path):
     """Runs of schema version 6 recorded no polls: a quiet day then is flagged `no
     articles` as it was, though later runs record the source's polls."""
@@ -243,6 +275,30 @@ def test_the_written_table_holds_what_the_view_computes(output, tmp_path):
     assert db.execute("SELECT count(*) FROM source_health WHERE day = ?", [days[0]]).fetchone() == (
         2,
     )
+
+
+def test_days_written_before_already_written_existed_still_read(output, tmp_path):
+    """A day file of schema version 8 (no `already_written`) beside newer ones: the table
+    reads both, the older day's column null."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    from newsbeam.source_health import write_source_health
+
+    copy = tmp_path / "out"
+    shutil.copytree(output, copy)
+    days = [(_START + timedelta(days=day)).date() for day in range(2)]
+    write_source_health(str(copy), days, "r".ljust(32, "0"))
+    old_day = next((copy / "source_health").glob(f"day={days[0]}/health.parquet"))
+    pq.write_table(pq.read_table(old_day).drop_columns(["already_written"]), old_day)
+    db = connect(str(copy))
+    rows = db.execute(
+        "SELECT day, count(*), count(already_written) FROM source_health "
+        "WHERE day <= ? GROUP BY day ORDER BY day",
+        [days[1]],
+    ).fetchall()
+    assert rows == [(days[0], 2, 0), (days[1], 2, 2)]
 
 
 def test_a_later_day_is_written_from_that_day_s_files_and_knows_the_quiet_sources(tmp_path):
