@@ -256,6 +256,7 @@ def health_row(**overrides: Any) -> dict:
         "near_duplicates": 0,
         "rejects": 1,
         "feed_failures": 0,
+        "already_written": 0,
         "rejects_by_reason": [("clean: too_short", 1)],
         "share_undated": 0.25,
         "share_feed_text": 0.0,
