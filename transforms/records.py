@@ -81,6 +81,9 @@ class RawArticle(TypedDict):
     region_hint: str | None
     country_hint: str | None
     ingested_at: datetime
+    page_failure: str | None
+    """Why a feed entry's page was not read when the feed's text stands in for it
+    (`page_dns_failure: ...`): a reject of that text says so. Not a column."""
 
 
 class CleanArticle(RawArticle):

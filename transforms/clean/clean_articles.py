@@ -58,6 +58,8 @@ class _CleanFn(beam.DoFn):
             yield self._reject(record, "too_long", f"over {self._max_chars} characters")
         elif article["word_count"] < self._min_words:
             detail = f"{article['word_count']} words, fewer than --min-words={self._min_words}"
+            if record.get("page_failure"):
+                detail += f" (the feed's text: the page was not read, {record['page_failure']})"
             yield self._reject(record, "too_short", detail)
         else:
             self._cleaned.inc()

@@ -127,6 +127,7 @@ def raw_record(
     entry_key=None,
     region_hint=None,
     country_hint=None,
+    page_failure: str | None = None,
 ) -> RawArticle:
     """The raw article record every source produces; `date` falls back to ingestion.
 
@@ -153,6 +154,7 @@ def raw_record(
         "region_hint": region_hint,
         "country_hint": country_hint,
         "ingested_at": ingested_at,
+        "page_failure": redact(page_failure) if page_failure else None,
     }
 
 

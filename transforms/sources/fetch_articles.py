@@ -31,13 +31,18 @@ _REFUSED = frozenset({"too_large", "refused_address"})
 
 
 def article_from_entry(
-    element: dict, page_html: bytes | None, page_url: str | None, ingested_at: datetime
+    element: dict,
+    page_html: bytes | None,
+    page_url: str | None,
+    ingested_at: datetime,
+    page_failure: str | None = None,
 ) -> dict | None:
     """A raw article record from a feed entry and, when fetched, its page.
 
     The page's main text wins over the feed's summary; the feed's title, date, authors and
     tags win over the page's, since the publisher stated them for syndication. None when
-    neither gives any text.
+    neither gives any text. `page_failure`: why the page was not read, kept with the feed's
+    text so that a reject of it (too short) names the cause.
     """
     feed, entry = element["feed"], element["entry"]
     entry: FeedEntry
@@ -65,6 +70,7 @@ def article_from_entry(
         entry_key=entry.key,
         region_hint=feed.region,
         country_hint=feed.country,
+        page_failure=page_failure if page is None else None,
     )
 
 
@@ -117,7 +123,8 @@ class _FetchPagesFn(beam.DoFn):
                 continue
             if body is not None:
                 self._fetched.inc()
-            record = article_from_entry(element, body, url, ingested_at)
+            failure = f"page_{error.reason}: {error.detail}" if error is not None else None
+            record = article_from_entry(element, body, url, ingested_at, failure)
             if (
                 record is not None
                 and record["text_source"] == TextSource.FEED
