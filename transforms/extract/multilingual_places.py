@@ -73,6 +73,13 @@ _RANK = {_WORLD_REGION: -1, "city": 0, "subdivision": 1, "country": 2}  # ties: 
 _OTHER_SCRIPTS = {"zh": ("zh_Hant",), "sr": ("sr_Latn",)}
 # CLDR territory codes that are no country: the UN, the EU and eurozone, private-use codes.
 _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "CQ"})  # CQ: Sark
+_SAME_NAME_RATIO = 0.5
+"""Two names this alike (difflib's ratio) are spellings of one: "Wien" and "Vienna" 0.6,
+"Moskva" and "Moscow" 0.5, "Bahia" and "Salvador" 0.31."""
+_PARTS_OF_COUNTRIES = {"IC": "ES", "EA": "ES", "AC": "SH", "TA": "SH", "DG": "IO", "CP": "FR"}
+"""CLDR territories whose codes ISO 3166-1 only reserves (the Canary Islands, Ceuta and
+Melilla, Ascension, Tristan da Cunha, Diego Garcia, Clipperton): parts of the country
+given, whose code an analyst's ISO table knows ("Canarias" was `IC`, in no region)."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +184,7 @@ class MultilingualPlaces:
         locales = ("en", language, *_OTHER_SCRIPTS.get(language, ()))
         for names in map(_territories, locales):
             for iso2, name in names.items():
-                add(name, self._country(iso2))
+                add(name, self._territory(iso2, name))
         for name, iso2 in _country_names_in_news(language).items():
             if not name.isupper():  # chosen by hand: any length ("Mỹ")
                 add(name, self._country(iso2), min_length=2)
@@ -191,10 +198,38 @@ class MultilingualPlaces:
             place = self._gazetteer.resolve(name)
             if place is not None and place.kind == "subdivision":
                 add(name, place)
+        self._name_states_by_their_own_name(table)
         for key, place in unaccented.items():
             if key not in table and key not in excluded:
                 table[key] = place
         return table
+
+    def _name_states_by_their_own_name(self, table: dict[str, Place]) -> None:
+        """A name the table holds as another name of a city that is the name of a state
+        of that city's country is the state ("Bahia" is Salvador's old name, and the
+        Brazilian state's): the word is matched as before, its place is the state's. Not
+        where the name is a spelling of the city's own ("Wien", "Moskva", "Praha": a city
+        that is its own state is the city)."""
+        from difflib import SequenceMatcher
+
+        for name in self._gazetteer.names(("subdivision",), spellings=False):
+            place, key = table.get(name.casefold()), name.casefold()
+            if place is None or place.kind != "city" or place.name.casefold() == key:
+                continue
+            if SequenceMatcher(None, key, place.name.casefold()).ratio() >= _SAME_NAME_RATIO:
+                continue
+            state = self._gazetteer.resolve(name)
+            if state is not None and state.kind == "subdivision" and state.country == place.country:
+                table[key] = state
+
+    def _territory(self, code: str, name: str) -> Place:
+        """The country of a CLDR territory code; a part of a country (`_PARTS_OF_COUNTRIES`)
+        is a subdivision of it, at the country's coordinates."""
+        country = _PARTS_OF_COUNTRIES.get(code)
+        if country is None:
+            return self._country(code)
+        whole = self._country(country)
+        return Place(name, country, "subdivision", whole.latitude, whole.longitude)
 
     def _country(self, iso2: str) -> Place:
         place = self._gazetteer.resolve(self._gazetteer.country_name(iso2))

