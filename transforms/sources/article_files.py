@@ -20,7 +20,7 @@ from newsbeam.transforms.sources.redact import redact
 from newsbeam.transforms.sources.text_decoding import UndecodableError, decode_text
 from newsbeam.transforms.sources.text_headers import split_header
 from newsbeam.transforms.sources.urls import stored_url
-from newsbeam.transforms.sources.written_dates import full_names
+from newsbeam.transforms.sources.written_dates import all_names, full_names
 
 __all__ = [
     "ARTICLE_EXTENSIONS",
@@ -65,13 +65,17 @@ def extension_of(name: str) -> str:
 # English names in full only: "May", "June" and "August" name people too, but never alone.
 _WEEKDAYS = full_names("weekday", "en")
 _MONTHS = full_names("month", "en")
+# "David Gura, Apr 5, 2012" comes back as "David Gura; Apr": an abbreviation after a name is
+# a date, one alone may be a name ("Jan").
+_ABBREVIATED_MONTHS = all_names("month", "en") - _MONTHS
 _TRAILING_WEEKDAY = re.compile(rf"[\s,]+(?:{'|'.join(sorted(_WEEKDAYS))})$", re.IGNORECASE)
 
 
 def split_authors(byline: str | None) -> list[str]:
     """trafilatura joins several authors with "; "; a missing byline is no author, and a
     date it left in the byline is no author's name: a month alone is dropped, and so is a
-    weekday, alone or closing the name before it ("Joe Friday" alone is a name)."""
+    weekday, alone or closing the name before it ("Joe Friday" alone is a name), and a
+    month's abbreviation after a name ("Jan" alone is a name)."""
     if not byline:
         return []
     names = [name.strip() for name in byline.split(";")]
@@ -79,6 +83,8 @@ def split_authors(byline: str | None) -> list[str]:
     for name, following in zip(names, [*names[1:], ""], strict=True):
         if following.casefold() in _MONTHS:
             name = _TRAILING_WEEKDAY.sub("", name)
+        if kept and name.casefold() in _ABBREVIATED_MONTHS:
+            continue
         if name and name.casefold() not in _WEEKDAYS | _MONTHS:
             kept.append(name)
     return kept

@@ -14,7 +14,14 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
-__all__ = ["CJK_DAY", "full_names", "month_names", "month_number", "parse_written_date"]
+__all__ = [
+    "CJK_DAY",
+    "full_names",
+    "month_names",
+    "all_names",
+    "month_number",
+    "parse_written_date",
+]
 
 _TOKEN = re.compile(
     r"\d{1,2}:\d{2}(?::\d{2})?|[+-]\d{2}(?::?\d{2})?\b|\d+|[^\W\d_]+(?:-[^\W\d_]+)?"
@@ -51,6 +58,17 @@ def full_names(kind: str, language: str) -> frozenset[str]:
         if (row_language, row_kind) == (language, kind):
             longest[number] = max(longest.get(number, ""), name, key=len)
     return frozenset(longest.values())
+
+
+@cache
+def all_names(kind: str, language: str) -> frozenset[str]:
+    """Every name of months or weekdays (`kind`) in one language, full and abbreviated,
+    casefolded ("may", "apr", "sept")."""
+    return frozenset(
+        name
+        for row_language, row_kind, _, name in _rows()
+        if (row_language, row_kind) == (language, kind)
+    )
 
 
 @cache

@@ -139,6 +139,10 @@ def test_bad_files_are_rejects_with_a_reason(name, data, reason):
         ("Theresa May; Sunday", ["Theresa May"]),
         ("Joe Friday", ["Joe Friday"]),
         ("June Carter; August Wilson", ["June Carter", "August Wilson"]),
+        # "Mia Clarke, Apr 14, 2025": an abbreviated month after a name is a date; alone,
+        # it may be a name.
+        ("Mia Clarke; Apr", ["Mia Clarke"]),
+        ("Jan", ["Jan"]),
         (None, []),
     ],
 )

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from newsbeam.transforms.records import DateSource
-from newsbeam.transforms.sources.written_dates import month_number, parse_written_date
+from newsbeam.transforms.sources.written_dates import all_names, month_number, parse_written_date
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,8 @@ def test_an_hour_only_offset_is_an_offset():
 )
 def test_chinese_japanese_and_korean_days_are_read(text, expected):
     assert parse_written_date(text) == expected
+
+
+def test_all_names_are_full_and_abbreviated():
+    months = all_names("month", "en")
+    assert {"may", "apr", "september"} <= months and "monday" not in months
