@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import trafilatura
 
+from newsbeam.transforms.sources.page_authors import page_authors
 from newsbeam.transforms.sources.page_dates import page_date
 from newsbeam.transforms.sources.text_decoding import decode_text
 
@@ -74,7 +75,14 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
     return PageContent(
         title=title,
         text=_drop_leading_title(document.text, title),
-        author=document.author,
+        author=page_authors(
+            document.author,
+            tree,
+            html,
+            language=language,
+            sitename=document.sitename,
+            hostname=document.hostname,
+        ),
         published=found.value if found else None,
         url=_canonical_link(tree) or document.url or url,
         language=language,

@@ -139,3 +139,64 @@ def test_declared_charset_is_honoured():
     )
     page = extract_page(latin.encode("iso-8859-1"))
     assert "Cairns à" in page.text
+
+
+def _authored(author=None, *, lang="en-GB", head="", byline=""):
+    """PAGE with another `<meta name="author">` (none: no author meta), language, head
+    elements and a byline above the article."""
+    meta = f'<meta name="author" content="{author}">' if author else ""
+    return (
+        PAGE.replace('<meta name="author" content="Mia Clarke">', meta + head)
+        .replace('lang="en-GB"', f'lang="{lang}"')
+        .replace("<article>", f"{byline}<article>")
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "author"),
+    [
+        # A byline's label in the page's language: "Текст:", "Par".
+        (_authored("Текст: Анна Петрова", lang="ru"), "Анна Петрова"),
+        (_authored("Par Claire Dubois", lang="fr"), "Claire Dubois"),
+        (_authored(byline='<p class="byline">Analysis by Mia Clarke</p>'), "Mia Clarke"),
+        # The site's host given as the author ("herald.test", "herald com").
+        (_authored("herald.test"), None),
+        (_authored("Mia Clarke, heraldnews.com"), "Mia Clarke"),
+        # A title or letters after a name, or a title alone.
+        (_authored("Mia Clarke, AP Science Writer"), "Mia Clarke"),
+        (_authored("Mia Clarke, MS, RDN"), "Mia Clarke"),
+        (_authored("Staff Writer"), None),
+        (_authored("Mia Clarke is a reporter covering the reef"), "Mia Clarke"),
+        # The page's interface.
+        (_authored("You're logged in as Member"), None),
+        # A user name, capitalised by trafilatura and without its digits.
+        (_authored(byline='<div class="author-name">reefdesk42</div>'), None),
+        # A date: its label, or its month left closing the name once the digits are gone.
+        (_authored("Last Updated: March 4"), None),
+        (_authored("Reef Desk Published 4 March"), "Reef Desk"),
+        (_authored(byline='<p class="byline">By Mia Clarke<br>March 14, 2025</p>'), "Mia Clarke"),
+        # A link after the name, an initial split off, a name twice.
+        (_authored("Mia Clarke http://mia.example/about"), "Mia Clarke"),
+        (_authored("Mia Clarke & i"), "Mia Clarke"),
+        (_authored("Mia Clarke, MIA CLARKE"), "Mia Clarke"),
+    ],
+)
+def test_what_is_no_name_is_no_author(page, author):
+    assert extract_page(page).author == author
+
+
+@pytest.mark.parametrize(
+    ("page", "author"),
+    [
+        (_authored("Theresa May"), "Theresa May"),
+        # A month closing a name with no day after it on the page.
+        (_authored(byline='<p class="byline">By Mary Ann May</p>'), "Mary Ann May"),
+        # One word the page writes as it is: a name, not a user name.
+        (_authored(byline='<div class="author-name">Regan</div>'), "Regan"),
+        # A wire credited beside the reporter; "Par" is a label on French pages only.
+        (_authored("Mia Clarke, Associated Press"), "Mia Clarke; Associated Press"),
+        (_authored("Par Lagerkvist"), "Par Lagerkvist"),
+    ],
+)
+def test_names_stay_authors(page, author):
+    assert extract_page(page).author == author
