@@ -14,6 +14,7 @@ comes back is often more than names (seen on real pages):
 - a link after the name: "Bradley M. Kuhn (http://ebb.org/bkuhn/)" ("Bradley M Kuhn http;
   Ebb Org; Bkuhn");
 - a date after the name, its digits gone: "Nathan Willis March 25, 2015" ("Nathan Willis March");
+- the author of what a fact check reviews (a ClaimReview's `itemReviewed`), not the page's.
 
 Each is dropped here, by the words of `data/byline_words.tsv`; dates trafilatura split off as
 names of their own ("Jeff Foust Monday; November") are `split_authors`' (article_files).
@@ -21,6 +22,7 @@ names of their own ("Jeff Foust Monday; November") are `split_authors`' (article
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from importlib import resources
@@ -31,6 +33,9 @@ __all__ = ["page_authors"]
 
 # Hosts' last labels that no name ends with: "Cleveland com" is cleveland.com.
 _GENERIC_DOMAINS = frozenset({"com", "org", "net", "info", "biz"})
+# Where a JSON-LD document names what the page is about rather than the page itself: the
+# claim a ClaimReview checks, a reviewed book, a comment, a cited work.
+_FOREIGN_KEYS = frozenset({"itemReviewed", "review", "comment", "citation", "isBasedOn"})
 _BIO = re.compile(r"^(.+?)\s+(?:is|was)\s+(?:a|an|the)\s", re.IGNORECASE)
 _MONTHS = full_names("month", "en")
 # A link after the name, its punctuation gone: "Bradley M. Kuhn (http://ebb.org/bkuhn/)" comes
@@ -82,7 +87,7 @@ def page_authors(
             continue
         if _squashed(name) in hosts or _last_word(name) in _GENERIC_DOMAINS:
             continue
-        if len(name) == 1 or page.user_name(name):
+        if len(name) == 1 or page.reviewed(name) or page.user_name(name):
             continue
         name = _without_trailing_date_word(name, language)
         name = page.without_trailing_month(name)
@@ -180,6 +185,7 @@ class _Page:
         self._tree = tree
         self._html = html
         self._text: str | None = None
+        self._reviewed: list[list[str]] | None = None
 
     @property
     def text(self) -> str:
@@ -206,3 +212,48 @@ class _Page:
         if re.search(dated, self.text, re.IGNORECASE):
             return " ".join(words[:-1])
         return name
+
+    def reviewed(self, name: str) -> bool:
+        """Whether the name is (part of) an author of what the page reviews or cites in its
+        JSON-LD: "The Russian" and "Syrian defense ministries" from a ClaimReview's
+        `itemReviewed` by "The Russian and Syrian defense ministries"."""
+        if self._reviewed is None:
+            self._reviewed = []
+            if self._tree is not None:
+                for script in self._tree.xpath('//script[@type="application/ld+json"]/text()'):
+                    try:
+                        data = json.loads(script)
+                    except ValueError:
+                        continue
+                    for author in _foreign_authors(data, foreign=False):
+                        self._reviewed.append(author.casefold().split())
+        words = name.casefold().split()
+        return any(_contains(author, words) for author in self._reviewed)
+
+
+def _foreign_authors(data, *, foreign: bool):
+    """Names of authors under a `_FOREIGN_KEYS` key, at any depth."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _foreign_authors(item, foreign=foreign)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if foreign and key in ("author", "creator"):
+                yield from _names(value)
+            yield from _foreign_authors(value, foreign=foreign or key in _FOREIGN_KEYS)
+
+
+def _names(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _names(item)
+    elif isinstance(value, dict) and isinstance(value.get("name"), str):
+        yield value["name"]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    return bool(part) and any(
+        words[start : start + len(part)] == part for start in range(len(words) - len(part) + 1)
+    )

@@ -152,6 +152,12 @@ def _authored(author=None, *, lang="en-GB", head="", byline=""):
     )
 
 
+_CLAIM_REVIEW = """<script type="application/ld+json">{"@context": "https://schema.org",
+"@type": "ClaimReview", "author": {"@type": "Organization", "name": "Reef Check Desk"},
+"itemReviewed": {"@type": "CreativeWork",
+"author": {"@type": "Person", "name": "The Northern and Southern fishing boards"}}}</script>"""
+
+
 @pytest.mark.parametrize(
     ("page", "author"),
     [
@@ -179,6 +185,14 @@ def _authored(author=None, *, lang="en-GB", head="", byline=""):
         (_authored("Mia Clarke http://mia.example/about"), "Mia Clarke"),
         (_authored("Mia Clarke & i"), "Mia Clarke"),
         (_authored("Mia Clarke, MIA CLARKE"), "Mia Clarke"),
+        # The author of the claim a fact check reviews is not the page's.
+        (
+            _authored(
+                head=_CLAIM_REVIEW,
+                byline='<h4 class="author">The Northern and Southern fishing boards</h4>',
+            ),
+            None,
+        ),
     ],
 )
 def test_what_is_no_name_is_no_author(page, author):
