@@ -55,6 +55,20 @@ def test_stop_words_and_common_nouns_are_never_places(places):
     assert places.extract(text, "de").countries == []
 
 
+def test_common_words_that_name_a_city_are_no_place_found_in_real_news(places):
+    """From a user's trial on real pages: German "Wieviel Essen" (food) was Essen and made a
+    dolphin story German, Spanish "Defensora del Pueblo" (the ombudsman) was Puebla, Arabic
+    "باتجاه المدينة" (towards the city) was Medina. The cities themselves stay places."""
+    assert (
+        places.extract("Wieviel Essen landet auf Instagram? Unser Essen nicht.", "de").countries
+        == []
+    )
+    assert places.extract("Der Bürgermeister von Essen sprach in Essen.", "de").countries == ["DE"]
+    assert places.extract("La Defensora del Pueblo habló.", "es").countries == []
+    assert places.extract("توجه الجنود باتجاه المدينة", "ar").countries == []
+    assert places.extract("زار المدينة المنورة", "ar").countries == ["SA"]
+
+
 def test_persons_and_organizations_are_never_guessed(places):
     found = places.extract("Angela Merkel traf Vertreter von Siemens in Hamburg.", "de")
     assert found.persons == [] and found.organizations == []
