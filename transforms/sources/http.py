@@ -59,6 +59,10 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 # Deadlines a host rests for after one of its requests ran to the deadline.
 HUNG_HOST_REST = 5
+UNRESOLVED_HOST_REST_S = 300.0
+"""Seconds a host whose name did not resolve is not looked up again: its other pages fail
+at once instead of each waiting its turn at `min_host_interval` (a feed of 55 entries on a
+dead host took 70 s at the default interval, for rows it gives in 14)."""
 
 
 FETCH_PAGES = ("auto", "always", "never")
@@ -273,6 +277,8 @@ class HttpClient:
         self._host_next: dict[str, float] = {}
         # host -> until when it is not asked again: it let a request run to its deadline.
         self._host_hung: dict[str, float] = {}
+        # host -> until when its name is taken not to resolve.
+        self._host_unresolved: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -346,10 +352,14 @@ class HttpClient:
             # Each request to a server that hangs would cost a whole deadline, one after
             # another as work is batched: it is given a rest instead.
             raise FetchError("timeout", f"{host} let a request run to its deadline just now")
+        if self._host_unresolved.get(host, 0.0) > time.monotonic():
+            raise FetchError("dns_failure", f"cannot resolve {urlsplit(url).hostname} (just now)")
         try:
             return self._get_once_watched(url, headers, attempt, until)
         except FetchError as error:
-            if error.reason == "timeout" and time.monotonic() >= own:
+            if error.reason == "dns_failure":
+                self._host_unresolved[host] = time.monotonic() + UNRESOLVED_HOST_REST_S
+            elif error.reason == "timeout" and time.monotonic() >= own:
                 self._host_hung[host] = time.monotonic() + HUNG_HOST_REST * self.policy.deadline
             elif error.reason == "timeout" and time.monotonic() >= until:
                 raise FetchError("timeout", "cut when the stream window closed") from None

@@ -239,6 +239,29 @@ def test_unresolvable_hosts_and_bad_urls(server):
     assert seen.connects == []
 
 
+def test_a_host_whose_name_did_not_resolve_is_not_looked_up_or_waited_for_again():
+    """A feed's pages on a dead host: the first fails its lookup, the others fail at once,
+    neither looked up again nor spaced by the host interval (which made 55 failures take
+    70 s), and nothing is ever connected to."""
+    sleeps, resolver = [], StubResolver({})
+    fetcher = HttpClient(
+        HttpPolicy(
+            allow_private_networks=True,
+            min_host_interval=5.0,
+            respect_robots=False,
+            resolver=resolver,
+        ),
+        sleep=sleeps.append,
+    )
+    with recording() as seen:
+        for page in range(3):
+            with pytest.raises(FetchError) as unresolved:
+                fetcher.get(f"http://gone.newsbeam-test.invalid/{page}")
+            assert unresolved.value.reason == "dns_failure"
+    assert resolver.calls == ["gone.newsbeam-test.invalid"]
+    assert sleeps == [] and seen.connects == []
+
+
 def test_a_host_that_hangs_is_not_asked_again_at_once(server):
     """A second page of a server that let the first run to its deadline fails at once: a
     window's batches of pages would otherwise wait one deadline each for that server."""
