@@ -12,6 +12,7 @@ import codecs
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -69,7 +70,8 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
     sitename = _outlet_name(
         document.sitename or (_meta(tree, "og:site_name") if tree is not None else None)
     )
-    title = publisher_title(tree, document.title, sitename, document.hostname)
+    hostname = document.hostname or _linked_host(tree)
+    title = publisher_title(tree, document.title, sitename, hostname)
     language = _html_lang(tree) or document.language
     found = page_date(tree, url or document.url, language)
     return PageContent(
@@ -81,7 +83,7 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageContent | Non
             html,
             language=language,
             sitename=document.sitename,
-            hostname=document.hostname,
+            hostname=hostname,
         ),
         published=found.value if found else None,
         url=_canonical_link(tree) or document.url or url,
@@ -230,6 +232,25 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     if title and rest and first.strip().casefold() == title.casefold():
         return rest.lstrip("\n")
     return text
+
+
+def _linked_host(tree) -> str | None:
+    """The host most of the page's absolute links, images and scripts are on: where the
+    page comes from when neither its address nor its metadata says ("... - Entermedia" of
+    a page saved as a file, its images on entermedia.co.kr). Only the site's name is
+    looked for with it; a page linking mostly elsewhere names no such host in its title."""
+    if tree is None:
+        return None
+    hosts = Counter(
+        host.removeprefix("www.")
+        for link in tree.xpath("//a/@href | //img/@src | //script/@src | //link/@href")
+        if link.startswith(("http://", "https://", "//"))
+        and (host := (urlsplit(link if ":" in link else "http:" + link).hostname or ""))
+    )
+    top = hosts.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
 
 
 def _meta(tree, name: str) -> str | None:

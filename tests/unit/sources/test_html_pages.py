@@ -214,3 +214,28 @@ def test_what_is_no_name_is_no_author(page, author):
 )
 def test_names_stay_authors(page, author):
     assert extract_page(page).author == author
+
+
+_STORY = (
+    "The drama's villain, played with relish, carries a story that would otherwise sag "
+    "under its twists; the critics agree that the second half is the stronger one, and "
+    "the ratings rose each week as viewers came back for her scenes in the courtroom."
+)
+
+
+def test_a_page_saved_without_its_address_loses_its_site_suffix_by_its_links():
+    """Read as a file, a page has no URL and this one no canonical link or site name (its
+    heading is a section's): its images say where it comes from, and " - Entermedia" goes
+    (it went only when the page was read from a web archive, with its address)."""
+    body = "".join(f"<p>{_STORY}</p>" for _ in range(2))
+
+    def page(image_host: str) -> str:
+        images = "".join(f'<img src="http://{image_host}/photo/{n}.jpg">' for n in range(3))
+        return (
+            "<html><head><title>Villain-hero drama, and why it works - Entermedia</title>"
+            f"</head><body><header><h1>Culture Desk</h1></header><article>{images}{body}"
+            '</article><a href="https://twitter.com/share">Share</a></body></html>'
+        )
+
+    assert extract_page(page("entermedia.co.kr")).title == "Villain-hero drama, and why it works"
+    assert extract_page(page("cdn.example.net")).title.endswith(" - Entermedia")
