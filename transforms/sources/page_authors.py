@@ -194,12 +194,14 @@ class _Page:
         return self._text
 
     def user_name(self, name: str) -> bool:
-        """A user name: one word the page never writes as trafilatura returns it, which
-        capitalised it and dropped its digits ("jdadmin" -> "Jdadmin", "rmb8090" -> "Rmb").
-        Names the page writes ("Regan", "PTI", in its text or its metadata) stay."""
+        """A user name: one word the page never writes, whole and capitalised, as
+        trafilatura returns it, which capitalised it and dropped its digits ("jdadmin" ->
+        "Jdadmin", "rmb8090" -> "Rmb"). Names the page writes ("Regan", "PTI", "REUTERS"
+        for "Reuters", in its text or its metadata) stay."""
         if " " in name or not self._html:
             return False
-        return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self._html) is None
+        written = re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self._html, re.I)
+        return not any(found.group()[0].isupper() for found in written)
 
     def without_trailing_month(self, name: str) -> str:
         """ "Nathan Willis March" -> "Nathan Willis" when the page writes "Willis ... March

@@ -177,6 +177,7 @@ _CLAIM_REVIEW = """<script type="application/ld+json">{"@context": "https://sche
         (_authored("You're logged in as Member"), None),
         # A user name, capitalised by trafilatura and without its digits.
         (_authored(byline='<div class="author-name">reefdesk42</div>'), None),
+        (_authored(byline='<div class="author-name">reefdesk</div>'), None),
         # A date: its label, or its month left closing the name once the digits are gone.
         (_authored("Last Updated: March 4"), None),
         (_authored("Reef Desk Published 4 March"), "Reef Desk"),
@@ -207,6 +208,8 @@ def test_what_is_no_name_is_no_author(page, author):
         (_authored(byline='<p class="byline">By Mary Ann May</p>'), "Mary Ann May"),
         # One word the page writes as it is: a name, not a user name.
         (_authored(byline='<div class="author-name">Regan</div>'), "Regan"),
+        # A wire's name in capitals.
+        (_authored(byline='<div class="author-name">REUTERS</div>'), "REUTERS"),
         # A wire credited beside the reporter; "Par" is a label on French pages only.
         (_authored("Mia Clarke, Associated Press"), "Mia Clarke; Associated Press"),
         (_authored("Par Lagerkvist"), "Par Lagerkvist"),
