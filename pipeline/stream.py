@@ -74,6 +74,7 @@ _SUMMARY = (
     "feeds_failed",
     "feed_entries_new",
     "pages_fetched",
+    "pages_failed",
     "articles_written",
     "duplicates_written",
     "rejects_written",

@@ -97,6 +97,7 @@ class _FetchPagesFn(beam.DoFn):
         self._client: HttpClient | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._fetched = Metrics.counter("newsbeam", "pages_fetched")
+        self._failed = Metrics.counter("newsbeam", "pages_failed")
         self._fallback = Metrics.counter("newsbeam", "pages_failed_used_feed_text")
         self._rejected = Metrics.counter("newsbeam", "rejected_fetch")
 
@@ -115,6 +116,8 @@ class _FetchPagesFn(beam.DoFn):
             ingested_at = datetime.now(UTC)
             entry: FeedEntry = element["entry"]
             input_ref = entry.link or f"{element['feed'].url}#{entry.key}"
+            if error is not None:
+                self._failed.inc()
             if error is not None and error.reason in _REFUSED:
                 self._rejected.inc()
                 yield self._reject(

@@ -43,29 +43,36 @@ def test_an_unnamed_feed_s_rejects_carry_the_title_its_poll_read(pipeline):
         )
 
 
-def test_a_too_short_feed_text_standing_in_for_a_failed_page_says_why(server, pipeline):
+def test_a_too_short_feed_text_standing_in_for_a_failed_page_says_why(server):
     """An operator reading a `too_short` reject must see that the page could not be read
     (the feed's summary stood in for it), not only a word count: over a run where every
-    page failed, the rejects said "35 words, fewer than --min-words=40" and nothing else."""
+    page failed, the rejects said "35 words, fewer than --min-words=40" and nothing else.
+    The page's failure is counted too (`pages_failed`, in a stream window's line)."""
+    from newsbeam.metrics import newsbeam_counters
+    from newsbeam.options import LOCAL_RUNNER
     from newsbeam.transforms.clean.clean_articles import CleanArticles
 
     feed = FeedConfig(server.url("/feed.xml"))
     gone = FeedEntry("g", feed.url, server.url("/gone.html"), "Gone", "Short summary.", None)
     element = entry_element(feed, "Wire", gone)
     policy = HttpPolicy(allow_private_networks=True, min_host_interval=0.0, max_retries=0)
-    with pipeline as p:
-        fetched = p | beam.Create([element]) | FetchArticles(policy, fetch_pages="always")
-        cleaned = fetched.articles | CleanArticles(min_words=40)
-        assert_that(
-            cleaned.rejects | beam.Map(lambda r: (r["reason"], r["detail"])),
-            equal_to(
-                [
-                    (
-                        "too_short",
-                        "2 words, fewer than --min-words=40 (the feed's text: the page was "
-                        f"not read, page_http_404: 404 from {server.url('/gone.html')})",
-                    )
-                ]
-            ),
-        )
+    pipeline = beam.Pipeline(runner=LOCAL_RUNNER)
+    fetched = pipeline | beam.Create([element]) | FetchArticles(policy, fetch_pages="always")
+    cleaned = fetched.articles | CleanArticles(min_words=40)
+    assert_that(
+        cleaned.rejects | beam.Map(lambda r: (r["reason"], r["detail"])),
+        equal_to(
+            [
+                (
+                    "too_short",
+                    "2 words, fewer than --min-words=40 (the feed's text: the page was "
+                    f"not read, page_http_404: 404 from {server.url('/gone.html')})",
+                )
+            ]
+        ),
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    counters = newsbeam_counters(result)
+    assert (counters["pages_failed"], counters.get("pages_fetched", 0)) == (1, 0)
     assert server.hits["/gone.html"] == 1
