@@ -21,12 +21,13 @@ Feeds add what no row shows: each run records, per feed it polled, its polls, th
 the failed polls and the entries its document listed (`runs.feeds`, schema version 7).
 A feed with no configured name has no source of its own when a poll does not read its
 title (a 304, a failure): its polls, and its `feed` rejects (which `runs.sources` counts
-under `(unknown)`), count here under the source that feed's articles carry, matched by
-URL, or under the feed's URL when it never had one. Where several schedules read
-different sources, a feed source that no run polled on a day its runs recorded polls is
-not flagged `no articles`; a file source, which no run records reading, still may be, and
-so may any source on days before version 7. A rerun's inputs already written count per
-source too (`already_written`, from `runs.sources`), so that a feed's entries add up.
+under `(unknown)`), count here under the source that feed's articles or its polls that
+read its title carry, matched by URL, or under the feed's URL when it never had one.
+Where several schedules read different sources, a feed source that no run polled on a
+day its runs recorded polls is not flagged `no articles`; a file source, which no run
+records reading, still may be, and so may any source on days before version 7. A
+rerun's inputs already written count per source too (`already_written`, from
+`runs.sources`), so that a feed's entries add up.
 
 `source_health_flags` compares each source-day with the same source's mean over the seven
 days before it, and names why it stands out: no articles where there were some, articles
@@ -70,10 +71,14 @@ copies AS (
            count(*) FILTER (WHERE kind = 'exact') AS exact_duplicates,
            count(*) FILTER (WHERE kind <> 'exact') AS near_duplicates
     FROM duplicates GROUP BY ALL),
-feed_sources AS (  -- from the articles and the days written (`feed_urls`), newest first
+feed_sources AS (  -- from the articles, the polls that read a title and the days
+                   -- written (`feed_urls`), newest first
     SELECT feed_url, arg_max(source, seen) AS source
     FROM (SELECT feed_url, source, epoch(ingested_at) AS seen FROM articles
           WHERE feed_url IS NOT NULL AND source IS NOT NULL
+          UNION ALL
+          SELECT f.feed_url, f.source, epoch(r.started_at) AS seen
+          FROM runs AS r CROSS JOIN unnest(r.feeds) AS t(f) WHERE f.source IS NOT NULL
           UNION ALL
           SELECT u AS feed_url, source, epoch(CAST(day AS TIMESTAMP)) AS seen
           FROM _source_health_written, unnest(feed_urls) AS t(u))
@@ -119,10 +124,13 @@ days AS (
 recorded AS (  -- days some run recorded its feeds' polls (schema version 7 on)
     SELECT DISTINCT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
     WHERE feeds IS NOT NULL),
-sources AS (  -- every source seen, here or on a day already written
+sources AS (  -- every source seen, here or on a day already written and not computed
+             -- here (a day rewritten keeps no source its earlier version had and the
+             -- day's rows no longer give: the URL a failed poll stood under, say)
     SELECT source, min(day) AS first_day
     FROM (SELECT source, day FROM seen
-          UNION ALL SELECT source, day FROM _source_health_written)
+          UNION ALL SELECT source, day FROM _source_health_written
+          WHERE day NOT IN (SELECT day FROM days))
     GROUP BY source)
 SELECT s.source, d.day,
        d.day IN (SELECT day FROM recorded) AS polls_recorded,

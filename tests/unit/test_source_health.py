@@ -367,3 +367,40 @@ def test_a_rewrite_that_fails_leaves_no_stale_day_behind(tmp_path):
     articles_file.write_bytes(b"cut short by a power cut")
     assert not rewrite_source_health(str(out), _START, _START, "run1".ljust(32, "0"))
     assert not day_file.exists()
+
+
+def test_a_feed_that_fails_then_works_the_same_day_is_one_source(tmp_path):
+    """An unnamed feed refused by the first run of a day (no title read: its URL is its
+    source) and read by the second: the day's rewrite counts both polls under the title
+    the feed then gave, and keeps no row of zeros under the URL the first version had.
+    A feed whose entries were all rejected is known by its title from its poll."""
+    from newsbeam.source_health import write_source_health
+
+    out = tmp_path / "out"
+    url, quiet = "https://wire.test/rss", "https://quiet.test/rss"
+    day = _START.date()
+    refused = reject_row(url, "feed", "feed_refused_address", "127.0.0.1", None)
+    failed = {**_feed(None, 1, 0, 0), "feed_url": url, "polls_failed": 1, "entries_seen": 0}
+    _write(out, REJECTS, [{**refused, "ingested_at": _START}])
+    _write(
+        out, RUNS, [run_row(run_id="a" * 32, started_at=_START, ended_at=_START, feeds=[failed])]
+    )
+    write_source_health(str(out), [day], "a" * 32)
+    later = _START + timedelta(hours=1)
+    read = {**_feed("Wire", 1, 0, 3), "feed_url": url, "entries_seen": 3}
+    quiet_poll = {**_feed("Quiet Wire", 1, 0, 2), "feed_url": quiet, "entries_seen": 2}
+    articles = [{**row, "feed_url": url} for row in _articles("Wire", 0, 3, 300)]
+    short = reject_row("https://quiet.test/a", "clean", "too_short", "5 words", "Quiet Wire")
+    _write(out, ARTICLES, [{**row, "ingested_at": later} for row in articles])
+    _write(out, REJECTS, [{**short, "ingested_at": later}] * 2)
+    _write(
+        out,
+        RUNS,
+        [run_row(run_id="b" * 32, started_at=later, ended_at=later, feeds=[read, quiet_poll])],
+    )
+    write_source_health(str(out), [day], "b" * 32)
+    db = connect(str(out))
+    rows = db.execute(
+        "SELECT source, polls, polls_failed, articles, rejects FROM source_health ORDER BY source"
+    ).fetchall()
+    assert rows == [("Quiet Wire", 1, 0, 0, 2), ("Wire", 2, 1, 3, 1)]
