@@ -35,16 +35,22 @@ def _same_entity(first: str, second: str) -> bool:
     return min(len(last_a), len(last_b)) >= 6 and fuzz.ratio(last_a, last_b) >= _LAST_NAME_RATIO
 
 
-def cluster_variants(names: Iterable[tuple[str, int, int]]) -> dict[str, tuple[str, int]]:
-    """(name, mentions, articles) of one block -> {variant: (canonical, variant's mentions)}.
+def cluster_variants(
+    names: Iterable[tuple[str, int, int] | tuple[str, int, int, int]],
+) -> dict[str, tuple[str, int]]:
+    """(name, mentions, articles[, times written]) of one block -> {variant: (canonical,
+    variant's mentions)}. The canonical is the name in most articles, then of most
+    mentions, then written most often in the texts, then `spelling_score`'s.
 
     Only names that differ from their canonical form appear in the result.
     """
     totals: dict[str, int] = {}
     articles: dict[str, int] = {}
-    for name, count, in_articles in names:
+    written: dict[str, int] = {}
+    for name, count, in_articles, *times_written in names:
         totals[name] = totals.get(name, 0) + count
         articles[name] = articles.get(name, 0) + in_articles
+        written[name] = written.get(name, 0) + sum(times_written)
     parent = {name: name for name in totals}
 
     def find(name: str) -> str:
@@ -64,7 +70,13 @@ def cluster_variants(names: Iterable[tuple[str, int, int]]) -> dict[str, tuple[s
     for members in clusters.values():
         canonical = max(
             members,
-            key=lambda name: (articles[name], totals[name], spelling_score(name), name),
+            key=lambda name: (
+                articles[name],
+                totals[name],
+                written[name],
+                spelling_score(name),
+                name,
+            ),
         )
         for name in members:
             if name != canonical:

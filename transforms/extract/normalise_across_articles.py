@@ -6,7 +6,8 @@ names are totalled per (label, name) over all articles, grouped into blocks that
 variants of one another (same label, same initials), clustered within each block, and the
 variant -> canonical mapping (small) is applied to every article as a side input. The
 canonical form is the spelling found in most articles, then the most mentioned, then the
-one that reads most like a name (`name_spelling`). Every merge is a row of `entity_variants`.
+one the texts write most often, then the one that reads most like a name
+(`name_spelling`). Every merge is a row of `entity_variants`.
 """
 
 from __future__ import annotations
@@ -38,13 +39,22 @@ class _ApplyFn(beam.DoFn):
         yield updated
 
 
-def _add_counts(counts: Iterable[tuple[int, int]]) -> tuple[int, int]:
-    """(mentions, articles) summed; associative, so Beam may combine in any order."""
-    mentions = articles = 0
-    for more_mentions, more_articles in counts:
+def _add_counts(counts: Iterable[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """(mentions, articles, times written) summed; associative, so Beam may combine in any
+    order."""
+    mentions = articles = written = 0
+    for more_mentions, more_articles, more_written in counts:
         mentions += more_mentions
         articles += more_articles
-    return mentions, articles
+        written += more_written
+    return mentions, articles, written
+
+
+def _times_written(article: dict, name: str) -> int:
+    """How often the article's title and text write the name as it is: the model may tag
+    one of two "Zamazenta Edition" and the one "Zamazenta Editino", where the text says
+    which spelling is the publisher's."""
+    return (article.get("title") or "").count(name) + (article.get("text") or "").count(name)
 
 
 def _variant_rows(block, ingested_at_of_run):
@@ -78,7 +88,10 @@ class NormaliseAcrossArticles(beam.PTransform):
             | "EntityNames"
             >> beam.FlatMap(
                 lambda a: [
-                    ((e["label"], e["canonical"]), (e["count"], 1))
+                    (
+                        (e["label"], e["canonical"]),
+                        (e["count"], 1, _times_written(a, e["canonical"])),
+                    )
                     for e in a["entities"]
                     if e["label"] in _LABELS and e["canonical"].strip()
                 ]

@@ -33,3 +33,20 @@ def test_variants_are_merged_across_articles_and_recorded(pipeline):
             equal_to([("PERSON", "Stephane Dujjaric", "Stephane Dujarric", 2)]),
             label="variants",
         )
+
+
+def test_the_spelling_the_text_writes_most_is_canonical_when_mentions_tie(pipeline):
+    article = {
+        "id": "a",
+        "title": "Zamazenta Edition announced",
+        "text": "The Zamazenta Edition ships soon; the Zamazenta Editino bundle too.",
+        "entities": [entity("Zamazenta Edition", count=1), entity("Zamazenta Editino", count=1)],
+        "persons": ["Zamazenta Edition", "Zamazenta Editino"],
+        "organizations": [],
+    }
+    with pipeline as p:
+        result = p | beam.Create([article]) | NormaliseAcrossArticles()
+        assert_that(
+            result["articles"] | beam.Map(lambda a: a["persons"]),
+            equal_to([["Zamazenta Edition"]]),
+        )

@@ -20,6 +20,15 @@ def test_a_tie_goes_to_the_spelling_that_reads_like_a_name():
         assert cluster_variants(names) == {"Stephane Dujjaric": ("Stephane Dujarric", 2)}
 
 
+def test_a_tie_of_mentions_goes_to_the_spelling_the_texts_write_most():
+    """A real page writes "Zamazenta Edition" twice and "Zamazenta Editino" once; the model
+    tagged one of each, and the letter pairs alone prefer the slip."""
+    tagged = [("Zamazenta Edition", 1, 1), ("Zamazenta Editino", 1, 1)]
+    assert cluster_variants(tagged) == {"Zamazenta Edition": ("Zamazenta Editino", 1)}
+    written = [("Zamazenta Edition", 1, 1, 2), ("Zamazenta Editino", 1, 1, 1)]
+    assert cluster_variants(written) == {"Zamazenta Editino": ("Zamazenta Edition", 1)}
+
+
 def test_different_people_are_not_merged():
     names = [
         ("John Smith", 3, 1),
