@@ -214,15 +214,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions]:
-    """Beam's options and newsbeam's view of them, checked; a local output made absolute
-    and probed before anything runs."""
+def _pipeline_options(argv: list[str], command: str) -> tuple[PipelineOptions, NewsbeamOptions]:
+    """Beam's options and newsbeam's view of them, checked (the inputs named exist, a
+    stream can run on the runner) before the output is touched; then a local output made
+    absolute and probed, before anything runs."""
     from apache_beam.io.filesystems import FileSystems
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from newsbeam.options import resolve_runner, validate
     from newsbeam.output_dir import check_writable
     from newsbeam.redacted_logs import redact_logs_and_tracebacks
+    from newsbeam.transforms.sources.input_listing import check_inputs_exist
     from newsbeam.transforms.sources.local_files import one_spelling
 
     redact_logs_and_tracebacks(logging.INFO)
@@ -233,20 +235,26 @@ def _pipeline_options(argv: list[str]) -> tuple[PipelineOptions, NewsbeamOptions
     # would go to the default endpoints, not the ones given.
     FileSystems.set_options(options)
     news = validate(options)
-    if "://" not in news.output:
-        news.output = os.path.abspath(news.output)
-        check_writable(news.output, news.min_free_bytes)
     # Local inputs spelt one way ("./samples/" is "samples"): `input` and the ids of rejects
     # then name a file alike whatever the spelling, so a rerun adds no row. Not made
     # absolute: outputs written before hold the paths as given, and rerunning into them
     # must add nothing.
     news.input = [one_spelling(item) for item in news.input or ()] or None
     resolve_runner(options)
+    if command == "stream":
+        from newsbeam.stream import check_stream
+
+        check_stream(options, news)
+    else:
+        check_inputs_exist(news.input or ())
+    if "://" not in news.output:
+        news.output = os.path.abspath(news.output)
+        check_writable(news.output, news.min_free_bytes)
     return options, news
 
 
 def _run(argv: list[str]) -> int:
-    options, news = _pipeline_options(argv)
+    options, news = _pipeline_options(argv, "run")
     from newsbeam.batch import run_batch
     from newsbeam.interrupts import INTERRUPTED_STATUS, interruptible
 
@@ -267,7 +275,7 @@ def _run(argv: list[str]) -> int:
 
 
 def _stream(argv: list[str]) -> int:
-    options, news = _pipeline_options(argv)
+    options, news = _pipeline_options(argv, "stream")
     from newsbeam.stream import run_stream
 
     complete = run_stream(options, news)  # no window aborted, every window balanced

@@ -65,7 +65,15 @@ from newsbeam.transforms.stories.story_state_files import (
 from newsbeam.transforms.write.accounting import balance_report
 from newsbeam.transforms.write.write_tables import Written
 
-__all__ = ["LocalStream", "StreamFailed", "is_due", "pages_deadline", "run_stream", "spread_polls"]
+__all__ = [
+    "LocalStream",
+    "StreamFailed",
+    "check_stream",
+    "is_due",
+    "pages_deadline",
+    "run_stream",
+    "spread_polls",
+]
 
 _LOG = logging.getLogger(__name__)
 _SUMMARY = (
@@ -344,10 +352,8 @@ def _summary(counters: dict[str, int]) -> str:
     return ", ".join(f"{name}={counters.get(name, 0)}" for name in _SUMMARY)
 
 
-def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> bool:
-    """`newsbeam stream`: a `LocalStream` on a local runner, else one unbounded pipeline
-    (waited on for `--duration`, or until the runner stops it). Raises ValueError for
-    what a stream cannot do. False when a window was aborted or did not balance."""
+def check_stream(options: PipelineOptions, news: NewsbeamOptions) -> None:
+    """Raises ValueError for what a stream cannot do, before the output is touched."""
     if news.input:
         raise ValueError("stream reads feeds only: use `newsbeam run --input` for files")
     if is_dask_runner(options):
@@ -355,6 +361,13 @@ def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> bool:
             "Beam's DaskRunner runs bounded pipelines only: stream with the default "
             "DirectRunner (locally), or --runner FlinkRunner or DataflowRunner"
         )
+
+
+def run_stream(options: PipelineOptions, news: NewsbeamOptions) -> bool:
+    """`newsbeam stream`: a `LocalStream` on a local runner, else one unbounded pipeline
+    (waited on for `--duration`, or until the runner stops it). Raises ValueError for
+    what a stream cannot do. False when a window was aborted or did not balance."""
+    check_stream(options, news)
     feeds = feed_configs(news)
     with hold_output(news.output, "stream"):
         return _stream(options, news, feeds)

@@ -172,16 +172,31 @@ def test_query_on_a_table_folder_is_an_error_naming_the_output(sample_output):
 
 
 def test_run_refuses_inputs_that_name_nothing(tmp_path):
+    """A usage error runs nothing, and leaves nothing: no output folder for a typo."""
+    for missing in ("missing*.txt", "missing.txt"):
+        result = newsbeam(
+            "run",
+            "--input",
+            str(tmp_path / missing),
+            "--output",
+            str(tmp_path / "o"),
+            check=False,
+        )
+        assert result.returncode == 2
+        assert "matches no file" in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / "o").exists()
     result = newsbeam(
-        "run",
-        "--input",
-        str(tmp_path / "missing*.txt"),
+        "stream",
+        "--feed",
+        "x.xml",
+        "--runner",
+        "dask",
         "--output",
         str(tmp_path / "o"),
         check=False,
     )
-    assert result.returncode == 2
-    assert "matches no file" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "bounded pipelines only" in result.stderr
+    assert not (tmp_path / "o").exists()
     result = newsbeam("run", "--input", str(SAMPLES), check=False)
     assert result.returncode == 2 and "--output is required" in result.stderr
 

@@ -37,6 +37,7 @@ __all__ = [
     "UNREADABLE_DIRECTORY",
     "InputListing",
     "Skipped",
+    "check_inputs_exist",
     "expand_inputs",
     "other_files_note",
 ]
@@ -117,6 +118,24 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
         note = f" ({other_files_note(listing.other_files)})" if other_files else ""
         raise ValueError(f"--input {' '.join(inputs)!r} holds no .txt, .html or .jsonl file{note}")
     return listing
+
+
+def check_inputs_exist(inputs: Sequence[str]) -> None:
+    """Raises ValueError, as `expand_inputs` would, for a local input that names nothing:
+    checked before the output is touched, so that a mistyped path leaves no folder behind
+    (a usage error runs nothing)."""
+    import glob
+
+    for item in inputs:
+        if "://" in item:
+            continue
+        found = (
+            next(glob.iglob(item, recursive=True), None) is not None
+            if _GLOB.search(item)
+            else os.path.lexists(item)
+        )
+        if not found:
+            raise ValueError(f"--input {item!r} matches no file")
 
 
 def other_files_note(other_files: Counter[str]) -> str:
