@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
     from newsbeam.options import NewsbeamOptions
 
-__all__ = ["WORKER_ENVIRONMENT", "dask_cluster"]
+__all__ = ["WORKER_ENVIRONMENT", "WORKER_PRELOAD", "dask_cluster"]
 
 # dask's nanny sets MALLOC_TRIM_THRESHOLD_ in each worker, which also turns off glibc's
 # dynamic mmap threshold: every array spaCy allocates above 128 KiB is then mapped and
@@ -22,6 +23,9 @@ __all__ = ["WORKER_ENVIRONMENT", "dask_cluster"]
 # single-thread BLAS settings stay. `deploy/dask/distributed.yaml` does the same for a
 # cluster started with `dask worker`.
 WORKER_ENVIRONMENT = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+WORKER_PRELOAD = "newsbeam.dask_worker_setup"
+"""Run in each worker before Beam is imported there: Beam's warning about its BigQuery
+extra is dropped, as the command line drops it."""
 
 
 @contextlib.contextmanager
@@ -47,6 +51,8 @@ def dask_cluster(options: PipelineOptions, news: NewsbeamOptions) -> Iterator[No
     if news.dask_workers:
         if news.dask_address:
             raise ValueError("give --dask-address or --dask-workers, not both")
+        # The scheduler runs in this process: its comings and goings are not the run's.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
         with (
             dask_config.set(WORKER_ENVIRONMENT),
             distributed.LocalCluster(
@@ -54,6 +60,8 @@ def dask_cluster(options: PipelineOptions, news: NewsbeamOptions) -> Iterator[No
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                silence_logs=logging.WARNING,
+                preload=[WORKER_PRELOAD],
             ) as cluster,
         ):
             dask_options.address = cluster.scheduler_address

@@ -106,3 +106,29 @@ def test_a_cluster_started_for_a_run_keeps_glibcs_own_memory_thresholds():
     assert address.startswith("tcp://127.0.0.1:")
     assert "MALLOC_TRIM_THRESHOLD_" not in environment
     assert environment["OMP_NUM_THREADS"] == "1"  # dask's other settings stay
+
+
+def test_a_cluster_started_for_a_run_logs_nothing_but_warnings_and_drops_beams_extra_warning():
+    """A run on `--dask-workers N` printed some 30 INFO lines of the scheduler and, from
+    each worker, the warning Beam logs on import for its BigQuery extra, which the command
+    line drops (docs/cli.md, Warnings)."""
+    import logging
+
+    import distributed
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.runners.dask.dask_runner import DaskOptions
+
+    from newsbeam.beam_warnings import _OptionalExtraFilter
+    from newsbeam.dask_cluster import dask_cluster
+    from newsbeam.options import NewsbeamOptions, resolve_runner
+
+    def worker_filters() -> list[str]:
+        return [type(f).__name__ for f in logging.getLogger().filters]
+
+    options = PipelineOptions(["--runner", "dask", "--dask-workers", "1"])
+    resolve_runner(options)
+    with dask_cluster(options, options.view_as(NewsbeamOptions)):
+        assert logging.getLogger("distributed").getEffectiveLevel() >= logging.WARNING
+        with distributed.Client(options.view_as(DaskOptions).address) as client:
+            (filters,) = client.run(worker_filters).values()
+    assert _OptionalExtraFilter.__name__ in filters
