@@ -23,7 +23,9 @@ import signal
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -254,6 +256,15 @@ class LocalStream:
                 self._news.window,
                 " (the first window also loads the models)" if self.windows == 1 else "",
             )
+            shared = _feeds_on_one_host([feed for feed, _state in due])
+            if shared > 1 and (shared - 1) * self._news.host_interval >= self._news.window / 4:
+                _LOG.warning(
+                    "%d of the feeds due are on one host: their polls are %gs apart "
+                    "(--host-interval), %gs in all",
+                    shared,
+                    self._news.host_interval,
+                    (shared - 1) * self._news.host_interval,
+                )
         if row is None or not row["balanced"]:
             self.unbalanced_windows += 1
             _LOG.error("window %s: some inputs are not accounted for: %s", run_id, accounting)
@@ -346,6 +357,13 @@ def pages_deadline(window_start: float, window: float, request_deadline: float) 
     page that hangs late in a window does not make the window late, but never before one
     request's own deadline, so that a short window still gets its pages."""
     return window_start + max(PAGES_SHARE * window, request_deadline)
+
+
+def _feeds_on_one_host(feeds: Sequence[FeedConfig]) -> int:
+    """The most feeds of one host among `feeds`: polled `--host-interval` apart, they can
+    fill a window that has nothing new to read."""
+    hosts = Counter(urlsplit(feed.url).hostname for feed in feeds if "://" in feed.url)
+    return max(hosts.values(), default=0)
 
 
 def _summary(counters: dict[str, int]) -> str:

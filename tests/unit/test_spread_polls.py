@@ -55,3 +55,15 @@ def test_feeds_one_round_of_concurrent_polls_covers_are_polled_together():
     two, forty = feeds(2), feeds(40)
     assert len(spread_polls([(f, FeedState()) for f in two], two, 2.0, 300.0, 32)) == 2
     assert len(spread_polls([(f, FeedState()) for f in forty], forty, 30.0, 60.0, 32)) == 20
+
+
+def test_feeds_on_one_host_are_counted_for_the_late_window_warning():
+    """Seven feeds of one server answering 304 took a 10 s window past its end: they are
+    polled --host-interval apart, which the warning of a late window now says."""
+    from newsbeam.stream import _feeds_on_one_host
+
+    feeds = [FeedConfig(f"http://127.0.0.1:8765/feed{n}.xml") for n in range(7)]
+    feeds += [FeedConfig("https://other.test/rss"), FeedConfig("saved/feed.xml")]
+    assert _feeds_on_one_host(feeds) == 7
+    assert _feeds_on_one_host(feeds[7:]) == 1
+    assert _feeds_on_one_host([]) == 0
