@@ -111,6 +111,21 @@ def test_every_iso_code_has_an_m49_region(gazetteer):
     assert missing == []
 
 
+def test_every_country_a_name_resolves_to_has_a_region(gazetteer):
+    """Beyond ISO: Pristina is Kosovo's (XK, as GeoNames and CLDR code it), and an article
+    about it landed in `region=unknown`; so did "Serbia and Montenegro" (CS, withdrawn)."""
+    places = (
+        gazetteer.resolve(name) for name in gazetteer.names(("country", "subdivision", "city"))
+    )
+    missing = {
+        place.country
+        for place in places
+        if place is not None and gazetteer.region_of(place.country) == "unknown"
+    }
+    assert missing == set()
+    assert gazetteer.region_of("XK") == "southern-europe"
+
+
 @pytest.mark.parametrize(
     ("country", "level", "region"),
     [
