@@ -29,6 +29,11 @@ from newsbeam.transforms.sources.written_dates import CJK_DAY, parse_written_dat
 
 __all__ = ["FeedEntry", "ParsedFeed", "html_to_text", "parse_feed"]
 
+_HTML_TAG = re.compile(
+    r"</?(?:p|br|a|b|i|em|strong|span|div|img|ul|ol|li|h[1-6]|blockquote|figure|table)\b[^>]*>",
+    re.I,
+)
+"""Tags of HTML, which a fragment escaped once more than it needs holds."""
 _BLOCKS = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]*>", re.I)
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
@@ -250,12 +255,13 @@ def _written_date(value: object) -> datetime | date | None:
 def html_to_text(fragment: str) -> str:
     """Text of an HTML fragment, block elements as paragraph breaks, character references
     decoded: a summary without tags is HTML too ("Bj&ouml;rn", "&#8217;"), and a fragment
-    escaped once more ("&lt;p&gt;") is read as the HTML it was."""
+    escaped once more ("&lt;p&gt;") is read as the HTML it was, where what it escaped are
+    tags of HTML; "&lt;dsmirnov&gt;" (a chat quote's speaker) stays as written."""
     if not fragment or not fragment.strip():
         return ""
     if "<" not in fragment:
         fragment = html.unescape(fragment)
-        if "<" not in fragment:
+        if not _HTML_TAG.search(fragment):
             return " ".join(fragment.split())
     try:
         root = lxml.html.fragment_fromstring(_BLOCKS.sub("\n\n", fragment), create_parent="div")

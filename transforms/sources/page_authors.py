@@ -27,6 +27,8 @@ import re
 from functools import cache
 from importlib import resources
 
+import lxml.html
+
 from newsbeam.transforms.sources.written_dates import full_names
 
 __all__ = ["page_authors"]
@@ -64,7 +66,7 @@ def _of(kind: str, language: str | None) -> frozenset[str]:
 
 def page_authors(
     byline: str | None,
-    tree=None,
+    tree: lxml.html.HtmlElement | None = None,
     html: str | None = None,
     *,
     language: str | None = None,
@@ -198,8 +200,8 @@ class _Page:
         trafilatura returns it, which capitalised it and dropped its digits ("jdadmin" ->
         "Jdadmin", "rmb8090" -> "Rmb"). Names the page writes ("Regan", "PTI", "REUTERS"
         for "Reuters", in its text or its metadata) stay."""
-        if " " in name or not self._html:
-            return False
+        if " " in name or not self._html or name.lower() == name.upper():
+            return False  # several words, or a script without case ("山田太郎"): a name
         written = re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self._html, re.I)
         return not any(found.group()[0].isupper() for found in written)
 

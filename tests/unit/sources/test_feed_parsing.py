@@ -103,6 +103,8 @@ def test_character_references_are_decoded_in_summaries_without_tags():
     assert html_to_text("It&#8217;s AT&amp;T &amp; R&amp;D") == "It’s AT&T & R&D"
     assert html_to_text("&lt;p&gt;One&lt;/p&gt;&lt;p&gt;Two&lt;/p&gt;") == "One\n\nTwo"
     assert html_to_text("AT&T 3 < 4") == "AT&T 3 < 4"
+    # Escaped text that is no HTML stays: a chat quote's speaker (a real Russian feed).
+    assert html_to_text("&lt;dsmirnov&gt; на супермикро") == "<dsmirnov> на супермикро"
 
 
 def test_a_feed_entry_with_references_and_no_tags_has_them_decoded():

@@ -242,3 +242,15 @@ def test_a_page_saved_without_its_address_loses_its_site_suffix_by_its_links():
 
     assert extract_page(page("entermedia.co.kr")).title == "Villain-hero drama, and why it works"
     assert extract_page(page("cdn.example.net")).title.endswith(" - Entermedia")
+
+
+@pytest.mark.parametrize("name", ["山田太郎", "김민수", "肖春芳"])
+def test_a_name_of_one_word_in_a_script_without_case_is_no_user_name(name):
+    """Chinese, Japanese and Korean names are one word that no case marks as a name: the
+    user-name rule (a word the page writes in lower case only) cannot apply to them."""
+    import lxml.html
+
+    from newsbeam.transforms.sources.page_authors import page_authors
+
+    html = f"<html><body><p>記者 {name} 報道</p></body></html>"
+    assert page_authors(name, lxml.html.fromstring(html), html, language="zh") == name
