@@ -92,7 +92,9 @@ failed AS (
                                    END, '(unknown)') AS source,
            CAST(timezone('UTC', r.ingested_at) AS DATE) AS day,
            count(*) AS rejects,
-           count(*) FILTER (WHERE r.stage = 'feed') AS feed_failures,
+           -- An empty feed was read: no failure (`feed_failures.is_feed_failure`).
+           count(*) FILTER (WHERE r.stage = 'feed' AND r.reason <> 'feed_empty')
+               AS feed_failures,
            histogram(r.stage || ': ' || r.reason) AS rejects_by_reason
     FROM rejects AS r LEFT JOIN feed_sources AS named ON named.feed_url = r.input
     GROUP BY ALL),
@@ -124,13 +126,13 @@ days AS (
 recorded AS (  -- days some run recorded its feeds' polls (schema version 7 on)
     SELECT DISTINCT CAST(timezone('UTC', started_at) AS DATE) AS day FROM runs
     WHERE feeds IS NOT NULL),
-sources AS (  -- every source seen, here or on a day already written and not computed
-             -- here (a day rewritten keeps no source its earlier version had and the
-             -- day's rows no longer give: the URL a failed poll stood under, say)
+sources AS (  -- every source seen, here or on a day already written but the one being
+             -- rewritten (which keeps no source its earlier version had and the day's
+             -- rows no longer give: the URL a failed poll stood under, say)
     SELECT source, min(day) AS first_day
     FROM (SELECT source, day FROM seen
           UNION ALL SELECT source, day FROM _source_health_written
-          WHERE day NOT IN (SELECT day FROM days))
+          WHERE day IS DISTINCT FROM getvariable('newsbeam_rewritten_day'))
     GROUP BY source)
 SELECT s.source, d.day,
        d.day IN (SELECT day FROM recorded) AS polls_recorded,
@@ -207,6 +209,9 @@ _READ_TABLES = ("articles", "duplicates", "rejects", "runs", "source_health")
 
 _CLOCK_SLACK_S = 3600
 """Files are chosen by modification time: an hour's margin for a clock set back."""
+
+REWRITTEN_DAY = "newsbeam_rewritten_day"
+"""The DuckDB variable naming the day a rewrite computes (unset when querying)."""
 
 HEALTH_FILE = "health.parquet"
 """The one file of each day's partition: rewritten whole, so a day never holds two."""
@@ -293,6 +298,8 @@ def write_source_health(output_dir: str, days: Iterable[date], run_id: str) -> i
     schema = SOURCE_HEALTH.file_schema
     with connect(output_dir, since, _READ_TABLES) as connection:
         for day in days:
+            # The day's own earlier file is no source of its sources (see the view).
+            connection.execute(f"SET VARIABLE {REWRITTEN_DAY} = ?", [day])
             cursor = connection.execute(
                 f"SELECT {', '.join(schema.names)} FROM _source_health_computed "
                 "WHERE day = ? ORDER BY source",

@@ -404,3 +404,59 @@ def test_a_feed_that_fails_then_works_the_same_day_is_one_source(tmp_path):
         "SELECT source, polls, polls_failed, articles, rejects FROM source_health ORDER BY source"
     ).fetchall()
     assert rows == [("Quiet Wire", 1, 0, 0, 2), ("Wire", 2, 1, 3, 1)]
+
+
+def test_a_source_quiet_since_an_earlier_day_keeps_its_row_when_the_late_hour_is_reread(
+    tmp_path,
+):
+    """A day's rewrite reads the files of the hour before it began (a clock set back): the
+    days those runs started on are not the day rewritten, and their written sources stay,
+    so a source quiet since the day before still gets its row of zeros (and its flag)."""
+    out = tmp_path / "out"
+    first = _articles("Flaky Post", 0, 3, 300) + _articles("Steady", 0, 3, 300)
+    _run_at(out, _START, {ARTICLES: first}, "a" * 32)
+    late = _START.replace(hour=23, minute=30)
+    steady_late = [
+        {**row, "ingested_at": late, "id": "late" + row["id"][4:]}
+        for row in _articles("Steady", 0, 2, 300)
+    ]
+    _run_at(out, late, {ARTICLES: steady_late}, "b" * 32)
+    next_day = _START + timedelta(days=1)
+    _run_at(out, next_day, {ARTICLES: _articles("Steady", 1, 3, 300)}, "c" * 32)
+    db = connect(str(out))
+    assert db.execute(
+        "SELECT source, articles FROM _source_health_written WHERE day = ? ORDER BY 1",
+        [next_day.date()],
+    ).fetchall() == [("Flaky Post", 0), ("Steady", 3)]
+
+
+def test_an_empty_feed_is_no_failing_feed(tmp_path):
+    """A feed read with no entries (`feed_empty`) failed nothing: not counted among feed
+    failures, not flagged `feed failing` on its first day."""
+    url = "https://quiet.test/rss"
+    poll = {**_feed("Quiet", 1, 0, 0), "feed_url": url, "entries_seen": 0}
+    _write(
+        tmp_path, RUNS, [run_row(run_id="a" * 32, started_at=_START, ended_at=_START, feeds=[poll])]
+    )
+    empty = reject_row(url, "feed", "feed_empty", "no entries", "Quiet")
+    _write(tmp_path, REJECTS, [{**empty, "ingested_at": _START}])
+    db = connect(str(tmp_path))
+    assert db.execute("SELECT source, rejects, feed_failures FROM source_health").fetchall() == [
+        ("Quiet", 1, 0)
+    ]
+    assert db.execute("SELECT count(*) FROM source_health_flags").fetchone() == (0,)
+
+
+def _run_at(out, at, rows: dict, run_id: str) -> None:
+    """A run at `at`: its rows and runs row written, dated `at`, and its day rewritten."""
+    import os
+
+    from newsbeam.source_health import write_source_health
+
+    before = set(out.rglob("*.parquet"))
+    for table, table_rows in rows.items():
+        _write(out, table, table_rows)
+    _write(out, RUNS, [run_row(run_id=run_id, started_at=at, ended_at=at)])
+    for path in set(out.rglob("*.parquet")) - before:
+        os.utime(path, (at.timestamp(), at.timestamp()))
+    write_source_health(str(out), [at.date()], run_id)
