@@ -566,24 +566,38 @@ def _inside_a_name(
 
 def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
     """Whether a city name is a noun of a language that capitalises nouns, by the article
-    before it, next to it or one lower-case word on: German "das Essen", "beim Essen",
-    "zum ersten Male" (a city takes no article: "in Essen"). `data/determiners_<xx>.txt`."""
+    before it, next to it or one lower-case word on that is no preposition: German "das
+    Essen", "beim Essen", "zum ersten Male", but "die in Berlin lebenden" (a city takes no
+    article: "in Essen"); or by a demonstrative or quantifier right before it ("wieviel
+    Essen", not "mehr in Berlin"). `data/determiners_<xx>.txt`, `data/noun_words_<xx>.txt`,
+    `data/place_prepositions_<xx>.txt`."""
     determiners = _determiners(language)
     if not determiners:
         return False
-    before = [w.group() for w in words[max(0, i - 2) : i]]
-    if before and before[-1].casefold() in determiners:
+    before = [w.group().casefold() for w in words[max(0, i - 2) : i]]
+    if before and (before[-1] in determiners or before[-1] in _word_list("noun_words", language)):
         return True
-    return len(before) == 2 and before[-1].islower() and before[0].casefold() in determiners
+    return (
+        len(before) == 2
+        and words[i - 1].group().islower()
+        and before[-1] not in _word_list("place_prepositions", language)
+        and before[0] in determiners
+    )
 
 
 @lru_cache(maxsize=64)
 def _determiners(language: str) -> frozenset[str]:
     """The language's determiners where it capitalises nouns and newsbeam has its list
     (German; Luxembourgish has none yet: its city names stay places)."""
+    return _word_list("determiners", language)
+
+
+@lru_cache(maxsize=256)
+def _word_list(name: str, language: str) -> frozenset[str]:
+    """`data/<name>_<language>.txt` where the language capitalises its nouns, else none."""
     if language not in _NOUNS_CAPITALISED:
         return frozenset()
-    return optional_word_list(f"determiners_{language}")
+    return optional_word_list(f"{name}_{language}")
 
 
 def _world_region_names(language: str) -> list[str]:

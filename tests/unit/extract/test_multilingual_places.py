@@ -60,13 +60,28 @@ def test_common_words_that_name_a_city_are_no_place_found_in_real_news(places):
     dolphin story German, Spanish "Defensora del Pueblo" (the ombudsman) was Puebla, Arabic
     "باتجاه المدينة" (towards the city) was Medina. The cities themselves stay places."""
     assert (
-        places.extract("Wieviel Essen landet auf Instagram? Unser Essen nicht.", "de").countries
+        places.extract("Wieviel Essen landet auf Instagram? Dieses Essen nicht.", "de").countries
         == []
     )
     assert places.extract("Der Bürgermeister von Essen sprach in Essen.", "de").countries == ["DE"]
     assert places.extract("La Defensora del Pueblo habló.", "es").countries == []
     assert places.extract("توجه الجنود باتجاه المدينة", "ar").countries == []
     assert places.extract("زار المدينة المنورة", "ar").countries == ["SA"]
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("Er lebt nicht mehr in Berlin.", "Berlin"),
+        ("Sie ist viel in Dresden unterwegs.", "Dresden"),
+        ("Die in Hamburg lebenden Menschen.", "Hamburg"),
+        ("Unser Hamburg ist schön.", "Hamburg"),
+    ],
+)
+def test_a_quantifier_or_an_article_before_a_preposition_leaves_the_city(places, text, city):
+    """Quantifiers take a noun right after them only, a preposition after an article
+    leads to a place, and a possessive may own a city."""
+    assert places.extract(text, "de").locations == [city]
 
 
 def test_persons_and_organizations_are_never_guessed(places):
