@@ -246,7 +246,7 @@ def _pipeline_options(argv: list[str], command: str) -> tuple[PipelineOptions, N
 
         check_stream(options, news)
     else:
-        check_inputs_exist(news.input or ())
+        check_inputs_exist(news.input or (), news.follow_symlinks)
     if "://" not in news.output:
         news.output = os.path.abspath(news.output)
         check_writable(news.output, news.min_free_bytes)

@@ -185,6 +185,12 @@ def test_run_refuses_inputs_that_name_nothing(tmp_path):
         assert result.returncode == 2
         assert "matches no file" in result.stderr and "Traceback" not in result.stderr
         assert not (tmp_path / "o").exists()
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "wire.rss").write_text("<rss version='2.0'><channel></channel></rss>")
+    result = newsbeam("run", "--input", str(feeds), "--output", str(tmp_path / "o"), check=False)
+    assert result.returncode == 2 and "holds no .txt" in result.stderr, result.stderr
+    assert not (tmp_path / "o").exists()
     result = newsbeam(
         "stream",
         "--feed",

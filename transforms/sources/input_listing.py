@@ -120,12 +120,17 @@ def expand_inputs(inputs: Sequence[str], follow_symlinks: bool = False) -> Input
     return listing
 
 
-def check_inputs_exist(inputs: Sequence[str]) -> None:
-    """Raises ValueError, as `expand_inputs` would, for a local input that names nothing:
-    checked before the output is touched, so that a mistyped path leaves no folder behind
-    (a usage error runs nothing)."""
+def check_inputs_exist(inputs: Sequence[str], follow_symlinks: bool = False) -> None:
+    """Raises ValueError, as `expand_inputs` does, for inputs that name no article file:
+    checked before the output is touched, so that a mistyped path, or a folder of feeds
+    given as `--input`, leaves no folder behind (a usage error runs nothing). Local inputs
+    are listed in full (a second walk of their folders, cheap beside a run); with an
+    object store among them, each local one is only checked to exist."""
     import glob
 
+    if inputs and all("://" not in item for item in inputs):
+        expand_inputs(list(inputs), follow_symlinks)
+        return
     for item in inputs:
         if "://" in item:
             continue
