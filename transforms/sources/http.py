@@ -60,9 +60,16 @@ _CHUNK = 64 * 1024
 # Deadlines a host rests for after one of its requests ran to the deadline.
 HUNG_HOST_REST = 5
 UNRESOLVED_HOST_REST_S = 300.0
-"""Seconds a host whose name did not resolve is not looked up again: its other pages fail
-at once instead of each waiting its turn at `min_host_interval` (a feed of 55 entries on a
-dead host took 70 s at the default interval, for rows it gives in 14)."""
+"""Seconds a host whose name does not exist (the resolver said so) is not looked up again:
+its other pages fail at once instead of each waiting its turn at `min_host_interval` (a
+feed of 55 entries on a dead host took 70 s at the default interval, for rows it gives in
+14)."""
+UNRESOLVED_HOST_REST_TRANSIENT_S = 30.0
+"""The same for a lookup that failed otherwise (no answer in time, a resolver out of
+reach): shorter, since a resolver's hiccup would fail every host it touched."""
+_NO_SUCH_NAME = frozenset(
+    code for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if code is not None
+)
 
 
 FETCH_PAGES = ("auto", "always", "never")
@@ -352,13 +359,17 @@ class HttpClient:
             # Each request to a server that hangs would cost a whole deadline, one after
             # another as work is batched: it is given a rest instead.
             raise FetchError("timeout", f"{host} let a request run to its deadline just now")
-        if self._host_unresolved.get(host, 0.0) > time.monotonic():
-            raise FetchError("dns_failure", f"cannot resolve {urlsplit(url).hostname} (just now)")
+        self._refuse_unresolved(host, url)
         try:
             return self._get_once_watched(url, headers, attempt, until)
         except FetchError as error:
             if error.reason == "dns_failure":
-                self._host_unresolved[host] = time.monotonic() + UNRESOLVED_HOST_REST_S
+                rest = (
+                    UNRESOLVED_HOST_REST_S
+                    if error.extra.get("no_such_name")
+                    else UNRESOLVED_HOST_REST_TRANSIENT_S
+                )
+                self._host_unresolved[host] = time.monotonic() + rest
             elif error.reason == "timeout" and time.monotonic() >= own:
                 self._host_hung[host] = time.monotonic() + HUNG_HOST_REST * self.policy.deadline
             elif error.reason == "timeout" and time.monotonic() >= until:
@@ -409,9 +420,11 @@ class HttpClient:
                 raise FetchError(
                     "refused_address", str(_caused_by(error, RefusedAddress))
                 ) from None
-            if _caused_by(error, socket.gaierror):
+            if (lookup := _caused_by(error, socket.gaierror)) is not None:
                 raise FetchError(
-                    "dns_failure", f"cannot resolve {urlsplit(url).hostname}"
+                    "dns_failure",
+                    f"cannot resolve {urlsplit(url).hostname}",
+                    extra={"no_such_name": lookup.errno in _NO_SUCH_NAME},
                 ) from None
             transient = not isinstance(error, requests.exceptions.SSLError)
             raise FetchError("connection_error", _system(error), transient=transient) from None
@@ -476,15 +489,24 @@ class HttpClient:
 
     # -- politeness --------------------------------------------------------------------------
 
+    def _refuse_unresolved(self, host: str, url: str) -> None:
+        """A host whose name failed to resolve a moment ago fails at once."""
+        if self._host_unresolved.get(host, 0.0) > time.monotonic():
+            raise FetchError("dns_failure", f"cannot resolve {urlsplit(url).hostname} (just now)")
+
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc.lower()
         with self._lock:
             lock = self._host_locks.setdefault(host, threading.Lock())
         with lock:
+            # Asked again once its turn comes: requests queued behind a lookup that failed
+            # fail then, without sleeping or looking the name up again.
+            self._refuse_unresolved(host, url)
             now = time.monotonic()
             wait = self._host_next.get(host, 0.0) - now
             if wait > 0:
                 self._sleep(wait)
+                self._refuse_unresolved(host, url)
             self._host_next[host] = (
                 max(now, self._host_next.get(host, 0.0)) + self.policy.min_host_interval
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import time
 
 import pytest
@@ -307,3 +308,83 @@ def test_a_refused_connection_is_described_by_the_system_s_error():
     assert failed.value.reason == "connection_error"
     assert "Connection refused" in failed.value.detail
     assert "Pool" not in failed.value.detail and "NewConnectionError" not in failed.value.detail
+
+
+class _SlowFailingResolver(StubResolver):
+    """A lookup that takes `delay` seconds and finds no such name."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__({})
+        self.delay = delay
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        time.sleep(self.delay)
+        return super().__call__(host, port)
+
+
+def test_requests_queued_for_a_host_whose_name_failed_fail_without_looking_it_up_again():
+    """Eight pages of one dead host fetched at once, as a batch is: the ones waiting their
+    turn fail when it comes, without a lookup each (8 lookups took 7 s before)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    resolver = _SlowFailingResolver(0.3)
+    fetcher = HttpClient(
+        HttpPolicy(
+            allow_private_networks=True,
+            min_host_interval=1.0,
+            respect_robots=False,
+            resolver=resolver,
+        )
+    )
+
+    def fetch(page: int) -> str:
+        try:
+            fetcher.get(f"http://gone.newsbeam-test.invalid/{page}")
+        except FetchError as error:
+            return error.reason
+        return "fetched"
+
+    started = time.monotonic()
+    with recording() as seen, ThreadPoolExecutor(8) as pool:
+        reasons = list(pool.map(fetch, range(8)))
+    assert reasons == ["dns_failure"] * 8
+    assert resolver.calls == ["gone.newsbeam-test.invalid"]
+    assert time.monotonic() - started < 2.0 and seen.connects == []
+
+
+class _FlakyResolver(StubResolver):
+    """Fails its first lookup as a resolver out of reach does (EAI_AGAIN), then answers."""
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.calls.append(host)
+        if len(self.calls) == 1:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return list(self.table[host.lower()])
+
+
+def test_a_name_that_failed_for_a_moment_is_looked_up_again_sooner(server, monkeypatch):
+    """A resolver's hiccup (EAI_AGAIN) rests the host for a shorter while than a name that
+    does not exist; after it, the page is fetched."""
+    import newsbeam.transforms.sources.http as http
+
+    monkeypatch.setattr(http, "UNRESOLVED_HOST_REST_TRANSIENT_S", 0.2)
+    server.routes["/page"] = Reply(200, b"page")
+    port = server.url("/").split(":")[2].split("/")[0]
+    resolver = _FlakyResolver({"wire.newsbeam-test.invalid": ["127.0.0.1"]})
+    fetcher = HttpClient(
+        HttpPolicy(
+            allow_private_networks=True,
+            min_host_interval=0.0,
+            respect_robots=False,
+            resolver=resolver,
+        )
+    )
+    url = f"http://wire.newsbeam-test.invalid:{port}/page"
+    with pytest.raises(FetchError) as hiccup:
+        fetcher.get(url)
+    assert hiccup.value.reason == "dns_failure"
+    with pytest.raises(FetchError):
+        fetcher.get(url)  # within the rest: not asked again
+    assert len(resolver.calls) == 1
+    time.sleep(0.3)
+    assert fetcher.get(url).body == b"page"
