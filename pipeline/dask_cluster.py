@@ -52,20 +52,25 @@ def dask_cluster(options: PipelineOptions, news: NewsbeamOptions) -> Iterator[No
         if news.dask_address:
             raise ValueError("give --dask-address or --dask-workers, not both")
         # The scheduler runs in this process: its comings and goings are not the run's.
-        logging.getLogger("distributed").setLevel(logging.WARNING)
-        with (
-            dask_config.set(WORKER_ENVIRONMENT),
-            distributed.LocalCluster(
-                n_workers=news.dask_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.WARNING,
-                preload=[WORKER_PRELOAD],
-            ) as cluster,
-        ):
-            dask_options.address = cluster.scheduler_address
-            yield
+        distributed_logs = logging.getLogger("distributed")
+        level = distributed_logs.level
+        distributed_logs.setLevel(logging.WARNING)
+        try:
+            with (
+                dask_config.set(WORKER_ENVIRONMENT),
+                distributed.LocalCluster(
+                    n_workers=news.dask_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                    preload=[WORKER_PRELOAD],
+                ) as cluster,
+            ):
+                dask_options.address = cluster.scheduler_address
+                yield
+        finally:  # the cluster closed, quietly too: the process's logging as it was
+            distributed_logs.setLevel(level)
         return
     dask_options.address = news.dask_address or dask_options.address
     if not dask_options.address:

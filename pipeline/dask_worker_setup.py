@@ -10,5 +10,5 @@ from newsbeam.beam_warnings import silence_optional_extras
 silence_optional_extras()
 
 
-def dask_setup(worker) -> None:  # noqa: ARG001 - dask's preload hook
+def dask_setup(worker) -> None:
     """Called by dask as the worker starts; the filter is already in place."""

@@ -362,7 +362,11 @@ def pages_deadline(window_start: float, window: float, request_deadline: float) 
 def _feeds_on_one_host(feeds: Sequence[FeedConfig]) -> int:
     """The most feeds of one host among `feeds`: polled `--host-interval` apart, they can
     fill a window that has nothing new to read."""
-    hosts = Counter(urlsplit(feed.url).hostname for feed in feeds if "://" in feed.url)
+    hosts = Counter(
+        urlsplit(feed.url).netloc.lower()  # as the client paces them: host and port
+        for feed in feeds
+        if feed.url.startswith(("http://", "https://"))
+    )
     return max(hosts.values(), default=0)
 
 

@@ -125,6 +125,7 @@ def test_a_cluster_started_for_a_run_logs_nothing_but_warnings_and_drops_beams_e
     def worker_filters() -> list[str]:
         return [type(f).__name__ for f in logging.getLogger().filters]
 
+    level_before = logging.getLogger("distributed").level
     options = PipelineOptions(["--runner", "dask", "--dask-workers", "1"])
     resolve_runner(options)
     with dask_cluster(options, options.view_as(NewsbeamOptions)):
@@ -132,3 +133,4 @@ def test_a_cluster_started_for_a_run_logs_nothing_but_warnings_and_drops_beams_e
         with distributed.Client(options.view_as(DaskOptions).address) as client:
             (filters,) = client.run(worker_filters).values()
     assert _OptionalExtraFilter.__name__ in filters
+    assert logging.getLogger("distributed").level == level_before  # as it was

@@ -67,3 +67,6 @@ def test_feeds_on_one_host_are_counted_for_the_late_window_warning():
     assert _feeds_on_one_host(feeds) == 7
     assert _feeds_on_one_host(feeds[7:]) == 1
     assert _feeds_on_one_host([]) == 0
+    # The client paces a host and port: two servers of one machine are two.
+    ports = [FeedConfig("http://127.0.0.1:8765/a.xml"), FeedConfig("http://127.0.0.1:8766/b.xml")]
+    assert _feeds_on_one_host(ports) == 1

@@ -22,6 +22,7 @@ from newsbeam.transforms.extract.entities import ArticleEntities
 from newsbeam.transforms.extract.geo import DEMONYM_WEIGHT, Gazetteer, Place, rank_countries
 from newsbeam.transforms.extract.word_lists import (
     language_table,
+    name_table,
     optional_word_list,
     word_list,
 )
@@ -76,10 +77,6 @@ _NOT_COUNTRIES = frozenset({"UN", "EU", "EZ", "QO", "XA", "XB", "ZZ", "CQ"})  # 
 _SAME_NAME_RATIO = 0.5
 """Two names this alike (difflib's ratio) are spellings of one: "Wien" and "Vienna" 0.6,
 "Moskva" and "Moscow" 0.5, "Bahia" and "Salvador" 0.31."""
-_PARTS_OF_COUNTRIES = {"IC": "ES", "EA": "ES", "AC": "SH", "TA": "SH", "DG": "IO", "CP": "FR"}
-"""CLDR territories whose codes ISO 3166-1 only reserves (the Canary Islands, Ceuta and
-Melilla, Ascension, Tristan da Cunha, Diego Garcia, Clipperton): parts of the country
-given, whose code an analyst's ISO table knows ("Canarias" was `IC`, in no region)."""
 
 
 @dataclass(frozen=True)
@@ -223,9 +220,9 @@ class MultilingualPlaces:
                 table[key] = state
 
     def _territory(self, code: str, name: str) -> Place:
-        """The country of a CLDR territory code; a part of a country (`_PARTS_OF_COUNTRIES`)
-        is a subdivision of it, at the country's coordinates."""
-        country = _PARTS_OF_COUNTRIES.get(code)
+        """The country of a CLDR territory code; a part of a country (the Canary Islands,
+        `data/territory_parts.tsv`) is a subdivision of it, at the country's coordinates."""
+        country = name_table("territory_parts").get(code)
         if country is None:
             return self._country(code)
         whole = self._country(country)

@@ -13,6 +13,7 @@ one the texts write most often, then the one that reads most like a name
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 import apache_beam as beam
@@ -54,7 +55,10 @@ def _times_written(article: dict, name: str) -> int:
     """How often the article's title and text write the name as it is: the model may tag
     one of two "Zamazenta Edition" and the one "Zamazenta Editino", where the text says
     which spelling is the publisher's."""
-    return (article.get("title") or "").count(name) + (article.get("text") or "").count(name)
+    whole = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    return len(whole.findall(article.get("title") or "")) + len(
+        whole.findall(article.get("text") or "")
+    )
 
 
 def _variant_rows(block, ingested_at_of_run):

@@ -16,9 +16,9 @@ from importlib import resources
 
 __all__ = [
     "CJK_DAY",
+    "all_names",
     "full_names",
     "month_names",
-    "all_names",
     "month_number",
     "parse_written_date",
 ]

@@ -64,3 +64,12 @@ def test_applying_variants_merges_entities_and_lists():
         ("UN", 1),
     ]
     assert apply_variants(article, {}) is article
+
+
+def test_times_written_count_whole_names_only():
+    """ "Mark Twain" is not written inside "Mark Twaine": a shorter name must not gain the
+    longer one's mentions."""
+    from newsbeam.transforms.extract.normalise_across_articles import _times_written
+
+    article = {"title": "Mark Twaine", "text": "Mark Twain wrote. Mark Twaine misspelt."}
+    assert (_times_written(article, "Mark Twain"), _times_written(article, "Mark Twaine")) == (1, 2)
