@@ -7,7 +7,7 @@ also gives demonyms, alternative spellings and coordinates); cities from geoname
 (ISO 3166-2, with iso-codes' English names and `data/subdivision_exonyms.tsv`); every name
 also without its accents, as English news writes "Montreal" and "Karnataka";
 UN M49 sub-regions and continents from `data/regions.csv`, generated from country_converter
-by `data/make_regions_csv.py`. No package lists disputed and historical
+by `make_regions_csv`. No package lists disputed and historical
 regions, so the few that news names most are listed in `data/disputed_regions.tsv`.
 Building the index takes about two seconds, so a worker builds one `Gazetteer` in
 `DoFn.setup()` and reuses it.

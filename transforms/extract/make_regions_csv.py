@@ -1,7 +1,7 @@
 """Generate transforms/extract/data/regions.csv: ISO alpha-2 -> UN M49 sub-region and continent.
 
-Run once when country_converter changes, from the repository's root:
-`python transforms/extract/data/make_regions_csv.py`. The table is
+Run once when country_converter changes: `python -m newsbeam.transforms.extract.make_regions_csv`.
+The table is
 data, not patterns: country_converter keeps some ISO codes as regular expressions
 (^GB$|^UK$, ^GR$|^EL$), so reading its column as keys lost the United Kingdom and Greece.
 Continents use the M49 names ("Americas", not "America"). Differences with countryinfo's
@@ -16,7 +16,7 @@ from pathlib import Path
 import country_converter
 import pycountry
 
-OUT = Path(__file__).resolve().parent / "regions.csv"
+OUT = Path(__file__).resolve().parent / "data" / "regions.csv"
 M49_CONTINENTS = {"America": "Americas"}
 NOT_ISO = {
     # Kosovo: the code the EU, CLDR and GeoNames use; M49 counts it within Serbia's region.
