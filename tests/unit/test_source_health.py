@@ -235,17 +235,20 @@ def _health_rows(db, relation: str, day) -> list[tuple]:
 def _run_day(out, day: int, rows: dict) -> None:
     """A run on day `day` (from `_START`): its rows and its runs row written, each file
     dated the run's time as a stream leaves it, then its day of source_health rewritten."""
+    _run_at(out, _START + timedelta(days=day), rows, f"run{day}".ljust(32, "0"))
+
+
+def _run_at(out, at, rows: dict, run_id: str) -> None:
+    """A run at `at`: its rows and runs row written, dated `at`, and its day rewritten."""
     import os
 
     from newsbeam.source_health import write_source_health
 
-    at = _START + timedelta(days=day)
-    run_id = f"run{day}".ljust(32, "0")
-    files_before = set(out.rglob("*.parquet"))
+    before = set(out.rglob("*.parquet"))
     for table, table_rows in rows.items():
         _write(out, table, table_rows)
     _write(out, RUNS, [run_row(run_id=run_id, started_at=at, ended_at=at)])
-    for path in set(out.rglob("*.parquet")) - files_before:
+    for path in set(out.rglob("*.parquet")) - before:
         os.utime(path, (at.timestamp(), at.timestamp()))
     write_source_health(str(out), [at.date()], run_id)
 
@@ -445,18 +448,3 @@ def test_an_empty_feed_is_no_failing_feed(tmp_path):
         ("Quiet", 1, 0)
     ]
     assert db.execute("SELECT count(*) FROM source_health_flags").fetchone() == (0,)
-
-
-def _run_at(out, at, rows: dict, run_id: str) -> None:
-    """A run at `at`: its rows and runs row written, dated `at`, and its day rewritten."""
-    import os
-
-    from newsbeam.source_health import write_source_health
-
-    before = set(out.rglob("*.parquet"))
-    for table, table_rows in rows.items():
-        _write(out, table, table_rows)
-    _write(out, RUNS, [run_row(run_id=run_id, started_at=at, ended_at=at)])
-    for path in set(out.rglob("*.parquet")) - before:
-        os.utime(path, (at.timestamp(), at.timestamp()))
-    write_source_health(str(out), [at.date()], run_id)
