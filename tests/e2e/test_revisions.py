@@ -55,6 +55,10 @@ def test_a_corrected_story_under_a_known_url_is_a_revision_of_it(tmp_path):
         "d.content_hash <> a.content_hash, length(d.content_hash) FROM duplicates d, articles a"
     ).fetchall()
     assert revision == [("revision", True, URL, f"{second}:1", None, True, 32)]
+    # In its article's story: an analyst following the story sees its corrections.
+    assert db.execute(
+        "SELECT d.story_id IS NOT NULL AND d.story_id = a.story_id FROM duplicates d, articles a"
+    ).fetchall() == [(True,)]
 
     # Read again: the revision is already written, and the run says so and balances.
     again = newsbeam("run", "--input", str(second), "--output", str(output))

@@ -59,10 +59,16 @@ def duplicate_row(
 def revision_row(revision: CleanArticle, kept_id: str) -> DuplicateRow:
     """A `duplicates` row of kind `revision`: `revision` has the id of an article kept
     (`kept_id`) and another text. Its own id comes from that id and its text, so each
-    version is recorded once, however often it is read again."""
+    version is recorded once, however often it is read again. A revision found when
+    writing (an article an earlier run wrote) keeps the story it was given."""
     version = f"{kept_id}\x1f{revision['content_hash']}"
     revision_id = hashlib.sha256(version.encode()).hexdigest()[:32]
-    return _row(revision, revision_id, kept_id, REVISION, None)
+    row = _row(revision, revision_id, kept_id, REVISION, None)
+    if "story_id" in revision:
+        # Found by the writer, after stories: the version was placed in its article's
+        # story (the one already written), which the row keeps.
+        row["story_id"] = revision["story_id"]
+    return row
 
 
 def _row(
