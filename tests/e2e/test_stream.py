@@ -251,3 +251,43 @@ def test_a_window_killed_before_it_made_its_feed_states_current_leaves_them_to_t
     assert connect(str(output)).execute("SELECT count(*) FROM runs").fetchone() == (1,)
     assert not pending.exists() and len(list(feeds.iterdir())) == 1
     assert os.path.exists(stories) and staged_story_tokens(str(output)) == {}
+
+
+def test_a_feed_entry_corrected_between_windows_is_written_as_a_revision(server, tmp_path):
+    """A feed corrects an entry's text under the same guid: a later window reads it as a
+    new input and writes it as a `revision` of the article, in the article's story (it
+    was dropped as an entry already seen: no row, no count)."""
+    from tests.support.builders import rss
+    from tests.support.news_site import story_text
+
+    link = "https://wire.test/kenya-water"
+
+    def serve(text: str) -> None:
+        server.routes["/feeds/wire.xml"] = Reply(
+            200, rss("Wire", [("Kenya water", link, text)]).encode(), {"Content-Type": "text/xml"}
+        )
+
+    serve(story_text("kenya-water"))
+    output = tmp_path / "out"
+    flags = ("--window", "2", "--duration", "1", "--host-interval", "0", "--poll-interval", "1")
+    one_window = stream_command(
+        server.url("/feeds/wire.xml"), output, *flags, "--fetch-pages", "never"
+    )
+    subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
+    time.sleep(1.5)  # the feed is due again
+    subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
+    serve(story_text("kenya-water") + " Correction: the deliveries began on Monday.")
+    time.sleep(1.5)
+    subprocess.run(one_window, capture_output=True, text=True, timeout=300, check=True)
+    db = connect(str(output))
+    assert db.execute(
+        "SELECT sum(inputs), sum(articles), sum(duplicates) FROM runs"
+    ).fetchone() == (
+        2,
+        1,
+        1,
+    )
+    assert db.execute(
+        "SELECT d.kind, d.duplicate_of = a.id, d.story_id = a.story_id "
+        "FROM duplicates d, articles a"
+    ).fetchall() == [("revision", True, True)]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ from newsbeam.transforms.sources.feed_config import FeedConfig
 from newsbeam.transforms.sources.feed_parsing import FeedEntry
 from newsbeam.transforms.sources.redact import redact
 
-__all__ = ["FeedState", "FeedStateStore"]
+__all__ = ["FeedState", "FeedStateStore", "seen_key"]
 
 _LOG = logging.getLogger(__name__)
 
@@ -72,6 +73,12 @@ class FeedStateStore:
             os.rmdir(pending)
 
 
+def seen_key(entry: FeedEntry) -> str:
+    """How a feed's state remembers an entry: its key and a hash of its title and text."""
+    content = hashlib.sha256(f"{entry.title or ''}\n{entry.text}".encode()).hexdigest()[:16]
+    return f"{entry.key}:{content}"
+
+
 @dataclass(frozen=True)
 class FeedState:
     """What is remembered of one feed between polls.
@@ -92,12 +99,23 @@ class FeedState:
     ) -> tuple[list[FeedEntry], FeedState]:
         """The entries not seen in an earlier poll, and the state that remembers them too.
 
-        Entries of this poll under one key all come through: each is an input of its own
-        (a copy listed twice becomes a duplicate row, not nothing).
+        An entry is remembered with its title and text (`seen_key`): a corrected entry
+        under the same guid comes through again, to be written as a revision of its
+        article, not dropped as seen. Entries of this poll under one key all come
+        through: each is an input of its own (a copy listed twice becomes a duplicate row,
+        not nothing).
         """
         earlier = {key: when for key, when in self.seen.items() if now - when <= expiry}
-        fresh = [entry for entry in entries if entry.key not in earlier]
-        seen = {**earlier, **{entry.key: now for entry in fresh}}
+        fresh = []
+        for entry in entries:
+            remembered = seen_key(entry)
+            if remembered in earlier:
+                continue
+            if entry.key in earlier:  # a state written before texts were remembered
+                earlier[remembered] = earlier.pop(entry.key)
+                continue
+            fresh.append(entry)
+        seen = {**earlier, **{seen_key(entry): now for entry in fresh}}
         if len(seen) > max_seen:
             seen = dict(sorted(seen.items(), key=lambda item: item[1])[-max_seen:])
         return fresh, replace(self, seen=seen)
