@@ -290,6 +290,11 @@ def _query(output_dir: str, sql: str, output_format: str, max_rows: int) -> int:
 
     if max_rows < 1:
         raise ValueError(f"--max-rows must be a positive number, not {max_rows}")
+    if "://" in output_dir:
+        raise ValueError(
+            "query reads a local output directory (DuckDB would need its httpfs extension, "
+            "which newsbeam never downloads): copy the output down first"
+        )
     if not os.path.isdir(output_dir):
         raise ValueError(f"{output_dir!r} is not a directory written by newsbeam run")
     connection = connect(output_dir)

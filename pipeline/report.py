@@ -124,6 +124,9 @@ def print_where(output: str) -> None:
     is named without its credentials)."""
     output = redact(output)
     print(f"Output: {output}")
+    if "://" in output:  # `newsbeam query` reads local folders: nothing is downloaded
+        print('Try: copy it down (aws s3 sync, gsutil rsync), then: newsbeam query DIR "..."')
+        return
     print(f'Try: newsbeam query {output} "{EXAMPLE_QUERY}"')
 
 

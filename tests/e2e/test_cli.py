@@ -521,3 +521,11 @@ def test_a_feed_s_home_country_settles_its_articles_shared_city_names(tmp_path):
         ("City Courier", "FR", "western-europe"),
         ("Lamar Gazette", "US", "northern-america"),
     ]
+
+
+def test_query_of_an_object_store_output_says_to_copy_it_down():
+    """A run into s3:// prints where its output is; `newsbeam query` reads local folders
+    (DuckDB's httpfs is never downloaded), and says so instead of calling the bucket no
+    output of newsbeam's."""
+    result = newsbeam("query", "s3://news/out", "SELECT 1", check=False)
+    assert result.returncode == 2 and "copy the output down" in result.stderr, result.stderr

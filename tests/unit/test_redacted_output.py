@@ -15,6 +15,9 @@ def test_the_output_is_named_without_its_keys(capsys) -> None:
     printed = capsys.readouterr().out
     assert "s3://bucket/news" in printed
     assert "AKIA" not in printed and "wJalr" not in printed
+    # `newsbeam query` reads local folders (DuckDB's httpfs is never downloaded): it is not
+    # offered on the object store, whose output is copied down first.
+    assert "newsbeam query s3://" not in printed and "copy it down" in printed
 
 
 def test_log_lines_and_their_tracebacks_are_redacted() -> None:
