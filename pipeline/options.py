@@ -299,8 +299,8 @@ class NewsbeamOptions(PipelineOptions):
             type=float,
             default=7 * 86_400.0,
             help="Seconds a feed entry is remembered as seen, an article's MinHash kept "
-            "for finding later copies, and its written story read for them (bounds the "
-            "state).",
+            "for finding later copies, and its written story read for them; open stories "
+            "saved longer ago than this are not resumed (bounds the state).",
         )
         parser.add_argument(
             "--near-threshold",
