@@ -568,7 +568,7 @@ def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
     article: "in Essen"); or by a demonstrative or quantifier right before it ("wieviel
     Essen", not "mehr in Berlin"). `data/determiners_<xx>.txt`, `data/noun_words_<xx>.txt`,
     `data/place_prepositions_<xx>.txt`."""
-    determiners = _determiners(language)
+    determiners = _word_list("determiners", language)
     if not determiners:
         return False
     before = [w.group().casefold() for w in words[max(0, i - 2) : i]]
@@ -582,16 +582,11 @@ def _after_a_determiner(words: list[re.Match], i: int, language: str) -> bool:
     )
 
 
-@lru_cache(maxsize=64)
-def _determiners(language: str) -> frozenset[str]:
-    """The language's determiners where it capitalises nouns and newsbeam has its list
-    (German; Luxembourgish has none yet: its city names stay places)."""
-    return _word_list("determiners", language)
-
-
 @lru_cache(maxsize=256)
 def _word_list(name: str, language: str) -> frozenset[str]:
-    """`data/<name>_<language>.txt` where the language capitalises its nouns, else none."""
+    """`data/<name>_<language>.txt` where the language capitalises its nouns and newsbeam
+    has the list (German; Luxembourgish has none yet: its city names stay places), else
+    none."""
     if language not in _NOUNS_CAPITALISED:
         return frozenset()
     return optional_word_list(f"{name}_{language}")

@@ -106,7 +106,7 @@ class FeedState:
         not nothing).
         """
         earlier = {key: when for key, when in self.seen.items() if now - when <= expiry}
-        fresh = []
+        fresh, fresh_keys = [], {}
         for entry in entries:
             remembered = seen_key(entry)
             if remembered in earlier:
@@ -115,7 +115,8 @@ class FeedState:
                 earlier[remembered] = earlier.pop(entry.key)
                 continue
             fresh.append(entry)
-        seen = {**earlier, **{seen_key(entry): now for entry in fresh}}
+            fresh_keys[remembered] = now
+        seen = {**earlier, **fresh_keys}
         if len(seen) > max_seen:
             seen = dict(sorted(seen.items(), key=lambda item: item[1])[-max_seen:])
         return fresh, replace(self, seen=seen)
