@@ -7,8 +7,4 @@ from __future__ import annotations
 
 from newsbeam.beam_warnings import silence_optional_extras
 
-silence_optional_extras()
-
-
-def dask_setup(worker) -> None:
-    """Called by dask as the worker starts; the filter is already in place."""
+silence_optional_extras()  # on import: dask's preload needs no `dask_setup` hook
