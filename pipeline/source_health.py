@@ -46,15 +46,20 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
+from newsbeam.transforms.sources.feed_failures import NOT_FAILURES
+
 __all__ = ["SOURCE_HEALTH_VIEWS", "rewrite_source_health", "run_days", "write_source_health"]
 
 _LOG = logging.getLogger(__name__)
+
+_NOT_FAILURES = ", ".join(f"'{reason}'" for reason in sorted(NOT_FAILURES))
+"""The `feed` reject reasons of a feed that was read (SQL literals)."""
 
 # The mean of the last week must rest on at least this many articles a day for a drop to
 # be flagged: a source of one article a week is not "down" on a day without one.
 MIN_DAILY_ARTICLES = 3
 
-_SOURCE_HEALTH_COMPUTED = """
+_SOURCE_HEALTH_COMPUTED = f"""
 CREATE VIEW _source_health_computed AS
 WITH written AS (
     SELECT coalesce(source, '(unknown)') AS source,
@@ -93,7 +98,7 @@ failed AS (
            CAST(timezone('UTC', r.ingested_at) AS DATE) AS day,
            count(*) AS rejects,
            -- An empty feed was read: no failure (`feed_failures.is_feed_failure`).
-           count(*) FILTER (WHERE r.stage = 'feed' AND r.reason <> 'feed_empty')
+           count(*) FILTER (WHERE r.stage = 'feed' AND r.reason NOT IN ({_NOT_FAILURES}))
                AS feed_failures,
            histogram(r.stage || ': ' || r.reason) AS rejects_by_reason
     FROM rejects AS r LEFT JOIN feed_sources AS named ON named.feed_url = r.input

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 __all__ = [
     "FEED_FAILURES_METRIC",
     "FeedFailure",
+    "NOT_FAILURES",
     "PRIVATE_NETWORK_REASONS",
     "is_feed_failure",
 ]
@@ -24,7 +25,7 @@ __all__ = [
 FEED_FAILURES_METRIC = "feed_failures"
 """Name, in the `newsbeam` namespace, of the string-set metric of a run's failed feeds."""
 
-_NOT_FAILURES = frozenset({"feed_empty"})
+NOT_FAILURES = frozenset({"feed_empty"})
 """Feed reject reasons for a feed that was read: it had no entries."""
 
 PRIVATE_NETWORK_REASONS = frozenset({"feed_refused_address"})
@@ -33,7 +34,7 @@ PRIVATE_NETWORK_REASONS = frozenset({"feed_refused_address"})
 
 def is_feed_failure(reason: str) -> bool:
     """Whether a feed reject with this reason means that no entry of the feed was read."""
-    return reason.startswith("feed_") and reason not in _NOT_FAILURES
+    return reason.startswith("feed_") and reason not in NOT_FAILURES
 
 
 @dataclass(frozen=True, order=True)
